@@ -1,0 +1,439 @@
+/**
+ * One AMI session to Asterisk, kept alive for the life of the relay.
+ *
+ * Connection life is an explicit state machine:
+ *
+ *   idle ─connect()→ connecting ─TCP up→ authenticating ─login ok→ ready
+ *     ↑                  │                     │                     │
+ *     │                  └──────── error / close / ping timeout ─────┘
+ *     │                                       ↓
+ *   closed ←close()─ (any)            waiting (backoff) ─timer→ connecting
+ *
+ * Rules that keep a call center safe:
+ * - An action issued while not `ready` fails at once with AMI_NOT_CONNECTED.
+ *   Nothing is queued for later: replaying an Originate after a reconnect
+ *   would ring a phone twice.
+ * - When the session drops, every action in flight is rejected with
+ *   AMI_CONNECTION_LOST (its outcome is unknown), never left hanging.
+ * - The socket is read continuously and events are handed out synchronously;
+ *   Asterisk disconnects a client that stops reading.
+ */
+
+import { EventEmitter } from 'node:events';
+import { createHash } from 'node:crypto';
+import net from 'node:net';
+import type { Clock, TimerHandle } from '../../../protocol/src/clock.js';
+import { systemClock } from '../../../protocol/src/clock.js';
+import type { Logger } from '../../../protocol/src/log.js';
+import { silentLogger } from '../../../protocol/src/log.js';
+import { exponentialBackoff, type RetryStrategy } from '../retry.js';
+import { AmiDecoder } from './decoder.js';
+import { encodeAction, type ActionFields } from './encoder.js';
+import { AmiError, amiError } from './errors.js';
+import type { AmiMessage } from './message.js';
+
+export type AmiState = 'idle' | 'connecting' | 'authenticating' | 'ready' | 'waiting' | 'closed';
+
+export interface AmiClientOptions {
+  host: string;
+  port: number;
+  username: string;
+  secret: string;
+  /** `md5` logs in with Challenge/Key so the secret never crosses the wire. */
+  authType?: 'plain' | 'md5';
+  /** Login `Events:` mask; `on` for the relay, `off` for command-only sessions. */
+  events?: string;
+  actionTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  /** Ping this often while idle-ready; 0 disables. */
+  pingIntervalMs?: number;
+  retryStrategy?: RetryStrategy;
+  clock?: Clock;
+  logger?: Logger;
+  maxFrameBytes?: number;
+}
+
+export interface ActionOptions {
+  timeoutMs?: number;
+}
+
+/** What Asterisk answered: the Response, plus the list items for EventList actions. */
+export interface AmiReply {
+  response: AmiMessage;
+  /** Items of an EventList (start → items → `…Complete`), the Complete event excluded. */
+  events: AmiMessage[];
+  /** The `…Complete` event of an EventList, if there was one. */
+  complete?: AmiMessage;
+}
+
+interface InFlight {
+  action: string;
+  actionId: string;
+  resolve: (reply: AmiReply) => void;
+  reject: (err: AmiError) => void;
+  timer: TimerHandle;
+  response?: AmiMessage;
+  events: AmiMessage[];
+  /** Only the login handshake may be sent before the session is ready. */
+  internal: boolean;
+}
+
+export interface AmiClientEvents {
+  event: [AmiMessage];
+  state: [AmiState, AmiState];
+  ready: [{ banner: string }];
+  disconnected: [AmiError];
+  error: [AmiError];
+}
+
+let instanceSeq = 0;
+
+export class AmiClient extends EventEmitter<AmiClientEvents> {
+  private readonly opts: Required<Omit<AmiClientOptions, 'logger' | 'clock' | 'retryStrategy' | 'maxFrameBytes'>> & {
+    maxFrameBytes?: number;
+  };
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly retry: RetryStrategy;
+  /** Unique prefix: a response whose ActionID lacks it is not an answer to us. */
+  private readonly idPrefix: string;
+  private seq = 0;
+  private socket?: net.Socket;
+  private decoder: AmiDecoder;
+  private inFlight = new Map<string, InFlight>();
+  /** Send order, for answers that arrive without a usable ActionID (see onResponse). */
+  private order: string[] = [];
+  /** Foreign ActionIDs adopted by the fallback in onResponse, → our id. */
+  private aliases = new Map<string, string>();
+  private closing = false;
+  private _state: AmiState = 'idle';
+  private attempt = 0;
+  private retryTimer?: TimerHandle;
+  private pingTimer?: TimerHandle;
+  private connectTimer?: TimerHandle;
+  private _banner = '';
+
+  constructor(options: AmiClientOptions) {
+    super();
+    this.opts = {
+      host: options.host,
+      port: options.port,
+      username: options.username,
+      secret: options.secret,
+      authType: options.authType ?? 'plain',
+      events: options.events ?? 'on',
+      actionTimeoutMs: options.actionTimeoutMs ?? 10_000,
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      pingIntervalMs: options.pingIntervalMs ?? 20_000,
+      maxFrameBytes: options.maxFrameBytes,
+    };
+    this.clock = options.clock ?? systemClock;
+    this.log = (options.logger ?? silentLogger).child({ component: 'ami', ami: `${options.host}:${options.port}` });
+    this.retry = options.retryStrategy ?? exponentialBackoff();
+    this.idPrefix = `r${process.pid.toString(36)}${(++instanceSeq).toString(36)}-`;
+    this.decoder = new AmiDecoder({ maxFrameBytes: options.maxFrameBytes });
+  }
+
+  get state(): AmiState {
+    return this._state;
+  }
+
+  get connected(): boolean {
+    return this._state === 'ready';
+  }
+
+  /** The server's banner, e.g. `Asterisk Call Manager/9.0.0`. */
+  get banner(): string {
+    return this._banner;
+  }
+
+  /** Start connecting; reconnects on its own until close(). */
+  connect(): void {
+    if (this._state !== 'idle' && this._state !== 'waiting') return;
+    this.clock.clearTimeout(this.retryTimer);
+    this.open();
+  }
+
+  /** Resolves once the session is ready (or rejects if closed first). */
+  waitReady(): Promise<void> {
+    if (this._state === 'ready') return Promise.resolve();
+    if (this._state === 'closed') return Promise.reject(amiError('AMI_CLOSED', 'AMI client closed'));
+    return new Promise((resolve, reject) => {
+      const onState = (to: AmiState) => {
+        if (to === 'ready') (this.off('state', onState), resolve());
+        else if (to === 'closed') (this.off('state', onState), reject(amiError('AMI_CLOSED', 'AMI client closed')));
+      };
+      this.on('state', onState);
+    });
+  }
+
+  /** Log off politely if possible and stop reconnecting. */
+  async close(): Promise<void> {
+    if (this._state === 'closed') return;
+    this.closing = true;
+    if (this._state === 'ready') {
+      await this.action('Logoff', {}, { timeoutMs: 1000 }).catch(() => undefined);
+    }
+    this.clock.clearTimeout(this.retryTimer);
+    this.teardown(amiError('AMI_CLOSED', 'AMI client closed'));
+    this.setState('closed');
+  }
+
+  /**
+   * Send one action. Resolves with Asterisk's answer (and the items, for an
+   * EventList action); rejects with AMI_ACTION_FAILED on `Response: Error`.
+   */
+  action(action: string, fields: ActionFields = {}, options: ActionOptions = {}): Promise<AmiReply> {
+    return this.send(action, fields, options, false);
+  }
+
+  private send(action: string, fields: ActionFields, options: ActionOptions, internal: boolean): Promise<AmiReply> {
+    const ready = this._state === 'ready' || (internal && this._state === 'authenticating');
+    if (!ready || !this.socket) {
+      return Promise.reject(
+        amiError('AMI_NOT_CONNECTED', `AMI is not connected (${this._state}); ${action} was not sent`, { action }),
+      );
+    }
+    const actionId = this.idPrefix + (++this.seq).toString(36);
+    let bytes: string;
+    try {
+      bytes = encodeAction(action, actionId, fields);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise<AmiReply>((resolve, reject) => {
+      const timeoutMs = options.timeoutMs ?? this.opts.actionTimeoutMs;
+      const timer = this.clock.setTimeout(() => {
+        if (!this.inFlight.delete(actionId)) return;
+        this.order = this.order.filter((id) => id !== actionId);
+        reject(amiError('AMI_TIMEOUT', `Asterisk did not answer ${action} within ${timeoutMs} ms`, { action, actionId }));
+      }, timeoutMs);
+      this.inFlight.set(actionId, { action, actionId, resolve, reject, timer, events: [], internal });
+      this.order.push(actionId);
+      this.socket!.write(bytes);
+    });
+  }
+
+  // ── connection life ────────────────────────────────────────────────────
+
+  private setState(to: AmiState): void {
+    const from = this._state;
+    if (from === to) return;
+    this._state = to;
+    this.log.debug('ami state', { from, to });
+    this.emit('state', to, from);
+  }
+
+  private open(): void {
+    this.setState('connecting');
+    this.decoder.reset(true);
+    const socket = net.createConnection({ host: this.opts.host, port: this.opts.port });
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, 30_000);
+    this.socket = socket;
+    this.connectTimer = this.clock.setTimeout(() => {
+      this.fail(socket, amiError('AMI_TIMEOUT', `no AMI session within ${this.opts.connectTimeoutMs} ms`));
+    }, this.opts.connectTimeoutMs);
+
+    socket.on('connect', () => {
+      if (this.socket !== socket) return;
+      this.setState('authenticating');
+      this.login().then(
+        () => {
+          if (this.socket !== socket) return;
+          this.clock.clearTimeout(this.connectTimer);
+          this.attempt = 0;
+          this.setState('ready');
+          this.log.info('ami session ready', { banner: this._banner });
+          this.schedulePing();
+          this.emit('ready', { banner: this._banner });
+        },
+        (err: AmiError) => this.fail(socket, err),
+      );
+    });
+    socket.on('data', (chunk: Buffer) => {
+      if (this.socket !== socket) return;
+      try {
+        this.decoder.push(chunk, this.onMessage);
+      } catch (err) {
+        this.fail(socket, err instanceof AmiError ? err : amiError('AMI_PROTOCOL', String(err)));
+      }
+    });
+    socket.on('error', (err) => {
+      this.fail(socket, amiError('AMI_CONNECTION_LOST', `AMI socket error: ${err.message}`));
+    });
+    socket.on('close', () => {
+      this.fail(socket, amiError('AMI_CONNECTION_LOST', 'AMI connection closed by peer'));
+    });
+  }
+
+  private async login(): Promise<void> {
+    const events = this.opts.events;
+    try {
+      if (this.opts.authType === 'md5') {
+        const challenge = await this.send('Challenge', { AuthType: 'MD5' }, {}, true);
+        const nonce = challenge.response.get('Challenge') ?? '';
+        const key = createHash('md5').update(nonce + this.opts.secret).digest('hex');
+        await this.send('Login', { AuthType: 'MD5', Username: this.opts.username, Key: key, Events: events }, {}, true);
+      } else {
+        await this.send('Login', { Username: this.opts.username, Secret: this.opts.secret, Events: events }, {}, true);
+      }
+    } catch (err) {
+      if (err instanceof AmiError && err.code === 'AMI_ACTION_FAILED') {
+        throw amiError('AMI_AUTH_FAILED', `AMI login refused for user ${this.opts.username}: ${err.amiMessage ?? err.message}`, {
+          action: 'Login',
+          amiMessage: err.amiMessage,
+        });
+      }
+      throw err;
+    }
+  }
+
+  /** The session ended: settle everything in flight and schedule a retry. */
+  private fail(socket: net.Socket, err: AmiError): void {
+    if (this.socket !== socket || this.closing) return;
+    const wasReady = this._state === 'ready';
+    this.teardown(err);
+    if (this._state === 'closed') return;
+    if (wasReady) this.log.warn('ami session lost', { error: err });
+    else this.log.warn('ami connect failed', { error: err });
+    this.emit('disconnected', err);
+    this.scheduleRetry(err);
+  }
+
+  private teardown(err: AmiError): void {
+    const socket = this.socket;
+    this.socket = undefined;
+    this.clock.clearTimeout(this.pingTimer);
+    this.clock.clearTimeout(this.connectTimer);
+    if (socket) {
+      socket.removeAllListeners('data');
+      socket.on('error', () => undefined);
+      socket.destroy();
+    }
+    const pending = [...this.inFlight.values()];
+    this.inFlight.clear();
+    this.order = [];
+    this.aliases.clear();
+    for (const p of pending) {
+      this.clock.clearTimeout(p.timer);
+      const lost =
+        err.code === 'AMI_CLOSED' || err.code === 'AMI_AUTH_FAILED'
+          ? err
+          : amiError('AMI_CONNECTION_LOST', `AMI connection lost while ${p.action} was in flight; its outcome is unknown`, {
+              action: p.action,
+              actionId: p.actionId,
+            });
+      p.reject(lost);
+    }
+  }
+
+  private scheduleRetry(err: AmiError): void {
+    this.attempt++;
+    const delay = this.retry(this.attempt, err);
+    if (delay === null) {
+      this.log.error('ami reconnect abandoned', { attempts: this.attempt, error: err });
+      this.setState('closed');
+      return;
+    }
+    this.setState('waiting');
+    this.log.info('ami reconnect scheduled', { inMs: delay, attempt: this.attempt });
+    this.retryTimer = this.clock.setTimeout(() => {
+      if (this._state === 'waiting') this.open();
+    }, delay);
+  }
+
+  private schedulePing(): void {
+    if (this.opts.pingIntervalMs <= 0) return;
+    this.clock.clearTimeout(this.pingTimer);
+    this.pingTimer = this.clock.setTimeout(() => {
+      const socket = this.socket;
+      if (this._state !== 'ready' || !socket) return;
+      this.action('Ping', {}, { timeoutMs: Math.min(this.opts.actionTimeoutMs, this.opts.pingIntervalMs) }).then(
+        () => this.schedulePing(),
+        (err: AmiError) => {
+          // A dead peer (half-open TCP) only shows up as a missing Pong.
+          if (err.code === 'AMI_TIMEOUT' && socket) this.fail(socket, amiError('AMI_CONNECTION_LOST', 'AMI keepalive Ping unanswered'));
+        },
+      );
+    }, this.opts.pingIntervalMs);
+  }
+
+  // ── inbound messages ───────────────────────────────────────────────────
+
+  private readonly onMessage = (msg: AmiMessage): void => {
+    switch (msg.kind) {
+      case 'banner':
+        this._banner = msg.type;
+        return;
+      case 'response':
+        this.onResponse(msg);
+        return;
+      case 'event':
+        this.onEvent(msg);
+        return;
+      default:
+        this.log.debug('ami message of unknown kind ignored', { first: msg.fields[0] });
+    }
+  };
+
+  private onResponse(msg: AmiMessage): void {
+    let id = msg.actionId;
+    if (id === undefined || !id.startsWith(this.idPrefix)) {
+      // Not one of our ids: Asterisk handles a session's actions one at a
+      // time, in order, so an answer without our id (a server that drops or
+      // rewrites ActionID) belongs to the oldest action still unanswered.
+      // An id with our prefix that we no longer track is a late answer to a
+      // timed-out action and must not be mistaken for a newer one.
+      const foreign = id;
+      id = this.order.find((candidate) => !this.inFlight.get(candidate)?.response);
+      if (id === undefined) return;
+      if (foreign !== undefined) this.aliases.set(foreign, id);
+    }
+    const p = this.inFlight.get(id);
+    if (!p) return;
+    if (isListStart(msg)) {
+      p.response = msg;
+      return;
+    }
+    this.settle(p, msg);
+  }
+
+  private onEvent(msg: AmiMessage): void {
+    let id = msg.actionId;
+    if (id !== undefined) {
+      if (!id.startsWith(this.idPrefix)) id = this.aliases.get(id) ?? id;
+      const p = this.inFlight.get(id);
+      if (p && p.response) {
+        if (isListComplete(msg)) this.settle(p, p.response, msg);
+        else p.events.push(msg);
+        return;
+      }
+    }
+    this.emit('event', msg);
+  }
+
+  private settle(p: InFlight, response: AmiMessage, complete?: AmiMessage): void {
+    this.inFlight.delete(p.actionId);
+    for (const [foreign, own] of this.aliases) if (own === p.actionId) this.aliases.delete(foreign);
+    const idx = this.order.indexOf(p.actionId);
+    if (idx >= 0) this.order.splice(idx, 1);
+    this.clock.clearTimeout(p.timer);
+    if (response.response.toLowerCase() === 'error') {
+      const message = response.get('Message') ?? 'error';
+      p.reject(amiError('AMI_ACTION_FAILED', `Asterisk refused ${p.action}: ${message}`, { action: p.action, actionId: p.actionId, amiMessage: message }));
+      return;
+    }
+    p.resolve({ response, events: p.events, complete });
+  }
+}
+
+function isListStart(msg: AmiMessage): boolean {
+  const v = msg.get('EventList');
+  return v !== undefined && v.toLowerCase() === 'start';
+}
+
+function isListComplete(msg: AmiMessage): boolean {
+  const v = msg.get('EventList');
+  return v !== undefined && v.toLowerCase() === 'complete';
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['**/*.test.ts'],
+    exclude: ['node_modules/**', 'dist/**', 'infra/cdk.out/**'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Loopback servers (DynamoDB Local, fauxqs) are shared by every file.
+    globalSetup: ['test/helpers/global-setup.ts'],
+    pool: 'forks',
+    // A 2-core CI machine: more workers only add contention.
+    maxWorkers: 2,
+  },
+});
