@@ -379,16 +379,23 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
 
   private onResponse(msg: AmiMessage): void {
     let id = msg.actionId;
-    if (id === undefined || !id.startsWith(this.idPrefix)) {
-      // Not one of our ids: Asterisk handles a session's actions one at a
-      // time, in order, so an answer without our id (a server that drops or
-      // rewrites ActionID) belongs to the oldest action still unanswered.
-      // An id with our prefix that we no longer track is a late answer to a
-      // timed-out action and must not be mistaken for a newer one.
-      const foreign = id;
-      id = this.order.find((candidate) => !this.inFlight.get(candidate)?.response);
-      if (id === undefined) return;
-      if (foreign !== undefined) this.aliases.set(foreign, id);
+    const foreign = id !== undefined && !id.startsWith(this.idPrefix);
+    if (id === undefined || (foreign && this._state === 'authenticating')) {
+      // Asterisk handles a session's actions one at a time, in order, so an
+      // answer without an ActionID belongs to the oldest action still
+      // unanswered. During login (only our handshake is in flight) the same
+      // holds for an answer with someone else's id: a server replaying a
+      // recorded session sends the recorder's ids.
+      const adopted = this.order.find((candidate) => !this.inFlight.get(candidate)?.response);
+      if (adopted === undefined) return;
+      if (id !== undefined) this.aliases.set(id, adopted);
+      id = adopted;
+    } else if (foreign) {
+      // Not ours, and not safely attributable: never let it settle one of our
+      // actions (an id with our prefix that we no longer track is a late
+      // answer to a timed-out action, dropped for the same reason).
+      this.log.debug('ami response for an unknown ActionID ignored', { actionId: id });
+      return;
     }
     const p = this.inFlight.get(id);
     if (!p) return;

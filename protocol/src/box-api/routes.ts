@@ -1,0 +1,155 @@
+/**
+ * The box's 16 HTTP endpoints, written once. The relay mounts them at
+ * `/coocenter-api` on the LAN; the cloud at `/sites/{siteId}/coocenter-api`.
+ * What differs (authentication, which PBX answers) is injected.
+ *
+ * Success bodies are byte-for-byte the box's: same keys, same order, same
+ * string-typed values, compact JSON. Errors are `{"status":"error","message"}`.
+ */
+
+import { Hono, type Context } from 'hono';
+import type { Logger } from '../log.js';
+import { silentLogger } from '../log.js';
+import { BoxApiError, isBoxApiError } from './errors.js';
+import { field, pauseState, readForm } from './forms.js';
+import type { Pbx } from './pbx.js';
+import { safeRecordingPath } from './recording-path.js';
+
+export interface BoxRoutesOptions {
+  /** The PBX that serves this request: the relay's AMI, or the site's tunnel. */
+  pbx: (c: Context) => Pbx | Promise<Pbx>;
+  logger?: Logger;
+}
+
+type Method = 'GET' | 'POST' | 'DELETE';
+
+export function boxRoutes(options: BoxRoutesOptions): Hono {
+  const app = new Hono();
+  const log = options.logger ?? silentLogger;
+
+  /** One endpoint: methods accepted, and the handler that returns the body. */
+  const route = (path: string, methods: Method[], handler: (c: Context, pbx: Pbx) => Promise<Response>) => {
+    app.all(path, async (c) => {
+      if (!methods.includes(c.req.method as Method)) {
+        c.header('Allow', methods.join(', '));
+        return c.json({ status: 'error', message: `use ${methods.join(' or ')} for this endpoint` }, 405);
+      }
+      try {
+        return await handler(c, await options.pbx(c));
+      } catch (err) {
+        return errorResponse(c, err, log);
+      }
+    });
+  };
+
+  const ok = (c: Context, body: unknown) => c.json(body as object, 200);
+
+  route('/extensions/current-calls', ['POST', 'GET'], async (c, pbx) =>
+    ok(c, { status: 'success', message: 'Channels will follow', data: await pbx.currentCalls() }),
+  );
+
+  route('/extensions/extension-status', ['GET', 'POST'], async (c, pbx) =>
+    ok(c, { status: 'success', message: 'Peer status list will follow', data: await pbx.extensionStatus() }),
+  );
+
+  // The box answers this one with a bare array.
+  route('/extensions/extension-hints-status', ['GET', 'POST'], async (c, pbx) => ok(c, await pbx.extensionHints()));
+
+  route('/queues/queue-info', ['GET', 'POST'], async (c, pbx) =>
+    ok(c, { status: 'success', message: 'Queue status will follow', data: await pbx.queueInfo() }),
+  );
+
+  route('/queues/agent-pause', ['POST'], async (c, pbx) => {
+    const form = await readForm(c);
+    const queue = field(form, 'queue', 'queue');
+    const member = field(form, 'member', 'extension');
+    const paused = pauseState(form);
+    return ok(c, { status: 'success', message: await pbx.agentPause(queue, member, paused) });
+  });
+
+  route('/queues/agent-login', ['POST'], async (c, pbx) => {
+    const form = await readForm(c);
+    await pbx.agentLogin(field(form, 'extension', 'extension'), field(form, 'queue', 'queue'));
+    return ok(c, { status: 'success', message: 'login extension success' });
+  });
+
+  route('/queues/agent-logout', ['POST'], async (c, pbx) => {
+    const form = await readForm(c);
+    await pbx.agentLogout(field(form, 'extension', 'extension'), field(form, 'queue', 'queue'));
+    return ok(c, { status: 'success', message: 'logout extension success' });
+  });
+
+  route('/extensions/click-number', ['POST'], async (c, pbx) => {
+    const form = await readForm(c);
+    const message = await pbx.clickToCall(field(form, 'src', 'extension'), field(form, 'dst', 'number'));
+    return ok(c, { status: 'success', message });
+  });
+
+  route('/extensions/hangup', ['POST'], async (c, pbx) => {
+    const form = await readForm(c);
+    await pbx.hangup(field(form, 'extension', 'extension'));
+    return ok(c, { status: 'success', message: 'hangup extension success' });
+  });
+
+  route('/extensions/transfer', ['POST'], async (c, pbx) => {
+    const form = await readForm(c);
+    await pbx.transfer(field(form, 'src', 'extension'), field(form, 'dst', 'number'));
+    // "tansfer" is the box's spelling; integrations may compare it.
+    return ok(c, { status: 'success', message: 'tansfer extension success' });
+  });
+
+  route('/extensions/extenSpy', ['POST'], async (c, pbx) => {
+    const form = await readForm(c);
+    await pbx.spy(field(form, 'src', 'extension'), field(form, 'dst', 'extension'));
+    return ok(c, { status: 'success', message: 'spy extension success' });
+  });
+
+  route('/blacklist/index', ['GET', 'POST'], async (c, pbx) => ok(c, { status: 'success', data: await pbx.blacklist() }));
+
+  route('/blacklist/create', ['POST'], async (c, pbx) => {
+    const form = await readForm(c);
+    return ok(c, { status: 'success', message: await pbx.blacklistAdd(field(form, 'number', 'number')) });
+  });
+
+  route('/blacklist/delete', ['DELETE', 'POST'], async (c, pbx) => {
+    const form = await readForm(c);
+    return ok(c, { status: 'success', message: await pbx.blacklistRemove(field(form, 'number', 'number')) });
+  });
+
+  route('/monitor/*', ['GET'], async (c, pbx) => {
+    // Work on the raw path: a decoded one would already have turned %2e%2e into ..
+    const raw = new URL(c.req.url).pathname;
+    const at = raw.indexOf('/monitor/');
+    const path = safeRecordingPath(raw.slice(at + '/monitor/'.length));
+    const file = await pbx.recording(path);
+    return c.body(toWebStream(file.body), 200, {
+      'Content-Type': file.contentType,
+      'Content-Length': String(file.size),
+    });
+  });
+
+  app.notFound((c) => c.json({ status: 'error', message: `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
+  app.onError((err, c) => errorResponse(c, err, log));
+  return app;
+}
+
+export function errorResponse(c: Context, err: unknown, log: Logger): Response {
+  if (isBoxApiError(err)) return c.json(err.toBody(), err.status);
+  log.error('box api handler failed', { error: err, path: c.req.path });
+  const internal = new BoxApiError(500, 'internal error');
+  return c.json(internal.toBody(), 500);
+}
+
+function toWebStream(body: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+  const it = body[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { value, done } = await it.next();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    async cancel() {
+      await it.return?.();
+    },
+  });
+}
