@@ -3,11 +3,18 @@
  * built and tested on its own (ami/, pbx/, http/, events/, tunnel/).
  */
 
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Clock } from '../../protocol/src/clock.js';
 import { systemClock } from '../../protocol/src/clock.js';
 import type { Logger } from '../../protocol/src/log.js';
 import { AmiClient } from './ami/client.js';
 import type { RelayConfig } from './config/config.js';
+import { LAN_CONSUMER, LanPusher } from './events/lan-push.js';
+import { EventMapper } from './events/mapper.js';
+import { EventPipeline } from './events/pipeline.js';
+import { Spool } from './events/spool.js';
+import { WrapupRunner } from './events/wrapup-runner.js';
 import { lanApp, listen, type RunningServer } from './http/lan-api.js';
 import { AmiPbx } from './pbx/ami-pbx.js';
 import type { RetryStrategy } from './retry.js';
@@ -16,19 +23,35 @@ export interface RelayDeps {
   logger: Logger;
   clock?: Clock;
   amiRetry?: RetryStrategy;
+  pushRetry?: RetryStrategy;
+  /** Overrides env DATA_DIR and [general] data_dir. */
+  dataDir?: string;
 }
 
 export interface Relay {
   config: RelayConfig;
+  dataDir: string;
   ami: AmiClient;
   pbx: AmiPbx;
   lan: RunningServer;
+  mapper: EventMapper;
+  spool: Spool;
+  pipeline: EventPipeline;
+  pusher?: LanPusher;
   stop(): Promise<void>;
+}
+
+/** env DATA_DIR, else [general] data_dir, else ./.data/relay. */
+export function resolveDataDir(config: RelayConfig, override?: string): string {
+  return override ?? process.env.DATA_DIR ?? config.general.dataDir ?? join(process.cwd(), '.data', 'relay');
 }
 
 export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<Relay> {
   const clock = deps.clock ?? systemClock;
   const log = deps.logger;
+  const dataDir = resolveDataDir(config, deps.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+
   const ami = new AmiClient({
     host: config.ami.host,
     port: config.ami.port,
@@ -48,19 +71,58 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
     monitorDir: config.pbx.monitorDir,
     timeoutMs: config.ami.timeoutMs,
   });
+
+  const consumers = [...(config.general.url ? [LAN_CONSUMER] : []), ...(config.cloud ? ['cloud'] : [])];
+  const spool = new Spool({ dir: join(dataDir, 'spool'), consumers, logger: log });
+  const mapper = new EventMapper({
+    mac: config.general.mac,
+    trunks: config.pbx.trunks,
+    inboundContexts: config.pbx.inboundContexts,
+    feedbackContext: config.pbx.feedbackContext,
+    timezone: config.pbx.timezone,
+    monitorDir: config.pbx.monitorDir,
+    ivr: config.ivr,
+    pausetime: config.enable.pausetime,
+    wrapupSeconds: config.enable.wrapupSeconds,
+  });
+  let pipeline: EventPipeline;
+  const wrapups = new WrapupRunner({
+    ami,
+    mapper,
+    file: join(dataDir, 'wrapups.json'),
+    clock,
+    logger: log,
+    publish: (r) => pipeline.publish(r),
+  });
+  pipeline = new EventPipeline({ ami, mapper, spool, wrapups, clock, logger: log });
+  wrapups.restore();
+  pipeline.start();
+
+  const pusher = config.general.url ? new LanPusher({ url: config.general.url, spool, logger: log, clock, retryStrategy: deps.pushRetry }) : undefined;
+  pusher?.start();
+
   const app = lanApp({ pbx, webkey: config.general.webkey, timeZone: config.pbx.timezone, now: () => clock.now(), logger: log });
   const lan = await listen(app, config.general.bindPort, config.general.bindAddress);
-  log.info('lan api listening', { port: lan.port, auth: config.general.webkey ? 'webkey' : 'off' });
+  log.info('lan api listening', { port: lan.port, auth: config.general.webkey ? 'webkey' : 'off', dataDir });
   ami.connect();
 
   return {
     config,
+    dataDir,
     ami,
     pbx,
     lan,
+    mapper,
+    spool,
+    pipeline,
+    pusher,
     async stop() {
+      pipeline.stop();
+      pusher?.stop();
+      wrapups.stop();
       await lan.close();
       await ami.close();
+      await spool.close();
     },
   };
 }

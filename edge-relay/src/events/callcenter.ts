@@ -1,0 +1,220 @@
+/**
+ * The call-center record (cc_cdr) of a caller channel that joined a queue or
+ * visited an IVR: what happened to it, phase by phase, and the record built
+ * from it when the caller hangs up (docs/event-mapping.md has the field table).
+ */
+
+import type { CcCdrEvent } from '../../../protocol/src/events/box-events.js';
+import type { AmiMessage } from '../ami/message.js';
+import type { MapperContext } from './context.js';
+import { didOf } from './ivr.js';
+import { clean, extensionOf, recordingPath } from './names.js';
+import type { QueueTable } from './queues.js';
+import type { Channel, PendingIvr } from './state.js';
+import { seconds, wallClock } from './time.js';
+
+export interface CcRecord {
+  uniqueid: string;
+  linkedid: string;
+  queue: string;
+  joinedSec?: number;
+  leftSec?: number;
+  abandoned: boolean;
+  /** Seconds queued as Asterisk reported it (AgentConnect / QueueCallerAbandon HoldTime). */
+  reportedQueueSec?: number;
+  /** Reachable members when the caller joined; undefined when the queue was unknown. */
+  reachableAtJoin?: number;
+  agentsCalled: number;
+  lastMemberRung: string;
+  ringMs: number;
+  agentIface?: string;
+  agentUniqueid?: string;
+  talkTime?: string;
+  completeReason?: string;
+  holdSec: number;
+  /** The last call-center phase: decides cdrState between queue and ivr. */
+  lastPhase: 'ivr' | 'queue';
+  ivrSec: number;
+  visits: number;
+  lastVisit?: { id: string; name: string; dtmf: string };
+  feedbackSinceSec?: number;
+  feedbackSec: number;
+  inFeedbackAtEnd: boolean;
+  voicemail: boolean;
+  score: string;
+  forwardNumber: string;
+}
+
+export class CallCenter {
+  readonly records = new Map<string, CcRecord>();
+
+  constructor(private readonly queues: QueueTable) {}
+
+  get(uniqueid: string | undefined): CcRecord | undefined {
+    return uniqueid === undefined ? undefined : this.records.get(uniqueid);
+  }
+
+  /** The record of a caller channel, created when it first enters the call-center logic. */
+  enter(ch: Channel): CcRecord {
+    let r = this.records.get(ch.uniqueid);
+    if (!r) {
+      r = {
+        uniqueid: ch.uniqueid,
+        linkedid: ch.linkedid,
+        queue: '',
+        abandoned: false,
+        agentsCalled: 0,
+        lastMemberRung: '',
+        ringMs: 0,
+        holdSec: 0,
+        lastPhase: 'ivr',
+        ivrSec: 0,
+        visits: 0,
+        feedbackSec: 0,
+        inFeedbackAtEnd: false,
+        voicemail: false,
+        score: '0',
+        forwardNumber: '',
+      };
+      this.records.set(ch.uniqueid, r);
+    }
+    return r;
+  }
+
+  visitEnded(ch: Channel, v: PendingIvr): void {
+    const r = this.enter(ch);
+    r.visits++;
+    r.ivrSec += v.endSec - v.startSec;
+    r.lastVisit = { id: v.menu.id, name: v.menu.name, dtmf: v.dtmf };
+  }
+
+  visitStarted(ch: Channel): void {
+    this.enter(ch).lastPhase = 'ivr';
+  }
+
+  joined(ch: Channel, queue: string, sec: number): void {
+    const r = this.enter(ch);
+    r.queue = queue;
+    r.joinedSec = sec;
+    r.leftSec = undefined;
+    r.lastPhase = 'queue';
+    r.reachableAtJoin = this.queues.known(queue) ? this.queues.reachableMembers(queue) : undefined;
+  }
+
+  /** AgentCalled, AgentRingNoAnswer, AgentConnect, AgentComplete, QueueCallerLeave/Abandon. */
+  onQueueEvent(msg: AmiMessage, sec: number): CcRecord | undefined {
+    const r = this.records.get(clean(msg.get('Uniqueid')));
+    if (!r) return undefined;
+    switch (msg.event) {
+      case 'QueueCallerLeave':
+        r.leftSec ??= sec;
+        break;
+      case 'QueueCallerAbandon':
+        r.abandoned = true;
+        r.reportedQueueSec = num(msg.get('HoldTime'));
+        break;
+      case 'AgentCalled':
+        r.agentsCalled++;
+        r.lastMemberRung = extensionOf(msg.get('Interface') ?? msg.get('DestChannel') ?? '');
+        break;
+      case 'AgentRingNoAnswer':
+        r.ringMs += num(msg.get('RingTime')) ?? 0;
+        break;
+      case 'AgentConnect':
+        r.agentIface = msg.get('Interface') ?? '';
+        r.agentUniqueid = clean(msg.get('DestUniqueid'));
+        r.reportedQueueSec = num(msg.get('HoldTime'));
+        r.ringMs += (num(msg.get('RingTime')) ?? 0) * 1000;
+        r.leftSec ??= sec;
+        break;
+      case 'AgentComplete':
+        r.talkTime = clean(msg.get('TalkTime'));
+        r.completeReason = clean(msg.get('Reason')).toLowerCase();
+        break;
+    }
+    return r;
+  }
+
+  /** The caller's phase changed context: feedback time bookkeeping. */
+  contextChanged(r: CcRecord, context: string, feedbackContext: string | undefined, sec: number): void {
+    const inFeedback = feedbackContext !== undefined && context === feedbackContext;
+    if (inFeedback && r.feedbackSinceSec === undefined) r.feedbackSinceSec = sec;
+    if (!inFeedback && r.feedbackSinceSec !== undefined) {
+      r.feedbackSec += sec - r.feedbackSinceSec;
+      r.feedbackSinceSec = undefined;
+    }
+  }
+
+  /** Build the cc_cdr at the caller's Hangup; pauseTime is filled in by after-call work. */
+  build(ctx: MapperContext, r: CcRecord, ch: Channel, hangupCause: string): CcCdrEvent {
+    const end = ctx.time.sec;
+    if (r.feedbackSinceSec !== undefined) {
+      r.feedbackSec += end - r.feedbackSinceSec;
+      r.feedbackSinceSec = undefined;
+      r.inFeedbackAtEnd = true;
+    }
+    const bridged = r.agentIface !== undefined;
+    const agentCode = bridged ? extensionOf(r.agentIface!) : '';
+    const callerHungUp = ch.hangupRequested || r.abandoned;
+    const hangupSide = bridged ? reasonSide(r.completeReason, callerHungUp) : callerHungUp ? 'caller' : 'system';
+    const queueSec = r.reportedQueueSec ?? (r.joinedSec !== undefined ? seconds(r.joinedSec, r.leftSec ?? end) : undefined);
+    const agentChannel = ctx.state.channel(r.agentUniqueid);
+    const recording = bridged ? (ch.recording ?? agentChannel?.recording) : undefined;
+    const tz = ctx.cfg.timezone;
+    return {
+      event: 'cc_cdr',
+      timestamp: ctx.time.stamp,
+      uuid: ch.uniqueid,
+      caller: ch.callerNum,
+      called: agentCode || r.lastMemberRung,
+      queueCode: r.queue,
+      agentCode,
+      callType: 'incoming',
+      cdrState: bridged ? 'bridged' : r.inFeedbackAtEnd ? 'feedback' : r.joinedSec !== undefined && r.lastPhase === 'queue' ? 'queue' : 'ivr',
+      hangupSide,
+      hangupCause,
+      startTime: wallClock(ch.createdSec, tz),
+      endTime: wallClock(end, tz),
+      duration: String(seconds(ch.createdSec, end)),
+      queueTime: queueSec === undefined ? '0' : String(Math.round(queueSec)),
+      feedbackTime: String(Math.round(r.feedbackSec)),
+      ivrTime: r.visits > 0 ? String(Math.round(r.ivrSec)) : '',
+      ringTime: String(Math.round(r.ringMs / 1000)),
+      holdTime: Math.round(r.holdSec),
+      pauseTime: 0,
+      talkingTime: r.talkTime ?? '0',
+      voicemailState: r.voicemail ? '1' : '0',
+      ivrId: r.lastVisit?.id ?? '',
+      ivrName: r.lastVisit?.name ?? '',
+      ivrDtmf: r.lastVisit ? r.lastVisit.dtmf : '0',
+      fwType: r.forwardNumber ? 'external' : '',
+      score: r.score,
+      trunkNumber: didOf(ctx, ch),
+      forwardNumber: r.forwardNumber,
+      filePath: recording ? recordingPath(recording, ctx.cfg.monitorDir) : '',
+      missCause: bridged ? '' : missCause(r, callerHungUp, end),
+      mac: ctx.cfg.mac,
+    };
+  }
+}
+
+function reasonSide(reason: string | undefined, callerHungUp: boolean): string {
+  if (reason === 'caller' || reason === 'agent' || reason === 'transfer') return reason;
+  return callerHungUp ? 'caller' : 'agent';
+}
+
+/** The first cause that holds, in the spec's order; "" for a call that never queued. */
+function missCause(r: CcRecord, callerHungUp: boolean, endSec: number): string {
+  if (r.joinedSec === undefined) return '';
+  const waited = r.abandoned && r.reportedQueueSec !== undefined ? r.reportedQueueSec : endSec - r.joinedSec;
+  if (callerHungUp && waited < 10) return 'MEMBER_CANCEL';
+  if (r.reachableAtJoin === 0) return 'NO_AGENT_LOGIN';
+  if (r.agentsCalled === 0) return 'NO_ASSIGN';
+  return 'NO_AGENT_ANSWER';
+}
+
+function num(v: string | undefined): number | undefined {
+  if (v === undefined || v.trim() === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}

@@ -1,0 +1,115 @@
+/**
+ * The box's push: POST each event as JSON to `[general] URL`, in order, one
+ * at a time. Reads from the spool, so a receiver that is down for an hour
+ * loses nothing: the pusher retries the same event with backoff and resumes in
+ * order. The body is the box event exactly; the sequence number travels in
+ * headers so a receiver can drop a repeat (after a relay crash, an event may be
+ * sent again: at-least-once).
+ */
+
+import type { Clock, TimerHandle } from '../../../protocol/src/clock.js';
+import { systemClock } from '../../../protocol/src/clock.js';
+import type { Logger } from '../../../protocol/src/log.js';
+import { exponentialBackoff, type RetryStrategy } from '../retry.js';
+import type { Spool, SpoolRecord } from './spool.js';
+
+export const LAN_CONSUMER = 'lan';
+
+export interface LanPushOptions {
+  url: string;
+  spool: Spool;
+  logger: Logger;
+  clock?: Clock;
+  retryStrategy?: RetryStrategy;
+  timeoutMs?: number;
+}
+
+export class LanPusher {
+  private readonly clock: Clock;
+  private readonly retry: RetryStrategy;
+  private readonly log: Logger;
+  private running = false;
+  private busy = false;
+  private failures = 0;
+  private timer?: TimerHandle;
+  private readonly onDurable = () => this.kick();
+  /** Delivered events, for status and tests. */
+  delivered = 0;
+
+  constructor(private readonly opts: LanPushOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.retry = opts.retryStrategy ?? exponentialBackoff({ initialMs: 500, maxMs: 30_000 });
+    this.log = opts.logger.child({ component: 'lan-push', url: opts.url });
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.opts.spool.on('durable', this.onDurable);
+    this.kick();
+  }
+
+  stop(): void {
+    this.running = false;
+    this.opts.spool.off('durable', this.onDurable);
+    this.clock.clearTimeout(this.timer);
+  }
+
+  /** Events not yet accepted by the receiver. */
+  get backlog(): number {
+    return this.opts.spool.durableSeq - this.opts.spool.cursor(LAN_CONSUMER);
+  }
+
+  private kick(): void {
+    if (!this.running || this.busy || this.timer) return;
+    void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.busy = true;
+    try {
+      while (this.running) {
+        const [record] = this.opts.spool.read(this.opts.spool.cursor(LAN_CONSUMER), 1);
+        if (!record) return;
+        const ok = await this.post(record);
+        if (!ok) {
+          this.failures++;
+          const delay = this.retry(this.failures) ?? 30_000;
+          this.timer = this.clock.setTimeout(() => {
+            this.timer = undefined;
+            this.kick();
+          }, delay);
+          return;
+        }
+        if (this.failures > 0) this.log.info('event receiver reachable again', { after: this.failures });
+        this.failures = 0;
+        this.opts.spool.ack(LAN_CONSUMER, record.seq);
+        this.delivered++;
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async post(record: SpoolRecord): Promise<boolean> {
+    try {
+      const res = await fetch(this.opts.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-coocenter-seq': String(record.seq),
+          'x-coocenter-event': record.event.event,
+        },
+        body: JSON.stringify(record.event),
+        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
+      });
+      await res.arrayBuffer().catch(() => undefined);
+      if (res.ok) return true;
+      if (this.failures === 0) this.log.warn('event receiver refused an event; retrying', { status: res.status, seq: record.seq });
+      return false;
+    } catch (err) {
+      if (this.failures === 0) this.log.warn('event receiver unreachable; retrying', { error: err, seq: record.seq });
+      return false;
+    }
+  }
+}

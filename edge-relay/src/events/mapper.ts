@@ -1,0 +1,391 @@
+/**
+ * AMI messages in, box events out. Pure: no I/O, no timers; the time of each
+ * message is its Timestamp header or the receive time the caller passes in.
+ * The rules are coocenter-events.md, with the decisions of
+ * docs/event-mapping.md.
+ */
+
+import type { BoxEvent, CcCdrEvent, CdrEvent, ExtensionStatusEvent, HangupEvent } from '../../../protocol/src/events/box-events.js';
+import type { AmiMessage } from '../ami/message.js';
+import { CallCenter } from './callcenter.js';
+import { MapperContext, Output, type MapperConfig, type WrapupCommand } from './context.js';
+import { onDialBegin, onDialEnd, onHangupDials } from './dials.js';
+import { endVisit, flushCall, flushChannel, onDtmf, onNewextenIvr } from './ivr.js';
+import { clean, recordingPath, userFieldRecording } from './names.js';
+import { QueueTable } from './queues.js';
+import { applySnapshot, type Snapshot } from './snapshot.js';
+import { MapperState, type Channel } from './state.js';
+import { fromMs, messageTime } from './time.js';
+import { Wrapups, type PersistedWrapup } from './wrapup.js';
+
+export interface MapResult {
+  events: BoxEvent[];
+  commands: WrapupCommand[];
+}
+
+const DEFAULT_GRACE_SEC = 60;
+const DEFAULT_MAX_SILENCE_SEC = 8 * 3600;
+
+export class EventMapper {
+  private readonly state = new MapperState();
+  private readonly out = new Output();
+  private readonly ctx: MapperContext;
+  readonly queues = new QueueTable();
+  private readonly cc: CallCenter;
+  readonly wrapups: Wrapups;
+  /** Last known state per extension, to report changes missed while AMI was down. */
+  readonly extensionStates = new Map<string, { status: string; statustext: string; updatedAt: number }>();
+  /** Messages mapped so far; a snapshot notes it when requested, to tell newer channels apart. */
+  messages = 0;
+  /** The last message's time and when (relay clock) it arrived: one time base for ticks. */
+  private lastSec?: number;
+  private lastAtMs = 0;
+
+  constructor(readonly config: MapperConfig) {
+    this.ctx = new MapperContext(config, this.state, this.out);
+    this.cc = new CallCenter(this.queues);
+    this.wrapups = new Wrapups(config.wrapupSeconds);
+  }
+
+  /** Map one AMI message received at `receivedAtMs` (relay clock). */
+  map(msg: AmiMessage, receivedAtMs: number): MapResult {
+    if (msg.kind !== 'event') return { events: [], commands: [] };
+    this.messages++;
+    this.ctx.time = messageTime(msg, receivedAtMs);
+    this.lastSec = this.ctx.time.sec;
+    this.lastAtMs = receivedAtMs;
+    this.handle(msg);
+    this.expire();
+    return { events: this.out.drain(), commands: this.out.drainCommands() };
+  }
+
+  /** Rebuild state from the answers to QueueStatus / ExtensionStateList / CoreShowChannels. */
+  snapshot(snap: Snapshot, atMs: number): MapResult {
+    this.ctx.time = this.timeAt(atMs);
+    applySnapshot(this.snapshotDeps(), snap);
+    return { events: this.out.drain(), commands: this.out.drainCommands() };
+  }
+
+  /** Time passes without AMI traffic: forget finished calls, expire silent channels. */
+  tick(nowMs: number): MapResult {
+    this.ctx.time = this.timeAt(nowMs);
+    this.expire();
+    return { events: this.out.drain(), commands: this.out.drainCommands() };
+  }
+
+  /** The relay gave up waiting for the unpause event of `member`'s wrap-up. */
+  expireWrapup(member: string, nowMs: number): MapResult {
+    this.ctx.time = this.timeAt(nowMs);
+    for (const r of this.wrapups.expire(member, this.ctx.time.sec)) this.out.ccCdr({ ...r, timestamp: this.ctx.time.stamp });
+    return { events: this.out.drain(), commands: this.out.drainCommands() };
+  }
+
+  /**
+   * "Now" for work not triggered by a message. When Asterisk stamps its events
+   * (PBX clock), continue from the last stamp rather than mixing in the relay's
+   * clock, so every duration uses one time base.
+   */
+  private timeAt(nowMs: number) {
+    if (this.lastSec === undefined) return fromMs(nowMs);
+    return fromMs((this.lastSec + Math.max(0, nowMs - this.lastAtMs) / 1000) * 1000);
+  }
+
+  restoreWrapups(saved: PersistedWrapup[]): void {
+    this.wrapups.restore(saved);
+  }
+
+  /** Sizes, for the memory-bound tests and the status endpoint. */
+  get stats(): { channels: number; calls: number; dials: number; ccRecords: number; wrapups: number } {
+    return {
+      channels: this.state.channels.size,
+      calls: this.state.calls.size,
+      dials: this.state.dials.size,
+      ccRecords: this.cc.records.size,
+      wrapups: this.wrapups.size,
+    };
+  }
+
+  // ── dispatch ───────────────────────────────────────────────────────────
+
+  private handle(msg: AmiMessage): void {
+    const ctx = this.ctx;
+    // List items (they answer one of our actions) are snapshot data, never events.
+    if (msg.has('ActionID') && msg.event !== 'OriginateResponse') return;
+    const ch = this.touch(msg);
+    switch (msg.event) {
+      case 'Newchannel':
+        return;
+      case 'Newexten':
+        if (ch) this.onNewexten(ch, msg);
+        return;
+      case 'VarSet':
+        if (ch && msg.get('Variable') === 'MIXMONITOR_FILENAME') ch.recording = clean(msg.get('Value'));
+        return;
+      case 'DialBegin':
+        onDialBegin(ctx, msg);
+        this.noteForward(msg);
+        return;
+      case 'DialEnd':
+        onDialEnd(ctx, msg);
+        return;
+      case 'HangupRequest':
+        if (ch) ch.hangupRequested = true;
+        return;
+      case 'Hangup':
+        if (ch) this.onHangup(ch, msg);
+        return;
+      case 'ExtensionStatus':
+        this.onExtensionStatus(msg);
+        return;
+      case 'Cdr':
+        this.onCdr(msg);
+        return;
+      case 'DTMFEnd':
+        if (ch && (msg.get('Direction') ?? '').toLowerCase() === 'received') onDtmf(ch, msg.get('Digit') ?? '');
+        return;
+      case 'QueueCallerJoin':
+        if (ch) {
+          this.cc.joined(ch, msg.get('Queue') ?? '', ctx.time.sec);
+          flushCall(ctx, ctx.state.call(ch.linkedid), msg.get('Queue') ?? '');
+        }
+        return;
+      case 'QueueCallerLeave':
+      case 'QueueCallerAbandon':
+      case 'AgentCalled':
+      case 'AgentRingNoAnswer':
+      case 'AgentConnect':
+        this.cc.onQueueEvent(msg, ctx.time.sec);
+        return;
+      case 'AgentComplete':
+        this.onAgentComplete(msg);
+        return;
+      case 'QueueMemberAdded':
+      case 'QueueMemberRemoved':
+      case 'QueueMemberStatus':
+      case 'QueueMemberPenalty':
+        this.queues.apply(msg, this.messages);
+        return;
+      case 'QueueMemberPause':
+        this.onMemberPause(msg);
+        return;
+      case 'Hold':
+        if (ch) ch.holdSinceSec ??= ctx.time.sec;
+        return;
+      case 'Unhold':
+        if (ch) this.endHold(ch);
+        return;
+      case 'UserEvent':
+        this.onUserEvent(msg);
+        return;
+    }
+  }
+
+  /** Keep a channel's identity fields current; every channel event carries them. */
+  private touch(msg: AmiMessage): Channel | undefined {
+    const uniqueid = msg.get('Uniqueid');
+    const name = msg.get('Channel');
+    if (uniqueid === undefined || name === undefined) return undefined;
+    const sec = this.ctx.time.sec;
+    let ch = this.state.channel(uniqueid);
+    if (!ch) {
+      ch = {
+        uniqueid,
+        name,
+        linkedid: msg.get('Linkedid') ?? uniqueid,
+        callerNum: '',
+        callerName: '',
+        connectedNum: '',
+        connectedName: '',
+        context: '',
+        createdSec: sec,
+        lastSeenSec: sec,
+        lastMessage: this.messages,
+        hangupRequested: false,
+      };
+      this.state.addChannel(ch);
+    }
+    ch.lastSeenSec = sec;
+    ch.lastMessage = this.messages;
+    const linkedid = msg.get('Linkedid');
+    if (linkedid !== undefined && linkedid !== ch.linkedid) this.state.relink(ch, linkedid);
+    const num = msg.get('CallerIDNum');
+    if (num !== undefined) ch.callerNum = clean(num);
+    const cname = msg.get('CallerIDName');
+    if (cname !== undefined) ch.callerName = clean(cname);
+    const cln = msg.get('ConnectedLineNum');
+    if (cln !== undefined) ch.connectedNum = clean(cln);
+    const clname = msg.get('ConnectedLineName');
+    if (clname !== undefined) ch.connectedName = clean(clname);
+    return ch;
+  }
+
+  private onNewexten(ch: Channel, msg: AmiMessage): void {
+    const ctx = this.ctx;
+    const context = msg.get('Context') ?? '';
+    const wasInIvr = ch.visit !== undefined;
+    const ended = onNewextenIvr(ctx, ch, context);
+    if (ended) this.cc.visitEnded(ch, ended);
+    if (ch.visit && (!wasInIvr || ended)) this.cc.visitStarted(ch);
+    if (ch.did === undefined && ctx.inbound.has(context)) ch.did = clean(msg.get('Extension') ?? msg.get('Exten'));
+    const r = this.cc.get(ch.uniqueid);
+    if (r) {
+      if (context !== ch.context) this.cc.contextChanged(r, context, ctx.cfg.feedbackContext, ctx.time.sec);
+      if ((msg.get('Application') ?? '').toLowerCase() === 'voicemail') r.voicemail = true;
+    }
+    ch.context = context;
+  }
+
+  private onHangup(ch: Channel, msg: AmiMessage): void {
+    const ctx = this.ctx;
+    if (ch.hungUpSec !== undefined) return;
+    ch.hungUpSec = ctx.time.sec;
+    const event: HangupEvent = {
+      event: 'hangup',
+      timestamp: ctx.time.stamp,
+      calleridnum: ch.callerNum,
+      calleridname: ch.callerName,
+      connectedlinenum: ch.connectedNum,
+      connectedlinename: ch.connectedName,
+      uniqueid: ch.uniqueid,
+      mac: ctx.cfg.mac,
+    };
+    ctx.out.own_(event);
+    onHangupDials(ctx, ch.uniqueid, clean(msg.get('Cause')));
+    this.endHold(ch);
+    const ended = endVisit(ctx, ch);
+    if (ended) this.cc.visitEnded(ch, ended);
+    flushChannel(ctx, ch, '');
+    this.finishCc(ch, clean(msg.get('Cause-txt')));
+    this.state.noteHangup(ch, ctx.time.sec);
+  }
+
+  private finishCc(ch: Channel, cause: string): void {
+    const r = this.cc.get(ch.uniqueid);
+    if (!r) return;
+    this.cc.records.delete(ch.uniqueid);
+    const record = this.cc.build(this.ctx, r, ch, cause);
+    if (this.wrapups.isWaiting(ch.uniqueid)) {
+      this.wrapups.hold(ch.uniqueid, record);
+      return;
+    }
+    const settled = this.wrapups.takeSettled(ch.uniqueid);
+    this.ctx.out.ccCdr(settled === undefined ? record : { ...record, pauseTime: settled });
+  }
+
+  private onAgentComplete(msg: AmiMessage): void {
+    const r = this.cc.onQueueEvent(msg, this.ctx.time.sec);
+    if (!r || !this.ctx.cfg.pausetime) return;
+    const member = msg.get('Interface') ?? r.agentIface;
+    if (member) this.wrapups.start(member, r.uniqueid, this.ctx.time.sec, this.out.commands);
+  }
+
+  private onMemberPause(msg: AmiMessage): void {
+    this.queues.apply(msg, this.messages);
+    const member = msg.get('Interface') ?? msg.get('Location');
+    if (!member) return;
+    const paused = (msg.get('Paused') ?? '0') === '1';
+    const done: CcCdrEvent[] = this.wrapups.onPause(member, paused, this.ctx.time.sec, this.out.commands);
+    for (const r of done) this.out.ccCdr({ ...r, timestamp: this.ctx.time.stamp });
+  }
+
+  private endHold(ch: Channel): void {
+    if (ch.holdSinceSec === undefined) return;
+    const held = this.ctx.time.sec - ch.holdSinceSec;
+    ch.holdSinceSec = undefined;
+    // Count it for every caller of this call who is connected to an agent.
+    for (const r of this.cc.records.values()) if (r.linkedid === ch.linkedid && r.agentIface !== undefined) r.holdSec += held;
+  }
+
+  private onExtensionStatus(msg: AmiMessage): void {
+    const exten = clean(msg.get('Exten'));
+    const status = clean(msg.get('Status'));
+    const statustext = clean(msg.get('StatusText'));
+    this.extensionStates.set(exten, { status, statustext, updatedAt: this.messages });
+    const event: ExtensionStatusEvent = { event: 'extensionstatus', timestamp: this.ctx.time.stamp, exten, status, statustext, mac: this.ctx.cfg.mac };
+    this.out.own_(event);
+  }
+
+  private onCdr(msg: AmiMessage): void {
+    const ctx = this.ctx;
+    const channel = clean(msg.get('Channel'));
+    const dest = clean(msg.get('DestinationChannel'));
+    const own = ctx.state.byName(channel) ?? ctx.state.channel(msg.get('UniqueID'));
+    const file = own?.recording ?? ctx.state.byName(dest)?.recording;
+    const event: CdrEvent = {
+      event: 'cdr',
+      timestamp: ctx.time.stamp,
+      callerid: clean(msg.get('CallerID')),
+      source: clean(msg.get('Source')),
+      destination: clean(msg.get('Destination')),
+      starttime: clean(msg.get('StartTime')),
+      answertime: clean(msg.get('AnswerTime')),
+      endtime: clean(msg.get('EndTime')),
+      disposition: clean(msg.get('Disposition')),
+      duration: clean(msg.get('Duration')),
+      billableseconds: clean(msg.get('BillableSeconds')),
+      calltype: ctx.trunks.isTrunk(channel) ? 'inbound' : ctx.trunks.isTrunk(dest) ? 'outbound' : '',
+      recordfile: file ? recordingPath(file, ctx.cfg.monitorDir) : userFieldRecording(msg.get('UserField'), ctx.cfg.monitorDir),
+      uniqueid: clean(msg.get('UniqueID')),
+      mac: ctx.cfg.mac,
+    };
+    ctx.out.own_(event);
+  }
+
+  private onUserEvent(msg: AmiMessage): void {
+    if ((msg.get('UserEvent') ?? '').toLowerCase() !== 'feedback') return;
+    const r = this.cc.get(msg.get('Uniqueid'));
+    const score = msg.get('Score');
+    if (r && score !== undefined) r.score = score.trim();
+  }
+
+  /** A call-center caller dialled out through a trunk: a forward to an outside number. */
+  private noteForward(msg: AmiMessage): void {
+    const r = this.cc.get(msg.get('Uniqueid'));
+    if (!r || !this.ctx.trunks.isTrunk(msg.get('DestChannel'))) return;
+    const dialString = clean(msg.get('DialString'));
+    const number = dialString.slice(dialString.lastIndexOf('/') + 1).replace(/^sips?:/, '').replace(/@.*$/, '');
+    r.forwardNumber = number || clean(msg.get('DestCallerIDNum'));
+  }
+
+  private expire(): void {
+    const ctx = this.ctx;
+    const silent = this.state.expire(ctx.time.sec, ctx.cfg.finishedGraceSec ?? DEFAULT_GRACE_SEC, ctx.cfg.channelMaxSilenceSec ?? DEFAULT_MAX_SILENCE_SEC);
+    for (const ch of silent) this.vanish(ch);
+  }
+
+  /** A channel we will never hear from again ends as if it had hung up now. */
+  private vanish(ch: Channel): void {
+    if (ch.hungUpSec !== undefined) return;
+    ch.hungUpSec = this.ctx.time.sec;
+    onHangupDials(this.ctx, ch.uniqueid);
+    this.endHold(ch);
+    const ended = endVisit(this.ctx, ch);
+    if (ended) this.cc.visitEnded(ch, ended);
+    flushChannel(this.ctx, ch, '');
+    this.finishCc(ch, '');
+    this.state.noteHangup(ch, this.ctx.time.sec);
+  }
+
+  private snapshotDeps() {
+    return {
+      ctx: this.ctx,
+      state: this.state,
+      queues: this.queues,
+      extensionStates: this.extensionStates,
+      vanish: (ch: Channel) => this.vanish(ch),
+      hangupEvent: (ch: Channel) => {
+        const e: HangupEvent = {
+          event: 'hangup',
+          timestamp: this.ctx.time.stamp,
+          calleridnum: ch.callerNum,
+          calleridname: ch.callerName,
+          connectedlinenum: ch.connectedNum,
+          connectedlinename: ch.connectedName,
+          uniqueid: ch.uniqueid,
+          mac: this.ctx.cfg.mac,
+        };
+        this.out.own_(e);
+      },
+    };
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * After-call work (`[enable] pausetime = yes`), the pure part: which agent is
+ * in wrap-up, since when it is paused, and the cc_cdr waiting to learn how long.
+ * The relay carries out the commands (QueuePause, timers) and persists
+ * `pending()` so a restart finishes every wrap-up (docs/event-mapping.md).
+ */
+
+import type { CcCdrEvent } from '../../../protocol/src/events/box-events.js';
+import type { WrapupCommand } from './context.js';
+
+export interface Wrapup {
+  /** Queue member interface, e.g. `SIP/804`. */
+  member: string;
+  startedSec: number;
+  /** First QueueMemberPause Paused: 1 after AgentComplete. */
+  pausedSec?: number;
+  /** Callers whose cc_cdr waits for this wrap-up (usually one). */
+  waiting: string[];
+  /** Built cc_cdrs (caller already hung up) waiting for pauseTime. */
+  built: CcCdrEvent[];
+}
+
+/** What survives a restart. */
+export interface PersistedWrapup {
+  member: string;
+  pausedSec?: number;
+  startedSec: number;
+  built: CcCdrEvent[];
+}
+
+export class Wrapups {
+  private readonly byMember = new Map<string, Wrapup>();
+  /** pauseTime of wrap-ups that ended while their caller was still on the line. */
+  private readonly settled = new Map<string, number>();
+  /** Set when something a restart must know changed. */
+  dirty = false;
+
+  constructor(private readonly wrapupSeconds: number) {}
+
+  /** AgentComplete for `member`, answering `callerUniqueid`'s call. */
+  start(member: string, callerUniqueid: string, sec: number, commands: WrapupCommand[]): void {
+    const key = member.toLowerCase();
+    const w = this.byMember.get(key);
+    if (w) {
+      w.waiting.push(callerUniqueid);
+    } else {
+      this.byMember.set(key, { member, startedSec: sec, waiting: [callerUniqueid], built: [] });
+      commands.push({ kind: 'pause', member });
+      commands.push({ kind: 'schedule-unpause', member, delayMs: this.wrapupSeconds * 1000 });
+    }
+    this.dirty = true;
+  }
+
+  /** Is this caller's cc_cdr waiting for after-call work? */
+  isWaiting(callerUniqueid: string): boolean {
+    for (const w of this.byMember.values()) if (w.waiting.includes(callerUniqueid)) return true;
+    return false;
+  }
+
+  /** The caller hung up: keep its built record until the wrap-up ends. */
+  hold(callerUniqueid: string, record: CcCdrEvent): void {
+    for (const w of this.byMember.values()) {
+      if (w.waiting.includes(callerUniqueid)) {
+        w.built.push(record);
+        this.dirty = true;
+        return;
+      }
+    }
+  }
+
+  /**
+   * QueueMemberPause for `member`. Returns the finished cc_cdrs (pauseTime
+   * set) when this ends the wrap-up; `cancel` says the relay's timer is moot.
+   */
+  onPause(member: string, paused: boolean, sec: number, commands: WrapupCommand[]): CcCdrEvent[] {
+    const w = this.byMember.get(member.toLowerCase());
+    if (!w) return [];
+    if (paused) {
+      if (w.pausedSec === undefined) {
+        w.pausedSec = sec;
+        this.dirty = true;
+      }
+      return [];
+    }
+    // Unpaused before the wrap-up even began (a stale event): ignore.
+    if (w.pausedSec === undefined) return [];
+    commands.push({ kind: 'cancel-unpause', member: w.member });
+    return this.finish(w, sec);
+  }
+
+  /** The relay gave up waiting for Asterisk's unpause event: finish with what is known. */
+  expire(member: string, sec: number): CcCdrEvent[] {
+    const w = this.byMember.get(member.toLowerCase());
+    return w ? this.finish(w, sec) : [];
+  }
+
+  private finish(w: Wrapup, sec: number): CcCdrEvent[] {
+    this.byMember.delete(w.member.toLowerCase());
+    this.dirty = true;
+    const pauseTime = w.pausedSec === undefined ? 0 : Math.max(0, Math.round(sec - w.pausedSec));
+    const built = new Set(w.built.map((r) => r.uuid));
+    for (const id of w.waiting) if (!built.has(id)) this.settled.set(id, pauseTime);
+    return w.built.map((r) => ({ ...r, pauseTime }));
+  }
+
+  /** pauseTime for a caller whose agent's wrap-up already ended (e.g. it stayed for a survey). */
+  takeSettled(callerUniqueid: string): number | undefined {
+    const v = this.settled.get(callerUniqueid);
+    this.settled.delete(callerUniqueid);
+    return v;
+  }
+
+  pending(): PersistedWrapup[] {
+    return [...this.byMember.values()].map((w) => ({ member: w.member, pausedSec: w.pausedSec, startedSec: w.startedSec, built: w.built }));
+  }
+
+  restore(saved: PersistedWrapup[]): void {
+    for (const s of saved) {
+      this.byMember.set(s.member.toLowerCase(), { member: s.member, startedSec: s.startedSec, pausedSec: s.pausedSec, built: s.built, waiting: s.built.map((b) => b.uuid) });
+    }
+  }
+
+  get size(): number {
+    return this.byMember.size;
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Runs a relay in this process against given AMI and receiver ports, with a
+ * fresh data directory. Real sockets everywhere; only the process is shared.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig, type RelayConfig } from '../../edge-relay/src/config/config.js';
+import { startRelay, type Relay } from '../../edge-relay/src/relay.js';
+import { createLogger, type Logger } from '../../protocol/src/log.js';
+import { FIXTURES } from './recordings.js';
+
+export function tempDir(prefix = 'relay-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Replace `key = …` lines inside `[section]` (adding them when missing). */
+export function setConf(text: string, section: string, values: Record<string, string | number>): string {
+  const lines = text.split('\n');
+  let start = lines.findIndex((l) => l.trim().toLowerCase() === `[${section.toLowerCase()}]`);
+  if (start < 0) {
+    lines.push(`[${section}]`);
+    start = lines.length - 1;
+  }
+  let end = lines.findIndex((l, i) => i > start && l.trim().startsWith('['));
+  if (end < 0) end = lines.length;
+  for (const [key, value] of Object.entries(values)) {
+    const i = lines.findIndex((l, j) => j > start && j < end && l.split('=')[0].trim().toLowerCase() === key.toLowerCase());
+    if (i >= 0) lines[i] = `${key} = ${value}`;
+    else {
+      lines.splice(end, 0, `${key} = ${value}`);
+      end++;
+    }
+  }
+  return lines.join('\n');
+}
+
+export function expectedConf(name: 'api.conf' | 'api-pjsip.conf'): string {
+  return readFileSync(join(FIXTURES, 'expected', name), 'utf8');
+}
+
+export const quietLogger: Logger = createLogger({ level: (process.env.TEST_LOG_LEVEL as 'debug') ?? 'error' });
+
+export async function startTestRelay(confText: string, opts: { dataDir?: string } = {}): Promise<Relay> {
+  const config: RelayConfig = parseConfig(confText, 'test-api.conf');
+  return startRelay(config, {
+    logger: quietLogger,
+    dataDir: opts.dataDir ?? tempDir(),
+    amiRetry: () => 50,
+    pushRetry: () => 50,
+  });
+}
