@@ -18,12 +18,17 @@ import { WrapupRunner } from './events/wrapup-runner.js';
 import { lanApp, listen, type RunningServer } from './http/lan-api.js';
 import { AmiPbx } from './pbx/ami-pbx.js';
 import type { RetryStrategy } from './retry.js';
+import { CommandRunner } from './tunnel/commands.js';
+import { IdempotencyStore } from './tunnel/idempotency.js';
+import { TunnelSupervisor } from './tunnel/supervisor.js';
+import { RELAY_VERSION } from './version.js';
 
 export interface RelayDeps {
   logger: Logger;
   clock?: Clock;
   amiRetry?: RetryStrategy;
   pushRetry?: RetryStrategy;
+  tunnelRetry?: RetryStrategy;
   /** Overrides env DATA_DIR and [general] data_dir. */
   dataDir?: string;
 }
@@ -38,6 +43,8 @@ export interface Relay {
   spool: Spool;
   pipeline: EventPipeline;
   pusher?: LanPusher;
+  tunnel?: TunnelSupervisor;
+  runner: CommandRunner;
   stop(): Promise<void>;
 }
 
@@ -101,6 +108,26 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
   const pusher = config.general.url ? new LanPusher({ url: config.general.url, spool, logger: log, clock, retryStrategy: deps.pushRetry }) : undefined;
   pusher?.start();
 
+  const runner = new CommandRunner({ pbx, idempotency: new IdempotencyStore(join(dataDir, 'idempotency.jsonl'), clock), clock, logger: log });
+  const tunnel = config.cloud
+    ? new TunnelSupervisor({
+        url: config.cloud.url,
+        token: config.cloud.token,
+        spool,
+        runner,
+        relayVersion: RELAY_VERSION,
+        amiConnected: () => ami.connected,
+        clock,
+        logger: log,
+        retryStrategy: deps.tunnelRetry,
+      })
+    : undefined;
+  if (tunnel) {
+    ami.on('ready', () => tunnel.amiChanged(true));
+    ami.on('disconnected', () => tunnel.amiChanged(false));
+    tunnel.start();
+  }
+
   const app = lanApp({ pbx, webkey: config.general.webkey, timeZone: config.pbx.timezone, now: () => clock.now(), logger: log });
   const lan = await listen(app, config.general.bindPort, config.general.bindAddress);
   log.info('lan api listening', { port: lan.port, auth: config.general.webkey ? 'webkey' : 'off', dataDir });
@@ -116,7 +143,10 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
     spool,
     pipeline,
     pusher,
+    tunnel,
+    runner,
     async stop() {
+      tunnel?.stop();
       pipeline.stop();
       pusher?.stop();
       wrapups.stop();

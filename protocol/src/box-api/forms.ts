@@ -101,3 +101,16 @@ export function pauseState(form: Form): boolean {
   if (v === 'off') return false;
   throw boxError(400, 'invalid state: use on (pause) or off (unpause)');
 }
+
+/**
+ * Check a command's fields as they arrive over the tunnel: the same patterns
+ * as the HTTP edge, so the relay never trusts the cloud to have done it.
+ */
+export function checkCommandFields(fields: Record<string, unknown>, names: readonly string[]): void {
+  for (const name of names) {
+    if (name === 'path') continue;
+    const value = fields[name];
+    if (typeof value !== 'string') throw boxError(400, `missing field ${name}`);
+    field({ [name]: value }, name, name === 'queue' ? 'queue' : 'number');
+  }
+}

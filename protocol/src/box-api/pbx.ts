@@ -41,11 +41,13 @@ export interface QueueMemberRow {
   penalty: string;
 }
 
-/** A recording file as a stream of bytes. */
+/** A recording file as a stream of bytes, or where to fetch it (object storage). */
 export interface RecordingFile {
   contentType: string;
   size: number;
   body: AsyncIterable<Uint8Array>;
+  /** When set, the client is redirected here (a short-lived presigned URL) instead of streamed. */
+  redirect?: string;
 }
 
 export interface Pbx {

@@ -18,6 +18,12 @@ export function safeRecordingPath(rawEncoded: string): string {
   } catch {
     throw boxError(400, 'malformed recording path');
   }
+  return checkRecordingPath(decoded);
+}
+
+/** The same checks on an already decoded path (the relay re-checks what the cloud sends). */
+export function checkRecordingPath(decoded: string): string {
+  if (decoded.length === 0 || decoded.length > 1024) throw boxError(400, 'recording path must be 1-1024 characters');
   // Refuse rather than normalise: a legitimate client never sends these.
   if (decoded.startsWith('/') || /^[A-Za-z]:/.test(decoded)) throw boxError(400, 'recording path must be relative to the monitor folder');
   if (decoded.includes('\\') || decoded.includes('\0') || decoded.includes('%')) throw boxError(400, 'recording path has forbidden characters');

@@ -122,6 +122,7 @@ export function boxRoutes(options: BoxRoutesOptions): Hono {
     const at = raw.indexOf('/monitor/');
     const path = safeRecordingPath(raw.slice(at + '/monitor/'.length));
     const file = await pbx.recording(path);
+    if (file.redirect) return c.redirect(file.redirect, 302);
     return c.body(toWebStream(file.body), 200, {
       'Content-Type': file.contentType,
       'Content-Length': String(file.size),

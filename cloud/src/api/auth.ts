@@ -1,0 +1,47 @@
+/**
+ * Authentication of the cloud's callers.
+ * - Operator: `Authorization: Bearer <ADMIN_TOKEN>` (creates tenants).
+ * - Tenant: `Authorization: Bearer ck.<tenantId>.<secret>`; it only ever
+ *   reaches its own tenant's resources: another tenant's look exactly like
+ *   missing ones (404), so ids cannot be probed.
+ * - Site (box compatibility): the box's `Authorization: md5(WEBKEY + date)`.
+ */
+
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import type { CloudDeps, CloudEnv } from './context.js';
+import { jsonError } from './context.js';
+
+export function bearer(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return m ? m[1] : undefined;
+}
+
+/** Constant-time equality of two secrets of any length (compares their hashes). */
+export function secretEquals(a: string, b: string): boolean {
+  const ha = createHash('sha256').update(a).digest();
+  const hb = createHash('sha256').update(b).digest();
+  return timingSafeEqual(ha, hb);
+}
+
+export function adminAuth(deps: CloudDeps): MiddlewareHandler<CloudEnv> {
+  return async (c, next) => {
+    if (!deps.adminToken) return jsonError(c, 503, 'admin API disabled: set ADMIN_TOKEN');
+    const token = bearer(c.req.header('authorization'));
+    if (!token || !secretEquals(token, deps.adminToken)) return jsonError(c, 401, 'invalid or missing admin token');
+    await next();
+  };
+}
+
+/** For /v1/tenants/:tenantId/*: the key must belong to that tenant. */
+export function tenantAuth(deps: CloudDeps): MiddlewareHandler<CloudEnv> {
+  return async (c, next) => {
+    const token = bearer(c.req.header('authorization'));
+    const tenant = token ? await deps.accounts.tenantForApiKey(token) : undefined;
+    if (!tenant) return jsonError(c, 401, 'invalid or missing tenant API key');
+    if (tenant.id !== c.req.param('tenantId')) return jsonError(c, 404, 'not found');
+    c.set('tenant', tenant);
+    await next();
+  };
+}

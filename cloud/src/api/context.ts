@@ -1,0 +1,37 @@
+/**
+ * What every cloud route can use, and the per-request values set by
+ * middleware (request id, logger, the authenticated tenant).
+ */
+
+import type { Context } from 'hono';
+import type { Clock } from '../../../protocol/src/clock.js';
+import type { Logger } from '../../../protocol/src/log.js';
+import type { AccountStore, Tenant } from '../store/accounts.js';
+import type { EventStore } from '../store/events.js';
+import type { RelayGateway } from '../tunnel/gateway.js';
+
+export interface CloudDeps {
+  accounts: AccountStore;
+  events: EventStore;
+  gateway: RelayGateway;
+  clock: Clock;
+  logger: Logger;
+  /** The operator's token for POST /v1/tenants; undefined disables it. */
+  adminToken?: string;
+  /** How long an HTTP caller waits for the relay. */
+  commandTimeoutMs: number;
+}
+
+export type CloudEnv = {
+  Variables: {
+    requestId: string;
+    log: Logger;
+    tenant: Tenant;
+  };
+};
+
+export type CloudContext = Context<CloudEnv>;
+
+export function jsonError(c: Context, status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 500 | 503, message: string): Response {
+  return c.json({ status: 'error', message }, status);
+}

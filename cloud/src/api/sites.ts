@@ -1,0 +1,57 @@
+/**
+ * The box API of every site: `/sites/{siteId}/coocenter-api/...`, the same 16
+ * endpoints and bodies as the box, answered by the site's relay. Authorised by
+ * the tenant's key, or by the box's own md5(WEBKEY + date) header so an
+ * existing integration only changes its base URL.
+ */
+
+import { Hono, type MiddlewareHandler } from 'hono';
+import { boxRoutes } from '../../../protocol/src/box-api/routes.js';
+import { checkWebkey } from '../../../protocol/src/box-api/webkey.js';
+import { bearer } from './auth.js';
+import { jsonError, type CloudDeps, type CloudEnv } from './context.js';
+import { TunnelPbx } from './tunnel-pbx.js';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+
+function siteAuth(deps: CloudDeps): MiddlewareHandler<CloudEnv> {
+  return async (c, next) => {
+    const siteId = c.req.param('siteId') ?? '';
+    const header = c.req.header('authorization');
+    const token = bearer(header);
+    if (token) {
+      const tenant = await deps.accounts.tenantForApiKey(token);
+      if (!tenant) return jsonError(c, 401, 'invalid or missing Authorization');
+      // Another tenant's site answers exactly like a site that does not exist.
+      if (!(await deps.accounts.siteOfTenant(tenant.id, siteId))) return jsonError(c, 404, 'not found');
+    } else {
+      const key = await deps.accounts.webkeyOf(siteId);
+      // Unknown site, site without WEBKEY, wrong or stale token: one answer.
+      if (!key || !checkWebkey(header, key.webkey, deps.clock.now(), key.timezone ?? 'UTC')) {
+        return jsonError(c, 401, 'invalid or missing Authorization');
+      }
+    }
+    const idem = c.req.header('idempotency-key');
+    if (idem !== undefined && !IDEMPOTENCY_KEY.test(idem)) return jsonError(c, 400, 'Idempotency-Key: 1-128 printable ASCII characters');
+    await next();
+  };
+}
+
+export function siteRoutes(deps: CloudDeps): Hono<CloudEnv> {
+  const app = new Hono<CloudEnv>();
+  app.use('/sites/:siteId/coocenter-api/*', siteAuth(deps));
+  app.route(
+    '/sites/:siteId/coocenter-api',
+    boxRoutes({
+      logger: deps.logger,
+      pbx: (c) =>
+        new TunnelPbx(deps.gateway, {
+          siteId: c.req.param('siteId') ?? '',
+          requestId: (c.get('requestId') as string | undefined) ?? '',
+          idempotencyKey: c.req.header('idempotency-key'),
+          deadlineMs: deps.clock.now() + deps.commandTimeoutMs,
+        }),
+    }) as unknown as Hono<CloudEnv>,
+  );
+  return app;
+}

@@ -1,0 +1,24 @@
+/**
+ * The cloud as one Hono app. The local server (cloud/src/local) and the
+ * Lambda handlers (cloud/src/lambda) only translate their transport to it.
+ */
+
+import { Hono } from 'hono';
+import { adminRoutes } from './api/admin.js';
+import type { CloudDeps, CloudEnv } from './api/context.js';
+import { requestId } from './api/request-id.js';
+import { siteRoutes } from './api/sites.js';
+
+export function createCloudApp(deps: CloudDeps): Hono<CloudEnv> {
+  const app = new Hono<CloudEnv>();
+  app.use('*', requestId(deps.logger));
+  app.get('/health', (c) => c.json({ status: 'ok' }));
+  app.route('/', adminRoutes(deps));
+  app.route('/', siteRoutes(deps));
+  app.notFound((c) => c.json({ status: 'error', message: 'not found' }, 404));
+  app.onError((err, c) => {
+    (c.get('log') ?? deps.logger).error('request failed', { error: err, path: c.req.path });
+    return c.json({ status: 'error', message: 'internal error' }, 500);
+  });
+  return app;
+}

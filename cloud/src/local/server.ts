@@ -1,0 +1,125 @@
+/**
+ * The cloud on one machine: the same Hono app and tunnel logic as on AWS,
+ * served by @hono/node-server, with relays connecting over `ws` at /relay, and
+ * DynamoDB either embedded (DynamoDB Local on loopback, data in DATA_DIR) or
+ * whatever endpoint the environment names.
+ */
+
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import type { Clock } from '../../../protocol/src/clock.js';
+import { systemClock } from '../../../protocol/src/clock.js';
+import type { Logger } from '../../../protocol/src/log.js';
+import type { CloudDeps } from '../api/context.js';
+import { createCloudApp } from '../app.js';
+import { AccountStore } from '../store/accounts.js';
+import { dynamoClient, tableNames, type TableNames } from '../store/dynamo.js';
+import { EventStore } from '../store/events.js';
+import { RelayStore } from '../store/relays.js';
+import { SecretBox } from '../store/secrets.js';
+import { ensureTables } from '../store/tables.js';
+import { LocalHub } from '../tunnel/local-hub.js';
+import { startDynamoDbLocal, type LocalDynamo } from './dynamodb-local.js';
+
+export interface LocalCloudOptions {
+  port?: number;
+  host?: string;
+  dataDir: string;
+  adminToken?: string;
+  /** A DynamoDB endpoint to use instead of starting the embedded one. */
+  dynamoEndpoint?: string;
+  /** Use AWS's DynamoDB (credentials and region from the environment). */
+  useAws?: boolean;
+  tablePrefix?: string;
+  /** base64 32-byte key sealing site WEBKEYs; generated into DATA_DIR when absent. */
+  secretsKey?: string;
+  commandTimeoutMs?: number;
+  pingMs?: number;
+  maxConnectionAgeMs?: number;
+  logger: Logger;
+  clock?: Clock;
+}
+
+export interface LocalCloud {
+  url: string;
+  port: number;
+  hub: LocalHub;
+  deps: CloudDeps;
+  tables: TableNames;
+  dynamoEndpoint?: string;
+  stop(): Promise<void>;
+}
+
+function secretsKey(dataDir: string, given?: string): SecretBox {
+  if (given) return SecretBox.fromBase64(given);
+  const file = join(dataDir, 'secrets.key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+  return SecretBox.fromBase64(readFileSync(file, 'utf8').trim());
+}
+
+export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalCloud> {
+  const log = opts.logger;
+  const clock = opts.clock ?? systemClock;
+  mkdirSync(opts.dataDir, { recursive: true });
+
+  let embedded: LocalDynamo | undefined;
+  let endpoint = opts.dynamoEndpoint;
+  if (!endpoint && !opts.useAws) {
+    embedded = await startDynamoDbLocal({ dbPath: join(opts.dataDir, 'dynamodb'), logger: log });
+    endpoint = embedded.endpoint;
+  }
+  const db = dynamoClient({ endpoint });
+  const tables = tableNames(opts.tablePrefix);
+  if (endpoint) await ensureTables(db, tables);
+
+  const accounts = new AccountStore(db, tables.main, secretsKey(opts.dataDir, opts.secretsKey), clock);
+  const events = new EventStore(db, tables.events, tables.main);
+  const relays = new RelayStore(db, tables.main);
+  const hub = new LocalHub({ accounts, events, relays, clock, logger: log, pingMs: opts.pingMs, maxConnectionAgeMs: opts.maxConnectionAgeMs });
+  const deps: CloudDeps = {
+    accounts,
+    events,
+    gateway: hub,
+    clock,
+    logger: log,
+    adminToken: opts.adminToken,
+    commandTimeoutMs: opts.commandTimeoutMs ?? 12_000,
+  };
+  const app = createCloudApp(deps);
+
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: opts.port ?? 8787, hostname: opts.host ?? '127.0.0.1' }, () => resolve(s as Server)) as Server;
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path !== '/relay') {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    void hub.handleUpgrade(req, socket, head);
+  });
+  const port = (server.address() as { port: number }).port;
+  const url = `http://${opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1'}:${port}`;
+  log.info('local cloud listening', { url, dynamodb: embedded ? 'embedded' : (endpoint ?? 'aws'), dataDir: opts.dataDir });
+
+  return {
+    url,
+    port,
+    hub,
+    deps,
+    tables,
+    dynamoEndpoint: endpoint,
+    async stop() {
+      await hub.close();
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+      db.destroy();
+      await embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,165 @@
+/**
+ * Tenants and sites in the main table.
+ *
+ *   PK T#<tenantId>  SK META        tenant: name, apiKeyHash
+ *   PK T#<tenantId>  SK S#<siteId>  the tenant's list entry for a site
+ *   PK S#<siteId>    SK META        site: tenantId, name, relayTokenHash, webkey (sealed)
+ *
+ * A site is written as both items in one transaction, so listing a tenant's
+ * sites is one strongly consistent Query and resolving `/sites/{siteId}` or a
+ * relay token is one GetItem.
+ */
+
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '../../../protocol/src/clock.js';
+import { makeCredential, parseCredential, randomId, verifySecret, type SecretBox } from './secrets.js';
+
+export interface Tenant {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+export interface Site {
+  id: string;
+  tenantId: string;
+  name: string;
+  createdAt: string;
+  /** IANA zone for the WEBKEY date check; default UTC. */
+  timezone?: string;
+  hasWebkey: boolean;
+}
+
+interface SiteItem extends Site {
+  relayTokenHash: string;
+  webkey?: string;
+}
+
+export class AccountStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly box: SecretBox,
+    private readonly clock: Clock,
+  ) {}
+
+  private now(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+
+  async createTenant(name: string): Promise<{ tenant: Tenant; apiKey: string }> {
+    const id = randomId('ten');
+    const key = makeCredential('ck', id);
+    const tenant: Tenant = { id, name, createdAt: this.now() };
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { PK: `T#${id}`, SK: 'META', type: 'tenant', ...tenant, apiKeyHash: key.hash },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
+    return { tenant, apiKey: key.token };
+  }
+
+  async getTenant(id: string): Promise<Tenant | undefined> {
+    const item = (await this.db.send(new GetCommand({ TableName: this.table, Key: { PK: `T#${id}`, SK: 'META' }, ConsistentRead: true }))).Item;
+    return item ? { id: item.id, name: item.name, createdAt: item.createdAt } : undefined;
+  }
+
+  /** The tenant a presented API key belongs to, or undefined (constant-time check). */
+  async tenantForApiKey(token: string): Promise<Tenant | undefined> {
+    const cred = parseCredential('ck', token);
+    if (!cred) return undefined;
+    const item = (await this.db.send(new GetCommand({ TableName: this.table, Key: { PK: `T#${cred.id}`, SK: 'META' } }))).Item;
+    if (!item || !verifySecret(cred.secret, item.apiKeyHash as string)) return undefined;
+    return { id: item.id, name: item.name, createdAt: item.createdAt };
+  }
+
+  async createSite(tenantId: string, input: { name: string; webkey?: string; timezone?: string }): Promise<{ site: Site; relayToken: string }> {
+    const id = randomId('site');
+    const token = makeCredential('rt', id);
+    const site: Site = { id, tenantId, name: input.name, createdAt: this.now(), timezone: input.timezone, hasWebkey: Boolean(input.webkey) };
+    await this.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.table,
+              Item: { PK: `S#${id}`, SK: 'META', type: 'site', ...site, relayTokenHash: token.hash, webkey: input.webkey ? this.box.seal(input.webkey) : undefined },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          { Put: { TableName: this.table, Item: { PK: `T#${tenantId}`, SK: `S#${id}`, type: 'site-ref', siteId: id, name: input.name, createdAt: site.createdAt } } },
+        ],
+      }),
+    );
+    return { site, relayToken: token.token };
+  }
+
+  async listSites(tenantId: string): Promise<Site[]> {
+    const ids: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const r = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :s)',
+          ExpressionAttributeValues: { ':pk': `T#${tenantId}`, ':s': 'S#' },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of r.Items ?? []) ids.push(item.siteId as string);
+      start = r.LastEvaluatedKey;
+    } while (start);
+    const sites = await Promise.all(ids.map((id) => this.getSite(id)));
+    return sites.filter((s): s is SiteItem => s !== undefined && s.tenantId === tenantId).map(publicSite);
+  }
+
+  /** A site with its secrets' hashes (for authentication), or undefined. */
+  async getSite(siteId: string): Promise<SiteItem | undefined> {
+    const item = (await this.db.send(new GetCommand({ TableName: this.table, Key: { PK: `S#${siteId}`, SK: 'META' }, ConsistentRead: true }))).Item;
+    return item as SiteItem | undefined;
+  }
+
+  /** A site of this tenant, or undefined (another tenant's site looks the same as a missing one). */
+  async siteOfTenant(tenantId: string, siteId: string): Promise<Site | undefined> {
+    const site = await this.getSite(siteId);
+    return site && site.tenantId === tenantId ? publicSite(site) : undefined;
+  }
+
+  async rotateRelayToken(tenantId: string, siteId: string): Promise<string | undefined> {
+    const site = await this.getSite(siteId);
+    if (!site || site.tenantId !== tenantId) return undefined;
+    const token = makeCredential('rt', siteId);
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { PK: `S#${siteId}`, SK: 'META' },
+        UpdateExpression: 'SET relayTokenHash = :h, tokenRotatedAt = :at',
+        ExpressionAttributeValues: { ':h': token.hash, ':at': this.now() },
+      }),
+    );
+    return token.token;
+  }
+
+  /** The site a relay token belongs to, or undefined (constant-time check). */
+  async siteForRelayToken(token: string): Promise<Site | undefined> {
+    const cred = parseCredential('rt', token);
+    if (!cred) return undefined;
+    const site = await this.getSite(cred.id);
+    if (!site || !verifySecret(cred.secret, site.relayTokenHash)) return undefined;
+    return publicSite(site);
+  }
+
+  /** The site's WEBKEY in clear, for the md5(WEBKEY + date) check. */
+  async webkeyOf(siteId: string): Promise<{ webkey: string; timezone?: string } | undefined> {
+    const site = await this.getSite(siteId);
+    if (!site?.webkey) return undefined;
+    return { webkey: this.box.open(site.webkey), timezone: site.timezone };
+  }
+}
+
+function publicSite(s: SiteItem): Site {
+  return { id: s.id, tenantId: s.tenantId, name: s.name, createdAt: s.createdAt, timezone: s.timezone, hasWebkey: Boolean(s.webkey) };
+}

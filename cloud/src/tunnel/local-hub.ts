@@ -1,0 +1,313 @@
+/**
+ * The local cloud's end of the tunnels: a WebSocket server at /relay that
+ * authenticates each relay by its token, keeps one active connection per site
+ * (a newer one takes over; the older one finishes its in-flight commands and
+ * is closed with a reason), carries commands down and replies and events up.
+ */
+
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { boxError } from '../../../protocol/src/box-api/errors.js';
+import type { Clock, TimerHandle } from '../../../protocol/src/clock.js';
+import type { Logger } from '../../../protocol/src/log.js';
+import { decodeRelayFrame, encodeFrame } from '../../../protocol/src/wire/codec.js';
+import { CloseCode, type CloudFrame, type RelayFrame } from '../../../protocol/src/wire/frames.js';
+import type { AccountStore, Site } from '../store/accounts.js';
+import type { EventStore } from '../store/events.js';
+import { OFFLINE, type RelayStatus, type RelayStore } from '../store/relays.js';
+import { randomId } from '../store/secrets.js';
+import type { CommandOutcome, CommandRequest, RelayGateway } from './gateway.js';
+import { checkHello, onEvents, onStatus, type RelayContext } from './inbound.js';
+import { PendingReply } from './replies.js';
+
+export interface LocalHubOptions {
+  accounts: AccountStore;
+  events: EventStore;
+  relays: RelayStore;
+  clock: Clock;
+  logger: Logger;
+  /** How often relays should ping (sent in welcome). */
+  pingMs?: number;
+  /** A relay silent this long is dropped. */
+  deadPeerMs?: number;
+  helloTimeoutMs?: number;
+  /** Ask a relay to reconnect after this long, as API Gateway's 2-hour cap would. */
+  maxConnectionAgeMs?: number;
+  nodeId?: string;
+}
+
+interface Conn {
+  id: string;
+  site: Site;
+  ws: WebSocket;
+  since: string;
+  version: string;
+  amiConnected: boolean;
+  pending: Map<string, { reply: PendingReply; timer: TimerHandle }>;
+  lastFrameAt: number;
+  /** Replaced by a newer connection: no new commands, closed once idle. */
+  draining: boolean;
+  /** Event batches are stored one after another, so acks come in order. */
+  chain: Promise<unknown>;
+  timers: TimerHandle[];
+}
+
+export class LocalHub implements RelayGateway {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  private readonly active = new Map<string, Conn>();
+  private readonly all = new Set<Conn>();
+  private readonly log: Logger;
+  private readonly pingMs: number;
+  private readonly nodeId: string;
+
+  constructor(private readonly opts: LocalHubOptions) {
+    this.log = opts.logger.child({ component: 'relay-hub' });
+    this.pingMs = opts.pingMs ?? 20_000;
+    this.nodeId = opts.nodeId ?? `local:${process.pid}`;
+  }
+
+  get connections(): number {
+    return this.all.size;
+  }
+
+  /** For the HTTP server's 'upgrade' event on /relay. */
+  async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const header = req.headers.authorization ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7) : (url.searchParams.get('token') ?? '');
+    let site: Site | undefined;
+    try {
+      site = token ? await this.opts.accounts.siteForRelayToken(token) : undefined;
+    } catch (err) {
+      this.log.error('relay authentication failed', { error: err });
+    }
+    if (!site) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\ninvalid relay token\n');
+      return;
+    }
+    const s = site;
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, s));
+  }
+
+  private accept(ws: WebSocket, site: Site): void {
+    const clock = this.opts.clock;
+    const conn: Conn = {
+      id: randomId('conn'),
+      site,
+      ws,
+      since: new Date(clock.now()).toISOString(),
+      version: '',
+      amiConnected: false,
+      pending: new Map(),
+      lastFrameAt: clock.now(),
+      draining: false,
+      chain: Promise.resolve(),
+      timers: [],
+    };
+    const log = this.log.child({ siteId: site.id, connectionId: conn.id });
+    this.all.add(conn);
+    let greeted = false;
+    const helloTimer = clock.setTimeout(() => {
+      if (!greeted) ws.close(CloseCode.PROTOCOL_ERROR, 'no hello within time');
+    }, this.opts.helloTimeoutMs ?? 10_000);
+    conn.timers.push(helloTimer);
+
+    ws.on('message', (data, isBinary) => {
+      conn.lastFrameAt = clock.now();
+      let frame: RelayFrame;
+      try {
+        frame = decodeRelayFrame(isBinary ? Buffer.from(data as Buffer) : data.toString());
+      } catch (err) {
+        log.warn('bad frame from relay', { error: err });
+        this.send(conn, { t: 'error', code: 'bad-frame', message: (err as Error).message, fatal: false });
+        return;
+      }
+      if (!greeted) {
+        if (frame.t !== 'hello') {
+          ws.close(CloseCode.PROTOCOL_ERROR, 'first frame must be hello');
+          return;
+        }
+        greeted = true;
+        clock.clearTimeout(helloTimer);
+        void this.onHello(conn, frame, log);
+        return;
+      }
+      this.onFrame(conn, frame, log);
+    });
+    ws.on('close', (code, reason) => this.onClose(conn, code, reason.toString(), log));
+    ws.on('error', (err) => log.warn('relay socket error', { error: err }));
+  }
+
+  private async onHello(conn: Conn, hello: Extract<RelayFrame, { t: 'hello' }>, log: Logger): Promise<void> {
+    const verdict = checkHello(hello);
+    if (!verdict.ok) {
+      log.warn('relay refused', { reason: verdict.reason });
+      conn.ws.close(verdict.code, verdict.reason);
+      return;
+    }
+    conn.version = hello.relay;
+    conn.amiConnected = hello.amiConnected;
+    const previous = this.active.get(conn.site.id);
+    this.active.set(conn.site.id, conn);
+    if (previous && previous !== conn) this.retire(previous, 'replaced by a newer connection');
+    await this.opts.relays.connected({
+      siteId: conn.site.id,
+      connectionId: conn.id,
+      node: this.nodeId,
+      since: conn.since,
+      version: conn.version,
+      amiConnected: conn.amiConnected,
+    });
+    const ackedSeq = await this.opts.events.ackedSeq(conn.site.id);
+    this.send(conn, { t: 'welcome', v: hello.v, siteId: conn.site.id, ackedSeq, pingMs: this.pingMs });
+    log.info('relay connected', { version: conn.version, amiConnected: conn.amiConnected, ackedSeq, replaced: Boolean(previous) });
+    this.watch(conn, log);
+  }
+
+  private onFrame(conn: Conn, frame: RelayFrame, log: Logger): void {
+    switch (frame.t) {
+      case 'events':
+        conn.chain = conn.chain
+          .then(() => onEvents(this.ctx(conn, log), frame))
+          .catch((err) => log.error('storing events failed; the relay will resend', { error: err }));
+        return;
+      case 'reply': {
+        const p = conn.pending.get(frame.id)?.reply;
+        p?.onReply(frame);
+        if (p?.complete) this.settled(conn, frame.id);
+        return;
+      }
+      case 'part': {
+        const p = conn.pending.get(frame.id)?.reply;
+        p?.onPart(frame);
+        if (p?.complete) this.settled(conn, frame.id);
+        return;
+      }
+      case 'status':
+        conn.amiConnected = frame.amiConnected;
+        void onStatus(this.ctx(conn, log), frame.amiConnected).catch((err) => log.warn('status update failed', { error: err }));
+        return;
+      case 'ping':
+        this.send(conn, { t: 'pong', ts: frame.ts });
+        return;
+      case 'pong':
+        return;
+      case 'error':
+        log.warn('relay reported an error', { code: frame.code, message: frame.message });
+        return;
+      case 'hello':
+        log.warn('second hello ignored');
+        return;
+    }
+  }
+
+  private ctx(conn: Conn, log: Logger): RelayContext {
+    return {
+      siteId: conn.site.id,
+      tenantId: conn.site.tenantId,
+      connectionId: conn.id,
+      send: async (f) => this.send(conn, f),
+      events: this.opts.events,
+      relays: this.opts.relays,
+      clock: this.opts.clock,
+      log,
+    };
+  }
+
+  private send(conn: Conn, frame: CloudFrame): void {
+    if (conn.ws.readyState === conn.ws.OPEN) conn.ws.send(encodeFrame(frame));
+  }
+
+  /** Dead-peer watch and the maximum connection age. */
+  private watch(conn: Conn, log: Logger): void {
+    const clock = this.opts.clock;
+    const deadPeerMs = this.opts.deadPeerMs ?? this.pingMs * 3;
+    const check = () => {
+      if (!this.all.has(conn)) return;
+      if (clock.now() - conn.lastFrameAt > deadPeerMs) {
+        log.warn('relay silent; dropping the connection', { silentMs: clock.now() - conn.lastFrameAt });
+        conn.ws.terminate();
+        return;
+      }
+      conn.timers.push(clock.setTimeout(check, Math.min(this.pingMs, deadPeerMs)));
+    };
+    conn.timers.push(clock.setTimeout(check, Math.min(this.pingMs, deadPeerMs)));
+    if (this.opts.maxConnectionAgeMs) {
+      conn.timers.push(clock.setTimeout(() => this.send(conn, { t: 'reconnect', reason: 'connection age limit' }), this.opts.maxConnectionAgeMs));
+    }
+  }
+
+  /** Stop using a connection; close it once its in-flight commands are answered (or after 30 s). */
+  private retire(conn: Conn, reason: string): void {
+    conn.draining = true;
+    const closeNow = () => conn.ws.close(CloseCode.REPLACED, reason);
+    if (conn.pending.size === 0) return closeNow();
+    conn.timers.push(this.opts.clock.setTimeout(closeNow, 30_000));
+  }
+
+  private settled(conn: Conn, id: string): void {
+    this.opts.clock.clearTimeout(conn.pending.get(id)?.timer);
+    conn.pending.delete(id);
+    if (conn.draining && conn.pending.size === 0) conn.ws.close(CloseCode.REPLACED, 'replaced by a newer connection');
+  }
+
+  private onClose(conn: Conn, code: number, reason: string, log: Logger): void {
+    this.all.delete(conn);
+    for (const t of conn.timers) this.opts.clock.clearTimeout(t);
+    for (const p of conn.pending.values()) {
+      this.opts.clock.clearTimeout(p.timer);
+      p.reply.abort(boxError(503, 'site relay disconnected before answering'));
+    }
+    conn.pending.clear();
+    if (this.active.get(conn.site.id) === conn) {
+      this.active.delete(conn.site.id);
+      void this.opts.relays.disconnected(conn.site.id, conn.id).catch(() => undefined);
+      log.info('relay disconnected', { code, reason });
+    }
+  }
+
+  // ── RelayGateway ───────────────────────────────────────────────────────
+
+  command(req: CommandRequest): Promise<CommandOutcome> {
+    const conn = this.active.get(req.siteId);
+    if (!conn || conn.ws.readyState !== conn.ws.OPEN) return Promise.reject(boxError(503, 'site relay is offline'));
+    const id = randomId('cmd');
+    return new Promise<CommandOutcome>((resolve, reject) => {
+      const pending = new PendingReply(resolve, reject);
+      const wait = Math.max(0, req.deadlineMs - this.opts.clock.now());
+      const timer = this.opts.clock.setTimeout(() => {
+        if (!conn.pending.has(id)) return;
+        this.settled(conn, id);
+        pending.abort(boxError(504, `site relay did not answer within ${Math.round(wait / 100) / 10} s`));
+      }, wait);
+      conn.pending.set(id, { reply: pending, timer });
+      try {
+        this.send(conn, { t: 'command', id, deadline: req.deadlineMs, cmd: req.command, idem: req.idempotencyKey });
+      } catch (err) {
+        this.settled(conn, id);
+        reject(err);
+      }
+    });
+  }
+
+  async status(siteId: string): Promise<RelayStatus> {
+    const conn = this.active.get(siteId);
+    return conn ? { connected: true, since: conn.since, version: conn.version, amiConnected: conn.amiConnected } : OFFLINE;
+  }
+
+  async disconnect(siteId: string, reason: string): Promise<void> {
+    for (const conn of this.all) if (conn.site.id === siteId) conn.ws.close(CloseCode.TOKEN_REVOKED, reason);
+  }
+
+  /** Ask a site's relay to open a fresh connection (make-before-break). */
+  askReconnect(siteId: string, reason = 'requested'): void {
+    const conn = this.active.get(siteId);
+    if (conn) this.send(conn, { t: 'reconnect', reason });
+  }
+
+  async close(): Promise<void> {
+    for (const conn of this.all) conn.ws.close(CloseCode.SERVER_RESTART, 'cloud shutting down');
+    this.wss.close();
+  }
+}

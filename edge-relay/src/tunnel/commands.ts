@@ -1,0 +1,151 @@
+/**
+ * Runs the box commands that come down the tunnel, on the relay's AMI Pbx,
+ * and sends the answer back on the connection the command came from.
+ *
+ * - A command whose deadline has passed is not started (the caller already
+ *   got 504; a late click-to-call would surprise someone).
+ * - Fields are checked again here; the relay does not trust the cloud to have.
+ * - An Idempotency-Key makes a write command run at most once (24 h memory).
+ * - Answers bigger than a frame go as numbered parts; a recording goes as
+ *   base64 parts, or is uploaded to the presigned URL the cloud gave.
+ */
+
+import { BoxApiError, boxError, isBoxApiError } from '../../../protocol/src/box-api/errors.js';
+import { checkCommandFields } from '../../../protocol/src/box-api/forms.js';
+import { COMMAND_FIELDS, dispatchCommand, type BoxCommand, type Pbx } from '../../../protocol/src/box-api/pbx.js';
+import { checkRecordingPath } from '../../../protocol/src/box-api/recording-path.js';
+import type { Clock } from '../../../protocol/src/clock.js';
+import type { Logger } from '../../../protocol/src/log.js';
+import { splitForFrames } from '../../../protocol/src/wire/codec.js';
+import { MAX_FRAME_BYTES, type CommandFrameT, type RelayFrame } from '../../../protocol/src/wire/frames.js';
+import type { IdempotencyStore, StoredOutcome } from './idempotency.js';
+
+/** Raw bytes per recording part: base64 grows them by 4/3 and the frame must stay under 32 KB. */
+const RECORDING_CHUNK = 22 * 1024;
+
+export type Send = (frame: RelayFrame) => void;
+
+export interface CommandRunnerOptions {
+  pbx: Pbx;
+  idempotency: IdempotencyStore;
+  clock: Clock;
+  logger: Logger;
+}
+
+export class CommandRunner {
+  private readonly log: Logger;
+  /** Commands running now, for graceful shutdown and tests. */
+  running = 0;
+
+  constructor(private readonly opts: CommandRunnerOptions) {
+    this.log = opts.logger.child({ component: 'commands' });
+  }
+
+  async handle(frame: CommandFrameT, send: Send): Promise<void> {
+    const log = this.log.child({ commandId: frame.id, command: frame.cmd.name });
+    this.running++;
+    try {
+      if (this.opts.clock.now() > frame.deadline) {
+        send(errorReply(frame.id, boxError(504, 'the command reached the relay after its deadline; not run')));
+        return;
+      }
+      if (frame.cmd.name === 'recording') {
+        await this.recording(frame, send);
+        return;
+      }
+      const outcome = await this.runOnce(frame, log);
+      this.reply(frame.id, outcome, send);
+    } catch (err) {
+      log.error('command failed', { error: err });
+      send(errorReply(frame.id, isBoxApiError(err) ? err : boxError(500, 'relay error')));
+    } finally {
+      this.running--;
+    }
+  }
+
+  /** Run, or answer from the idempotency memory. */
+  private async runOnce(frame: CommandFrameT, log: Logger): Promise<StoredOutcome> {
+    if (!frame.idem) return this.execute(frame.cmd);
+    const key = `${frame.cmd.name}:${frame.idem}`;
+    const claim = this.opts.idempotency.claim(key);
+    switch (claim.kind) {
+      case 'done':
+        log.info('idempotent repeat answered from memory', { idempotencyKey: frame.idem });
+        return claim.outcome;
+      case 'running':
+        return claim.wait;
+      case 'unknown':
+        return { ok: false, error: { status: 409, message: 'a command with this Idempotency-Key was interrupted by a relay restart; its outcome is unknown and it is not run again' } };
+      case 'new': {
+        const outcome = await this.execute(frame.cmd);
+        this.opts.idempotency.finish(key, outcome);
+        return outcome;
+      }
+    }
+  }
+
+  private async execute(cmd: BoxCommand): Promise<StoredOutcome> {
+    try {
+      checkCommandFields(cmd as unknown as Record<string, unknown>, COMMAND_FIELDS[cmd.name]);
+      return { ok: true, result: (await dispatchCommand(this.opts.pbx, cmd)) ?? null };
+    } catch (err) {
+      const e = isBoxApiError(err) ? err : boxError(500, 'relay error');
+      if (!isBoxApiError(err)) this.log.error('command crashed', { error: err, command: cmd.name });
+      return { ok: false, error: { status: e.status, message: e.message } };
+    }
+  }
+
+  private reply(id: string, outcome: StoredOutcome, send: Send): void {
+    if (!outcome.ok) {
+      send({ t: 'reply', id, ok: false, error: outcome.error });
+      return;
+    }
+    const whole: RelayFrame = { t: 'reply', id, ok: true, result: outcome.result };
+    const text = JSON.stringify(whole);
+    if (Buffer.byteLength(text) <= MAX_FRAME_BYTES - 256) {
+      send(whole);
+      return;
+    }
+    const parts = splitForFrames(JSON.stringify(outcome.result));
+    send({ t: 'reply', id, ok: true, parts: parts.length });
+    parts.forEach((data, n) => send({ t: 'part', id, n, last: n === parts.length - 1, data }));
+  }
+
+  private async recording(frame: CommandFrameT, send: Send): Promise<void> {
+    const path = checkRecordingPath((frame.cmd as { path: string }).path);
+    const file = await this.opts.pbx.recording(path);
+    if (frame.upload) {
+      // The cloud gave a presigned PUT: the audio goes to object storage, not through the tunnel.
+      const res = await fetch(frame.upload.url, {
+        method: 'PUT',
+        headers: { 'content-type': file.contentType, 'content-length': String(file.size), ...(frame.upload.headers ?? {}) },
+        body: await collect(file.body),
+      });
+      if (!res.ok) throw boxError(502, `recording upload refused (${res.status})`);
+      send({ t: 'reply', id: frame.id, ok: true, stream: { contentType: file.contentType, size: file.size, uploaded: true } });
+      return;
+    }
+    send({ t: 'reply', id: frame.id, ok: true, stream: { contentType: file.contentType, size: file.size } });
+    if (file.size === 0) return;
+    let n = 0;
+    let pending: Buffer = Buffer.alloc(0);
+    for await (const chunk of file.body) {
+      pending = Buffer.concat([pending, Buffer.from(chunk)]);
+      while (pending.length >= RECORDING_CHUNK) {
+        send({ t: 'part', id: frame.id, n: n++, last: false, data: pending.subarray(0, RECORDING_CHUNK).toString('base64') });
+        pending = pending.subarray(RECORDING_CHUNK);
+      }
+    }
+    send({ t: 'part', id: frame.id, n: n++, last: true, data: pending.toString('base64') });
+  }
+}
+
+function errorReply(id: string, err: BoxApiError): RelayFrame {
+  return { t: 'reply', id, ok: false, error: { status: err.status, message: err.message } };
+}
+
+async function collect(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const c of body) parts.push(Buffer.from(c));
+  return Buffer.concat(parts);
+}

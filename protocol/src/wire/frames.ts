@@ -1,0 +1,134 @@
+/**
+ * The tunnel's wire protocol, defined once for both ends. Every frame is one
+ * JSON text message of at most 32 KB (API Gateway's WebSocket frame limit);
+ * larger replies travel as numbered parts, and recordings never ride the
+ * tunnel on AWS (the relay uploads them to object storage).
+ *
+ *   relay → cloud   hello, reply, part, events, status, pong, ping, error
+ *   cloud → relay   welcome, command, ack, ping, pong, reconnect, error
+ *
+ * Frames are validated with valibot at both ends: a frame that does not match
+ * its schema is refused, never half-understood.
+ */
+
+import * as v from 'valibot';
+import { EVENT_TYPES } from '../events/box-events.js';
+
+/** Bumped on any incompatible change; `hello` carries it and a mismatch is refused. */
+export const PROTOCOL_VERSION = 1;
+
+/** API Gateway refuses WebSocket frames above 32 KB. */
+export const MAX_FRAME_BYTES = 32 * 1024;
+
+/** WebSocket close codes of the tunnel (4000-4999 are for applications). */
+export const CloseCode = {
+  VERSION_MISMATCH: 4000,
+  UNAUTHORIZED: 4001,
+  REPLACED: 4002,
+  TOKEN_REVOKED: 4003,
+  PROTOCOL_ERROR: 4004,
+  SERVER_RESTART: 4005,
+} as const;
+
+const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(128));
+const Seq = v.pipe(v.number(), v.integer(), v.minValue(0));
+const ShortText = v.pipe(v.string(), v.maxLength(2048));
+
+const Hello = v.object({
+  t: v.literal('hello'),
+  v: v.number(),
+  relay: ShortText,
+  amiConnected: v.boolean(),
+  /** Highest seq in the relay's spool. */
+  lastSeq: Seq,
+});
+
+const Welcome = v.object({
+  t: v.literal('welcome'),
+  v: v.number(),
+  siteId: Id,
+  /** Highest seq the cloud has stored for this site: the relay may skip up to it. */
+  ackedSeq: Seq,
+  /** How often the relay should ping. */
+  pingMs: v.pipe(v.number(), v.integer(), v.minValue(1000)),
+});
+
+/** A box command as it crosses the tunnel (see box-api/pbx.ts BoxCommand). */
+const Field = v.pipe(v.string(), v.minLength(1), v.maxLength(1024));
+const Command = v.variant('name', [
+  v.object({ name: v.literal('currentCalls') }),
+  v.object({ name: v.literal('extensionStatus') }),
+  v.object({ name: v.literal('extensionHints') }),
+  v.object({ name: v.literal('queueInfo') }),
+  v.object({ name: v.literal('agentPause'), queue: Field, member: Field, paused: v.boolean() }),
+  v.object({ name: v.literal('agentLogin'), extension: Field, queue: Field }),
+  v.object({ name: v.literal('agentLogout'), extension: Field, queue: Field }),
+  v.object({ name: v.literal('clickToCall'), src: Field, dst: Field }),
+  v.object({ name: v.literal('hangup'), extension: Field }),
+  v.object({ name: v.literal('transfer'), src: Field, dst: Field }),
+  v.object({ name: v.literal('spy'), src: Field, dst: Field }),
+  v.object({ name: v.literal('blacklist') }),
+  v.object({ name: v.literal('blacklistAdd'), number: Field }),
+  v.object({ name: v.literal('blacklistRemove'), number: Field }),
+  v.object({ name: v.literal('recording'), path: Field }),
+]);
+
+const CommandFrame = v.object({
+  t: v.literal('command'),
+  id: Id,
+  /** Epoch ms after which the cloud no longer waits: the relay does not start it then. */
+  deadline: v.number(),
+  cmd: Command,
+  /** The HTTP caller's Idempotency-Key, for write commands. */
+  idem: v.optional(Id),
+  /** Where to upload a recording (presigned PUT), instead of streaming it through the tunnel. */
+  upload: v.optional(v.object({ url: v.pipe(v.string(), v.maxLength(8192)), headers: v.optional(v.record(v.string(), v.string())) })),
+});
+
+const ErrorBody = v.object({ status: v.number(), message: ShortText });
+
+const Reply = v.object({
+  t: v.literal('reply'),
+  id: Id,
+  ok: v.boolean(),
+  result: v.optional(v.unknown()),
+  error: v.optional(ErrorBody),
+  /** The result is JSON text split over this many `part` frames. */
+  parts: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  /** The result is a file streamed in `part` frames (base64), or uploaded (`uploaded`). */
+  stream: v.optional(v.object({ contentType: ShortText, size: Seq, uploaded: v.optional(v.boolean()) })),
+});
+
+const Part = v.object({
+  t: v.literal('part'),
+  id: Id,
+  n: Seq,
+  last: v.boolean(),
+  data: v.string(),
+});
+
+const EventRecord = v.object({
+  seq: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  event: v.looseObject({ event: v.picklist(EVENT_TYPES) }),
+});
+
+const Events = v.object({ t: v.literal('events'), events: v.pipe(v.array(EventRecord), v.minLength(1)) });
+const Ack = v.object({ t: v.literal('ack'), seq: Seq });
+const Status = v.object({ t: v.literal('status'), amiConnected: v.boolean() });
+const Ping = v.object({ t: v.literal('ping'), ts: v.number() });
+const Pong = v.object({ t: v.literal('pong'), ts: v.number() });
+const Reconnect = v.object({ t: v.literal('reconnect'), reason: ShortText });
+const ErrorFrame = v.object({ t: v.literal('error'), code: ShortText, message: ShortText, fatal: v.boolean() });
+
+export const RelayFrameSchema = v.variant('t', [Hello, Reply, Part, Events, Status, Ping, Pong, ErrorFrame]);
+export const CloudFrameSchema = v.variant('t', [Welcome, CommandFrame, Ack, Ping, Pong, Reconnect, ErrorFrame]);
+
+export type HelloFrame = v.InferOutput<typeof Hello>;
+export type WelcomeFrame = v.InferOutput<typeof Welcome>;
+export type CommandFrameT = v.InferOutput<typeof CommandFrame>;
+export type ReplyFrame = v.InferOutput<typeof Reply>;
+export type PartFrame = v.InferOutput<typeof Part>;
+export type EventsFrame = v.InferOutput<typeof Events>;
+export type AckFrame = v.InferOutput<typeof Ack>;
+export type RelayFrame = v.InferOutput<typeof RelayFrameSchema>;
+export type CloudFrame = v.InferOutput<typeof CloudFrameSchema>;
