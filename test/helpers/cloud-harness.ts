@@ -1,3 +1,4 @@
+import http from 'node:http';
 /**
  * A local cloud for tests: the real server on loopback, on the shared DynamoDB
  * Local of this test run, with its own table prefix so test files never see
@@ -58,4 +59,19 @@ export async function tenantAndSite(call: Api, opts: { webkey?: string } = {}) {
   const site = await call('POST', `/v1/tenants/${tenant.body.id}/sites`, { token: tenant.body.apiKey, body: { name: 'HQ', ...(opts.webkey ? { webkey: opts.webkey } : {}) } });
   if (site.status !== 201) throw new Error(`site: ${site.status} ${site.text}`);
   return { tenantId: tenant.body.id as string, apiKey: tenant.body.apiKey as string, siteId: site.body.id as string, relayToken: site.body.relayToken as string };
+}
+
+/** GET a path exactly as written (fetch would normalise `%2e%2e` away before sending). */
+export function rawGet(base: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(base);
+    const req = http.request({ host: u.hostname, port: u.port, path, method: 'GET', headers }, (res) => {
+      let body = '';
+      res.setEncoding('latin1');
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }

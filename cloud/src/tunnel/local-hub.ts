@@ -148,9 +148,6 @@ export class LocalHub implements RelayGateway {
     }
     conn.version = hello.relay;
     conn.amiConnected = hello.amiConnected;
-    const previous = this.active.get(conn.site.id);
-    this.active.set(conn.site.id, conn);
-    if (previous && previous !== conn) this.retire(previous, 'replaced by a newer connection');
     await this.opts.relays.connected({
       siteId: conn.site.id,
       connectionId: conn.id,
@@ -160,7 +157,12 @@ export class LocalHub implements RelayGateway {
       amiConnected: conn.amiConnected,
     });
     const ackedSeq = await this.opts.events.ackedSeq(conn.site.id);
+    if (!this.all.has(conn)) return; // went away meanwhile
+    // Welcome first, then commands: the relay ignores anything before its welcome.
     this.send(conn, { t: 'welcome', v: hello.v, siteId: conn.site.id, ackedSeq, pingMs: this.pingMs });
+    const previous = this.active.get(conn.site.id);
+    this.active.set(conn.site.id, conn);
+    if (previous && previous !== conn) this.retire(previous, 'replaced by a newer connection');
     log.info('relay connected', { version: conn.version, amiConnected: conn.amiConnected, ackedSeq, replaced: Boolean(previous) });
     this.watch(conn, log);
   }

@@ -56,7 +56,9 @@ export class CommandRunner {
       const outcome = await this.runOnce(frame, log);
       this.reply(frame.id, outcome, send);
     } catch (err) {
-      log.error('command failed', { error: err });
+      // A refusal (404, 400…) is an answer, not a fault of the relay.
+      if (isBoxApiError(err)) log.info('command refused', { status: err.status, message: err.message });
+      else log.error('command failed', { error: err });
       send(errorReply(frame.id, isBoxApiError(err) ? err : boxError(500, 'relay error')));
     } finally {
       this.running--;
