@@ -9,6 +9,10 @@ import { join } from 'node:path';
 import { createLogger } from '../../../protocol/src/log.js';
 import { startLocalCloud } from './server.js';
 
+// We run on Node 20 on purpose (issue: Node 20 everywhere, Lambda nodejs20.x);
+// the SDK's advisory about future versions would only be noise in every log.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 async function main(): Promise<void> {
   const env = process.env;
   const logger = createLogger({ fields: { service: 'cloud' } });

@@ -12,7 +12,8 @@
 
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../../protocol/src/clock.js';
-import { makeCredential, parseCredential, randomId, verifySecret, type SecretBox } from './secrets.js';
+import { hashSecret, makeCredential, parseCredential, randomId, verifySecret, type SecretBox } from './secrets.js';
+import { TtlCache } from './ttl-cache.js';
 
 export interface Tenant {
   id: string;
@@ -36,12 +37,20 @@ interface SiteItem extends Site {
 }
 
 export class AccountStore {
+  /** Hot look-ups of every API request: key → tenant, site id → site. */
+  private readonly tenantsByKey: TtlCache<string, Tenant | undefined>;
+  private readonly sites: TtlCache<string, SiteItem | undefined>;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
     private readonly box: SecretBox,
     private readonly clock: Clock,
-  ) {}
+    cacheTtlMs = 30_000,
+  ) {
+    this.tenantsByKey = new TtlCache(clock, cacheTtlMs);
+    this.sites = new TtlCache(clock, cacheTtlMs);
+  }
 
   private now(): string {
     return new Date(this.clock.now()).toISOString();
@@ -70,6 +79,11 @@ export class AccountStore {
   async tenantForApiKey(token: string): Promise<Tenant | undefined> {
     const cred = parseCredential('ck', token);
     if (!cred) return undefined;
+    // Cached under the key's hash (never the key itself); misses only briefly.
+    return this.tenantsByKey.getOrLoad(hashSecret(token), () => this.loadTenantForKey(cred), 2_000);
+  }
+
+  private async loadTenantForKey(cred: { id: string; secret: string }): Promise<Tenant | undefined> {
     const item = (await this.db.send(new GetCommand({ TableName: this.table, Key: { PK: `T#${cred.id}`, SK: 'META' } }))).Item;
     if (!item || !verifySecret(cred.secret, item.apiKeyHash as string)) return undefined;
     return { id: item.id, name: item.name, createdAt: item.createdAt };
@@ -116,6 +130,11 @@ export class AccountStore {
     return sites.filter((s): s is SiteItem => s !== undefined && s.tenantId === tenantId).map(publicSite);
   }
 
+  /** A site (cached briefly; relay tokens are always checked against a fresh read). */
+  async cachedSite(siteId: string): Promise<SiteItem | undefined> {
+    return this.sites.getOrLoad(siteId, () => this.getSite(siteId), 2_000);
+  }
+
   /** A site with its secrets' hashes (for authentication), or undefined. */
   async getSite(siteId: string): Promise<SiteItem | undefined> {
     const item = (await this.db.send(new GetCommand({ TableName: this.table, Key: { PK: `S#${siteId}`, SK: 'META' }, ConsistentRead: true }))).Item;
@@ -124,7 +143,7 @@ export class AccountStore {
 
   /** A site of this tenant, or undefined (another tenant's site looks the same as a missing one). */
   async siteOfTenant(tenantId: string, siteId: string): Promise<Site | undefined> {
-    const site = await this.getSite(siteId);
+    const site = await this.cachedSite(siteId);
     return site && site.tenantId === tenantId ? publicSite(site) : undefined;
   }
 
@@ -140,6 +159,7 @@ export class AccountStore {
         ExpressionAttributeValues: { ':h': token.hash, ':at': this.now() },
       }),
     );
+    this.sites.delete(siteId);
     return token.token;
   }
 
@@ -154,7 +174,7 @@ export class AccountStore {
 
   /** The site's WEBKEY in clear, for the md5(WEBKEY + date) check. */
   async webkeyOf(siteId: string): Promise<{ webkey: string; timezone?: string } | undefined> {
-    const site = await this.getSite(siteId);
+    const site = await this.cachedSite(siteId);
     if (!site?.webkey) return undefined;
     return { webkey: this.box.open(site.webkey), timezone: site.timezone };
   }
