@@ -95,7 +95,7 @@ async function world(opts: { channels?: number; monitorDir?: string } = {}) {
 }
 
 async function online(call: Api, ids: { tenantId: string; siteId: string; apiKey: string }) {
-  await waitFor(async () => (await call('GET', `/v1/tenants/${ids.tenantId}/sites/${ids.siteId}`, { token: ids.apiKey })).body.relay.connected, { what: 'relay online' });
+  await waitFor(async () => (await call('GET', `/v1/tenants/${ids.tenantId}/sites/${ids.siteId}`, { token: ids.apiKey })).body.relay.amiConnected, { what: 'relay online' });
 }
 
 const originates = () => pbx!.sessions.flatMap((s) => s.actions).filter((a) => a.get('Action') === 'Originate').length;
@@ -115,6 +115,7 @@ describe('tunnel guarantees', () => {
     expect(originates()).toBe(1);
     // The memory is on disk: a restarted relay still refuses to ring twice.
     await relays.pop()!.stop();
+    await waitFor(async () => !(await call('GET', `/v1/tenants/${ids.tenantId}/sites/${ids.siteId}`, { token: ids.apiKey })).body.relay.connected, { what: 'relay offline' });
     relays.push(await startTestRelay(conf, { dataDir }));
     await online(call, ids);
     expect((await click('crm-4711')).text).toBe(first.text);
