@@ -23,6 +23,8 @@ export interface StoredEvent {
   type: string;
   /** ISO time of the event (its `timestamp`). */
   occurredAt: string;
+  /** The call (Asterisk Linkedid), when the event belongs to one. */
+  call?: string;
   data: BoxEvent;
 }
 
@@ -64,11 +66,11 @@ export class EventStore {
    * Store a batch (conditional puts, in parallel). Returns the new highest
    * contiguous seq for the site and which events were new.
    */
-  async storeBatch(tenantId: string, siteId: string, records: Array<{ seq: number; event: BoxEvent }>, nowMs: number): Promise<{ ackedSeq: number; fresh: StoredEvent[] }> {
+  async storeBatch(tenantId: string, siteId: string, records: Array<{ seq: number; event: BoxEvent; call?: string }>, nowMs: number): Promise<{ ackedSeq: number; fresh: StoredEvent[] }> {
     const fresh: StoredEvent[] = [];
     await Promise.all(
-      records.map(async ({ seq, event }) => {
-        const e: StoredEvent = { id: eventId(siteId, seq), siteId, tenantId, seq, type: event.event, occurredAt: occurredAt(event, nowMs), data: event };
+      records.map(async ({ seq, event, call }) => {
+        const e: StoredEvent = { id: eventId(siteId, seq), siteId, tenantId, seq, type: event.event, occurredAt: occurredAt(event, nowMs), call, data: event };
         try {
           await this.db.send(
             new PutCommand({

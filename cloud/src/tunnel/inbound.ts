@@ -40,7 +40,7 @@ export async function onEvents(ctx: RelayContext, frame: EventsFrame): Promise<n
   const { ackedSeq } = await ctx.events.storeBatch(
     ctx.tenantId,
     ctx.siteId,
-    frame.events.map((e) => ({ seq: e.seq, event: e.event as unknown as BoxEvent })),
+    frame.events.map((e) => ({ seq: e.seq, event: e.event as unknown as BoxEvent, call: e.call })),
     ctx.clock.now(),
   );
   await ctx.send({ t: 'ack', seq: ackedSeq });

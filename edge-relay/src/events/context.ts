@@ -33,29 +33,35 @@ export type WrapupCommand =
   | { kind: 'schedule-unpause'; member: string; delayMs: number }
   | { kind: 'cancel-unpause'; member: string };
 
+/** An event and the call (Linkedid) it belongs to, when it belongs to one. */
+export interface MappedEvent {
+  event: BoxEvent;
+  call?: string;
+}
+
 export class Output {
-  private own: BoxEvent[] = [];
-  private dialends: Array<{ order: number; event: DialEndEvent }> = [];
-  private ivr: BoxEvent[] = [];
-  private cc: BoxEvent[] = [];
+  private own: MappedEvent[] = [];
+  private dialends: Array<{ order: number; m: MappedEvent }> = [];
+  private ivr: MappedEvent[] = [];
+  private cc: MappedEvent[] = [];
   readonly commands: WrapupCommand[] = [];
 
-  own_(e: BoxEvent): void {
-    this.own.push(e);
+  own_(event: BoxEvent, call?: string): void {
+    this.own.push({ event, call });
   }
-  dialend(order: number, e: DialEndEvent): void {
-    this.dialends.push({ order, event: e });
+  dialend(order: number, event: DialEndEvent, call?: string): void {
+    this.dialends.push({ order, m: { event, call } });
   }
-  ivrEvent(e: BoxEvent): void {
-    this.ivr.push(e);
+  ivrEvent(event: BoxEvent, call?: string): void {
+    this.ivr.push({ event, call });
   }
-  ccCdr(e: BoxEvent): void {
-    this.cc.push(e);
+  ccCdr(event: BoxEvent, call?: string): void {
+    this.cc.push({ event, call });
   }
 
   /** Events of this message in push order; resets the buffers. */
-  drain(): BoxEvent[] {
-    const out = [...this.own, ...this.dialends.sort((a, b) => a.order - b.order).map((d) => d.event), ...this.ivr, ...this.cc];
+  drain(): MappedEvent[] {
+    const out = [...this.own, ...this.dialends.sort((a, b) => a.order - b.order).map((d) => d.m), ...this.ivr, ...this.cc];
     this.own = [];
     this.dialends = [];
     this.ivr = [];

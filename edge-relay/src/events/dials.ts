@@ -37,7 +37,8 @@ export function onDialBegin(ctx: MapperContext, msg: AmiMessage): void {
     uniqueid: p.uniqueid,
     mac: ctx.cfg.mac,
   };
-  ctx.out.own_(event);
+  const call = msg.get('Linkedid') ?? msg.get('DestLinkedid');
+  ctx.out.own_(event, call);
   if (destUniqueid === '') return;
   ctx.state.dials.set(destUniqueid, {
     destUniqueid,
@@ -46,6 +47,7 @@ export function onDialBegin(ctx: MapperContext, msg: AmiMessage): void {
     answered: false,
     ended: false,
     order: ++ctx.state.dialSeq,
+    call,
   });
 }
 
@@ -122,5 +124,5 @@ function emitEnd(ctx: MapperContext, dial: Dial, status: string): void {
     dialstatus: status,
     mac: ctx.cfg.mac,
   };
-  ctx.out.dialend(dial.order, event);
+  ctx.out.dialend(dial.order, event, dial.call);
 }

@@ -42,6 +42,7 @@ export function endVisit(ctx: MapperContext, ch: Channel): PendingIvr | undefine
   ch.visit = undefined;
   const pending: PendingIvr = {
     uniqueid: ch.uniqueid,
+    call: ch.linkedid,
     caller: ch.callerNum,
     callType: isInbound(ctx, ch) ? 'IN' : 'LOCAL',
     startSec: v.startSec,
@@ -57,7 +58,7 @@ export function endVisit(ctx: MapperContext, ch: Channel): PendingIvr | undefine
 /** A caller of this call joined `queue`: every waiting ivr event of the call says so. */
 export function flushCall(ctx: MapperContext, call: Call, queue: string): void {
   const waiting = call.pendingIvr.splice(0, call.pendingIvr.length);
-  for (const p of waiting) ctx.out.ivrEvent(build(ctx, p, queue));
+  for (const p of waiting) ctx.out.ivrEvent(build(ctx, p, queue), p.call);
 }
 
 /** The channel's waiting ivr events go out without a queue. */
@@ -67,7 +68,7 @@ export function flushChannel(ctx: MapperContext, ch: Channel, queue: string): vo
   const mine = call.pendingIvr.filter((p) => p.uniqueid === ch.uniqueid);
   if (mine.length === 0) return;
   call.pendingIvr = call.pendingIvr.filter((p) => p.uniqueid !== ch.uniqueid);
-  for (const p of mine) ctx.out.ivrEvent(build(ctx, p, queue));
+  for (const p of mine) ctx.out.ivrEvent(build(ctx, p, queue), p.call);
 }
 
 function build(ctx: MapperContext, p: PendingIvr, queue: string): IvrEvent {

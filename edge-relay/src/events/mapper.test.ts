@@ -290,3 +290,28 @@ describe('snapshot after a reconnect', () => {
     expect(r.events.find((e) => e.event === 'dialend')).toMatchObject({ dialstatus: 'hangup', destchannel: 'SIP/802-00000002' });
   });
 });
+
+describe('call ids for ordered delivery', () => {
+  it('tags every event of a call with its Linkedid, and extension states with none', () => {
+    const s = new Scenario();
+    const m = mapperWith(available);
+    const msgs = intoQueue(s);
+    s.at(2);
+    msgs.push(s.agent('AgentConnect', caller, agent804, '630', 'SIP/804', [['HoldTime', '2'], ['RingTime', '1']]), s.dialBegin(caller, agent804, 'SIP/804'));
+    s.at(5);
+    msgs.push(s.hangup(agent804), s.hangup(caller));
+    msgs.push(s.event('ExtensionStatus', [['Exten', '804'], ['Context', 'from-internal'], ['Hint', 'SIP/804'], ['Status', '0'], ['StatusText', 'Idle']]));
+    const tagged: Array<[string, string | undefined]> = [];
+    for (const msg of msgs) {
+      const r = m.map(msg, Number(msg.get('Timestamp')) * 1000);
+      r.events.forEach((e, i) => tagged.push([e.event, r.calls[i]]));
+    }
+    expect(tagged).toEqual([
+      ['dialbegin', caller.linkedid],
+      ['hangup', caller.linkedid],
+      ['hangup', caller.linkedid],
+      ['cc_cdr', caller.linkedid],
+      ['extensionstatus', undefined],
+    ]);
+  });
+});

@@ -20,6 +20,8 @@ import { Wrapups, type PersistedWrapup } from './wrapup.js';
 
 export interface MapResult {
   events: BoxEvent[];
+  /** The call (Linkedid) of each event, same index; undefined for events of no call. */
+  calls: Array<string | undefined>;
   commands: WrapupCommand[];
 }
 
@@ -49,35 +51,35 @@ export class EventMapper {
 
   /** Map one AMI message received at `receivedAtMs` (relay clock). */
   map(msg: AmiMessage, receivedAtMs: number): MapResult {
-    if (msg.kind !== 'event') return { events: [], commands: [] };
+    if (msg.kind !== 'event') return { events: [], calls: [], commands: [] };
     this.messages++;
     this.ctx.time = messageTime(msg, receivedAtMs);
     this.lastSec = this.ctx.time.sec;
     this.lastAtMs = receivedAtMs;
     this.handle(msg);
     this.expire();
-    return { events: this.out.drain(), commands: this.out.drainCommands() };
+    return this.result();
   }
 
   /** Rebuild state from the answers to QueueStatus / ExtensionStateList / CoreShowChannels. */
   snapshot(snap: Snapshot, atMs: number): MapResult {
     this.ctx.time = this.timeAt(atMs);
     applySnapshot(this.snapshotDeps(), snap);
-    return { events: this.out.drain(), commands: this.out.drainCommands() };
+    return this.result();
   }
 
   /** Time passes without AMI traffic: forget finished calls, expire silent channels. */
   tick(nowMs: number): MapResult {
     this.ctx.time = this.timeAt(nowMs);
     this.expire();
-    return { events: this.out.drain(), commands: this.out.drainCommands() };
+    return this.result();
   }
 
   /** The relay gave up waiting for the unpause event of `member`'s wrap-up. */
   expireWrapup(member: string, nowMs: number): MapResult {
     this.ctx.time = this.timeAt(nowMs);
-    for (const r of this.wrapups.expire(member, this.ctx.time.sec)) this.out.ccCdr({ ...r, timestamp: this.ctx.time.stamp });
-    return { events: this.out.drain(), commands: this.out.drainCommands() };
+    for (const r of this.wrapups.expire(member, this.ctx.time.sec)) this.out.ccCdr({ ...r, timestamp: this.ctx.time.stamp }, this.wrapups.callOf(r.uuid));
+    return this.result();
   }
 
   /**
@@ -88,6 +90,11 @@ export class EventMapper {
   private timeAt(nowMs: number) {
     if (this.lastSec === undefined) return fromMs(nowMs);
     return fromMs((this.lastSec + Math.max(0, nowMs - this.lastAtMs) / 1000) * 1000);
+  }
+
+  private result(): MapResult {
+    const mapped = this.out.drain();
+    return { events: mapped.map((m) => m.event), calls: mapped.map((m) => m.call), commands: this.out.drainCommands() };
   }
 
   restoreWrapups(saved: PersistedWrapup[]): void {
@@ -249,7 +256,7 @@ export class EventMapper {
       uniqueid: ch.uniqueid,
       mac: ctx.cfg.mac,
     };
-    ctx.out.own_(event);
+    ctx.out.own_(event, ch.linkedid);
     onHangupDials(ctx, ch.uniqueid, clean(msg.get('Cause')));
     this.endHold(ch);
     const ended = endVisit(ctx, ch);
@@ -265,11 +272,11 @@ export class EventMapper {
     this.cc.records.delete(ch.uniqueid);
     const record = this.cc.build(this.ctx, r, ch, cause);
     if (this.wrapups.isWaiting(ch.uniqueid)) {
-      this.wrapups.hold(ch.uniqueid, record);
+      this.wrapups.hold(ch.uniqueid, record, r.linkedid);
       return;
     }
     const settled = this.wrapups.takeSettled(ch.uniqueid);
-    this.ctx.out.ccCdr(settled === undefined ? record : { ...record, pauseTime: settled });
+    this.ctx.out.ccCdr(settled === undefined ? record : { ...record, pauseTime: settled }, r.linkedid);
   }
 
   private onAgentComplete(msg: AmiMessage): void {
@@ -285,7 +292,7 @@ export class EventMapper {
     if (!member) return;
     const paused = (msg.get('Paused') ?? '0') === '1';
     const done: CcCdrEvent[] = this.wrapups.onPause(member, paused, this.ctx.time.sec, this.out.commands);
-    for (const r of done) this.out.ccCdr({ ...r, timestamp: this.ctx.time.stamp });
+    for (const r of done) this.out.ccCdr({ ...r, timestamp: this.ctx.time.stamp }, this.wrapups.callOf(r.uuid));
   }
 
   private endHold(ch: Channel): void {
@@ -328,7 +335,7 @@ export class EventMapper {
       uniqueid: clean(msg.get('UniqueID')),
       mac: ctx.cfg.mac,
     };
-    ctx.out.own_(event);
+    ctx.out.own_(event, own?.linkedid ?? ctx.state.byName(dest)?.linkedid);
   }
 
   private onUserEvent(msg: AmiMessage): void {
@@ -384,7 +391,7 @@ export class EventMapper {
           uniqueid: ch.uniqueid,
           mac: this.ctx.cfg.mac,
         };
-        this.out.own_(e);
+        this.out.own_(e, ch.linkedid);
       },
     };
   }

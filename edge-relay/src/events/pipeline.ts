@@ -45,7 +45,7 @@ export class EventPipeline {
   }
 
   publish = (result: MapResult): void => {
-    if (result.events.length > 0) this.opts.spool.append(result.events);
+    if (result.events.length > 0) this.opts.spool.append(result.events, result.calls);
     this.opts.wrapups.handle(result.commands);
   };
 

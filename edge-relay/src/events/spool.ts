@@ -25,6 +25,8 @@ import { silentLogger } from '../../../protocol/src/log.js';
 export interface SpoolRecord {
   seq: number;
   event: BoxEvent;
+  /** The call (Asterisk Linkedid) the event belongs to, when it belongs to one. */
+  call?: string;
 }
 
 export interface SpoolOptions {
@@ -87,9 +89,9 @@ export class Spool extends EventEmitter<{ durable: [number] }> {
   }
 
   /** Assign seqs and queue for the disk; returns the records. */
-  append(events: readonly BoxEvent[]): SpoolRecord[] {
+  append(events: readonly BoxEvent[], calls: ReadonlyArray<string | undefined> = []): SpoolRecord[] {
     if (this.closed) throw new Error('spool closed');
-    const records = events.map((event) => ({ seq: ++this.lastSeq, event }));
+    const records: SpoolRecord[] = events.map((event, i) => (calls[i] ? { seq: ++this.lastSeq, event, call: calls[i] } : { seq: ++this.lastSeq, event }));
     if (records.length === 0) return records;
     this.pending.push(...records);
     this.scheduleFlush();

@@ -57,11 +57,14 @@ export interface Dial {
   ended: boolean;
   /** DialBegin order, for pushing several dialends in the order their dials began. */
   order: number;
+  /** The call (Linkedid) the dial belongs to. */
+  call?: string;
 }
 
 /** An ivr event that ended but waits to learn the queue the call goes to next. */
 export interface PendingIvr {
   uniqueid: string;
+  call: string;
   caller: string;
   callType: string;
   startSec: number;

@@ -18,6 +18,8 @@ export interface Wrapup {
   waiting: string[];
   /** Built cc_cdrs (caller already hung up) waiting for pauseTime. */
   built: CcCdrEvent[];
+  /** Call (Linkedid) of each built record, by caller uniqueid. */
+  calls: Record<string, string>;
 }
 
 /** What survives a restart. */
@@ -26,12 +28,15 @@ export interface PersistedWrapup {
   pausedSec?: number;
   startedSec: number;
   built: CcCdrEvent[];
+  calls?: Record<string, string>;
 }
 
 export class Wrapups {
   private readonly byMember = new Map<string, Wrapup>();
   /** pauseTime of wrap-ups that ended while their caller was still on the line. */
   private readonly settled = new Map<string, number>();
+  /** Calls of records just released by finish(), for callOf(). */
+  private finishedCalls: Record<string, string> = {};
   /** Set when something a restart must know changed. */
   dirty = false;
 
@@ -44,7 +49,7 @@ export class Wrapups {
     if (w) {
       w.waiting.push(callerUniqueid);
     } else {
-      this.byMember.set(key, { member, startedSec: sec, waiting: [callerUniqueid], built: [] });
+      this.byMember.set(key, { member, startedSec: sec, waiting: [callerUniqueid], built: [], calls: {} });
       commands.push({ kind: 'pause', member });
       commands.push({ kind: 'schedule-unpause', member, delayMs: this.wrapupSeconds * 1000 });
     }
@@ -58,10 +63,11 @@ export class Wrapups {
   }
 
   /** The caller hung up: keep its built record until the wrap-up ends. */
-  hold(callerUniqueid: string, record: CcCdrEvent): void {
+  hold(callerUniqueid: string, record: CcCdrEvent, call?: string): void {
     for (const w of this.byMember.values()) {
       if (w.waiting.includes(callerUniqueid)) {
         w.built.push(record);
+        if (call) w.calls[callerUniqueid] = call;
         this.dirty = true;
         return;
       }
@@ -96,11 +102,19 @@ export class Wrapups {
 
   private finish(w: Wrapup, sec: number): CcCdrEvent[] {
     this.byMember.delete(w.member.toLowerCase());
+    Object.assign(this.finishedCalls, w.calls);
     this.dirty = true;
     const pauseTime = w.pausedSec === undefined ? 0 : Math.max(0, Math.round(sec - w.pausedSec));
     const built = new Set(w.built.map((r) => r.uuid));
     for (const id of w.waiting) if (!built.has(id)) this.settled.set(id, pauseTime);
     return w.built.map((r) => ({ ...r, pauseTime }));
+  }
+
+  /** The call a released record belongs to (read once, right after it is released). */
+  callOf(callerUniqueid: string): string | undefined {
+    const c = this.finishedCalls[callerUniqueid];
+    delete this.finishedCalls[callerUniqueid];
+    return c;
   }
 
   /** pauseTime for a caller whose agent's wrap-up already ended (e.g. it stayed for a survey). */
@@ -111,12 +125,19 @@ export class Wrapups {
   }
 
   pending(): PersistedWrapup[] {
-    return [...this.byMember.values()].map((w) => ({ member: w.member, pausedSec: w.pausedSec, startedSec: w.startedSec, built: w.built }));
+    return [...this.byMember.values()].map((w) => ({ member: w.member, pausedSec: w.pausedSec, startedSec: w.startedSec, built: w.built, calls: w.calls }));
   }
 
   restore(saved: PersistedWrapup[]): void {
     for (const s of saved) {
-      this.byMember.set(s.member.toLowerCase(), { member: s.member, startedSec: s.startedSec, pausedSec: s.pausedSec, built: s.built, waiting: s.built.map((b) => b.uuid) });
+      this.byMember.set(s.member.toLowerCase(), {
+        member: s.member,
+        startedSec: s.startedSec,
+        pausedSec: s.pausedSec,
+        built: s.built,
+        calls: s.calls ?? {},
+        waiting: s.built.map((b) => b.uuid),
+      });
     }
   }
 

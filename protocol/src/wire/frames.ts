@@ -110,6 +110,8 @@ const Part = v.object({
 const EventRecord = v.object({
   seq: v.pipe(v.number(), v.integer(), v.minValue(1)),
   event: v.looseObject({ event: v.picklist(EVENT_TYPES) }),
+  /** The call (Asterisk Linkedid): webhooks with ordered delivery keep one call's events in order. */
+  call: v.optional(v.pipe(v.string(), v.maxLength(256))),
 });
 
 const Events = v.object({ t: v.literal('events'), events: v.pipe(v.array(EventRecord), v.minLength(1)) });
