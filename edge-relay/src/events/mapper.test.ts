@@ -309,6 +309,7 @@ describe('call ids for ordered delivery', () => {
     expect(tagged).toEqual([
       ['dialbegin', caller.linkedid],
       ['hangup', caller.linkedid],
+      ['dialend', caller.linkedid], // the agent hung up with no DialEnd: the dial ends there
       ['hangup', caller.linkedid],
       ['cc_cdr', caller.linkedid],
       ['extensionstatus', undefined],
