@@ -40,6 +40,7 @@ export class ChannelEvents {
 
   varset(ch: Channel, variable: string, value: string): void {
     ch.vars.set(variable.replace(/^_+/, ''), value);
+    if (variable.startsWith('_')) ch.inherited.set(variable, value);
     this.channelEvent('VarSet', ch, [['Variable', variable], ['Value', value]], DIALPLAN);
   }
 
@@ -183,6 +184,11 @@ export class ChannelEvents {
       this.varset(ch, `RTPAUDIOQOS${suffix}`, value);
       if (bridged) this.varset(bridged, `RTPAUDIOQOS${suffix}BRIDGED`, value);
     }
+  }
+
+  /** The four detail variables without the summary line. */
+  rtpQosDetails(ch: Channel): void {
+    for (const [suffix, value] of qosValues(false).slice(1)) this.varset(ch, `RTPAUDIOQOS${suffix}`, value);
   }
 
   /** Only the summary line (what a hung-up leg reports when its peer already left). */

@@ -66,8 +66,24 @@ export class PbxEvents {
 
   /** `Queue:631_avail`: NOT_INUSE while some member could take a call. */
   queueAvailability(q: Queue): void {
+    q.reportedAvailability = this.availability(q);
+    this.queueDevice(`Queue:${q.name}_avail`, q.reportedAvailability);
+  }
+
+  /** Report `Queue:<q>_avail` for the queues `device` is a member of, when it changed. */
+  queueAvailabilityIfMember(device: string): void {
+    for (const q of this.pbx.queues.values()) {
+      if (!q.members.some((m) => m.stateInterface.toLowerCase() === device.toLowerCase())) continue;
+      const state = this.availability(q);
+      if (state === q.reportedAvailability) continue;
+      q.reportedAvailability = state;
+      this.queueDevice(`Queue:${q.name}_avail`, state);
+    }
+  }
+
+  availability(q: Queue): DeviceState {
     const free = q.members.some((m) => !m.paused && this.pbx.memberStatus(m.stateInterface) === DEVICE_STATUS.NOT_INUSE);
-    this.queueDevice(`Queue:${q.name}_avail`, free ? 'NOT_INUSE' : 'INUSE');
+    return free ? 'NOT_INUSE' : 'INUSE';
   }
 
   memberEvent(name: string, q: Queue, m: QueueMember): void {

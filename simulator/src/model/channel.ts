@@ -58,6 +58,8 @@ export class Channel {
   /** Number dialled to reach this channel (Status DNID). */
   dnid = '';
   readonly vars = new Map<string, string>();
+  /** `_VAR`/`__VAR` variables, by their set name, handed down to dialled channels. */
+  readonly inherited = new Map<string, string>();
   answeredAt: number | undefined;
   bridgeId: string | undefined;
   onHold = false;
@@ -65,6 +67,8 @@ export class Channel {
   released = false;
   /** True once `Hangup` was emitted. */
   gone = false;
+  /** Its phone's InUse was reported (chan_pjsip does it when the call first rings or is answered). */
+  inUseReported = false;
   /** SIP Call-ID used for SIPCALLID / BRIDGEPVTCALLID. */
   callId = '';
   private pending: Interrupt | undefined;

@@ -6,6 +6,7 @@
 
 import type { Fields } from './channel.js';
 import type { QueueConfig } from './lab.js';
+import type { DeviceState } from './pbx.js';
 
 /** AST_DEVICE_* numbers, which QueueMember `Status` reports. */
 export const DEVICE_STATUS: Record<string, number> = {
@@ -58,6 +59,8 @@ export class Queue {
   completed = 0;
   abandoned = 0;
   completedInSl = 0;
+  /** Last `Queue:<name>_avail` state reported. */
+  reportedAvailability: DeviceState = 'NOT_INUSE';
 
   constructor(config: QueueConfig, tech: string, loginTime: number, statusOf: (device: string) => number) {
     this.name = config.name;

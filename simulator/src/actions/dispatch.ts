@@ -1,0 +1,44 @@
+/**
+ * Action name → handler, for a logged-in session. Names are matched without
+ * case as Asterisk does; chan_sip's actions exist only in SIP mode and
+ * res_pjsip's only in PJSIP mode, so the other set answers like an unknown
+ * command (as in action-pjsip-misc.ami).
+ */
+
+import type { AmiMessage } from '../../../edge-relay/src/ami/message.js';
+import { ack, errorFrame, type Frame } from '../ami/frame.js';
+import type { AmiSession } from '../ami/session.js';
+import type { SimulatorCore } from '../core.js';
+import type { ActionHandler, ActionTable } from './util.js';
+import { channelActions } from './channel-actions.js';
+import { coreActions } from './core-actions.js';
+import { dbActions } from './db-actions.js';
+import { extensionActions } from './extension-actions.js';
+import { pjsipActions } from './pjsip-actions.js';
+import { queueActions } from './queue-actions.js';
+import { sipActions } from './sip-actions.js';
+
+const COMMON: ActionTable = { ...coreActions, ...channelActions, ...extensionActions, ...queueActions, ...dbActions, ListCommands: listCommands };
+
+const TABLES = {
+  SIP: lowerKeys({ ...COMMON, ...sipActions }),
+  PJSIP: lowerKeys({ ...COMMON, ...pjsipActions }),
+};
+
+function lowerKeys(t: ActionTable): Map<string, [string, ActionHandler]> {
+  return new Map(Object.entries(t).map(([k, v]) => [k.toLowerCase(), [k, v]]));
+}
+
+/** ListCommands: one `Name: Name (Priv: …)` line per action, as manager.c lists them. */
+function listCommands(core: SimulatorCore, m: AmiMessage): Frame[] {
+  const names = [...TABLES[core.tech].values()].map(([name]) => name).concat(['Login', 'Logoff', 'Challenge', 'Events']).sort();
+  return [ack(m, undefined, names.map((n): [string, string] => [n, `${n} (Priv: <none>)`]))];
+}
+
+export function dispatchAction(core: SimulatorCore, session: AmiSession, m: AmiMessage): Frame[] | Promise<Frame[]> {
+  const action = (m.get('Action') ?? '').trim();
+  const entry = TABLES[core.tech].get(action.toLowerCase());
+  if (!entry) return [errorFrame(m, `Invalid/unknown command: ${action}. Use Action: ListCommands to show available commands.`)];
+  return entry[1](core, m, session);
+}
+
