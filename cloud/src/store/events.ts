@@ -1,19 +1,37 @@
 /**
- * Events as the relays send them up: stored once, by (site, seq).
+ * Events as the relays send them up: stored once, by (site, seq), with an
+ * outbox entry written in the same transaction.
  *
  *   PK EV#<siteId>#<shard>  SK <seq, 12 digits>   one event (shard = seq % 16)
- *   PK S#<siteId>           SK SEQ (main table)    highest seq stored without gaps
+ *      GSI1PK EVT#<siteId>#<day>#<shard>  GSI1SK <epoch ms, 15 digits>#<seq>   time index (replay)
+ *      ttl                                        raw call events expire; cdr, cc_cdr, ivr are kept
+ *   PK OUTBOX#<n>  SK <received ms>#<siteId>#<firstSeq>   one per stored batch: the fresh seqs
+ *      still to be projected and fanned out (n = a hash of the site, 8 partitions)
+ *   PK S#<siteId>  SK SEQ (main table)               highest seq stored without gaps
  *
- * Sharding spreads a busy site's writes over 16 partitions (a partition takes
- * about 1,000 writes/s). Each put is conditional on the key not existing, so a
- * re-sent event is absorbed, never stored twice. The ack to the relay is sent
- * only after the batch is stored.
+ * Sharding spreads a busy site's writes over 16 partitions (one takes about
+ * 1,000 writes/s). The puts are conditional on the key not existing, so a
+ * re-sent event is absorbed. The outbox entry commits with the events, so an
+ * event acked to the relay is never lost between storage and delivery: the
+ * outbox is processed right after (or by the sweeper, or on AWS by the
+ * table's stream) until it is done.
  */
 
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { BoxEvent } from '../../../protocol/src/events/box-events.js';
+import { createHash } from 'node:crypto';
+import {
+  DeleteCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { BoxEvent, EventType } from '../../../protocol/src/events/box-events.js';
 
 export const EVENT_SHARDS = 16;
+export const OUTBOX_PARTITIONS = 8;
+/** Events DynamoDB keeps only for the retention period; the rest is kept. */
+export const EXPIRING_TYPES: ReadonlySet<string> = new Set<EventType>(['dialbegin', 'dialend', 'hangup', 'extensionstatus']);
 
 export interface StoredEvent {
   id: string;
@@ -26,6 +44,16 @@ export interface StoredEvent {
   /** The call (Asterisk Linkedid), when the event belongs to one. */
   call?: string;
   data: BoxEvent;
+}
+
+/** What is left to do for a stored batch. */
+export interface OutboxEntry {
+  PK: string;
+  SK: string;
+  siteId: string;
+  tenantId: string;
+  seqs: number[];
+  createdAt: number;
 }
 
 /** Stable across re-sends: derived from site and seq only. */
@@ -41,54 +69,128 @@ export function eventKey(siteId: string, seq: number): { PK: string; SK: string 
   return { PK: `EV#${siteId}#${shardOf(seq)}`, SK: String(seq).padStart(12, '0') };
 }
 
+export function outboxPartition(siteId: string): string {
+  const n = createHash('sha1').update(siteId).digest()[0] % OUTBOX_PARTITIONS;
+  return `OUTBOX#${n}`;
+}
+
 /** `1534993059.785012` → ISO 8601; falls back to the receive time. */
 export function occurredAt(event: BoxEvent, fallbackMs: number): string {
   const sec = Number(event.timestamp);
   return new Date(Number.isFinite(sec) && sec > 0 ? Math.round(sec * 1000) : fallbackMs).toISOString();
 }
 
-export interface EventStoreHooks {
-  /** Extra attributes stored with each event (issue 5: TTL, time index, CDR projections). */
-  decorate?(e: StoredEvent): Record<string, unknown>;
-  /** Called for each event that was new (not a duplicate), after it is stored. */
-  stored?(e: StoredEvent): Promise<void>;
+/** Time-index key of an event: per site, day and shard (spread like the base table). */
+export function timeIndexKey(siteId: string, seq: number, occurred: string): { GSI1PK: string; GSI1SK: string } {
+  const ms = Date.parse(occurred);
+  return { GSI1PK: `EVT#${siteId}#${occurred.slice(0, 10)}#${shardOf(seq)}`, GSI1SK: `${String(ms).padStart(15, '0')}#${String(seq).padStart(12, '0')}` };
 }
 
+export interface EventStoreOptions {
+  /** Days raw call events are kept (dialbegin, dialend, hangup, extensionstatus). */
+  retentionDays?: number;
+}
+
+const TRANSACTION_ITEMS = 100;
+
 export class EventStore {
+  private readonly retentionDays: number;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly eventsTable: string,
     private readonly mainTable: string,
-    private readonly hooks: EventStoreHooks = {},
-  ) {}
+    options: EventStoreOptions = {},
+  ) {
+    this.retentionDays = options.retentionDays ?? 30;
+  }
 
   /**
-   * Store a batch (conditional puts, in parallel). Returns the new highest
-   * contiguous seq for the site and which events were new.
+   * Store a batch with its outbox entry, absorbing events stored before.
+   * Returns the site's new gap-free high-water mark, the events that were new,
+   * and the outbox entries to process (one per transaction; none when nothing
+   * was new).
    */
-  async storeBatch(tenantId: string, siteId: string, records: Array<{ seq: number; event: BoxEvent; call?: string }>, nowMs: number): Promise<{ ackedSeq: number; fresh: StoredEvent[] }> {
+  async storeBatch(
+    tenantId: string,
+    siteId: string,
+    records: Array<{ seq: number; event: BoxEvent; call?: string }>,
+    nowMs: number,
+  ): Promise<{ ackedSeq: number; fresh: StoredEvent[]; outboxes: OutboxEntry[] }> {
     const fresh: StoredEvent[] = [];
-    await Promise.all(
-      records.map(async ({ seq, event, call }) => {
-        const e: StoredEvent = { id: eventId(siteId, seq), siteId, tenantId, seq, type: event.event, occurredAt: occurredAt(event, nowMs), call, data: event };
-        try {
-          await this.db.send(
-            new PutCommand({
-              TableName: this.eventsTable,
-              Item: { ...eventKey(siteId, seq), ...e, receivedAt: new Date(nowMs).toISOString(), ...(this.hooks.decorate?.(e) ?? {}) },
-              ConditionExpression: 'attribute_not_exists(PK)',
-            }),
-          );
-          fresh.push(e);
-        } catch (err) {
-          if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
-        }
-      }),
+    const outboxes: OutboxEntry[] = [];
+    const all = records.map(({ seq, event, call }) => ({
+      id: eventId(siteId, seq),
+      siteId,
+      tenantId,
+      seq,
+      type: event.event,
+      occurredAt: occurredAt(event, nowMs),
+      ...(call ? { call } : {}),
+      data: event,
+    }));
+    for (let i = 0; i < all.length; i += TRANSACTION_ITEMS - 1) {
+      const chunk = all.slice(i, i + TRANSACTION_ITEMS - 1);
+      const { stored, outbox } = await this.storeChunk(tenantId, siteId, chunk, nowMs);
+      fresh.push(...stored);
+      if (outbox) outboxes.push(outbox);
+    }
+    const ackedSeq = await this.advance(
+      siteId,
+      records.map((r) => r.seq).sort((a, b) => a - b),
     );
-    for (const e of fresh.sort((a, b) => a.seq - b.seq)) await this.hooks.stored?.(e);
-    const seqs = records.map((r) => r.seq).sort((a, b) => a - b);
-    const acked = await this.advance(siteId, seqs);
-    return { ackedSeq: acked, fresh };
+    return { ackedSeq, fresh, outboxes };
+  }
+
+  /** One transaction: the new events and their outbox entry, or nothing. */
+  private async storeChunk(tenantId: string, siteId: string, events: StoredEvent[], nowMs: number): Promise<{ stored: StoredEvent[]; outbox?: OutboxEntry }> {
+    let pending = events;
+    for (let attempt = 0; attempt < 5 && pending.length > 0; attempt++) {
+      const outbox: OutboxEntry = {
+        PK: outboxPartition(siteId),
+        SK: `${String(nowMs).padStart(15, '0')}#${siteId}#${String(pending[0].seq).padStart(12, '0')}`,
+        siteId,
+        tenantId,
+        seqs: pending.map((e) => e.seq),
+        createdAt: nowMs,
+      };
+      try {
+        await this.db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              ...pending.map((e) => ({
+                Put: {
+                  TableName: this.eventsTable,
+                  Item: this.item(e, nowMs),
+                  ConditionExpression: 'attribute_not_exists(PK)',
+                },
+              })),
+              { Put: { TableName: this.eventsTable, Item: outbox } },
+            ],
+          }),
+        );
+        return { stored: pending, outbox };
+      } catch (err) {
+        const reasons = (err as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
+        if ((err as { name?: string }).name !== 'TransactionCanceledException' || !reasons) throw err;
+        // Drop the events stored before (re-sends) and try again with the rest.
+        const duplicate = new Set(reasons.map((r, i) => (r.Code === 'ConditionalCheckFailed' ? i : -1)).filter((i) => i >= 0));
+        if (duplicate.size === 0) throw err;
+        pending = pending.filter((_, i) => !duplicate.has(i));
+      }
+    }
+    return { stored: [] };
+  }
+
+  private item(e: StoredEvent, nowMs: number): Record<string, unknown> {
+    const item: Record<string, unknown> = {
+      ...eventKey(e.siteId, e.seq),
+      ...timeIndexKey(e.siteId, e.seq, e.occurredAt),
+      ...e,
+      receivedAt: new Date(nowMs).toISOString(),
+    };
+    if (EXPIRING_TYPES.has(e.type)) item.ttl = Math.floor(nowMs / 1000) + this.retentionDays * 86_400;
+    return item;
   }
 
   async ackedSeq(siteId: string): Promise<number> {
@@ -98,7 +200,64 @@ export class EventStore {
 
   async get(siteId: string, seq: number): Promise<StoredEvent | undefined> {
     const item = (await this.db.send(new GetCommand({ TableName: this.eventsTable, Key: eventKey(siteId, seq), ConsistentRead: true }))).Item;
-    return item as StoredEvent | undefined;
+    return item ? toStored(item) : undefined;
+  }
+
+  async getMany(siteId: string, seqs: number[]): Promise<StoredEvent[]> {
+    const found = await Promise.all(seqs.map((s) => this.get(siteId, s)));
+    return found.filter((e): e is StoredEvent => e !== undefined);
+  }
+
+  /** A site's events between two instants, in time order (for replay). */
+  async *between(siteId: string, fromMs: number, toMs: number): AsyncGenerator<StoredEvent> {
+    const lo = `${String(fromMs).padStart(15, '0')}#`;
+    const hi = `${String(toMs).padStart(15, '0')}#~`;
+    for (let day = Date.UTC(new Date(fromMs).getUTCFullYear(), new Date(fromMs).getUTCMonth(), new Date(fromMs).getUTCDate()); day <= toMs; day += 86_400_000) {
+      const dayKey = new Date(day).toISOString().slice(0, 10);
+      const batch: StoredEvent[] = [];
+      for (let shard = 0; shard < EVENT_SHARDS; shard++) {
+        let start: Record<string, unknown> | undefined;
+        do {
+          const r = await this.db.send(
+            new QueryCommand({
+              TableName: this.eventsTable,
+              IndexName: 'GSI1',
+              KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK BETWEEN :lo AND :hi',
+              ExpressionAttributeValues: { ':pk': `EVT#${siteId}#${dayKey}#${shard}`, ':lo': lo, ':hi': hi },
+              ExclusiveStartKey: start,
+            }),
+          );
+          for (const item of r.Items ?? []) batch.push(toStored(item));
+          start = r.LastEvaluatedKey;
+        } while (start);
+      }
+      batch.sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt) || a.seq - b.seq);
+      yield* batch;
+    }
+  }
+
+  // ── outbox ─────────────────────────────────────────────────────────────
+
+  async deleteOutbox(o: Pick<OutboxEntry, 'PK' | 'SK'>): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.eventsTable, Key: { PK: o.PK, SK: o.SK } }));
+  }
+
+  /** Outbox entries older than `olderThanMs` (left by a failure), oldest first. */
+  async staleOutbox(nowMs: number, olderThanMs: number, limit = 100): Promise<OutboxEntry[]> {
+    const out: OutboxEntry[] = [];
+    const before = String(nowMs - olderThanMs).padStart(15, '0');
+    for (let n = 0; n < OUTBOX_PARTITIONS && out.length < limit; n++) {
+      const r = await this.db.send(
+        new QueryCommand({
+          TableName: this.eventsTable,
+          KeyConditionExpression: 'PK = :pk AND SK < :before',
+          ExpressionAttributeValues: { ':pk': `OUTBOX#${n}`, ':before': before },
+          Limit: limit - out.length,
+        }),
+      );
+      out.push(...((r.Items ?? []) as OutboxEntry[]));
+    }
+    return out;
   }
 
   /** Move the site's contiguous high-water mark over a stored, gap-free run of seqs. */
@@ -124,4 +283,18 @@ export class EventStore {
     }
     return acked;
   }
+}
+
+function toStored(item: Record<string, unknown>): StoredEvent {
+  const e: StoredEvent = {
+    id: item.id as string,
+    siteId: item.siteId as string,
+    tenantId: item.tenantId as string,
+    seq: Number(item.seq),
+    type: item.type as string,
+    occurredAt: item.occurredAt as string,
+    data: item.data as BoxEvent,
+  };
+  if (item.call) e.call = item.call as string;
+  return e;
 }

@@ -141,7 +141,7 @@ describe('AmiClient actions', () => {
 
   it('times out an unanswered action with AMI_TIMEOUT and ignores its late answer', async () => {
     const held: Array<[AmiMessage, (h: Array<[string, string]>) => void]> = [];
-    server = await startFakeAmi((a, s) => held.push([a, (h) => s.reply(a, h)]));
+    server = await startFakeAmi((a, s) => void held.push([a, (h) => s.reply(a, h)]));
     const clock = new ManualClock(0);
     const c = newClient(server.port, { clock, actionTimeoutMs: 5000 });
     c.connect();

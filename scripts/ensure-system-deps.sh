@@ -1,0 +1,31 @@
+#!/bin/sh
+# What the tests and the demo need from outside npm, installed from Debian's
+# packages when missing (npm runs this before `npm start` and `npm test`):
+#   - a Java 17 JDK: DynamoDB Local (the embedded database) is a Java program,
+#     and our launcher that binds it to 127.0.0.1 runs through the JDK's
+#     source launcher (jdk.compiler);
+#   - curl: the demo prints curl lines, and a test runs them as printed.
+set -eu
+
+need=""
+if ! command -v java >/dev/null 2>&1 || ! java --list-modules 2>/dev/null | grep -q '^jdk.compiler'; then
+  need="$need openjdk-17-jdk-headless"
+fi
+command -v curl >/dev/null 2>&1 || need="$need curl"
+command -v md5sum >/dev/null 2>&1 || need="$need coreutils"
+
+[ -z "$need" ] && exit 0
+
+echo "installing system packages:$need" >&2
+if [ "$(id -u)" = "0" ]; then
+  SUDO=""
+elif command -v sudo >/dev/null 2>&1; then
+  SUDO="sudo"
+else
+  echo "missing:$need - install them (Debian: apt-get install$need) and run again" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $need >/dev/null

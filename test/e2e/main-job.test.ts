@@ -1,0 +1,45 @@
+/**
+ * The README's main job (`npm start`): brings up the local cloud, a simulated
+ * PBX and a relay, and prints curl lines that must work exactly as printed.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../cloud/src/local/free-port.js';
+import { tempDir } from '../helpers/relay-harness.js';
+import { waitFor } from '../helpers/wait.js';
+
+let child: ChildProcess | undefined;
+
+afterAll(async () => {
+  if (child && child.exitCode === null) {
+    child.kill('SIGTERM');
+    await new Promise((r) => child!.once('exit', r));
+  }
+});
+
+describe('npm start', () => {
+  it('prints curl lines that work as printed, then stops cleanly', async () => {
+    const [port, lan, ami] = [await freePort(), await freePort(), await freePort()];
+    let output = '';
+    child = spawn(process.execPath, ['dist/scripts/start.js'], {
+      env: { ...process.env, DATA_DIR: tempDir('demo-'), PORT: String(port), LAN_PORT: String(lan), AMI_PORT: String(ami), LOG_LEVEL: 'error' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    await waitFor(() => output.includes('Ctrl-C to stop'), { timeoutMs: 90_000, what: `the demo to start:\n${output}` });
+    const lines = output
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith('curl '));
+    expect(lines.length).toBeGreaterThanOrEqual(6);
+    for (const line of lines) {
+      const body = execFileSync('sh', ['-c', line], { encoding: 'utf8', timeout: 20_000 });
+      const parsed = JSON.parse(body);
+      expect(parsed.status ?? 'site', line).not.toBe('error');
+    }
+    child.kill('SIGTERM');
+    const code = await new Promise((r) => child!.once('exit', r));
+    expect(code).toBe(0);
+  });
+});
