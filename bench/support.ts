@@ -79,7 +79,10 @@ export async function startRelayProcess(conf: string): Promise<{ child: ChildPro
   const lanPort = await freePort();
   const file = join(dir, 'api.conf');
   writeFileSync(file, conf.replace('__LAN_PORT__', String(lanPort)).replace('__DATA_DIR__', dir));
-  const child = spawn(process.execPath, [...nodeArgs(), join(ROOT, 'bin', 'coocenter-relay.js'), '--config', file], {
+  // Run the bin as a user would (`npx coocenter-relay`), so its shebang's V8 flags apply.
+  const bin = join(ROOT, 'bin', 'coocenter-relay.js');
+  const args = nodeArgs();
+  const child = spawn(args.length > 0 ? process.execPath : bin, args.length > 0 ? [...args, '--max-semi-space-size=1', bin, '--config', file] : ['--config', file], {
     env: { ...process.env, LOG_LEVEL: 'error' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

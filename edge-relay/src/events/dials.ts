@@ -40,7 +40,7 @@ export function onDialBegin(ctx: MapperContext, msg: AmiMessage): void {
   const call = msg.get('Linkedid') ?? msg.get('DestLinkedid');
   ctx.out.own_(event, call);
   if (destUniqueid === '') return;
-  ctx.state.dials.set(destUniqueid, {
+  ctx.state.addDial({
     destUniqueid,
     callerUniqueid: p.uniqueid,
     party: p,
@@ -90,9 +90,8 @@ function statusFromCause(cause: string): string {
 
 /** A channel hung up: answered dials it was part of may now be over. */
 export function onHangupDials(ctx: MapperContext, uniqueid: string, cause = ''): void {
-  for (const dial of ctx.state.dials.values()) {
+  for (const dial of ctx.state.dialsOfChannel(uniqueid).sort((a, b) => a.order - b.order)) {
     if (dial.ended) continue;
-    if (dial.destUniqueid !== uniqueid && dial.callerUniqueid !== uniqueid) continue;
     if (dial.answered) endIfCallOver(ctx, dial);
     else if (dial.destUniqueid === uniqueid) {
       // The destination went away without any DialEnd (an Originate that timed

@@ -42,6 +42,7 @@ export class EventMapper {
   /** The last message's time and when (relay clock) it arrived: one time base for ticks. */
   private lastSec?: number;
   private lastAtMs = 0;
+  private lastExpireSec = -Infinity;
 
   constructor(readonly config: MapperConfig) {
     this.ctx = new MapperContext(config, this.state, this.out);
@@ -57,7 +58,8 @@ export class EventMapper {
     this.lastSec = this.ctx.time.sec;
     this.lastAtMs = receivedAtMs;
     this.handle(msg);
-    this.expire();
+    // Expiry walks all state: once a second of message time is plenty.
+    if (this.ctx.time.sec - this.lastExpireSec >= 1) this.expire();
     return this.result();
   }
 
@@ -356,6 +358,7 @@ export class EventMapper {
 
   private expire(): void {
     const ctx = this.ctx;
+    this.lastExpireSec = ctx.time.sec;
     const silent = this.state.expire(ctx.time.sec, ctx.cfg.finishedGraceSec ?? DEFAULT_GRACE_SEC, ctx.cfg.channelMaxSilenceSec ?? DEFAULT_MAX_SILENCE_SEC);
     for (const ch of silent) this.vanish(ch);
   }

@@ -35,7 +35,7 @@ export interface SpoolOptions {
   consumers: string[];
   /** Records per segment file. */
   segmentRecords?: number;
-  /** Records kept in memory for fast reads. */
+  /** Undelivered records kept in memory for fast reads (older ones are read from disk). */
   memoryRecords?: number;
   logger?: Logger;
 }
@@ -56,7 +56,12 @@ export class Spool extends EventEmitter<{ durable: [number] }> {
   private handle?: FileHandle;
   private lastSeq = 0;
   private _durableSeq = 0;
-  /** Newest records, seq ascending, for reads without touching the disk. */
+  /**
+   * Records not yet acked by every consumer, seq ascending, for reads without
+   * touching the disk. Delivered records leave it at once, so a relay whose
+   * consumers keep up holds almost nothing; a backlog beyond the cap is read
+   * from the files.
+   */
   private memory: SpoolRecord[] = [];
   private pending: SpoolRecord[] = [];
   private flushing?: Promise<void>;
@@ -68,7 +73,7 @@ export class Spool extends EventEmitter<{ durable: [number] }> {
     this.dir = options.dir;
     this.consumers = options.consumers;
     this.segmentRecords = options.segmentRecords ?? 10_000;
-    this.memoryRecords = options.memoryRecords ?? 20_000;
+    this.memoryRecords = options.memoryRecords ?? 5_000;
     this.log = (options.logger ?? silentLogger).child({ component: 'spool' });
     mkdirSync(this.dir, { recursive: true });
     this.recover();
@@ -125,7 +130,21 @@ export class Spool extends EventEmitter<{ durable: [number] }> {
     const file = join(this.dir, `cursor-${consumer}.json`);
     writeFileSync(file + '.tmp', JSON.stringify({ acked: seq }));
     renameSync(file + '.tmp', file);
+    this.trimMemory();
     this.trim();
+  }
+
+  /** Lowest seq every consumer has acked (everything, when there is no consumer). */
+  private floor(): number {
+    return this.consumers.length === 0 ? this._durableSeq : Math.min(...this.consumers.map((c) => this.cursor(c)));
+  }
+
+  private trimMemory(): void {
+    const floor = this.floor();
+    let drop = 0;
+    while (drop < this.memory.length && this.memory[drop].seq <= floor) drop++;
+    if (this.memory.length - drop > this.memoryRecords) drop = this.memory.length - this.memoryRecords;
+    if (drop > 0) this.memory.splice(0, drop);
   }
 
   async close(): Promise<void> {
@@ -162,7 +181,7 @@ export class Spool extends EventEmitter<{ durable: [number] }> {
       this.pending.splice(0, take.length);
       seg.last = take[take.length - 1].seq;
       this.memory.push(...take);
-      if (this.memory.length > this.memoryRecords) this.memory.splice(0, this.memory.length - this.memoryRecords);
+      this.trimMemory();
       this._durableSeq = seg.last;
       this.emit('durable', this._durableSeq);
     }
@@ -192,7 +211,7 @@ export class Spool extends EventEmitter<{ durable: [number] }> {
 
   private trim(): void {
     if (this.segments.length <= 1) return;
-    const floor = this.consumers.length === 0 ? this._durableSeq : Math.min(...this.consumers.map((c) => this.cursor(c)));
+    const floor = this.floor();
     while (this.segments.length > 1 && this.segments[0].last <= floor) {
       const seg = this.segments.shift()!;
       rmSync(seg.file, { force: true });
@@ -231,8 +250,7 @@ export class Spool extends EventEmitter<{ durable: [number] }> {
     // Cursors can't be ahead of the data (a wiped spool directory, a restored backup).
     for (const [c, v] of this.cursors) if (v > this.lastSeq) this.cursors.set(c, this.lastSeq);
     if (newest) {
-      const keep = this.readDisk(Math.max(0, this.lastSeq - this.memoryRecords), this.memoryRecords);
-      this.memory = keep;
+      this.memory = this.readDisk(this.floor(), this.memoryRecords);
     }
   }
 }

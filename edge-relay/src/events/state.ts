@@ -87,7 +87,40 @@ export class MapperState {
   readonly channelsByName = new Map<string, string>();
   readonly calls = new Map<string, Call>();
   readonly dials = new Map<string, Dial>();
+  /** Channel uniqueid → destination uniqueids of the dials it is caller or destination of. */
+  readonly dialsOf = new Map<string, Set<string>>();
   dialSeq = 0;
+
+  addDial(dial: Dial): void {
+    this.dials.set(dial.destUniqueid, dial);
+    for (const id of [dial.destUniqueid, dial.callerUniqueid]) {
+      if (!id) continue;
+      let set = this.dialsOf.get(id);
+      if (!set) this.dialsOf.set(id, (set = new Set()));
+      set.add(dial.destUniqueid);
+    }
+  }
+
+  /** The dials a channel takes part in. */
+  dialsOfChannel(uniqueid: string): Dial[] {
+    const out: Dial[] = [];
+    for (const dest of this.dialsOf.get(uniqueid) ?? []) {
+      const d = this.dials.get(dest);
+      if (d) out.push(d);
+    }
+    return out;
+  }
+
+  private forgetDial(destUniqueid: string): void {
+    const d = this.dials.get(destUniqueid);
+    if (!d) return;
+    this.dials.delete(destUniqueid);
+    for (const id of [d.destUniqueid, d.callerUniqueid]) {
+      const set = this.dialsOf.get(id);
+      set?.delete(destUniqueid);
+      if (set && set.size === 0) this.dialsOf.delete(id);
+    }
+  }
 
   channel(uniqueid: string | undefined): Channel | undefined {
     return uniqueid === undefined ? undefined : this.channels.get(uniqueid);
@@ -149,11 +182,11 @@ export class MapperState {
           this.channels.delete(id);
           if (this.channelsByName.get(ch.name) === id) this.channelsByName.delete(ch.name);
         }
-        this.dials.delete(id);
+        this.forgetDial(id);
       }
       this.calls.delete(linkedid);
     }
-    for (const [id, dial] of this.dials) if (dial.ended && !this.channels.has(id) && !this.channels.has(dial.callerUniqueid)) this.dials.delete(id);
+    for (const [id, dial] of this.dials) if (dial.ended && !this.channels.has(id) && !this.channels.has(dial.callerUniqueid)) this.forgetDial(id);
     return silent;
   }
 }
