@@ -4,16 +4,20 @@
  */
 
 import { Hono } from 'hono';
+import { analyticsRoutes } from './analytics/routes.js';
 import { adminRoutes } from './api/admin.js';
 import type { CloudDeps, CloudEnv } from './api/context.js';
 import { requestId } from './api/request-id.js';
 import { siteRoutes } from './api/sites.js';
+import { webhookRoutes } from './api/webhooks.js';
 
 export function createCloudApp(deps: CloudDeps): Hono<CloudEnv> {
   const app = new Hono<CloudEnv>();
   app.use('*', requestId(deps.logger));
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.route('/', adminRoutes(deps));
+  if (deps.webhooks) app.route('/', webhookRoutes(deps));
+  if (deps.analytics) app.route('/', analyticsRoutes({ analytics: deps.analytics }));
   app.route('/', siteRoutes(deps));
   app.notFound((c) => c.json({ status: 'error', message: 'not found' }, 404));
   app.onError((err, c) => {

@@ -17,6 +17,8 @@ export async function startTestCloud(extra: Partial<LocalCloudOptions> = {}): Pr
     dataDir: tempDir('cloud-'),
     adminToken: ADMIN_TOKEN,
     dynamoEndpoint: inject('dynamoEndpoint'),
+    sqsEndpoint: inject('sqsEndpoint'),
+    allowPrivateWebhooks: true,
     tablePrefix: randomId('t'),
     logger: quietLogger,
     ...extra,

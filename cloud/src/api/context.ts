@@ -6,9 +6,14 @@
 import type { Context } from 'hono';
 import type { Clock } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
+import type { AnalyticsStore } from '../analytics/store.js';
 import type { AccountStore, Tenant } from '../store/accounts.js';
 import type { EventStore } from '../store/events.js';
 import type { RelayGateway } from '../tunnel/gateway.js';
+import type { DeliveryLog } from '../webhooks/deliveries.js';
+import type { WebhookFanout } from '../webhooks/fanout.js';
+import type { Resolver } from '../webhooks/ssrf.js';
+import type { WebhookStore } from '../webhooks/subscriptions.js';
 
 export interface CloudDeps {
   accounts: AccountStore;
@@ -20,6 +25,15 @@ export interface CloudDeps {
   adminToken?: string;
   /** How long an HTTP caller waits for the relay. */
   commandTimeoutMs: number;
+  webhooks?: WebhookStore;
+  deliveries?: DeliveryLog;
+  fanout?: WebhookFanout;
+  analytics?: AnalyticsStore;
+  /** ALLOW_PRIVATE_WEBHOOKS=1: webhook URLs may point at private addresses (local and test use). */
+  allowPrivateWebhooks?: boolean;
+  /** DNS for webhook hosts (injected by tests; the system resolver otherwise). */
+  resolver?: Resolver;
+  deliveryTimeoutMs?: number;
 }
 
 export type CloudEnv = {

@@ -1,8 +1,8 @@
 /**
  * `coocenter-cloud`: the cloud as one local process. Configuration from the
- * environment (see README "Configuration"): PORT, HOST, ADMIN_TOKEN,
- * DATA_DIR, DYNAMODB_ENDPOINT, USE_AWS, TABLE_PREFIX, SECRETS_KEY,
- * COMMAND_TIMEOUT_MS, LOG_LEVEL.
+ * environment (see README): PORT, HOST, ADMIN_TOKEN, DATA_DIR,
+ * DYNAMODB_ENDPOINT, SQS_ENDPOINT, USE_AWS, TABLE_PREFIX, SECRETS_KEY,
+ * COMMAND_TIMEOUT_MS, ALLOW_PRIVATE_WEBHOOKS, EVENT_RETENTION_DAYS, LOG_LEVEL.
  */
 
 import { join } from 'node:path';
@@ -32,6 +32,9 @@ async function main(): Promise<void> {
     tablePrefix: env.TABLE_PREFIX,
     secretsKey: env.SECRETS_KEY,
     commandTimeoutMs: env.COMMAND_TIMEOUT_MS ? Number(env.COMMAND_TIMEOUT_MS) : undefined,
+    sqsEndpoint: env.SQS_ENDPOINT,
+    allowPrivateWebhooks: env.ALLOW_PRIVATE_WEBHOOKS === '1',
+    eventRetentionDays: env.EVENT_RETENTION_DAYS ? Number(env.EVENT_RETENTION_DAYS) : undefined,
     logger,
   });
   const stop = async (signal: string) => {

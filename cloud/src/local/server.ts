@@ -21,8 +21,17 @@ import { EventStore } from '../store/events.js';
 import { RelayStore } from '../store/relays.js';
 import { SecretBox } from '../store/secrets.js';
 import { ensureTables } from '../store/tables.js';
+import { AnalyticsStore } from '../analytics/store.js';
+import { OutboxRunner } from '../pipeline/outbox.js';
 import { LocalHub } from '../tunnel/local-hub.js';
+import { DeliveryLog } from '../webhooks/deliveries.js';
+import { WebhookFanout } from '../webhooks/fanout.js';
+import { DeliveryQueue, ensureQueues, sqsClient } from '../webhooks/queue.js';
+import type { Resolver } from '../webhooks/ssrf.js';
+import { WebhookStore } from '../webhooks/subscriptions.js';
+import { DeliveryWorker } from '../webhooks/worker.js';
 import { startDynamoDbLocal, type LocalDynamo } from './dynamodb-local.js';
+import { startSqsLocal, type LocalSqs } from './sqs-local.js';
 
 export interface LocalCloudOptions {
   port?: number;
@@ -39,6 +48,20 @@ export interface LocalCloudOptions {
   commandTimeoutMs?: number;
   pingMs?: number;
   maxConnectionAgeMs?: number;
+  /** An SQS-compatible endpoint to use instead of the embedded fauxqs. */
+  sqsEndpoint?: string;
+  /** Webhook URLs may point at private addresses (local and test deployments). */
+  allowPrivateWebhooks?: boolean;
+  /** Seconds between webhook attempts (default: Standard Webhooks' schedule). */
+  webhookRetrySchedule?: readonly number[];
+  /** DNS for webhook hosts (tests); the system resolver otherwise. */
+  resolver?: Resolver;
+  deliveryTimeoutMs?: number;
+  /** Days raw call events are kept. */
+  eventRetentionDays?: number;
+  /** How often to retry outbox entries left by a failure, and how old they must be. */
+  outboxSweepMs?: number;
+  outboxStaleMs?: number;
   logger: Logger;
   clock?: Clock;
 }
@@ -47,6 +70,10 @@ export interface LocalCloud {
   url: string;
   port: number;
   hub: LocalHub;
+  outbox: OutboxRunner;
+  worker: DeliveryWorker;
+  queue: DeliveryQueue;
+  sqsEndpoint?: string;
   deps: CloudDeps;
   tables: TableNames;
   dynamoEndpoint?: string;
@@ -75,10 +102,36 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
   const tables = tableNames(opts.tablePrefix);
   if (endpoint) await ensureTables(db, tables);
 
-  const accounts = new AccountStore(db, tables.main, secretsKey(opts.dataDir, opts.secretsKey), clock);
-  const events = new EventStore(db, tables.events, tables.main);
+  let embeddedSqs: LocalSqs | undefined;
+  let sqsEndpoint = opts.sqsEndpoint;
+  if (!sqsEndpoint && !opts.useAws) {
+    embeddedSqs = await startSqsLocal();
+    sqsEndpoint = embeddedSqs.endpoint;
+  }
+  const sqs = sqsClient(sqsEndpoint);
+  const queue = new DeliveryQueue(sqs, await ensureQueues(sqs, opts.tablePrefix ?? 'coocenter'));
+
+  const box = secretsKey(opts.dataDir, opts.secretsKey);
+  const accounts = new AccountStore(db, tables.main, box, clock);
+  const events = new EventStore(db, tables.events, tables.main, { retentionDays: opts.eventRetentionDays });
   const relays = new RelayStore(db, tables.main);
-  const hub = new LocalHub({ accounts, events, relays, clock, logger: log, pingMs: opts.pingMs, maxConnectionAgeMs: opts.maxConnectionAgeMs });
+  const webhooks = new WebhookStore(db, tables.main, box, clock);
+  const deliveries = new DeliveryLog(db, tables.events, clock);
+  const fanout = new WebhookFanout(webhooks, queue, () => clock.now());
+  const analytics = new AnalyticsStore(db, tables.events, clock);
+  const outbox = new OutboxRunner({ events, projections: [analytics], fanout, logger: log }, clock, { sweepEveryMs: opts.outboxSweepMs, staleAfterMs: opts.outboxStaleMs });
+  const hub = new LocalHub({
+    accounts,
+    events,
+    relays,
+    clock,
+    logger: log,
+    pingMs: opts.pingMs,
+    maxConnectionAgeMs: opts.maxConnectionAgeMs,
+    afterStore: (outboxes, fresh) => {
+      for (const entry of outboxes) void outbox.submit(entry, fresh.filter((e) => entry.seqs.includes(e.seq)));
+    },
+  });
   const deps: CloudDeps = {
     accounts,
     events,
@@ -87,7 +140,27 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     logger: log,
     adminToken: opts.adminToken,
     commandTimeoutMs: opts.commandTimeoutMs ?? 12_000,
+    webhooks,
+    deliveries,
+    fanout,
+    analytics,
+    allowPrivateWebhooks: opts.allowPrivateWebhooks,
+    resolver: opts.resolver,
+    deliveryTimeoutMs: opts.deliveryTimeoutMs,
   };
+  const worker = new DeliveryWorker({
+    webhooks,
+    deliveries,
+    queue,
+    clock,
+    logger: log,
+    allowPrivate: opts.allowPrivateWebhooks ?? false,
+    resolver: opts.resolver,
+    timeoutMs: opts.deliveryTimeoutMs,
+    schedule: opts.webhookRetrySchedule,
+  });
+  worker.start();
+  outbox.startSweeper();
   const app = createCloudApp(deps);
 
   const server = await new Promise<Server>((resolve) => {
@@ -109,17 +182,25 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     url,
     port,
     hub,
+    outbox,
+    worker,
+    queue,
+    sqsEndpoint,
     deps,
     tables,
     dynamoEndpoint: endpoint,
     async stop() {
+      outbox.stop();
+      await worker.stop();
       await hub.close();
       await new Promise<void>((r) => {
         server.close(() => r());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       });
       db.destroy();
+      sqs.destroy();
       await embedded?.stop();
+      await embeddedSqs?.stop();
     },
   };
 }

@@ -9,7 +9,7 @@ import type { Clock } from '../../../protocol/src/clock.js';
 import type { BoxEvent } from '../../../protocol/src/events/box-events.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import { CloseCode, PROTOCOL_VERSION, type CloudFrame, type EventsFrame, type HelloFrame } from '../../../protocol/src/wire/frames.js';
-import type { EventStore } from '../store/events.js';
+import type { EventStore, OutboxEntry, StoredEvent } from '../store/events.js';
 import type { RelayStore } from '../store/relays.js';
 
 export interface RelayContext {
@@ -21,6 +21,8 @@ export interface RelayContext {
   relays: RelayStore;
   clock: Clock;
   log: Logger;
+  /** After a batch is stored and acked: process its outbox entries (projections, webhooks). */
+  afterStore?(outboxes: OutboxEntry[], fresh: StoredEvent[]): void;
 }
 
 /** Refuse a hello from another protocol version, with a reason the operator can act on. */
@@ -37,13 +39,14 @@ export function checkHello(hello: HelloFrame): { ok: true } | { ok: false; code:
 
 /** Store a batch, then (and only then) ack the highest gap-free seq. */
 export async function onEvents(ctx: RelayContext, frame: EventsFrame): Promise<number> {
-  const { ackedSeq } = await ctx.events.storeBatch(
+  const { ackedSeq, fresh, outboxes } = await ctx.events.storeBatch(
     ctx.tenantId,
     ctx.siteId,
     frame.events.map((e) => ({ seq: e.seq, event: e.event as unknown as BoxEvent, call: e.call })),
     ctx.clock.now(),
   );
   await ctx.send({ t: 'ack', seq: ackedSeq });
+  if (outboxes.length > 0) ctx.afterStore?.(outboxes, fresh);
   return ackedSeq;
 }
 

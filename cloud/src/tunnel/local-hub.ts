@@ -14,7 +14,7 @@ import type { Logger } from '../../../protocol/src/log.js';
 import { decodeRelayFrame, encodeFrame } from '../../../protocol/src/wire/codec.js';
 import { CloseCode, type CloudFrame, type RelayFrame } from '../../../protocol/src/wire/frames.js';
 import type { AccountStore, Site } from '../store/accounts.js';
-import type { EventStore } from '../store/events.js';
+import type { EventStore, OutboxEntry, StoredEvent } from '../store/events.js';
 import { OFFLINE, type RelayStatus, type RelayStore } from '../store/relays.js';
 import { randomId } from '../store/secrets.js';
 import type { CommandOutcome, CommandRequest, RelayGateway } from './gateway.js';
@@ -35,6 +35,8 @@ export interface LocalHubOptions {
   /** Ask a relay to reconnect after this long, as API Gateway's 2-hour cap would. */
   maxConnectionAgeMs?: number;
   nodeId?: string;
+  /** Where stored batches go next (the outbox runner). */
+  afterStore?(outboxes: OutboxEntry[], fresh: StoredEvent[]): void;
 }
 
 interface Conn {
@@ -214,6 +216,7 @@ export class LocalHub implements RelayGateway {
       relays: this.opts.relays,
       clock: this.opts.clock,
       log,
+      afterStore: this.opts.afterStore,
     };
   }
 

@@ -1,0 +1,148 @@
+/**
+ * One delivery attempt of one event to one endpoint, and what to do with the
+ * queue message afterwards. Shared by the local worker and the SQS Lambda.
+ *
+ * POST the envelope, signed, with a 15 s timeout; redirects are not followed;
+ * the address connected to is checked against private ranges at connect time.
+ * 2xx = delivered; 410 = the endpoint is disabled; anything else (or no
+ * answer) is retried on the schedule, then dead-lettered.
+ */
+
+import http from 'node:http';
+import https from 'node:https';
+import type { Clock } from '../../../protocol/src/clock.js';
+import type { Logger } from '../../../protocol/src/log.js';
+import type { DeliveryLog } from './deliveries.js';
+import type { DeliveryMessage, DeliveryQueue, ReceivedMessage } from './queue.js';
+import { judgeAttempt, type AttemptVerdict } from './schedule.js';
+import { signedHeaders } from './signing.js';
+import { guardedLookup, type Resolver } from './ssrf.js';
+import type { WebhookStore } from './subscriptions.js';
+
+export interface DeliveryDeps {
+  webhooks: WebhookStore;
+  deliveries: DeliveryLog;
+  queue: DeliveryQueue;
+  clock: Clock;
+  logger: Logger;
+  allowPrivate: boolean;
+  resolver?: Resolver;
+  timeoutMs?: number;
+  /** Retry delays in seconds (tests shorten them). */
+  schedule?: readonly number[];
+}
+
+export interface PostResult {
+  status?: number;
+  retryAfter?: string | null;
+  latencyMs: number;
+  error?: string;
+}
+
+/** POST a body with the given headers; never throws. */
+export function postJson(url: string, body: string, headers: Record<string, string>, opts: { allowPrivate: boolean; resolver?: Resolver; timeoutMs: number }): Promise<PostResult> {
+  const started = process.hrtime.bigint();
+  const elapsed = () => Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10;
+  return new Promise((resolve) => {
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch {
+      resolve({ latencyMs: 0, error: 'invalid URL' });
+      return;
+    }
+    const lib = u.protocol === 'https:' ? https : http;
+    const req = lib.request(
+      u,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'coocenter-webhooks/1', ...headers },
+        lookup: guardedLookup({ allowPrivate: opts.allowPrivate, resolver: opts.resolver }) as never,
+        timeout: opts.timeoutMs,
+      },
+      (res) => {
+        let read = 0;
+        // Drain the answer (bounded): we only need its status.
+        res.on('data', (c: Buffer) => {
+          read += c.length;
+          if (read > 64 * 1024) res.destroy();
+        });
+        const done = () => resolve({ status: res.statusCode, retryAfter: res.headers['retry-after'] as string | undefined, latencyMs: elapsed() });
+        res.on('end', done);
+        res.on('close', done);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${opts.timeoutMs} ms`)));
+    req.on('error', (err) => resolve({ latencyMs: elapsed(), error: err.message }));
+    req.end(body);
+  });
+}
+
+/** Attempt the delivery a queue message stands for, record it, and settle the message. */
+export async function handleDelivery(deps: DeliveryDeps, m: ReceivedMessage): Promise<AttemptVerdict | { kind: 'gone' }> {
+  const msg: DeliveryMessage = m.body;
+  const log = deps.logger.child({ component: 'webhooks', webhookId: msg.webhookId, eventId: msg.envelope.id });
+  const ref = { webhookId: msg.webhookId, eventId: msg.envelope.id, seq: msg.envelope.seq, enqueuedAt: msg.enqueuedAt };
+  const base = { type: msg.envelope.type, siteId: msg.envelope.siteId };
+  const found = await deps.webhooks.forDelivery(msg.tenantId, msg.webhookId);
+  if (!found) {
+    await deps.queue.done(m); // the endpoint was deleted
+    return { kind: 'gone' };
+  }
+  const { webhook, secrets } = found;
+  const nowIso = () => new Date(deps.clock.now()).toISOString();
+  if (webhook.status === 'disabled') {
+    await deps.deliveries.record(ref, { ...base, status: 'skipped', attempts: m.receiveCount - 1, responseCode: null, latencyMs: null, error: `endpoint disabled: ${webhook.disabledReason ?? ''}`, lastAttemptAt: nowIso(), nextAttemptAt: null });
+    await deps.queue.done(m);
+    return { kind: 'gone' };
+  }
+
+  const body = JSON.stringify(msg.envelope);
+  const timestamp = Math.floor(deps.clock.now() / 1000);
+  const result = await postJson(webhook.url, body, signedHeaders(secrets, msg.envelope.id, timestamp, body), {
+    allowPrivate: deps.allowPrivate,
+    resolver: deps.resolver,
+    timeoutMs: deps.timeoutMs ?? 15_000,
+  });
+  const verdict = judgeAttempt({
+    attempt: m.receiveCount,
+    status: result.status,
+    retryAfter: result.retryAfter,
+    failingSinceMs: webhook.failingSince ? Date.parse(webhook.failingSince) : undefined,
+    nowMs: deps.clock.now(),
+    schedule: deps.schedule,
+  });
+  const record = {
+    ...base,
+    attempts: m.receiveCount,
+    responseCode: result.status ?? null,
+    latencyMs: result.latencyMs,
+    error: result.error ?? (verdict.kind === 'delivered' ? null : `HTTP ${result.status}`),
+    lastAttemptAt: nowIso(),
+  };
+  switch (verdict.kind) {
+    case 'delivered':
+      await deps.deliveries.record(ref, { ...record, status: 'delivered', error: null, nextAttemptAt: null });
+      if (webhook.failingSince) await deps.webhooks.recordSuccess(msg.tenantId, msg.webhookId);
+      await deps.queue.done(m);
+      break;
+    case 'retry':
+      if (!webhook.failingSince) await deps.webhooks.recordFailure(msg.tenantId, msg.webhookId, deps.clock.now());
+      await deps.deliveries.record(ref, { ...record, status: 'retrying', nextAttemptAt: new Date(deps.clock.now() + verdict.delaySec * 1000).toISOString() });
+      await deps.queue.later(m, verdict.delaySec);
+      log.info('webhook delivery failed; will retry', { attempt: m.receiveCount, status: result.status, error: result.error, inSec: verdict.delaySec });
+      break;
+    case 'dead':
+      await deps.deliveries.record(ref, { ...record, status: 'failed', error: `${record.error}; ${verdict.reason}: dead-lettered`, nextAttemptAt: null });
+      await deps.queue.deadLetter(m, verdict.reason);
+      log.warn('webhook delivery dead-lettered', { attempts: m.receiveCount });
+      break;
+    case 'disable':
+      await deps.webhooks.disable(msg.tenantId, msg.webhookId, verdict.reason);
+      await deps.deliveries.record(ref, { ...record, status: 'failed', error: `${record.error}; endpoint disabled: ${verdict.reason}`, nextAttemptAt: null });
+      await deps.queue.deadLetter(m, verdict.reason);
+      log.warn('webhook endpoint disabled', { reason: verdict.reason });
+      break;
+  }
+  return verdict;
+}

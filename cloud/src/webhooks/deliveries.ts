@@ -1,0 +1,111 @@
+/**
+ * What happened to each delivery, for `GET …/webhooks/{id}/deliveries`:
+ * one item per (endpoint, event), updated at every attempt, kept 30 days.
+ *
+ *   PK DLV#<webhookId>#<shard>  SK <enqueued ms, 15 digits>#<eventId>
+ *
+ * Eight shards per endpoint, so an endpoint taking 2,000 events/s does not
+ * write to one partition; listing merges them, newest first.
+ */
+
+import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '../../../protocol/src/clock.js';
+
+export const DELIVERY_SHARDS = 8;
+const KEEP_DAYS = 30;
+
+export type DeliveryStatus = 'delivered' | 'retrying' | 'failed' | 'skipped';
+
+export interface DeliveryRecord {
+  eventId: string;
+  type: string;
+  siteId: string;
+  status: DeliveryStatus;
+  attempts: number;
+  responseCode: number | null;
+  latencyMs: number | null;
+  error: string | null;
+  enqueuedAt: string;
+  lastAttemptAt: string;
+  nextAttemptAt: string | null;
+}
+
+export interface DeliveryRef {
+  webhookId: string;
+  eventId: string;
+  seq: number;
+  enqueuedAt: number;
+}
+
+function key(ref: DeliveryRef): { PK: string; SK: string } {
+  return { PK: `DLV#${ref.webhookId}#${ref.seq % DELIVERY_SHARDS}`, SK: `${String(ref.enqueuedAt).padStart(15, '0')}#${ref.eventId}` };
+}
+
+export class DeliveryLog {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly clock: Clock,
+  ) {}
+
+  async record(ref: DeliveryRef, r: Omit<DeliveryRecord, 'eventId' | 'enqueuedAt'>): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: key(ref),
+        UpdateExpression:
+          'SET eventId = :e, #t = :type, siteId = :site, #s = :status, attempts = :n, responseCode = :code, latencyMs = :lat, #err = :error, enqueuedAt = :enq, lastAttemptAt = :last, nextAttemptAt = :next, #ttl = :ttl',
+        ExpressionAttributeNames: { '#t': 'type', '#s': 'status', '#err': 'error', '#ttl': 'ttl' },
+        ExpressionAttributeValues: {
+          ':e': ref.eventId,
+          ':type': r.type,
+          ':site': r.siteId,
+          ':status': r.status,
+          ':n': r.attempts,
+          ':code': r.responseCode,
+          ':lat': r.latencyMs,
+          ':error': r.error,
+          ':enq': new Date(ref.enqueuedAt).toISOString(),
+          ':last': r.lastAttemptAt,
+          ':next': r.nextAttemptAt,
+          ':ttl': Math.floor(this.clock.now() / 1000) + KEEP_DAYS * 86_400,
+        },
+      }),
+    );
+  }
+
+  /** Newest first; `cursor` is the SK to continue before. */
+  async list(webhookId: string, limit: number, cursor?: string): Promise<{ data: DeliveryRecord[]; nextCursor: string | null }> {
+    const pages = await Promise.all(
+      Array.from({ length: DELIVERY_SHARDS }, (_, shard) =>
+        this.db.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: cursor ? 'PK = :pk AND SK < :c' : 'PK = :pk',
+            ExpressionAttributeValues: { ':pk': `DLV#${webhookId}#${shard}`, ...(cursor ? { ':c': cursor } : {}) },
+            ScanIndexForward: false,
+            Limit: limit,
+          }),
+        ),
+      ),
+    );
+    const items = pages
+      .flatMap((p) => p.Items ?? [])
+      .sort((a, b) => String(b.SK).localeCompare(String(a.SK)))
+      .slice(0, limit);
+    const data = items.map((i) => ({
+      eventId: i.eventId,
+      type: i.type,
+      siteId: i.siteId,
+      status: i.status,
+      attempts: i.attempts,
+      responseCode: i.responseCode ?? null,
+      latencyMs: i.latencyMs ?? null,
+      error: i.error ?? null,
+      enqueuedAt: i.enqueuedAt,
+      lastAttemptAt: i.lastAttemptAt,
+      nextAttemptAt: i.nextAttemptAt ?? null,
+    })) as DeliveryRecord[];
+    return { data, nextCursor: items.length === limit ? String(items[items.length - 1].SK) : null };
+  }
+}

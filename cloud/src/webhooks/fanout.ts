@@ -1,0 +1,65 @@
+/**
+ * Stored events → one queue message per (matching endpoint, event). Runs in
+ * the outbox step, so a failure here (SQS down) leaves the outbox entry and is
+ * retried until it succeeds: an acked event always reaches the queue.
+ */
+
+import type { EventType } from '../../../protocol/src/events/box-events.js';
+import type { Fanout } from '../pipeline/outbox.js';
+import type { StoredEvent } from '../store/events.js';
+import { envelopeOf } from './envelope.js';
+import type { DeliveryMessage, DeliveryQueue } from './queue.js';
+import type { Webhook, WebhookStore } from './subscriptions.js';
+
+export function matches(w: Webhook, e: StoredEvent): boolean {
+  if (w.status !== 'active') return false;
+  if (w.events && !w.events.includes(e.type as EventType)) return false;
+  if (w.siteIds && !w.siteIds.includes(e.siteId)) return false;
+  return true;
+}
+
+export class WebhookFanout implements Fanout {
+  constructor(
+    private readonly webhooks: WebhookStore,
+    private readonly queue: DeliveryQueue,
+    private readonly now: () => number,
+  ) {}
+
+  async enqueue(events: StoredEvent[]): Promise<void> {
+    const out: Array<{ message: DeliveryMessage; ordered: boolean }> = [];
+    const byTenant = new Map<string, StoredEvent[]>();
+    for (const e of events) byTenant.set(e.tenantId, [...(byTenant.get(e.tenantId) ?? []), e]);
+    for (const [tenantId, list] of byTenant) {
+      const endpoints = await this.webhooks.forFanout(tenantId);
+      for (const e of list) {
+        for (const w of endpoints) {
+          if (!matches(w, e)) continue;
+          out.push({ message: { v: 1, webhookId: w.id, tenantId, enqueuedAt: this.now(), envelope: envelopeOf(e), ...(e.call ? { call: e.call } : {}) }, ordered: w.ordered });
+        }
+      }
+    }
+    if (out.length > 0) await this.queue.send(out);
+  }
+
+  /** Re-send stored events to one endpoint (replay); a fresh dedupe id so FIFO does not drop them. */
+  async replay(w: Webhook, events: AsyncIterable<StoredEvent>, filter: (e: StoredEvent) => boolean): Promise<number> {
+    let n = 0;
+    let batch: Array<{ message: DeliveryMessage; ordered: boolean; dedupe: string }> = [];
+    const nonce = this.now().toString(36);
+    for await (const e of events) {
+      if (!filter(e)) continue;
+      batch.push({
+        message: { v: 1, webhookId: w.id, tenantId: e.tenantId, enqueuedAt: this.now(), envelope: envelopeOf(e), ...(e.call ? { call: e.call } : {}) },
+        ordered: w.ordered,
+        dedupe: `replay.${nonce}.${w.id}.${e.id}`,
+      });
+      n++;
+      if (batch.length >= 100) {
+        await this.queue.send(batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) await this.queue.send(batch);
+    return n;
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * The delivery queues (SQS, or fauxqs locally: same client, same calls).
+ *
+ * - standard queue + DLQ: deliveries in parallel;
+ * - FIFO queue + DLQ: endpoints with `ordered: true`, one message group per
+ *   endpoint, site and call, so a call's events arrive in order while calls
+ *   go in parallel.
+ *
+ * A retry is the same message made invisible until its next attempt
+ * (ChangeMessageVisibility, up to 12 h): SQS counts the receives, which is the
+ * attempt number.
+ */
+
+import {
+  ChangeMessageVisibilityCommand,
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { Envelope } from './envelope.js';
+
+export interface DeliveryMessage {
+  v: 1;
+  webhookId: string;
+  tenantId: string;
+  /** When it was first enqueued (ms): identifies the delivery record. */
+  enqueuedAt: number;
+  envelope: Envelope;
+  call?: string;
+}
+
+export interface QueueUrls {
+  standard: string;
+  standardDlq: string;
+  fifo: string;
+  fifoDlq: string;
+}
+
+export interface ReceivedMessage {
+  queueUrl: string;
+  receiptHandle: string;
+  /** 1 on the first receive. */
+  receiveCount: number;
+  body: DeliveryMessage;
+}
+
+export function sqsClient(endpoint?: string): SQSClient {
+  const local = endpoint !== undefined;
+  return new SQSClient({
+    region: process.env.AWS_REGION ?? 'us-east-1',
+    endpoint,
+    credentials: local && !process.env.AWS_ACCESS_KEY_ID ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined,
+    maxAttempts: 5,
+  });
+}
+
+/** Create the four queues (local servers; on AWS the stack creates them). */
+export async function ensureQueues(sqs: SQSClient, prefix: string, visibilitySec = 60): Promise<QueueUrls> {
+  const create = async (name: string, attrs: Record<string, string>) => (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attrs }))).QueueUrl!;
+  const arn = async (url: string) => (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+  const standardDlq = await create(`${prefix}-deliveries-dlq`, {});
+  const fifoDlq = await create(`${prefix}-deliveries-dlq.fifo`, { FifoQueue: 'true' });
+  // The worker dead-letters explicitly after the last attempt; the redrive policy is a safety net.
+  const redrive = async (dlq: string) => JSON.stringify({ deadLetterTargetArn: await arn(dlq), maxReceiveCount: '20' });
+  const standard = await create(`${prefix}-deliveries`, { VisibilityTimeout: String(visibilitySec), RedrivePolicy: await redrive(standardDlq) });
+  const fifo = await create(`${prefix}-deliveries.fifo`, { FifoQueue: 'true', VisibilityTimeout: String(visibilitySec), RedrivePolicy: await redrive(fifoDlq) });
+  return { standard, standardDlq, fifo, fifoDlq };
+}
+
+export class DeliveryQueue {
+  constructor(
+    readonly sqs: SQSClient,
+    readonly urls: QueueUrls,
+  ) {}
+
+  /** Enqueue messages: ordered ones to the FIFO queue, the rest to the standard one; 10 per request. */
+  async send(messages: Array<{ message: DeliveryMessage; ordered: boolean; dedupe?: string }>): Promise<void> {
+    const standard = messages.filter((m) => !m.ordered);
+    const fifo = messages.filter((m) => m.ordered);
+    for (let i = 0; i < standard.length; i += 10) {
+      const chunk = standard.slice(i, i + 10);
+      await this.batch(this.urls.standard, chunk.map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m.message) })));
+    }
+    for (let i = 0; i < fifo.length; i += 10) {
+      const chunk = fifo.slice(i, i + 10);
+      await this.batch(
+        this.urls.fifo,
+        chunk.map((m, j) => ({
+          Id: String(j),
+          MessageBody: JSON.stringify(m.message),
+          MessageGroupId: groupOf(m.message),
+          MessageDeduplicationId: (m.dedupe ?? `${m.message.webhookId}.${m.message.envelope.id}`).slice(0, 128),
+        })),
+      );
+    }
+  }
+
+  private async batch(url: string, entries: Array<{ Id: string; MessageBody: string; MessageGroupId?: string; MessageDeduplicationId?: string }>): Promise<void> {
+    if (entries.length === 0) return;
+    const r = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: entries }));
+    if (r.Failed && r.Failed.length > 0) throw new Error(`SQS refused ${r.Failed.length} of ${entries.length} messages: ${r.Failed[0].Message}`);
+  }
+
+  async receive(url: string, max: number, waitSec: number): Promise<ReceivedMessage[]> {
+    const r = await this.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: max, WaitTimeSeconds: waitSec, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }),
+    );
+    return (r.Messages ?? []).map((m) => ({
+      queueUrl: url,
+      receiptHandle: m.ReceiptHandle!,
+      receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? '1'),
+      body: JSON.parse(m.Body ?? '{}') as DeliveryMessage,
+    }));
+  }
+
+  async done(m: Pick<ReceivedMessage, 'queueUrl' | 'receiptHandle'>): Promise<void> {
+    await this.sqs.send(new DeleteMessageCommand({ QueueUrl: m.queueUrl, ReceiptHandle: m.receiptHandle }));
+  }
+
+  /** Try again in `seconds`: the message stays invisible until then. */
+  async later(m: Pick<ReceivedMessage, 'queueUrl' | 'receiptHandle'>, seconds: number): Promise<void> {
+    await this.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: m.queueUrl, ReceiptHandle: m.receiptHandle, VisibilityTimeout: Math.round(seconds) }));
+  }
+
+  /** Move a message that will never succeed to the dead-letter queue. */
+  async deadLetter(m: ReceivedMessage, reason: string): Promise<void> {
+    const fifo = m.queueUrl === this.urls.fifo;
+    await this.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: fifo ? this.urls.fifoDlq : this.urls.standardDlq,
+        MessageBody: JSON.stringify({ ...m.body, deadLetterReason: reason }),
+        ...(fifo ? { MessageGroupId: groupOf(m.body), MessageDeduplicationId: `dead.${m.body.webhookId}.${m.body.envelope.id}`.slice(0, 128) } : {}),
+      }),
+    );
+    await this.done(m);
+  }
+}
+
+/** One FIFO group per endpoint, site and call (events of no call share the site's group). */
+export function groupOf(m: DeliveryMessage): string {
+  return `${m.webhookId}.${m.envelope.siteId}.${m.call ?? 'site'}`.slice(0, 128);
+}

@@ -1,0 +1,90 @@
+/**
+ * The local cloud's delivery worker: long-polls both delivery queues and runs
+ * each message through handleDelivery (the same function the SQS Lambda
+ * runs). Standard-queue messages are handled in parallel; the FIFO queue
+ * hands out one message per group at a time, so ordered endpoints see a
+ * call's events in order.
+ */
+
+import type { Logger } from '../../../protocol/src/log.js';
+import { handleDelivery, type DeliveryDeps } from './deliver.js';
+import { groupOf, type ReceivedMessage } from './queue.js';
+
+/**
+ * Handle one receive's messages: groups in parallel, each group in order. A
+ * FIFO receive may hold several messages of one group; once one of them is
+ * put back for a retry, the rest of its group waits with it, so order holds.
+ * Returns the messages that failed unexpectedly (for SQS partial batch failures).
+ */
+export async function handleBatch(deps: DeliveryDeps, messages: ReceivedMessage[], log: Logger): Promise<ReceivedMessage[]> {
+  const fifo = messages.length > 0 && messages[0].queueUrl === deps.queue.urls.fifo;
+  const groups = new Map<string, ReceivedMessage[]>();
+  messages.forEach((m, i) => {
+    const g = fifo ? groupOf(m.body) : String(i);
+    groups.set(g, [...(groups.get(g) ?? []), m]);
+  });
+  const failed: ReceivedMessage[] = [];
+  await Promise.all(
+    [...groups.values()].map(async (group) => {
+      for (let i = 0; i < group.length; i++) {
+        let verdict;
+        try {
+          verdict = await handleDelivery(deps, group[i]);
+        } catch (err) {
+          // Left as is: the message reappears after its visibility timeout.
+          log.error('delivery handling failed', { error: err });
+          failed.push(...group.slice(i));
+          return;
+        }
+        if (verdict.kind === 'retry') {
+          for (const rest of group.slice(i + 1)) await deps.queue.later(rest, verdict.delaySec);
+          return;
+        }
+      }
+    }),
+  );
+  return failed;
+}
+
+export class DeliveryWorker {
+  private running = false;
+  private loops: Array<Promise<void>> = [];
+  private readonly log: Logger;
+  /** Messages handled so far (for tests and status). */
+  handled = 0;
+
+  constructor(
+    private readonly deps: DeliveryDeps,
+    private readonly opts: { concurrency?: number; waitSec?: number } = {},
+  ) {
+    this.log = deps.logger.child({ component: 'webhook-worker' });
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const { standard, fifo } = this.deps.queue.urls;
+    const n = this.opts.concurrency ?? 4;
+    for (let i = 0; i < n; i++) this.loops.push(this.loop(standard), this.loop(fifo));
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.allSettled(this.loops);
+    this.loops = [];
+  }
+
+  private async loop(url: string): Promise<void> {
+    while (this.running) {
+      try {
+        const messages = await this.deps.queue.receive(url, 10, this.opts.waitSec ?? 1);
+        await handleBatch(this.deps, messages, this.log);
+        this.handled += messages.length;
+      } catch (err) {
+        if (!this.running) return;
+        this.log.warn('delivery queue unreachable; retrying', { error: err });
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+}
