@@ -118,7 +118,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
   const webhooks = new WebhookStore(db, tables.main, box, clock);
   const deliveries = new DeliveryLog(db, tables.events, clock);
   const fanout = new WebhookFanout(webhooks, queue, () => clock.now());
-  const analytics = new AnalyticsStore(db, tables.events, clock);
+  const analytics = new AnalyticsStore(db, tables.events, clock, { mainTable: tables.main, logger: log });
   const outbox = new OutboxRunner({ events, projections: [analytics], fanout, logger: log }, clock, { sweepEveryMs: opts.outboxSweepMs, staleAfterMs: opts.outboxStaleMs });
   const hub = new LocalHub({
     accounts,

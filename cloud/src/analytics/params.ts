@@ -1,0 +1,185 @@
+/**
+ * Query parameters of GET /cdrs and GET /stats → validated queries, or the
+ * message of a 400. Pure (the current time is an argument).
+ */
+
+import { GROUP_BYS, type GroupBy } from './aggregate.js';
+import { decodeCursor } from './cursor.js';
+import { ceilTo, DAY_MS, floorTo, HOUR_MS, type CdrType } from './keys.js';
+import { FILTER_FIELDS, FILTERS, type CdrFilters, type CdrQuery, type Position } from './plan.js';
+import { DEFAULT_SL_SECONDS, SL_BOUNDS } from './rollup.js';
+import { parseInstant, validTimeZone, wholeHourOffsets } from './time.js';
+
+export const DEFAULT_LIMIT = 100;
+export const MAX_LIMIT = 1000;
+export const DEFAULT_RANGE_MS = DAY_MS;
+export const MAX_RANGE_DAYS = 366;
+const MAX_VALUE = 256;
+const PRINTABLE = /^[^\x00-\x1f\x7f]*$/;
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+const fail = (message: string): { ok: false; message: string } => ({ ok: false, message });
+
+/** Each parameter once, no unknown ones. */
+function single(params: URLSearchParams, allowed: readonly string[]): Parsed<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const [k, v] of params) {
+    if (!allowed.includes(k)) return fail(`unknown parameter: ${k.slice(0, 64)} (allowed: ${allowed.join(', ')})`);
+    if (out.has(k)) return fail(`${k}: given more than once`);
+    out.set(k, v);
+  }
+  return { ok: true, value: out };
+}
+
+function siteIdParam(p: Map<string, string>): Parsed<string | undefined> {
+  const s = p.get('siteId');
+  if (s === undefined) return { ok: true, value: undefined };
+  if (!/^[A-Za-z0-9_.-]{1,128}$/.test(s)) return fail('siteId: a site id');
+  return { ok: true, value: s };
+}
+
+/** [from, to) from `from`/`to` (defaults: the 24 hours up to now). */
+function rangeParams(p: Map<string, string>, nowMs: number): Parsed<{ fromMs: number; toMs: number }> {
+  const read = (name: string): Parsed<number | undefined> => {
+    const raw = p.get(name);
+    if (raw === undefined) return { ok: true, value: undefined };
+    const v = parseInstant(raw);
+    return typeof v === 'string' ? fail(`${name}: ${v}`) : { ok: true, value: v };
+  };
+  const f = read('from');
+  if (!f.ok) return f;
+  const t = read('to');
+  if (!t.ok) return t;
+  const toMs = t.value ?? (f.value !== undefined ? Math.max(nowMs, f.value + 1) : nowMs);
+  const fromMs = f.value ?? toMs - DEFAULT_RANGE_MS;
+  if (fromMs >= toMs) return fail('from: must be before to');
+  if (fromMs < 0) return fail('from: must not be before 1970');
+  if (toMs - fromMs > MAX_RANGE_DAYS * DAY_MS) return fail(`to: the range may span at most ${MAX_RANGE_DAYS} days`);
+  return { ok: true, value: { fromMs, toMs } };
+}
+
+export interface CdrRequest {
+  query: CdrQuery;
+  format: 'json' | 'csv';
+  limit: number;
+  /** Resume strictly after this row (from the cursor). */
+  after?: Position;
+}
+
+const CDR_PARAMS = ['siteId', 'from', 'to', 'type', ...FILTERS, 'limit', 'cursor', 'format'] as const;
+
+export function parseCdrParams(params: URLSearchParams, nowMs: number): Parsed<CdrRequest> {
+  const s = single(params, CDR_PARAMS);
+  if (!s.ok) return s;
+  const p = s.value;
+
+  const format = p.get('format') ?? 'json';
+  if (format !== 'json' && format !== 'csv') return fail('format: json or csv');
+  if (format === 'csv' && (p.has('limit') || p.has('cursor'))) return fail('limit and cursor page JSON results; format=csv exports the whole range');
+
+  const typeRaw = p.get('type');
+  if (typeRaw !== undefined && typeRaw !== 'cdr' && typeRaw !== 'cc_cdr') return fail('type: cdr or cc_cdr');
+
+  let limit = DEFAULT_LIMIT;
+  const limitRaw = p.get('limit');
+  if (limitRaw !== undefined) {
+    if (!/^\d{1,7}$/.test(limitRaw) || Number(limitRaw) < 1 || Number(limitRaw) > MAX_LIMIT) return fail(`limit: an integer from 1 to ${MAX_LIMIT}`);
+    limit = Number(limitRaw);
+  }
+
+  const site = siteIdParam(p);
+  if (!site.ok) return site;
+
+  const filters: CdrFilters = {};
+  for (const name of FILTERS) {
+    const v = p.get(name);
+    if (v === undefined) continue;
+    if (v.length > MAX_VALUE || !PRINTABLE.test(v)) return fail(`${name}: at most ${MAX_VALUE} printable characters`);
+    if (v === '*') return fail(`${name}: a prefix before * is required`);
+    filters[name] = v;
+  }
+
+  const cursorRaw = p.get('cursor');
+  if (cursorRaw !== undefined) {
+    const c = decodeCursor(cursorRaw);
+    if (!c) return fail('cursor: not a cursor of this API');
+    // The cursor carries its query; parameters given with it must agree.
+    const q = c.query;
+    const differs = (name: 'from' | 'to', ms: number): boolean | string => {
+      const raw = p.get(name);
+      if (raw === undefined) return false;
+      const v = parseInstant(raw);
+      return typeof v === 'string' ? `${name}: ${v}` : v !== ms;
+    };
+    const from = differs('from', q.fromMs);
+    const to = differs('to', q.toMs);
+    if (typeof from === 'string') return fail(from);
+    if (typeof to === 'string') return fail(to);
+    const mismatch =
+      (typeRaw !== undefined && typeRaw !== q.type) ||
+      (site.value !== undefined && site.value !== q.siteId) ||
+      from ||
+      to ||
+      FILTERS.some((n) => p.has(n) && filters[n] !== q.filters[n]);
+    if (mismatch) return fail('cursor: belongs to a different query (send the same parameters, or the cursor alone)');
+    return { ok: true, value: { query: q, format: 'json', limit, after: c.after } };
+  }
+
+  const type: CdrType = (typeRaw as CdrType | undefined) ?? 'cdr';
+  for (const name of FILTERS) {
+    if (filters[name] !== undefined && !FILTER_FIELDS[type][name]) return fail(`${name}: filters cc_cdr records only (add type=cc_cdr)`);
+  }
+  const range = rangeParams(p, nowMs);
+  if (!range.ok) return range;
+  const query: CdrQuery = { type, fromMs: range.value.fromMs, toMs: range.value.toMs, filters };
+  if (site.value !== undefined) query.siteId = site.value;
+  return { ok: true, value: { query, format, limit } };
+}
+
+export interface StatsRequest {
+  siteId?: string;
+  groupBy: GroupBy;
+  /** [fromMs, toMs), widened to whole hours (hour, day) or whole UTC days (queue, agent). */
+  fromMs: number;
+  toMs: number;
+  slSeconds: number;
+  timeZone: string;
+}
+
+const STATS_PARAMS = ['siteId', 'from', 'to', 'groupBy', 'slSeconds', 'timezone'] as const;
+
+export function parseStatsParams(params: URLSearchParams, nowMs: number): Parsed<StatsRequest> {
+  const s = single(params, STATS_PARAMS);
+  if (!s.ok) return s;
+  const p = s.value;
+  const site = siteIdParam(p);
+  if (!site.ok) return site;
+
+  const groupBy = (p.get('groupBy') ?? 'day') as GroupBy;
+  if (!GROUP_BYS.includes(groupBy)) return fail(`groupBy: one of ${GROUP_BYS.join(', ')}`);
+
+  let slSeconds = DEFAULT_SL_SECONDS;
+  const slRaw = p.get('slSeconds');
+  if (slRaw !== undefined) {
+    if (!/^\d{1,4}$/.test(slRaw) || !(SL_BOUNDS as readonly number[]).includes(Number(slRaw))) return fail(`slSeconds: one of ${SL_BOUNDS.join(', ')}`);
+    slSeconds = Number(slRaw);
+  }
+
+  const range = rangeParams(p, nowMs);
+  if (!range.ok) return range;
+  const unit = groupBy === 'queue' || groupBy === 'agent' ? DAY_MS : HOUR_MS;
+  const fromMs = floorTo(range.value.fromMs, unit);
+  const toMs = ceilTo(range.value.toMs, unit);
+  if (toMs - fromMs > (MAX_RANGE_DAYS + 1) * DAY_MS) return fail(`to: the range may span at most ${MAX_RANGE_DAYS} days`);
+
+  const timeZone = p.get('timezone') ?? 'UTC';
+  if (timeZone !== 'UTC') {
+    if (groupBy === 'queue' || groupBy === 'agent') return fail('timezone: applies to groupBy=hour and groupBy=day only (queue and agent rollups are per UTC day)');
+    if (timeZone.length > 64 || !validTimeZone(timeZone)) return fail('timezone: an IANA time zone such as Europe/Berlin');
+    if (!wholeHourOffsets(timeZone, fromMs, toMs)) return fail('timezone: its UTC offset is not a whole number of hours in this range; hourly rollups cannot be regrouped into its hours and days');
+  }
+
+  const value: StatsRequest = { groupBy, fromMs, toMs, slSeconds, timeZone };
+  if (site.value !== undefined) value.siteId = site.value;
+  return { ok: true, value };
+}
