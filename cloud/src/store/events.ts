@@ -1,28 +1,32 @@
 /**
- * Events as the relays send them up: stored once, by (site, seq), with an
- * outbox entry written in the same transaction.
+ * Events as the relays send them up: stored once, by (site, seq), followed by
+ * an outbox entry that says what still has to happen to them.
  *
  *   PK EV#<siteId>#<shard>  SK <seq, 12 digits>   one event (shard = seq % 16)
  *      GSI1PK EVT#<siteId>#<day>#<shard>  GSI1SK <epoch ms, 15 digits>#<seq>   time index (replay)
  *      ttl                                        raw call events expire; cdr, cc_cdr, ivr are kept
  *   PK OUTBOX#<n>  SK <received ms>#<siteId>#<firstSeq>   one per stored batch: the fresh seqs
  *      still to be projected and fanned out (n = a hash of the site, 8 partitions)
- *   PK S#<siteId>  SK SEQ (main table)               highest seq stored without gaps
+ *   PK S#<siteId>  SK SEQ (main table)               highest seq stored without gaps (the ack)
  *
+ * Writes: the events and the outbox entry (BatchWriteItem, 25 a request, in
+ * parallel), then the ack mark; the relay is acked only after both. A crash
+ * in between leaves the batch unacked, so the relay sends it again: events
+ * are keyed by (site, seq), so a repeat overwrites the same item with the same
+ * content (stored once), and seqs at or below the ack mark are skipped
+ * outright. An acked event therefore always has its outbox entry, which is
+ * processed right after (or by the sweeper, or by the table's stream on AWS)
+ * until it is done: at-least-once delivery, duplicates absorbed by event id.
  * Sharding spreads a busy site's writes over 16 partitions (one takes about
- * 1,000 writes/s). The puts are conditional on the key not existing, so a
- * re-sent event is absorbed. The outbox entry commits with the events, so an
- * event acked to the relay is never lost between storage and delivery: the
- * outbox is processed right after (or by the sweeper, or on AWS by the
- * table's stream) until it is done.
+ * 1,000 writes/s).
  */
 
 import { createHash } from 'node:crypto';
 import {
+  BatchWriteCommand,
   DeleteCommand,
   GetCommand,
   QueryCommand,
-  TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -91,10 +95,12 @@ export interface EventStoreOptions {
   retentionDays?: number;
 }
 
-const TRANSACTION_ITEMS = 100;
+const BATCH_ITEMS = 25;
 
 export class EventStore {
   private readonly retentionDays: number;
+  /** Last known ack mark per site (this process is usually the only writer of a site). */
+  private readonly acked = new Map<string, number>();
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -106,10 +112,9 @@ export class EventStore {
   }
 
   /**
-   * Store a batch with its outbox entry, absorbing events stored before.
+   * Store a batch and its outbox entry, skipping events stored before.
    * Returns the site's new gap-free high-water mark, the events that were new,
-   * and the outbox entries to process (one per transaction; none when nothing
-   * was new).
+   * and the outbox entries to process (none when nothing was new).
    */
   async storeBatch(
     tenantId: string,
@@ -117,69 +122,52 @@ export class EventStore {
     records: Array<{ seq: number; event: BoxEvent; call?: string }>,
     nowMs: number,
   ): Promise<{ ackedSeq: number; fresh: StoredEvent[]; outboxes: OutboxEntry[] }> {
-    const fresh: StoredEvent[] = [];
+    const before = this.acked.get(siteId) ?? (await this.ackedSeq(siteId));
+    const fresh: StoredEvent[] = records
+      .filter((r) => r.seq > before)
+      .sort((a, b) => a.seq - b.seq)
+      .map(({ seq, event, call }) => ({
+        id: eventId(siteId, seq),
+        siteId,
+        tenantId,
+        seq,
+        type: event.event,
+        occurredAt: occurredAt(event, nowMs),
+        ...(call ? { call } : {}),
+        data: event,
+      }));
     const outboxes: OutboxEntry[] = [];
-    const all = records.map(({ seq, event, call }) => ({
-      id: eventId(siteId, seq),
-      siteId,
-      tenantId,
-      seq,
-      type: event.event,
-      occurredAt: occurredAt(event, nowMs),
-      ...(call ? { call } : {}),
-      data: event,
-    }));
-    for (let i = 0; i < all.length; i += TRANSACTION_ITEMS - 1) {
-      const chunk = all.slice(i, i + TRANSACTION_ITEMS - 1);
-      const { stored, outbox } = await this.storeChunk(tenantId, siteId, chunk, nowMs);
-      fresh.push(...stored);
-      if (outbox) outboxes.push(outbox);
+    if (fresh.length > 0) {
+      const outbox: OutboxEntry = {
+        PK: outboxPartition(siteId),
+        SK: `${String(nowMs).padStart(15, '0')}#${siteId}#${String(fresh[0].seq).padStart(12, '0')}`,
+        siteId,
+        tenantId,
+        seqs: fresh.map((e) => e.seq),
+        createdAt: nowMs,
+      };
+      // The outbox entry rides with the events: nothing is acked before all of them are in.
+      const items = [...fresh.map((e) => this.item(e, nowMs)), outbox as unknown as Record<string, unknown>];
+      await Promise.all(chunks(items, BATCH_ITEMS).map((chunk) => this.writeAll(chunk)));
+      outboxes.push(outbox);
     }
     const ackedSeq = await this.advance(
       siteId,
+      before,
       records.map((r) => r.seq).sort((a, b) => a - b),
     );
     return { ackedSeq, fresh, outboxes };
   }
 
-  /** One transaction: the new events and their outbox entry, or nothing. */
-  private async storeChunk(tenantId: string, siteId: string, events: StoredEvent[], nowMs: number): Promise<{ stored: StoredEvent[]; outbox?: OutboxEntry }> {
-    let pending = events;
-    for (let attempt = 0; attempt < 5 && pending.length > 0; attempt++) {
-      const outbox: OutboxEntry = {
-        PK: outboxPartition(siteId),
-        SK: `${String(nowMs).padStart(15, '0')}#${siteId}#${String(pending[0].seq).padStart(12, '0')}`,
-        siteId,
-        tenantId,
-        seqs: pending.map((e) => e.seq),
-        createdAt: nowMs,
-      };
-      try {
-        await this.db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              ...pending.map((e) => ({
-                Put: {
-                  TableName: this.eventsTable,
-                  Item: this.item(e, nowMs),
-                  ConditionExpression: 'attribute_not_exists(PK)',
-                },
-              })),
-              { Put: { TableName: this.eventsTable, Item: outbox } },
-            ],
-          }),
-        );
-        return { stored: pending, outbox };
-      } catch (err) {
-        const reasons = (err as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
-        if ((err as { name?: string }).name !== 'TransactionCanceledException' || !reasons) throw err;
-        // Drop the events stored before (re-sends) and try again with the rest.
-        const duplicate = new Set(reasons.map((r, i) => (r.Code === 'ConditionalCheckFailed' ? i : -1)).filter((i) => i >= 0));
-        if (duplicate.size === 0) throw err;
-        pending = pending.filter((_, i) => !duplicate.has(i));
-      }
+  /** BatchWriteItem until every item is in (DynamoDB may hand some back under load). */
+  private async writeAll(items: Array<Record<string, unknown>>): Promise<void> {
+    let pending = items.map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+      const r = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.eventsTable]: pending } }));
+      pending = (r.UnprocessedItems?.[this.eventsTable] ?? []) as typeof pending;
+      if (attempt > 10 && pending.length > 0) throw new Error(`DynamoDB kept ${pending.length} events unprocessed`);
     }
-    return { stored: [] };
   }
 
   private item(e: StoredEvent, nowMs: number): Record<string, unknown> {
@@ -195,7 +183,9 @@ export class EventStore {
 
   async ackedSeq(siteId: string): Promise<number> {
     const item = (await this.db.send(new GetCommand({ TableName: this.mainTable, Key: { PK: `S#${siteId}`, SK: 'SEQ' }, ConsistentRead: true }))).Item;
-    return (item?.acked as number | undefined) ?? 0;
+    const acked = (item?.acked as number | undefined) ?? 0;
+    this.acked.set(siteId, acked);
+    return acked;
   }
 
   async get(siteId: string, seq: number): Promise<StoredEvent | undefined> {
@@ -261,8 +251,8 @@ export class EventStore {
   }
 
   /** Move the site's contiguous high-water mark over a stored, gap-free run of seqs. */
-  private async advance(siteId: string, seqs: number[]): Promise<number> {
-    let acked = await this.ackedSeq(siteId);
+  private async advance(siteId: string, known: number, seqs: number[]): Promise<number> {
+    let acked = known;
     let top = acked;
     for (const s of seqs) if (s === top + 1) top = s;
     if (top === acked) return acked;
@@ -279,8 +269,10 @@ export class EventStore {
       acked = top;
     } catch (err) {
       if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
+      // Another writer got further (the relay reconnected elsewhere): read the truth.
       acked = await this.ackedSeq(siteId);
     }
+    this.acked.set(siteId, acked);
     return acked;
   }
 }
@@ -297,4 +289,10 @@ function toStored(item: Record<string, unknown>): StoredEvent {
   };
   if (item.call) e.call = item.call as string;
   return e;
+}
+
+function chunks<T>(xs: T[], n: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
 }

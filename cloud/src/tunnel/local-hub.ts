@@ -12,7 +12,7 @@ import { boxError } from '../../../protocol/src/box-api/errors.js';
 import type { Clock, TimerHandle } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import { decodeRelayFrame, encodeFrame } from '../../../protocol/src/wire/codec.js';
-import { CloseCode, type CloudFrame, type RelayFrame } from '../../../protocol/src/wire/frames.js';
+import { CloseCode, type CloudFrame, type EventsFrame, type RelayFrame } from '../../../protocol/src/wire/frames.js';
 import type { AccountStore, Site } from '../store/accounts.js';
 import type { EventStore, OutboxEntry, StoredEvent } from '../store/events.js';
 import { OFFLINE, type RelayStatus, type RelayStore } from '../store/relays.js';
@@ -50,10 +50,14 @@ interface Conn {
   lastFrameAt: number;
   /** Replaced by a newer connection: no new commands, closed once idle. */
   draining: boolean;
-  /** Event batches are stored one after another, so acks come in order. */
-  chain: Promise<unknown>;
+  /** Event records received but not yet stored: stored together in the next batch (group commit). */
+  inbox: EventsFrame['events'];
+  storing: boolean;
   timers: TimerHandle[];
 }
+
+/** Events stored in one go at most (a few transactions' worth). */
+const MAX_STORE_BATCH = 1000;
 
 export class LocalHub implements RelayGateway {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
@@ -104,7 +108,8 @@ export class LocalHub implements RelayGateway {
       pending: new Map(),
       lastFrameAt: clock.now(),
       draining: false,
-      chain: Promise.resolve(),
+      inbox: [],
+      storing: false,
       timers: [],
     };
     const log = this.log.child({ siteId: site.id, connectionId: conn.id });
@@ -172,9 +177,8 @@ export class LocalHub implements RelayGateway {
   private onFrame(conn: Conn, frame: RelayFrame, log: Logger): void {
     switch (frame.t) {
       case 'events':
-        conn.chain = conn.chain
-          .then(() => onEvents(this.ctx(conn, log), frame))
-          .catch((err) => log.error('storing events failed; the relay will resend', { error: err }));
+        conn.inbox.push(...frame.events);
+        if (!conn.storing) void this.storeInbox(conn, log);
         return;
       case 'reply': {
         const p = conn.pending.get(frame.id)?.reply;
@@ -203,6 +207,27 @@ export class LocalHub implements RelayGateway {
       case 'hello':
         log.warn('second hello ignored');
         return;
+    }
+  }
+
+  /**
+   * Store what arrived, one batch at a time, so acks go out in order; frames
+   * that arrive while a batch is being stored join the next one, so a busy
+   * site's batches grow with the load instead of queueing up.
+   */
+  private async storeInbox(conn: Conn, log: Logger): Promise<void> {
+    conn.storing = true;
+    try {
+      while (conn.inbox.length > 0) {
+        const batch = conn.inbox.splice(0, MAX_STORE_BATCH);
+        try {
+          await onEvents(this.ctx(conn, log), { t: 'events', events: batch });
+        } catch (err) {
+          log.error('storing events failed; the relay will resend', { error: err });
+        }
+      }
+    } finally {
+      conn.storing = false;
     }
   }
 

@@ -8,8 +8,9 @@
  * write to one partition; listing merges them, newest first.
  */
 
-import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../../protocol/src/clock.js';
+import { Batcher } from '../store/batcher.js';
 
 export const DELIVERY_SHARDS = 8;
 const KEEP_DAYS = 30;
@@ -42,36 +43,47 @@ function key(ref: DeliveryRef): { PK: string; SK: string } {
 }
 
 export class DeliveryLog {
+  /** Attempts are recorded in BatchWriteItem requests of up to 25 (one item per delivery, overwritten). */
+  private readonly writes: Batcher<Record<string, unknown>>;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.writes = new Batcher(25, 10, (items) => this.writeAll(items));
+  }
 
   async record(ref: DeliveryRef, r: Omit<DeliveryRecord, 'eventId' | 'enqueuedAt'>): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: key(ref),
-        UpdateExpression:
-          'SET eventId = :e, #t = :type, siteId = :site, #s = :status, attempts = :n, responseCode = :code, latencyMs = :lat, #err = :error, enqueuedAt = :enq, lastAttemptAt = :last, nextAttemptAt = :next, #ttl = :ttl',
-        ExpressionAttributeNames: { '#t': 'type', '#s': 'status', '#err': 'error', '#ttl': 'ttl' },
-        ExpressionAttributeValues: {
-          ':e': ref.eventId,
-          ':type': r.type,
-          ':site': r.siteId,
-          ':status': r.status,
-          ':n': r.attempts,
-          ':code': r.responseCode,
-          ':lat': r.latencyMs,
-          ':error': r.error,
-          ':enq': new Date(ref.enqueuedAt).toISOString(),
-          ':last': r.lastAttemptAt,
-          ':next': r.nextAttemptAt,
-          ':ttl': Math.floor(this.clock.now() / 1000) + KEEP_DAYS * 86_400,
-        },
-      }),
-    );
+    const item: Record<string, unknown> = {
+      ...key(ref),
+      eventId: ref.eventId,
+      type: r.type,
+      siteId: r.siteId,
+      status: r.status,
+      attempts: r.attempts,
+      responseCode: r.responseCode,
+      latencyMs: r.latencyMs,
+      error: r.error,
+      enqueuedAt: new Date(ref.enqueuedAt).toISOString(),
+      lastAttemptAt: r.lastAttemptAt,
+      nextAttemptAt: r.nextAttemptAt,
+      ttl: Math.floor(this.clock.now() / 1000) + KEEP_DAYS * 86_400,
+    };
+    await this.writes.add(item);
+  }
+
+  private async writeAll(items: Array<Record<string, unknown>>): Promise<void> {
+    // One request may not carry two writes of the same key: keep the latest.
+    const byKey = new Map<string, Record<string, unknown>>();
+    for (const i of items) byKey.set(`${i.PK}|${i.SK}`, i);
+    let pending = [...byKey.values()].map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+      const r = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }));
+      pending = (r.UnprocessedItems?.[this.table] ?? []) as typeof pending;
+      if (attempt > 10 && pending.length > 0) throw new Error(`DynamoDB kept ${pending.length} delivery records unprocessed`);
+    }
   }
 
   /** Newest first; `cursor` is the SK to continue before. */

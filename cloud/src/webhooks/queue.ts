@@ -14,13 +14,14 @@
 import {
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
-  DeleteMessageCommand,
+  DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { Batcher } from '../store/batcher.js';
 import type { Envelope } from './envelope.js';
 
 export interface DeliveryMessage {
@@ -72,6 +73,9 @@ export async function ensureQueues(sqs: SQSClient, prefix: string, visibilitySec
 }
 
 export class DeliveryQueue {
+  /** Deletes go out in DeleteMessageBatch requests of up to 10, per queue. */
+  private readonly deletes = new Map<string, Batcher<string>>();
+
   constructor(
     readonly sqs: SQSClient,
     readonly urls: QueueUrls,
@@ -118,7 +122,17 @@ export class DeliveryQueue {
   }
 
   async done(m: Pick<ReceivedMessage, 'queueUrl' | 'receiptHandle'>): Promise<void> {
-    await this.sqs.send(new DeleteMessageCommand({ QueueUrl: m.queueUrl, ReceiptHandle: m.receiptHandle }));
+    let batcher = this.deletes.get(m.queueUrl);
+    if (!batcher) {
+      batcher = new Batcher<string>(10, 5, async (handles) => {
+        const r = await this.sqs.send(
+          new DeleteMessageBatchCommand({ QueueUrl: m.queueUrl, Entries: handles.map((ReceiptHandle, i) => ({ Id: String(i), ReceiptHandle })) }),
+        );
+        if (r.Failed && r.Failed.length > 0) throw new Error(`SQS refused to delete ${r.Failed.length} messages: ${r.Failed[0].Message}`);
+      });
+      this.deletes.set(m.queueUrl, batcher);
+    }
+    await batcher.add(m.receiptHandle);
   }
 
   /** Try again in `seconds`: the message stays invisible until then. */
