@@ -31,8 +31,10 @@ export interface OutboxDeps {
 export async function processOutbox(deps: OutboxDeps, entry: OutboxEntry, known?: StoredEvent[]): Promise<void> {
   const events = known ?? (await deps.events.getMany(entry.siteId, entry.seqs));
   events.sort((a, b) => a.seq - b.seq);
-  for (const e of events) for (const p of deps.projections) await p.apply(e);
+  // Webhooks first: they are what a CRM waits for; projections only feed
+  // reports. Both must succeed before the entry goes, and both are idempotent.
   await deps.fanout.enqueue(events);
+  for (const e of events) for (const p of deps.projections) await p.apply(e);
   await deps.events.deleteOutbox(entry);
 }
 

@@ -81,26 +81,31 @@ export class DeliveryQueue {
     readonly urls: QueueUrls,
   ) {}
 
-  /** Enqueue messages: ordered ones to the FIFO queue, the rest to the standard one; 10 per request. */
+  /**
+   * Enqueue messages: ordered ones to the FIFO queue, the rest to the standard
+   * one; 10 per request. Standard requests go out in parallel (no order to
+   * keep); FIFO requests one after the other, so a group's messages keep theirs.
+   */
   async send(messages: Array<{ message: DeliveryMessage; ordered: boolean; dedupe?: string }>): Promise<void> {
     const standard = messages.filter((m) => !m.ordered);
     const fifo = messages.filter((m) => m.ordered);
-    for (let i = 0; i < standard.length; i += 10) {
-      const chunk = standard.slice(i, i + 10);
-      await this.batch(this.urls.standard, chunk.map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m.message) })));
-    }
-    for (let i = 0; i < fifo.length; i += 10) {
-      const chunk = fifo.slice(i, i + 10);
-      await this.batch(
-        this.urls.fifo,
-        chunk.map((m, j) => ({
-          Id: String(j),
-          MessageBody: JSON.stringify(m.message),
-          MessageGroupId: groupOf(m.message),
-          MessageDeduplicationId: (m.dedupe ?? `${m.message.webhookId}.${m.message.envelope.id}`).slice(0, 128),
-        })),
-      );
-    }
+    const sendStandard = Promise.all(
+      chunks(standard, 10).map((chunk) => this.batch(this.urls.standard, chunk.map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m.message) })))),
+    );
+    const sendFifo = (async () => {
+      for (const chunk of chunks(fifo, 10)) {
+        await this.batch(
+          this.urls.fifo,
+          chunk.map((m, j) => ({
+            Id: String(j),
+            MessageBody: JSON.stringify(m.message),
+            MessageGroupId: groupOf(m.message),
+            MessageDeduplicationId: (m.dedupe ?? `${m.message.webhookId}.${m.message.envelope.id}`).slice(0, 128),
+          })),
+        );
+      }
+    })();
+    await Promise.all([sendStandard, sendFifo]);
   }
 
   private async batch(url: string, entries: Array<{ Id: string; MessageBody: string; MessageGroupId?: string; MessageDeduplicationId?: string }>): Promise<void> {
@@ -157,4 +162,10 @@ export class DeliveryQueue {
 /** One FIFO group per endpoint, site and call (events of no call share the site's group). */
 export function groupOf(m: DeliveryMessage): string {
   return `${m.webhookId}.${m.envelope.siteId}.${m.call ?? 'site'}`.slice(0, 128);
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }

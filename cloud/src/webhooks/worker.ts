@@ -50,12 +50,16 @@ export class DeliveryWorker {
   private running = false;
   private loops: Array<Promise<void>> = [];
   private readonly log: Logger;
+  /** Messages being handled now, and who waits for that number to drop. */
+  private inFlight = new Set<Promise<void>>();
+  private inFlightMessages = 0;
+  private waitingForRoom: Array<() => void> = [];
   /** Messages handled so far (for tests and status). */
   handled = 0;
 
   constructor(
     private readonly deps: DeliveryDeps,
-    private readonly opts: { concurrency?: number; waitSec?: number } = {},
+    private readonly opts: { concurrency?: number; waitSec?: number; maxInFlight?: number } = {},
   ) {
     this.log = deps.logger.child({ component: 'webhook-worker' });
   }
@@ -70,21 +74,54 @@ export class DeliveryWorker {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.wakeAll();
     await Promise.allSettled(this.loops);
+    await Promise.allSettled([...this.inFlight]);
     this.loops = [];
   }
 
+  /**
+   * Receive, hand the batch off, receive again: a slow endpoint or a slow
+   * delivery-log write does not hold up the next receive (SQS keeps a FIFO
+   * group's later messages back while earlier ones are in flight, so order
+   * holds). At most `maxInFlight` messages are handled at once.
+   */
   private async loop(url: string): Promise<void> {
+    const max = this.opts.maxInFlight ?? 1000;
     while (this.running) {
+      if (this.inFlightMessages >= max) {
+        await new Promise<void>((r) => this.waitingForRoom.push(r));
+        continue;
+      }
+      let messages: ReceivedMessage[];
       try {
-        const messages = await this.deps.queue.receive(url, 10, this.opts.waitSec ?? 1);
-        await handleBatch(this.deps, messages, this.log);
-        this.handled += messages.length;
+        messages = await this.deps.queue.receive(url, 10, this.opts.waitSec ?? 1);
       } catch (err) {
         if (!this.running) return;
         this.log.warn('delivery queue unreachable; retrying', { error: err });
         await new Promise((r) => setTimeout(r, 1000));
+        continue;
       }
+      if (messages.length === 0) continue;
+      this.inFlightMessages += messages.length;
+      const work: Promise<void> = handleBatch(this.deps, messages, this.log)
+        .then(
+          () => undefined,
+          (err) => this.log.error('delivery batch failed', { error: err }),
+        )
+        .finally(() => {
+          this.inFlight.delete(work);
+          this.inFlightMessages -= messages.length;
+          this.handled += messages.length;
+          this.wakeAll();
+        });
+      this.inFlight.add(work);
     }
+  }
+
+  private wakeAll(): void {
+    const waiting = this.waitingForRoom;
+    this.waitingForRoom = [];
+    for (const wake of waiting) wake();
   }
 }
