@@ -7,7 +7,8 @@
  *      ttl                                        raw call events expire; cdr, cc_cdr, ivr are kept
  *   PK OUTBOX#<n>  SK <received ms>#<siteId>#<firstSeq>   one per stored batch: the fresh seqs
  *      still to be projected and fanned out (n = a hash of the site, 8 partitions)
- *   PK S#<siteId>  SK SEQ (main table)               highest seq stored without gaps (the ack)
+ *   PK S#<siteId>  SK SEQ (main table)               acked: highest seq stored without gaps (the ack);
+ *                                                    ahead: runs stored above a gap, not yet covered
  *
  * Writes: the events and the outbox entry (BatchWriteItem, 25 a request, in
  * parallel), then the ack mark; the relay is acked only after both. A crash
@@ -232,6 +233,12 @@ export class EventStore {
     await this.db.send(new DeleteCommand({ TableName: this.eventsTable, Key: { PK: o.PK, SK: o.SK } }));
   }
 
+  /** Whether an entry is still to be done (a stream may hand over the same entry again after it was). */
+  async hasOutbox(o: Pick<OutboxEntry, 'PK' | 'SK'>): Promise<boolean> {
+    const r = await this.db.send(new GetCommand({ TableName: this.eventsTable, Key: { PK: o.PK, SK: o.SK }, ConsistentRead: true, ProjectionExpression: 'PK' }));
+    return r.Item !== undefined;
+  }
+
   /** Outbox entries older than `olderThanMs` (left by a failure), oldest first. */
   async staleOutbox(nowMs: number, olderThanMs: number, limit = 100): Promise<OutboxEntry[]> {
     const out: OutboxEntry[] = [];
@@ -250,32 +257,97 @@ export class EventStore {
     return out;
   }
 
-  /** Move the site's contiguous high-water mark over a stored, gap-free run of seqs. */
+  /**
+   * Move the site's gap-free mark (main table, S#<site>/SEQ) over the seqs
+   * just stored, and return it.
+   *
+   * Batches are not always stored in order: API Gateway runs one connection's
+   * frames in parallel, in several processes, and a relay overlaps two
+   * connections while it switches. A batch stored above a gap leaves its runs
+   * of seqs in the item's `ahead` set; whichever writer closes the gap carries
+   * the mark over them. Every step is one conditional write that returns the
+   * item as it now is, so of two writers the later always sees what the
+   * earlier left. A stale mark (another process moved it) fails the condition
+   * and is read again.
+   */
   private async advance(siteId: string, known: number, seqs: number[]): Promise<number> {
-    let acked = known;
-    let top = acked;
-    for (const s of seqs) if (s === top + 1) top = s;
-    if (top === acked) return acked;
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.mainTable,
-          Key: { PK: `S#${siteId}`, SK: 'SEQ' },
-          UpdateExpression: 'SET acked = :top',
-          ConditionExpression: 'attribute_not_exists(acked) OR acked < :top',
-          ExpressionAttributeValues: { ':top': top },
-        }),
-      );
-      acked = top;
-    } catch (err) {
-      if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
-      // Another writer got further (the relay reconnected elsewhere): read the truth.
-      acked = await this.ackedSeq(siteId);
+    const key = { PK: `S#${siteId}`, SK: 'SEQ' };
+    let mine = runsOf(seqs.filter((s) => s > known));
+    let mark = known;
+    let ahead: string[] = [];
+    const absorb = (item: Record<string, unknown> | undefined) => {
+      mark = Number(item?.acked ?? 0);
+      ahead = [...((item?.ahead as Set<string> | undefined) ?? [])];
+      mine = mine.filter(([, hi]) => hi > mark);
+    };
+    for (let step = 0; step < 12; step++) {
+      const top = chain(mark, [...mine, ...ahead.map(parseRun)]);
+      try {
+        if (top > mark) {
+          const used = ahead.filter((a) => parseRun(a)[1] <= top);
+          const r = await this.db.send(
+            new UpdateCommand({
+              TableName: this.mainTable,
+              Key: key,
+              UpdateExpression: used.length > 0 ? 'SET acked = :top DELETE ahead :used' : 'SET acked = :top',
+              ConditionExpression: mark === 0 ? 'attribute_not_exists(acked) OR acked = :mark' : 'acked = :mark',
+              ExpressionAttributeValues: { ':top': top, ':mark': mark, ...(used.length > 0 ? { ':used': new Set(used) } : {}) },
+              ReturnValues: 'ALL_NEW',
+            }),
+          );
+          absorb(r.Attributes);
+        } else if (mine.length > 0) {
+          // A gap below: leave our runs to whoever closes it.
+          const r = await this.db.send(
+            new UpdateCommand({
+              TableName: this.mainTable,
+              Key: key,
+              UpdateExpression: 'ADD ahead :runs',
+              ExpressionAttributeValues: { ':runs': new Set(mine.map(formatRun)) },
+              ReturnValues: 'ALL_NEW',
+            }),
+          );
+          mine = [];
+          absorb(r.Attributes);
+        } else {
+          break;
+        }
+      } catch (err) {
+        if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
+        absorb((await this.db.send(new GetCommand({ TableName: this.mainTable, Key: key, ConsistentRead: true }))).Item);
+      }
     }
-    this.acked.set(siteId, acked);
-    return acked;
+    this.acked.set(siteId, mark);
+    return mark;
   }
 }
+
+type Run = [lo: number, hi: number];
+
+/** Sorted seqs → runs of consecutive ones. */
+function runsOf(seqs: number[]): Run[] {
+  const sorted = [...new Set(seqs)].sort((a, b) => a - b);
+  const runs: Run[] = [];
+  for (const s of sorted) {
+    const last = runs[runs.length - 1];
+    if (last && s === last[1] + 1) last[1] = s;
+    else runs.push([s, s]);
+  }
+  return runs;
+}
+
+/** How far the mark reaches over the runs that continue it. */
+function chain(mark: number, runs: Run[]): number {
+  let m = mark;
+  for (const [lo, hi] of [...runs].sort((a, b) => a[0] - b[0])) if (lo <= m + 1 && hi > m) m = hi;
+  return m;
+}
+
+const formatRun = ([lo, hi]: Run) => `${lo}-${hi}`;
+const parseRun = (s: string): Run => {
+  const [lo, hi] = s.split('-').map(Number);
+  return [lo, hi];
+};
 
 function toStored(item: Record<string, unknown>): StoredEvent {
   const e: StoredEvent = {

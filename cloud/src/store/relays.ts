@@ -37,8 +37,14 @@ export class RelayStore {
     private readonly table: string,
   ) {}
 
-  async connected(c: RelayConnection): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.table, Item: { PK: `S#${c.siteId}`, SK: 'RELAY', type: 'relay', ...c } }));
+  /**
+   * Make `c` the site's active connection. Returns the connection it replaced,
+   * read in the same write, so two relays connecting at once each learn the
+   * true predecessor (the one to retire).
+   */
+  async connected(c: RelayConnection): Promise<RelayConnection | undefined> {
+    const r = await this.db.send(new PutCommand({ TableName: this.table, Item: { PK: `S#${c.siteId}`, SK: 'RELAY', type: 'relay', ...c }, ReturnValues: 'ALL_OLD' }));
+    return r.Attributes as RelayConnection | undefined;
   }
 
   async setAmi(siteId: string, connectionId: string, amiConnected: boolean): Promise<void> {
