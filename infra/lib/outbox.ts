@@ -57,8 +57,9 @@ export class Outbox extends Construct {
         // being created are not skipped.
         startingPosition: StartingPosition.TRIM_HORIZON,
         batchSize: 100,
-        // Only new outbox items: events, rollups and the item's own deletion never invoke us.
-        filters: [FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT'), dynamodb: { Keys: { PK: { S: FilterRule.beginsWith('OUTBOX#') } } } })],
+        // Only outbox items written (the handler takes INSERT and MODIFY images): events,
+        // rollups and the item's own deletion once done never invoke it.
+        filters: [FilterCriteria.filter({ eventName: FilterRule.or('INSERT', 'MODIFY'), dynamodb: { Keys: { PK: { S: FilterRule.beginsWith('OUTBOX#') } } } })],
         reportBatchItemFailures: true,
         bisectBatchOnError: true,
         // After that the item simply waits in the table for the sweeper.

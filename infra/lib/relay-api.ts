@@ -59,12 +59,12 @@ export class RelayApi extends Construct {
     this.api.addRoute('$disconnect', { integration: new WebSocketLambdaIntegration('DisconnectIntegration', this.disconnectFn) });
     this.api.addRoute('$default', { integration: new WebSocketLambdaIntegration('MessageIntegration', this.messageFn) });
 
-    for (const f of this.functions) {
-      grantItems(props.tables.main, f);
-      this.grantManageConnections(f);
-    }
-    // Only frames carry events: the other two routes never touch the events table.
+    for (const f of this.functions) grantItems(props.tables.main, f);
+    // Only frames carry events, and only frames are answered (welcome, acks, pongs, closing
+    // a replaced connection): $connect and $disconnect touch neither the events table nor
+    // the connections.
     grantItems(props.tables.events, this.messageFn);
+    this.grantManageConnections(this.messageFn);
   }
 
   get functions(): HandlerFunction[] {
