@@ -140,7 +140,9 @@ export class TunnelConnection extends EventEmitter<{ welcome: [WelcomeFrame]; fr
         this.startPings(Math.min(frame.pingMs, this.opts.maxPingMs ?? 30_000));
         this.emit('welcome', frame);
       } else if (frame.t === 'error' && frame.fatal) {
-        this.end(new TunnelError('PROTOCOL', `cloud: ${frame.message}`));
+        // Behind API Gateway the cloud cannot close with 4000/4003: it names the reason in the frame.
+        const code = FATAL_ERROR_CODES[frame.code] ?? 'PROTOCOL';
+        this.end(new TunnelError(code, `cloud: ${frame.message}`));
       }
       return;
     }
@@ -174,6 +176,13 @@ export class TunnelConnection extends EventEmitter<{ welcome: [WelcomeFrame]; fr
     this.emit('closed', err);
   }
 }
+
+/** `error` frame codes that mean the same as a close code (API Gateway cannot send those). */
+const FATAL_ERROR_CODES: Record<string, TunnelErrorCode | undefined> = {
+  'version-mismatch': 'VERSION_MISMATCH',
+  'token-revoked': 'UNAUTHORIZED',
+  unauthorized: 'UNAUTHORIZED',
+};
 
 function closeError(code: number, reason: string): TunnelError {
   switch (code) {

@@ -1,0 +1,105 @@
+/**
+ * The outbox on AWS: the events table's stream hands every new OUTBOX# item
+ * to `handler`, which runs the same processOutbox as the local cloud
+ * (projections, webhook fan-out, then the item is deleted). `sweep` runs
+ * every few minutes for items the stream gave up on (OutboxRunner.sweep).
+ *
+ * A site's entries are processed in stream order, sites in parallel. When one
+ * fails, it and the site's later entries of the batch are reported as failed
+ * (ReportBatchItemFailures), so the stream retries them in order. Records the
+ * stream hands over again whose item is already gone (done by an earlier
+ * attempt or by the sweeper) are skipped: repeats would only re-send webhooks.
+ */
+
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { systemClock, type Clock } from '../../../../protocol/src/clock.js';
+import type { Logger } from '../../../../protocol/src/log.js';
+import { AnalyticsStore } from '../../analytics/store.js';
+import { OutboxRunner, processOutbox, type OutboxDeps } from '../../pipeline/outbox.js';
+import { dynamoClient } from '../../store/dynamo.js';
+import { EventStore, type OutboxEntry } from '../../store/events.js';
+import { WebhookFanout } from '../../webhooks/fanout.js';
+import { DeliveryQueue, sqsClient } from '../../webhooks/queue.js';
+import { WebhookStore } from '../../webhooks/subscriptions.js';
+import { queueUrls, type LambdaConfig } from '../config.js';
+import { unmarshallImage } from '../stream-image.js';
+import { lambdaLogger, secretBox } from './common.js';
+
+export interface OutboxHandlerOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Entries older than this are the sweeper's (default 5 minutes: the stream normally takes seconds). */
+  staleAfterMs?: number;
+}
+
+/** An OUTBOX# item's new image, or undefined for anything else the stream carries. */
+export function outboxEntryOf(record: DynamoDBRecord): OutboxEntry | undefined {
+  if (record.eventName !== 'INSERT' && record.eventName !== 'MODIFY') return undefined;
+  const image = record.dynamodb?.NewImage;
+  if (!image) return undefined;
+  const item = unmarshallImage(image);
+  if (typeof item.PK !== 'string' || !item.PK.startsWith('OUTBOX#') || typeof item.SK !== 'string') return undefined;
+  if (typeof item.siteId !== 'string' || typeof item.tenantId !== 'string' || !Array.isArray(item.seqs)) return undefined;
+  return { PK: item.PK, SK: item.SK, siteId: item.siteId, tenantId: item.tenantId, seqs: item.seqs.map(Number), createdAt: Number(item.createdAt) };
+}
+
+export function createOutboxHandlers(config: LambdaConfig, options: OutboxHandlerOptions = {}) {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? lambdaLogger(config, 'outbox');
+  const log = logger.child({ component: 'outbox' });
+  const db = dynamoClient({ endpoint: config.dynamoEndpoint });
+  const events = new EventStore(db, config.eventsTable, config.mainTable);
+  const queue = new DeliveryQueue(sqsClient(config.sqsEndpoint), queueUrls(config, false));
+  // The fan-out only lists endpoints; signing secrets are the delivery function's business.
+  const webhooks = new WebhookStore(db, config.mainTable, secretBox(config), clock);
+  const deps: OutboxDeps = {
+    events,
+    projections: [new AnalyticsStore(db, config.eventsTable, clock, { mainTable: config.mainTable, logger })],
+    fanout: new WebhookFanout(webhooks, queue, () => clock.now()),
+    logger,
+  };
+  const runner = new OutboxRunner(deps, clock, { staleAfterMs: options.staleAfterMs ?? 5 * 60_000 });
+
+  return {
+    /** DynamoDB Streams consumer (ReportBatchItemFailures). */
+    async handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+      const bySite = new Map<string, Array<{ sequenceNumber: string; entry: OutboxEntry }>>();
+      for (const record of event.Records ?? []) {
+        const entry = outboxEntryOf(record);
+        const sequenceNumber = record.dynamodb?.SequenceNumber;
+        if (!entry || !sequenceNumber) continue;
+        bySite.set(entry.siteId, [...(bySite.get(entry.siteId) ?? []), { sequenceNumber, entry }]);
+      }
+      const failed: string[] = [];
+      await Promise.all(
+        [...bySite.values()].map(async (list) => {
+          for (let i = 0; i < list.length; i++) {
+            const { entry } = list[i];
+            try {
+              if (await events.hasOutbox(entry)) await processOutbox(deps, entry);
+            } catch (err) {
+              log.warn('outbox entry failed; the stream will retry it', { siteId: entry.siteId, seqs: entry.seqs.length, error: err });
+              failed.push(...list.slice(i).map((x) => x.sequenceNumber));
+              return;
+            }
+          }
+        }),
+      );
+      return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+    },
+
+    /** Scheduled (EventBridge): entries the stream left behind. */
+    async sweep(_event?: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<{ swept: number }> {
+      let swept = 0;
+      // A pass takes at most 100 entries; keep going while there are more and time is left.
+      for (let pass = 0; pass < 10; pass++) {
+        const n = await runner.sweep();
+        swept += n;
+        if (n < 100 || (context?.getRemainingTimeInMillis?.() ?? Infinity) < 30_000) break;
+      }
+      return { swept };
+    },
+  };
+}
+
+export type OutboxHandlers = ReturnType<typeof createOutboxHandlers>;

@@ -1,0 +1,12 @@
+/**
+ * Lambda entry: API Gateway HTTP API (payload v2) → the cloud's Hono app.
+ * Built at import time (the cold start); settings from the environment (config.ts).
+ */
+
+import { configFromEnv } from './config.js';
+import { createHttpHandler } from './handlers/http.js';
+
+// Node 20 is the runtime on purpose; the SDK's advisory would be in every cold start's log.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+export const handler = createHttpHandler(configFromEnv('http'));

@@ -1,0 +1,150 @@
+/**
+ * The RelayGateway of the AWS deployment. The HTTP function holds no socket:
+ * it finds the site's connection in the RELAY item, writes a pending-command
+ * item, posts the `command` frame through API Gateway's management API, and
+ * polls the item (strongly consistent reads, 10 ms growing to 100 ms) until
+ * the $default function has written the relay's reply — or the deadline
+ * passes (504). The reply is put back together by the same PendingReply as
+ * in the local hub.
+ *
+ * Recordings never cross the tunnel here: the command carries a presigned S3
+ * PUT, the relay uploads, and the caller is redirected to a presigned GET.
+ */
+
+import { boxError, isBoxApiError } from '../../../protocol/src/box-api/errors.js';
+import type { Clock } from '../../../protocol/src/clock.js';
+import type { Logger } from '../../../protocol/src/log.js';
+import type { CloudFrame } from '../../../protocol/src/wire/frames.js';
+import type { PendingCommandStore } from '../store/pending-commands.js';
+import type { RecordingBucket } from '../store/recordings.js';
+import type { RelayStatus, RelayStore } from '../store/relays.js';
+import { randomId } from '../store/secrets.js';
+import type { RelayConnections } from './apigw-connections.js';
+import type { CommandOutcome, CommandRequest, RelayGateway } from './gateway.js';
+import { PendingReply } from './replies.js';
+
+export interface AwsGatewayOptions {
+  relays: RelayStore;
+  pending: PendingCommandStore;
+  connections: RelayConnections;
+  recordings: RecordingBucket;
+  clock: Clock;
+  logger: Logger;
+  /** First and longest pause between two looks at the pending item (ms). */
+  pollFirstMs?: number;
+  pollMaxMs?: number;
+}
+
+export class AwsRelayGateway implements RelayGateway {
+  private readonly log: Logger;
+
+  constructor(private readonly opts: AwsGatewayOptions) {
+    this.log = opts.logger.child({ component: 'relay-gateway' });
+  }
+
+  async command(req: CommandRequest): Promise<CommandOutcome> {
+    const log = this.log.child({ siteId: req.siteId, requestId: req.requestId, command: req.command.name });
+    // A connection API Gateway no longer knows is dropped from the RELAY item;
+    // if the site switched to a newer connection meanwhile, that one is tried once.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const relay = await this.opts.relays.get(req.siteId);
+      if (!relay) break;
+      const outcome = await this.send(relay.connectionId, req, log);
+      if (outcome) return outcome;
+      await this.opts.relays.disconnected(req.siteId, relay.connectionId);
+      log.info('relay connection gone; site marked offline', { connectionId: relay.connectionId });
+    }
+    throw boxError(503, 'site relay is offline');
+  }
+
+  /** Send on one connection and wait for the answer; undefined when the connection is gone. */
+  private async send(connectionId: string, req: CommandRequest, log: Logger): Promise<CommandOutcome | undefined> {
+    const { clock, pending, connections, recordings } = this.opts;
+    const id = randomId('cmd');
+    let uploadKey: string | undefined;
+    const frame: Extract<CloudFrame, { t: 'command' }> = { t: 'command', id, deadline: req.deadlineMs, cmd: req.command };
+    if (req.idempotencyKey) frame.idem = req.idempotencyKey;
+    if (req.command.name === 'recording') {
+      uploadKey = recordings.key(req.siteId, id, req.command.path);
+      frame.upload = { url: await recordings.uploadUrl(uploadKey, (req.deadlineMs - clock.now()) / 1000 + 60) };
+    }
+    // The item exists before the relay can possibly answer.
+    await pending.create({ connectionId, id, siteId: req.siteId, requestId: req.requestId, deadlineMs: req.deadlineMs });
+    let sent: boolean;
+    try {
+      sent = await connections.send(connectionId, frame);
+    } catch (err) {
+      log.error('could not post the command to API Gateway', { error: err, connectionId });
+      await pending.remove(connectionId, id, 0).catch(() => undefined);
+      throw boxError(503, 'site relay is unreachable');
+    }
+    if (!sent) {
+      await pending.remove(connectionId, id, 0);
+      return undefined;
+    }
+    return this.follow(connectionId, id, req, uploadKey, log);
+  }
+
+  /** Poll the pending item until the reply is complete, the connection closes, or the deadline passes. */
+  private async follow(connectionId: string, id: string, req: CommandRequest, uploadKey: string | undefined, log: Logger): Promise<CommandOutcome> {
+    const { clock, pending, recordings } = this.opts;
+    const waitedMs = Math.max(0, req.deadlineMs - clock.now());
+    let settled: { outcome: CommandOutcome } | { error: Error } | undefined;
+    const reply = new PendingReply(
+      (outcome) => (settled ??= { outcome }),
+      (error) => (settled ??= { error }),
+    );
+    let replied = false;
+    let nextPart = 0;
+    let pause = this.opts.pollFirstMs ?? 10;
+    try {
+      while (!settled) {
+        const snap = await pending.read(connectionId, id, nextPart);
+        if (!replied && snap.reply) {
+          replied = true;
+          const stream = snap.reply.ok ? snap.reply.stream : undefined;
+          if (stream?.uploaded && uploadKey) {
+            settled = { outcome: { kind: 'redirect', url: await recordings.downloadUrl(uploadKey, stream.contentType) } };
+            break;
+          }
+          // A 6 MB Lambda answer cannot carry a streamed recording: the relay must upload it.
+          if (stream) throw boxError(502, 'the relay sent the recording through the tunnel instead of uploading it');
+          reply.onReply(snap.reply);
+        }
+        if (replied) {
+          for (const part of snap.parts) {
+            if (part.n !== nextPart) break; // written out of order: the rest comes with the next look
+            reply.onPart(part);
+            nextPart++;
+          }
+        }
+        if (settled) break;
+        if (snap.gone || !snap.exists) throw boxError(503, 'site relay disconnected before answering');
+        const left = req.deadlineMs - clock.now();
+        if (left <= 0) throw boxError(504, `site relay did not answer within ${Math.round(waitedMs / 100) / 10} s`);
+        await new Promise<void>((r) => clock.setTimeout(r, Math.min(pause, left)));
+        pause = Math.min(this.opts.pollMaxMs ?? 100, Math.ceil(pause * 1.5));
+      }
+    } catch (err) {
+      if (!isBoxApiError(err)) log.error('waiting for the relay failed', { error: err });
+      settled = { error: err as Error };
+    } finally {
+      await pending.remove(connectionId, id, nextPart).catch((err) => log.warn('pending command not cleaned up (its TTL will)', { error: err }));
+    }
+    if ('error' in settled) throw settled.error;
+    return settled.outcome;
+  }
+
+  status(siteId: string): Promise<RelayStatus> {
+    return this.opts.relays.status(siteId);
+  }
+
+  /** The token was rotated: say why, then close; the relay's next $connect is refused. */
+  async disconnect(siteId: string, reason: string): Promise<void> {
+    const relay = await this.opts.relays.get(siteId);
+    if (!relay) return;
+    await this.opts.connections.send(relay.connectionId, { t: 'error', code: 'token-revoked', message: reason, fatal: true }).catch(() => false);
+    await this.opts.connections.close(relay.connectionId);
+    await this.opts.relays.disconnected(siteId, relay.connectionId);
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * The cloud's end of the tunnels on AWS, one API Gateway route at a time:
+ *
+ * - $connect: the relay token (Authorization: Bearer, or ?token=) is checked
+ *   once; the connection's site is recorded, later frames only carry the
+ *   connection id. A bad token answers 401, which refuses the upgrade.
+ * - $default: one frame per invocation, and API Gateway runs a connection's
+ *   frames in parallel (in as many instances as it likes). That is safe:
+ *   events are stored by (site, seq) and the ack is the gap-free mark, which
+ *   carries itself over batches stored out of order (store/events.ts);
+ *   replies go to their own command's item.
+ * - $disconnect: the site goes offline (unless a newer connection took over)
+ *   and whoever still waits for an answer on this connection is told.
+ *
+ * One connection is active per site: a newer one's hello takes over (it is
+ * welcomed before it becomes the RELAY item, so no command reaches a relay
+ * that would ignore it), and the older one is closed once no command waits on
+ * it any more — make-before-break, as in the local hub.
+ */
+
+import type { Clock } from '../../../protocol/src/clock.js';
+import type { Logger } from '../../../protocol/src/log.js';
+import { decodeRelayFrame } from '../../../protocol/src/wire/codec.js';
+import type { CloudFrame, HelloFrame, RelayFrame } from '../../../protocol/src/wire/frames.js';
+import type { AccountStore } from '../store/accounts.js';
+import type { ConnectionInfo, ConnectionStore } from '../store/connections.js';
+import type { EventStore } from '../store/events.js';
+import type { PendingCommandStore } from '../store/pending-commands.js';
+import type { RelayStore } from '../store/relays.js';
+import type { RelayConnections } from './apigw-connections.js';
+import { checkHello, onEvents, onStatus, type RelayContext } from './inbound.js';
+
+export interface RelaySocketOptions {
+  accounts: AccountStore;
+  events: EventStore;
+  relays: RelayStore;
+  connections: ConnectionStore;
+  pending: PendingCommandStore;
+  api: RelayConnections;
+  clock: Clock;
+  logger: Logger;
+  /**
+   * How often relays ping (sent in welcome). API Gateway drops a connection
+   * idle for 10 minutes; every ping is a Lambda invocation, so not too often.
+   */
+  pingMs?: number;
+  /**
+   * After a newer connection of a site is welcomed, how long a command may
+   * still be on its way to the older one (an HTTP function that read the RELAY
+   * item just before the switch) before the older one may be closed.
+   */
+  retireGraceMs?: number;
+}
+
+/** An upper bound for waiting on the older connection's commands, whatever time is left. */
+const MAX_RETIRE_MS = 25_000;
+
+export class RelaySocket {
+  private readonly log: Logger;
+  private readonly pingMs: number;
+
+  constructor(private readonly opts: RelaySocketOptions) {
+    this.log = opts.logger.child({ component: 'relay-socket' });
+    this.pingMs = Math.min(opts.pingMs ?? 30_000, 30_000);
+  }
+
+  /** $connect: 200 accepts the upgrade, 401 refuses it. */
+  async connect(c: { connectionId: string; authorization?: string; token?: string }): Promise<200 | 401 | 500> {
+    const header = c.authorization ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : (c.token ?? '');
+    let site;
+    try {
+      site = token ? await this.opts.accounts.siteForRelayToken(token) : undefined;
+    } catch (err) {
+      this.log.error('relay authentication failed', { error: err, connectionId: c.connectionId });
+      return 500;
+    }
+    if (!site) {
+      this.log.info('relay refused: invalid token', { connectionId: c.connectionId });
+      return 401;
+    }
+    await this.opts.connections.put({ connectionId: c.connectionId, siteId: site.id, tenantId: site.tenantId, connectedAt: new Date(this.opts.clock.now()).toISOString() });
+    return 200;
+  }
+
+  /** $default: one frame. `remainingMs` is the invocation's time left (Lambda context). */
+  async message(c: { connectionId: string; body: string; remainingMs: () => number }): Promise<void> {
+    const { api } = this.opts;
+    const info = await this.opts.connections.get(c.connectionId);
+    if (!info) {
+      // Not registered by $connect (or long expired): nothing to serve it with.
+      this.log.warn('frame on an unknown connection; closing it', { connectionId: c.connectionId });
+      await api.close(c.connectionId);
+      return;
+    }
+    const log = this.log.child({ siteId: info.siteId, connectionId: c.connectionId });
+    let frame: RelayFrame;
+    try {
+      frame = decodeRelayFrame(c.body);
+    } catch (err) {
+      log.warn('bad frame from relay', { error: err });
+      await api.send(c.connectionId, { t: 'error', code: 'bad-frame', message: (err as Error).message, fatal: false });
+      return;
+    }
+    const ctx = this.context(info, log);
+    switch (frame.t) {
+      case 'hello':
+        await this.hello(info, frame, log, c.remainingMs);
+        return;
+      case 'events':
+        try {
+          // Stored, then acked; the events table's stream takes the outbox entry from there.
+          await onEvents(ctx, frame);
+        } catch (err) {
+          log.error('storing events failed; the relay will resend', { error: err });
+        }
+        return;
+      case 'reply':
+        if (!(await this.opts.pending.putReply(c.connectionId, frame))) log.info('reply nobody waits for (late or repeated)', { commandId: frame.id });
+        return;
+      case 'part':
+        await this.opts.pending.putPart(c.connectionId, frame, this.opts.clock.now());
+        return;
+      case 'status':
+        await onStatus(ctx, frame.amiConnected);
+        return;
+      case 'ping':
+        await api.send(c.connectionId, { t: 'pong', ts: frame.ts });
+        return;
+      case 'pong':
+        return;
+      case 'error':
+        log.warn('relay reported an error', { code: frame.code, message: frame.message });
+        return;
+    }
+  }
+
+  /** $disconnect. */
+  async disconnect(c: { connectionId: string; code?: number; reason?: string }): Promise<void> {
+    const info = await this.opts.connections.get(c.connectionId);
+    // Conditional on the connection id: a connection that was already replaced changes nothing.
+    if (info) await this.opts.relays.disconnected(info.siteId, c.connectionId);
+    const abandoned = await this.opts.pending.abandon(c.connectionId);
+    await this.opts.connections.delete(c.connectionId);
+    this.log.info('relay connection closed', { siteId: info?.siteId, connectionId: c.connectionId, code: c.code, reason: c.reason, abandoned });
+  }
+
+  private context(info: ConnectionInfo, log: Logger): RelayContext {
+    return {
+      siteId: info.siteId,
+      tenantId: info.tenantId,
+      connectionId: info.connectionId,
+      // An ack that finds the connection gone is lost on purpose: the relay resends on its next one.
+      send: async (f: CloudFrame) => void (await this.opts.api.send(info.connectionId, f)),
+      events: this.opts.events,
+      relays: this.opts.relays,
+      clock: this.opts.clock,
+      log,
+    };
+  }
+
+  private async hello(info: ConnectionInfo, hello: HelloFrame, log: Logger, remainingMs: () => number): Promise<void> {
+    const { api, relays } = this.opts;
+    const verdict = checkHello(hello);
+    if (!verdict.ok) {
+      // API Gateway cannot close with 4000: the reason travels in a fatal error frame first.
+      log.warn('relay refused', { reason: verdict.reason });
+      await api.send(info.connectionId, { t: 'error', code: 'version-mismatch', message: verdict.reason, fatal: true });
+      await api.close(info.connectionId);
+      return;
+    }
+    const ackedSeq = await this.opts.events.ackedSeq(info.siteId);
+    // Welcome first, then commands: the relay ignores anything before its welcome.
+    if (!(await api.send(info.connectionId, { t: 'welcome', v: hello.v, siteId: info.siteId, ackedSeq, pingMs: this.pingMs }))) return;
+    const previous = await relays.connected({
+      siteId: info.siteId,
+      connectionId: info.connectionId,
+      node: 'apigw',
+      since: info.connectedAt,
+      version: hello.relay,
+      amiConnected: hello.amiConnected,
+    });
+    const replaced = previous && previous.connectionId !== info.connectionId ? previous.connectionId : undefined;
+    log.info('relay connected', { version: hello.relay, amiConnected: hello.amiConnected, ackedSeq, replaced });
+    if (replaced) await this.retire(replaced, log, remainingMs);
+  }
+
+  /**
+   * Close a site's older connection once nothing waits on it: after the grace
+   * period, as soon as its pending commands are answered (or their deadlines
+   * passed), within the time this invocation has left.
+   */
+  private async retire(connectionId: string, log: Logger, remainingMs: () => number): Promise<void> {
+    const { clock, pending, api } = this.opts;
+    const sleep = (ms: number) => new Promise<void>((r) => clock.setTimeout(r, ms));
+    const until = clock.now() + Math.min(MAX_RETIRE_MS, remainingMs() - 2_000);
+    await sleep(Math.max(0, Math.min(this.opts.retireGraceMs ?? 1_000, until - clock.now())));
+    while (clock.now() < until && (await pending.inFlight(connectionId, clock.now())) > 0) await sleep(100);
+    await api.close(connectionId);
+    log.info('older connection closed (replaced)', { replaced: connectionId });
+  }
+}
