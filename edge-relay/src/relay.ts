@@ -29,6 +29,8 @@ export interface RelayDeps {
   amiRetry?: RetryStrategy;
   pushRetry?: RetryStrategy;
   tunnelRetry?: RetryStrategy;
+  /** Reconnect (make-before-break) after this long; default 110 minutes, under API Gateway's 2 hours. */
+  tunnelMaxAgeMs?: number;
   /** Overrides env DATA_DIR and [general] data_dir. */
   dataDir?: string;
 }
@@ -120,6 +122,7 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
         clock,
         logger: log,
         retryStrategy: deps.tunnelRetry,
+        maxAgeMs: deps.tunnelMaxAgeMs,
       })
     : undefined;
   if (tunnel) {

@@ -41,12 +41,13 @@ export function expectedConf(name: 'api.conf' | 'api-pjsip.conf'): string {
 
 export const quietLogger: Logger = createLogger({ level: (process.env.TEST_LOG_LEVEL as 'debug') ?? 'error' });
 
-export async function startTestRelay(confText: string, opts: { dataDir?: string } = {}): Promise<Relay> {
+export async function startTestRelay(confText: string, opts: { dataDir?: string; tunnelMaxAgeMs?: number } = {}): Promise<Relay> {
   const config: RelayConfig = parseConfig(confText, 'test-api.conf');
   return startRelay(config, {
     logger: quietLogger,
     dataDir: opts.dataDir ?? tempDir(),
     amiRetry: () => 50,
     pushRetry: () => 50,
+    tunnelMaxAgeMs: opts.tunnelMaxAgeMs,
   });
 }

@@ -1,0 +1,134 @@
+/**
+ * The cloud as it runs on AWS, on loopback: the real Lambda handlers, built
+ * from an explicit config, behind stand-ins for API Gateway's HTTP and
+ * WebSocket APIs, on the run's DynamoDB Local and fauxqs (SQS and S3), with
+ * the event source mappings (the events table's stream → outbox, the two
+ * delivery queues → deliveries) emulated by background pollers unless a test
+ * wants to drive them itself.
+ */
+import { randomBytes } from 'node:crypto';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { inject } from 'vitest';
+import type { LambdaConfig } from '../../cloud/src/lambda/config.js';
+import { createDeliveriesHandler, type DeliveriesHandler } from '../../cloud/src/lambda/handlers/deliveries.js';
+import { createHttpHandler } from '../../cloud/src/lambda/handlers/http.js';
+import { createOutboxHandlers, type OutboxHandlers } from '../../cloud/src/lambda/handlers/outbox.js';
+import { createRelaySocketHandlers, type RelaySocketHandlers } from '../../cloud/src/lambda/handlers/relay-socket.js';
+import { dynamoClient, tableNames, type TableNames } from '../../cloud/src/store/dynamo.js';
+import { s3Client } from '../../cloud/src/store/recordings.js';
+import { randomId } from '../../cloud/src/store/secrets.js';
+import { ensureTables } from '../../cloud/src/store/tables.js';
+import { ensureQueues, sqsClient } from '../../cloud/src/webhooks/queue.js';
+import { startHttpApi, type HttpApiStandIn, type HttpLambda } from './apigw-http.js';
+import { startWebSocketApi, type WebSocketApiStandIn } from './apigw-websocket.js';
+import { ADMIN_TOKEN } from './cloud-harness.js';
+import { QueueSource, StreamSource } from './event-sources.js';
+import { quietLogger } from './relay-harness.js';
+
+export interface LambdaCloudOptions {
+  commandTimeoutMs?: number;
+  /** API Gateway's maximum connection age (2 hours), shortened. */
+  maxAgeMs?: number;
+  /** How many Lambda instances the relay socket's invocations are spread over. */
+  instances?: number;
+  retireGraceMs?: number;
+  webhookRetrySchedule?: readonly number[];
+  /** Run the event source pollers in the background (default); false: the test calls poll() itself. */
+  eventSources?: boolean;
+}
+
+export interface LambdaCloud {
+  /** The HTTP API (what API clients call). */
+  url: string;
+  /** The WebSocket API (a relay's `[cloud] url`). */
+  relayUrl: string;
+  config: LambdaConfig;
+  tables: TableNames;
+  ws: WebSocketApiStandIn;
+  http: HttpApiStandIn;
+  outbox: OutboxHandlers;
+  deliveries: DeliveriesHandler;
+  stream: StreamSource;
+  queues: { standard: QueueSource; fifo: QueueSource };
+  db: DynamoDBDocumentClient;
+  sqs: SQSClient;
+  s3: S3Client;
+  stop(): Promise<void>;
+}
+
+export async function startLambdaCloud(opts: LambdaCloudOptions = {}): Promise<LambdaCloud> {
+  const dynamoEndpoint = inject('dynamoEndpoint');
+  const sqsEndpoint = inject('sqsEndpoint');
+  const prefix = randomId('t');
+  const db = dynamoClient({ endpoint: dynamoEndpoint });
+  const sqs = sqsClient(sqsEndpoint);
+  const s3 = s3Client(sqsEndpoint);
+  const tables = tableNames(prefix);
+  const bucket = `rec-${prefix.replace(/[^a-z0-9]/g, '')}`;
+  const [urls] = await Promise.all([ensureQueues(sqs, prefix), ensureTables(db, tables), s3.send(new CreateBucketCommand({ Bucket: bucket }))]);
+
+  // The socket stand-in must exist before the config that names its management endpoint.
+  const instances: RelaySocketHandlers[] = [];
+  const ws = await startWebSocketApi({ handlers: instances, maxAgeMs: opts.maxAgeMs });
+  const config: LambdaConfig = {
+    mainTable: tables.main,
+    eventsTable: tables.events,
+    queues: { standard: urls.standard, standardDlq: urls.standardDlq, fifo: urls.fifo, fifoDlq: urls.fifoDlq },
+    recordingsBucket: bucket,
+    relayManagementEndpoint: ws.managementEndpoint,
+    secretsKey: randomBytes(32).toString('base64'),
+    adminToken: ADMIN_TOKEN,
+    commandTimeoutMs: opts.commandTimeoutMs ?? 12_000,
+    logLevel: 'error',
+    dynamoEndpoint,
+    sqsEndpoint,
+    s3Endpoint: sqsEndpoint,
+    allowPrivateWebhooks: true,
+  };
+  for (let i = 0; i < (opts.instances ?? 2); i++) instances.push(createRelaySocketHandlers(config, { logger: quietLogger, retireGraceMs: opts.retireGraceMs ?? 100 }));
+  const http = await startHttpApi(createHttpHandler(config, { logger: quietLogger }) as unknown as HttpLambda);
+  const outbox = createOutboxHandlers(config, { logger: quietLogger });
+  const deliveries = createDeliveriesHandler(config, { logger: quietLogger, schedule: opts.webhookRetrySchedule });
+  const stream = new StreamSource(dynamoEndpoint, db, tables.events, (e) => outbox.handler(e));
+  const queues = { standard: new QueueSource(sqs, urls.standard, deliveries), fifo: new QueueSource(sqs, urls.fifo, deliveries) };
+
+  let running = opts.eventSources ?? true;
+  const loop = async (step: () => Promise<unknown>, idleMs: number) => {
+    while (running) {
+      try {
+        await step();
+      } catch {
+        // a poll that failed (the test is stopping, or a transient error): try again
+      }
+      await new Promise((r) => setTimeout(r, idleMs));
+    }
+  };
+  const pumps = running ? [loop(() => stream.poll(), 20), loop(() => queues.standard.poll(1), 0), loop(() => queues.fifo.poll(1), 0)] : [];
+
+  return {
+    url: http.url,
+    relayUrl: ws.url,
+    config,
+    tables,
+    ws,
+    http,
+    outbox,
+    deliveries,
+    stream,
+    queues,
+    db,
+    sqs,
+    s3,
+    async stop() {
+      running = false;
+      await Promise.all(pumps);
+      await ws.stop();
+      await http.stop();
+      db.destroy();
+      sqs.destroy();
+      s3.destroy();
+    },
+  };
+}

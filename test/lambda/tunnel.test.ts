@@ -1,0 +1,220 @@
+/**
+ * The tunnel on the AWS runtime, end to end on loopback: a real relay dials
+ * the API Gateway WebSocket stand-in, whose routes run the real Lambda
+ * handlers (spread over two instances, frames of one connection in
+ * parallel); API calls go through the HTTP API stand-in to the HTTP handler,
+ * which reaches the relay with the real ApiGatewayManagementApiClient.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { Relay } from '../../edge-relay/src/relay.js';
+import { PROTOCOL_VERSION } from '../../protocol/src/wire/frames.js';
+import { api, rawGet, tenantAndSite, type Api } from '../helpers/cloud-harness.js';
+import { frame, startFakeAmi, type FakeAmi } from '../helpers/fake-ami.js';
+import { startLambdaCloud, type LambdaCloud, type LambdaCloudOptions } from '../helpers/lambda-cloud.js';
+import { expectedConf, setConf, startTestRelay, tempDir } from '../helpers/relay-harness.js';
+import { waitFor } from '../helpers/wait.js';
+
+let cloud: LambdaCloud | undefined;
+let relays: Relay[] = [];
+let pbx: FakeAmi | undefined;
+const sockets: WebSocket[] = [];
+/** Sockets the test opens, closed after it whatever state they are in. */
+function track(ws: WebSocket): WebSocket {
+  ws.on('error', () => undefined);
+  sockets.push(ws);
+  return ws;
+}
+
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.terminate();
+  for (const r of relays.splice(0)) await r.stop();
+  await pbx?.close();
+  await cloud?.stop();
+  pbx = cloud = undefined;
+});
+
+function listReply(id: string, name: string, items: Array<Array<[string, string]>>): string {
+  return (
+    frame([['Response', 'Success'], ['ActionID', id], ['EventList', 'start'], ['Message', 'Channels will follow']]) +
+    items.map((h) => frame([...h, ['ActionID', id]])).join('') +
+    frame([['Event', `${name}Complete`], ['ActionID', id], ['EventList', 'Complete'], ['ListItems', String(items.length)]])
+  );
+}
+
+/** A PBX with `channels` calls up that accepts every write. */
+function channelRows(n: number): Array<Array<[string, string]>> {
+  return Array.from({ length: n }, (_, i) => [
+    ['Event', 'CoreShowChannel'],
+    ['Channel', `SIP/8${String(i % 100).padStart(2, '0')}-${i.toString(16).padStart(8, '0')}`],
+    ['ChannelState', '6'],
+    ['ChannelStateDesc', 'Up'],
+    ['CallerIDNum', String(800 + (i % 100))],
+    ['CallerIDName', `Agent Ünïcode ${i}`],
+    ['ConnectedLineNum', '4930555000'],
+    ['ConnectedLineName', 'Caller'],
+    ['Uniqueid', `1795513000.${i}`],
+    ['Linkedid', `1795513000.${i}`],
+    ['Duration', '00:01:00'],
+  ]);
+}
+
+async function world(opts: { channels?: number; monitorDir?: string; cloud?: LambdaCloudOptions } = {}) {
+  cloud = await startLambdaCloud(opts.cloud);
+  const call = api(cloud.url);
+  const ids = await tenantAndSite(call);
+  pbx = await startFakeAmi((a, s) => {
+    const id = a.get('ActionID')!;
+    const name = a.get('Action')!;
+    if (name === 'CoreShowChannels') s.send(listReply(id, name, channelRows(opts.channels ?? 2)));
+    else if (name === 'QueueStatus' || name === 'ExtensionStateList') s.send(listReply(id, name, []));
+    else if (name === 'Originate') s.reply(a, [['Response', 'Success'], ['Message', 'Originate successfully queued']]);
+    else s.reply(a, [['Response', 'Success']]);
+  });
+  let conf = expectedConf('api.conf');
+  conf = setConf(conf, 'general', { BINDPORT: 0, BINDADDR: '127.0.0.1', URL: '' });
+  conf = setConf(conf, 'ami', { port: pbx.port, timeout_ms: 1000 });
+  conf = setConf(conf, 'cloud', { url: cloud.relayUrl, token: ids.relayToken });
+  if (opts.monitorDir) conf = setConf(conf, 'pbx', { monitor_dir: opts.monitorDir });
+  return { call, ids, conf };
+}
+
+async function online(call: Api, ids: { tenantId: string; siteId: string; apiKey: string }) {
+  return waitFor(
+    async () => {
+      const r = await call('GET', `/v1/tenants/${ids.tenantId}/sites/${ids.siteId}`, { token: ids.apiKey });
+      return r.body.relay.connected && r.body.relay.amiConnected ? r.body.relay : undefined;
+    },
+    { what: 'relay online' },
+  );
+}
+
+const currentCalls = (call: Api, ids: { siteId: string; apiKey: string }) => call('POST', `/sites/${ids.siteId}/coocenter-api/extensions/current-calls`, { token: ids.apiKey });
+
+/** A hand-driven relay: says hello, then does whatever the test does. */
+async function rawRelay(url: string, token: string, hello: Record<string, unknown> = {}) {
+  const ws = track(new WebSocket(url, { headers: { authorization: `Bearer ${token}` } }));
+  const frames: Array<Record<string, any>> = [];
+  ws.on('message', (d) => frames.push(JSON.parse(d.toString())));
+  await new Promise((res, rej) => {
+    ws.once('open', res);
+    ws.once('error', rej);
+  });
+  ws.send(JSON.stringify({ t: 'hello', v: PROTOCOL_VERSION, relay: 'raw/1', amiConnected: true, lastSeq: 0, ...hello }));
+  return { ws, frames };
+}
+
+describe('the tunnel through API Gateway (Lambda handlers)', () => {
+  it('serves a command byte for byte as the LAN API, and refuses a wrong relay token with 401', async () => {
+    const { call, ids, conf } = await world();
+    relays.push(await startTestRelay(conf));
+    const status = await online(call, ids);
+    expect(status.version).toMatch(/^coocenter-relay\//);
+    const viaCloud = await currentCalls(call, ids);
+    const lan = await fetch(`http://127.0.0.1:${relays[0].lan.port}/coocenter-api/extensions/current-calls`, { method: 'POST' });
+    expect(viaCloud.status).toBe(200);
+    expect(viaCloud.text).toBe(await lan.text());
+    // Every frame the cloud posted fit API Gateway's limit (the stand-in refuses bigger ones).
+    expect(cloud!.ws.posted.map((p) => p.frame.t)).toEqual(expect.arrayContaining(['welcome', 'command']));
+
+    const bad = track(new WebSocket(cloud!.relayUrl, { headers: { authorization: 'Bearer rt.site_x.notavalidtokennotavalidtoken' } }));
+    expect(await new Promise<number>((res) => bad.once('unexpected-response', (_q, r) => res(r.statusCode ?? 0)))).toBe(401);
+    const byQuery = track(new WebSocket(`${cloud!.relayUrl}?token=${encodeURIComponent(ids.relayToken)}`));
+    await new Promise((res) => byQuery.once('open', res));
+  });
+
+  it('answers 503 when the relay is gone: after $disconnect, and after a GoneException when $disconnect never came', async () => {
+    const { call, ids, conf } = await world();
+    const dataDir = tempDir();
+    relays.push(await startTestRelay(conf, { dataDir }));
+    await online(call, ids);
+    await relays.pop()!.stop();
+    await waitFor(async () => !(await call('GET', `/v1/tenants/${ids.tenantId}/sites/${ids.siteId}`, { token: ids.apiKey })).body.relay.connected, { what: 'relay offline' });
+    const offline = await currentCalls(call, ids);
+    expect([offline.status, offline.body]).toEqual([503, { status: 'error', message: 'site relay is offline' }]);
+
+    // API Gateway loses a connection without telling us: the RELAY item still names it.
+    relays.push(await startTestRelay(conf, { dataDir }));
+    await online(call, ids);
+    expect((await currentCalls(call, ids)).status).toBe(200);
+    const [connectionId] = cloud!.ws.connectionIds();
+    relays[0].tunnel!.stop(); // the relay must not redial for this check
+    cloud!.ws.dropSilently(connectionId);
+    expect((await call('GET', `/v1/tenants/${ids.tenantId}/sites/${ids.siteId}`, { token: ids.apiKey })).body.relay.connected).toBe(true);
+    const gone = await currentCalls(call, ids);
+    expect([gone.status, gone.body]).toEqual([503, { status: 'error', message: 'site relay is offline' }]);
+    // ...and the site is now shown offline.
+    expect((await call('GET', `/v1/tenants/${ids.tenantId}/sites/${ids.siteId}`, { token: ids.apiKey })).body.relay.connected).toBe(false);
+  });
+
+  it('answers 504 when the relay does not answer before the deadline, and drops the late reply', async () => {
+    cloud = await startLambdaCloud({ commandTimeoutMs: 400 });
+    const call = api(cloud.url);
+    const ids = await tenantAndSite(call);
+    const relay = await rawRelay(cloud.relayUrl, ids.relayToken);
+    await waitFor(() => relay.frames.some((f) => f.t === 'welcome'), { what: 'welcome' });
+    await waitFor(async () => (await call('GET', `/v1/tenants/${ids.tenantId}/sites/${ids.siteId}`, { token: ids.apiKey })).body.relay.connected);
+    const r = await currentCalls(call, ids);
+    expect([r.status, r.body]).toEqual([504, { status: 'error', message: 'site relay did not answer within 0.4 s' }]);
+    const command = relay.frames.find((f) => f.t === 'command')!;
+    expect(command.cmd).toEqual({ name: 'currentCalls' });
+    // Answering now changes nothing, and the next command is answered normally.
+    relay.ws.send(JSON.stringify({ t: 'reply', id: command.id, ok: true, result: [] }));
+    relay.ws.on('message', (d) => {
+      const f = JSON.parse(d.toString());
+      if (f.t === 'command') relay.ws.send(JSON.stringify({ t: 'reply', id: f.id, ok: true, result: [] }));
+    });
+    const ok = await currentCalls(call, ids);
+    expect([ok.status, ok.text]).toEqual([200, '{"status":"success","message":"Channels will follow","data":[]}']);
+  });
+
+  it('refuses another protocol version with a fatal error naming it, then closes', async () => {
+    cloud = await startLambdaCloud();
+    const call = api(cloud.url);
+    const ids = await tenantAndSite(call);
+    const relay = await rawRelay(cloud.relayUrl, ids.relayToken, { v: 99, relay: 'future/9' });
+    await new Promise((res) => relay.ws.once('close', res));
+    expect(relay.frames).toEqual([{ t: 'error', code: 'version-mismatch', message: expect.stringContaining('protocol version 99 not supported'), fatal: true }]);
+    expect((await call('GET', `/v1/tenants/${ids.tenantId}/sites/${ids.siteId}`, { token: ids.apiKey })).body.relay.connected).toBe(false);
+  });
+
+  it('closes a relay that sends a frame over 32 KB (1009), as API Gateway does', async () => {
+    cloud = await startLambdaCloud();
+    const ids = await tenantAndSite(api(cloud.url));
+    const relay = await rawRelay(cloud.relayUrl, ids.relayToken);
+    await waitFor(() => relay.frames.some((f) => f.t === 'welcome'));
+    relay.ws.send(JSON.stringify({ t: 'ping', ts: 1, pad: 'x'.repeat(33 * 1024) }));
+    expect(await new Promise<number>((res) => relay.ws.once('close', (code) => res(code)))).toBe(1009);
+  });
+
+  it('carries answers over 32 KB as parts through DynamoDB, and redirects a recording to S3', async () => {
+    const monitor = tempDir('monitor-');
+    mkdirSync(join(monitor, '2026'), { recursive: true });
+    const audio = Buffer.alloc(200_000);
+    for (let i = 0; i < audio.length; i++) audio[i] = (i * 31) % 251;
+    writeFileSync(join(monitor, '2026', 'call-1.wav'), audio);
+    const { call, ids, conf } = await world({ channels: 400, monitorDir: monitor });
+    relays.push(await startTestRelay(conf));
+    await online(call, ids);
+    const viaCloud = await currentCalls(call, ids);
+    expect(viaCloud.text.length).toBeGreaterThan(64 * 1024);
+    const lan = await (await fetch(`http://127.0.0.1:${relays[0].lan.port}/coocenter-api/extensions/current-calls`, { method: 'POST' })).text();
+    expect(viaCloud.text).toBe(lan);
+
+    const rec = await fetch(`${cloud!.url}/sites/${ids.siteId}/coocenter-api/monitor/2026/call-1.wav`, { headers: { authorization: `Bearer ${ids.apiKey}` }, redirect: 'manual' });
+    expect(rec.status).toBe(302);
+    const location = new URL(rec.headers.get('location')!);
+    expect(location.pathname).toMatch(new RegExp(`^/${cloud!.config.recordingsBucket}/recordings/${ids.siteId}/cmd_[a-z0-9]+/call-1\\.wav$`));
+    expect(location.searchParams.get('X-Amz-Expires')).toBe('300');
+    const file = await fetch(location);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('audio/wav');
+    expect(Buffer.from(await file.arrayBuffer()).equals(audio)).toBe(true);
+    // Refusals come from the relay as on the LAN.
+    expect((await call('GET', `/sites/${ids.siteId}/coocenter-api/monitor/2026/none.wav`, { token: ids.apiKey })).status).toBe(404);
+    const evil = await rawGet(cloud!.url, `/sites/${ids.siteId}/coocenter-api/monitor/..%2F..%2Fetc%2Fpasswd`, { authorization: `Bearer ${ids.apiKey}` });
+    expect(evil.status).toBe(400);
+  });
+});
