@@ -62,8 +62,8 @@ describe('the ack mark with batches stored out of order', () => {
     expect(await store().ackedSeq(site)).toBe(60);
     const stored = results.flatMap((r) => r.fresh.map((e) => e.seq)).sort((p, q) => p - q);
     expect(stored).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
-    // A resend of everything is absorbed.
-    const again = await processes[0].storeBatch('ten', site, batch(1, 60), Date.now());
+    // A resend of everything is absorbed by a process that reads the mark.
+    const again = await new EventStore(db, tables.events, tables.main, { cacheAckMark: false }).storeBatch('ten', site, batch(1, 60), Date.now());
     expect(again).toMatchObject({ ackedSeq: 60, fresh: [], outboxes: [] });
   });
 });

@@ -94,12 +94,19 @@ export function timeIndexKey(siteId: string, seq: number, occurred: string): { G
 export interface EventStoreOptions {
   /** Days raw call events are kept (dialbegin, dialend, hangup, extensionstatus). */
   retentionDays?: number;
+  /**
+   * Trust this process's last known ack mark (default). Where many processes
+   * store one site's batches (Lambda), the mark is read for every batch
+   * instead, so a resend is recognised as one and not fanned out again.
+   */
+  cacheAckMark?: boolean;
 }
 
 const BATCH_ITEMS = 25;
 
 export class EventStore {
   private readonly retentionDays: number;
+  private readonly cacheAckMark: boolean;
   /** Last known ack mark per site (this process is usually the only writer of a site). */
   private readonly acked = new Map<string, number>();
 
@@ -110,6 +117,7 @@ export class EventStore {
     options: EventStoreOptions = {},
   ) {
     this.retentionDays = options.retentionDays ?? 30;
+    this.cacheAckMark = options.cacheAckMark ?? true;
   }
 
   /**
@@ -123,7 +131,7 @@ export class EventStore {
     records: Array<{ seq: number; event: BoxEvent; call?: string }>,
     nowMs: number,
   ): Promise<{ ackedSeq: number; fresh: StoredEvent[]; outboxes: OutboxEntry[] }> {
-    const before = this.acked.get(siteId) ?? (await this.ackedSeq(siteId));
+    const before = (this.cacheAckMark ? this.acked.get(siteId) : undefined) ?? (await this.ackedSeq(siteId));
     const fresh: StoredEvent[] = records
       .filter((r) => r.seq > before)
       .sort((a, b) => a.seq - b.seq)
@@ -176,6 +184,8 @@ export class EventStore {
       ...eventKey(e.siteId, e.seq),
       ...timeIndexKey(e.siteId, e.seq, e.occurredAt),
       ...e,
+      // DynamoDB keeps a map's keys in no particular order; webhooks must carry the box's body as it was.
+      dataKeys: Object.keys(e.data),
       receivedAt: new Date(nowMs).toISOString(),
     };
     if (EXPIRING_TYPES.has(e.type)) item.ttl = Math.floor(nowMs / 1000) + this.retentionDays * 86_400;
@@ -357,10 +367,19 @@ function toStored(item: Record<string, unknown>): StoredEvent {
     seq: Number(item.seq),
     type: item.type as string,
     occurredAt: item.occurredAt as string,
-    data: item.data as BoxEvent,
+    data: inOrder(item.data as Record<string, unknown>, item.dataKeys) as unknown as BoxEvent,
   };
   if (item.call) e.call = item.call as string;
   return e;
+}
+
+/** The event's keys in the order the relay sent them (items written before `dataKeys` existed: as stored). */
+function inOrder(data: Record<string, unknown>, keys: unknown): Record<string, unknown> {
+  if (!Array.isArray(keys)) return data;
+  const out: Record<string, unknown> = {};
+  for (const k of keys as string[]) if (k in data) out[k] = data[k];
+  for (const k of Object.keys(data)) if (!(k in out)) out[k] = data[k];
+  return out;
 }
 
 function chunks<T>(xs: T[], n: number): T[][] {
