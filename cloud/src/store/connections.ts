@@ -1,7 +1,8 @@
 /**
  * API Gateway WebSocket connections of relays, by connection id (main table):
  *
- *   PK C#<connectionId>  SK META   siteId, tenantId, connectedAt, ttl
+ *   PK C#<connectionId>  SK META   siteId, tenantId, connectedAt, ttl; closing (replaced:
+ *                                  no new commands)
  *
  * $connect authenticates the relay once and writes this item; every later
  * frame ($default) only knows the connection id and finds its site here, so
@@ -11,7 +12,7 @@
  * (API Gateway delivers it on a best-effort basis).
  */
 
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../../protocol/src/clock.js';
 import { TtlCache } from './ttl-cache.js';
 
@@ -56,6 +57,27 @@ export class ConnectionStore {
     const info: ConnectionInfo = { connectionId, siteId: item.siteId as string, tenantId: item.tenantId as string, connectedAt: item.connectedAt as string };
     this.cache.set(connectionId, info);
     return info;
+  }
+
+  /**
+   * A newer connection took the site over: from now on no command may be
+   * sent on this one (PendingCommandStore.create checks the flag in the same
+   * transaction), so once its pending commands are done it can be closed.
+   */
+  async retire(connectionId: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: connectionKey(connectionId),
+          UpdateExpression: 'SET closing = :t',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':t': true },
+        }),
+      );
+    } catch (err) {
+      if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
+    }
   }
 
   async delete(connectionId: string): Promise<void> {

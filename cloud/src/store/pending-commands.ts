@@ -6,14 +6,16 @@
  *                                                     reply (the reply frame, JSON), or gone
  *   PK C#<connectionId>  SK CMD#<commandId>#P#<n>     one `part` frame (n: 6 digits)
  *
- * The HTTP function that sent the command writes the item first, then polls
- * it (strongly consistent) until the reply is complete; the $default function
- * writes the relay's reply and parts as they arrive, in whatever order and
- * process API Gateway runs them. Everything expires by TTL an hour after its
+ * The HTTP function that sends a command writes the item first (only while
+ * the connection takes commands, see create), then polls it (strongly
+ * consistent) until the reply is complete; the $default function writes the
+ * relay's reply and parts as they arrive, in whatever order and process API
+ * Gateway runs them. Everything expires by TTL an hour after its
  * deadline, so a waiter that died leaves nothing behind for long.
  */
 
-import { BatchWriteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { connectionKey } from './connections.js';
 import type { PartFrame, ReplyFrame } from '../../../protocol/src/wire/frames.js';
 
 export interface PendingCommand {
@@ -51,13 +53,39 @@ export class PendingCommandStore {
     return Math.floor(deadlineMs / 1000) + KEEP_AFTER_DEADLINE_SEC;
   }
 
-  async create(p: PendingCommand): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: { PK: pk(p.connectionId), SK: sk(p.id), type: 'command', siteId: p.siteId, requestId: p.requestId, deadline: p.deadlineMs, ttl: this.ttl(p.deadlineMs) },
-      }),
-    );
+  /**
+   * Register a command before it is sent. False when the connection takes no
+   * more commands: it is gone ($disconnect removed its item) or it is being
+   * retired after a newer one took over. Checked in the same transaction, so
+   * a connection being retired can count its commands and know no more come.
+   */
+  async create(p: PendingCommand): Promise<boolean> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              ConditionCheck: {
+                TableName: this.table,
+                Key: connectionKey(p.connectionId),
+                ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(closing)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.table,
+                Item: { PK: pk(p.connectionId), SK: sk(p.id), type: 'command', siteId: p.siteId, requestId: p.requestId, deadline: p.deadlineMs, ttl: this.ttl(p.deadlineMs) },
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (err) {
+      const reasons = (err as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
+      if ((err as { name?: string }).name === 'TransactionCanceledException' && reasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+      throw err;
+    }
   }
 
   /** Record the relay's reply; false when nobody waits any more (late, repeated, or never sent by us). */
@@ -133,9 +161,12 @@ export class PendingCommandStore {
     }
   }
 
-  /** Commands sent on a connection that are still waited for (deadline not passed). */
+  /**
+   * Commands on a connection still waited for (their waiter removes them once
+   * the answer is complete; a dead waiter's only count until their deadline).
+   */
   async inFlight(connectionId: string, nowMs: number): Promise<number> {
-    return (await this.commandItems(connectionId)).filter((i) => (i.deadline as number) > nowMs && i.reply === undefined).length;
+    return (await this.commandItems(connectionId)).filter((i) => (i.deadline as number) > nowMs).length;
   }
 
   /** The connection closed: tell every waiter without an answer, so it fails now instead of at its deadline. */

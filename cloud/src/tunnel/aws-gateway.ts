@@ -44,21 +44,23 @@ export class AwsRelayGateway implements RelayGateway {
 
   async command(req: CommandRequest): Promise<CommandOutcome> {
     const log = this.log.child({ siteId: req.siteId, requestId: req.requestId, command: req.command.name });
-    // A connection API Gateway no longer knows is dropped from the RELAY item;
-    // if the site switched to a newer connection meanwhile, that one is tried once.
-    for (let attempt = 0; attempt < 2; attempt++) {
+    const waitMs = Math.max(0, req.deadlineMs - this.opts.clock.now());
+    // A connection that takes no commands (gone, or retired after a switch) is
+    // dropped from the RELAY item unless a newer one is there already, which
+    // is then tried: the command was not sent, so trying again is safe.
+    for (let attempt = 0; attempt < 3; attempt++) {
       const relay = await this.opts.relays.get(req.siteId);
       if (!relay) break;
-      const outcome = await this.send(relay.connectionId, req, log);
+      const outcome = await this.send(relay.connectionId, req, waitMs, log);
       if (outcome) return outcome;
       await this.opts.relays.disconnected(req.siteId, relay.connectionId);
-      log.info('relay connection gone; site marked offline', { connectionId: relay.connectionId });
+      log.info('relay connection takes no commands; trying the site\'s current one', { connectionId: relay.connectionId });
     }
     throw boxError(503, 'site relay is offline');
   }
 
-  /** Send on one connection and wait for the answer; undefined when the connection is gone. */
-  private async send(connectionId: string, req: CommandRequest, log: Logger): Promise<CommandOutcome | undefined> {
+  /** Send on one connection and wait for the answer; undefined when the connection takes no commands. */
+  private async send(connectionId: string, req: CommandRequest, waitMs: number, log: Logger): Promise<CommandOutcome | undefined> {
     const { clock, pending, connections, recordings } = this.opts;
     const id = randomId('cmd');
     let uploadKey: string | undefined;
@@ -69,7 +71,7 @@ export class AwsRelayGateway implements RelayGateway {
       frame.upload = { url: await recordings.uploadUrl(uploadKey, (req.deadlineMs - clock.now()) / 1000 + 60) };
     }
     // The item exists before the relay can possibly answer.
-    await pending.create({ connectionId, id, siteId: req.siteId, requestId: req.requestId, deadlineMs: req.deadlineMs });
+    if (!(await pending.create({ connectionId, id, siteId: req.siteId, requestId: req.requestId, deadlineMs: req.deadlineMs }))) return undefined;
     let sent: boolean;
     try {
       sent = await connections.send(connectionId, frame);
@@ -82,13 +84,12 @@ export class AwsRelayGateway implements RelayGateway {
       await pending.remove(connectionId, id, 0);
       return undefined;
     }
-    return this.follow(connectionId, id, req, uploadKey, log);
+    return this.follow(connectionId, id, req, waitMs, uploadKey, log);
   }
 
   /** Poll the pending item until the reply is complete, the connection closes, or the deadline passes. */
-  private async follow(connectionId: string, id: string, req: CommandRequest, uploadKey: string | undefined, log: Logger): Promise<CommandOutcome> {
+  private async follow(connectionId: string, id: string, req: CommandRequest, waitMs: number, uploadKey: string | undefined, log: Logger): Promise<CommandOutcome> {
     const { clock, pending, recordings } = this.opts;
-    const waitedMs = Math.max(0, req.deadlineMs - clock.now());
     let settled: { outcome: CommandOutcome } | { error: Error } | undefined;
     const reply = new PendingReply(
       (outcome) => (settled ??= { outcome }),
@@ -121,7 +122,7 @@ export class AwsRelayGateway implements RelayGateway {
         if (settled) break;
         if (snap.gone || !snap.exists) throw boxError(503, 'site relay disconnected before answering');
         const left = req.deadlineMs - clock.now();
-        if (left <= 0) throw boxError(504, `site relay did not answer within ${Math.round(waitedMs / 100) / 10} s`);
+        if (left <= 0) throw boxError(504, `site relay did not answer within ${Math.round(waitMs / 100) / 10} s`);
         await new Promise<void>((r) => clock.setTimeout(r, Math.min(pause, left)));
         pause = Math.min(this.opts.pollMaxMs ?? 100, Math.ceil(pause * 1.5));
       }

@@ -14,8 +14,9 @@
  *
  * One connection is active per site: a newer one's hello takes over (it is
  * welcomed before it becomes the RELAY item, so no command reaches a relay
- * that would ignore it), and the older one is closed once no command waits on
- * it any more — make-before-break, as in the local hub.
+ * that would ignore it), and the older one takes no new command and is closed
+ * once the ones it carries are answered — make-before-break, as in the local
+ * hub.
  */
 
 import type { Clock } from '../../../protocol/src/clock.js';
@@ -44,12 +45,6 @@ export interface RelaySocketOptions {
    * idle for 10 minutes; every ping is a Lambda invocation, so not too often.
    */
   pingMs?: number;
-  /**
-   * After a newer connection of a site is welcomed, how long a command may
-   * still be on its way to the older one (an HTTP function that read the RELAY
-   * item just before the switch) before the older one may be closed.
-   */
-  retireGraceMs?: number;
 }
 
 /** An upper bound for waiting on the older connection's commands, whatever time is left. */
@@ -186,16 +181,16 @@ export class RelaySocket {
   }
 
   /**
-   * Close a site's older connection once nothing waits on it: after the grace
-   * period, as soon as its pending commands are answered (or their deadlines
-   * passed), within the time this invocation has left.
+   * Close a site's older connection once nothing waits on it: it is marked
+   * first, so no command can be sent on it any more, then closed as soon as
+   * the commands it already carries are answered (or their deadlines pass),
+   * within the time this invocation has left.
    */
   private async retire(connectionId: string, log: Logger, remainingMs: () => number): Promise<void> {
-    const { clock, pending, api } = this.opts;
-    const sleep = (ms: number) => new Promise<void>((r) => clock.setTimeout(r, ms));
+    const { clock, pending, api, connections } = this.opts;
+    await connections.retire(connectionId);
     const until = clock.now() + Math.min(MAX_RETIRE_MS, remainingMs() - 2_000);
-    await sleep(Math.max(0, Math.min(this.opts.retireGraceMs ?? 1_000, until - clock.now())));
-    while (clock.now() < until && (await pending.inFlight(connectionId, clock.now())) > 0) await sleep(100);
+    while (clock.now() < until && (await pending.inFlight(connectionId, clock.now())) > 0) await new Promise<void>((r) => clock.setTimeout(r, 100));
     await api.close(connectionId);
     log.info('older connection closed (replaced)', { replaced: connectionId });
   }

@@ -28,6 +28,9 @@ import { TunnelConnection, TunnelError } from './connection.js';
 
 export const CLOUD_CONSUMER = 'cloud';
 
+/** How long a replaced connection stays open at most: past any command's deadline (the cloud's is under 30 s). */
+export const RETIRED_CONNECTION_MS = 30_000;
+
 export type TunnelState = 'idle' | 'connecting' | 'connected' | 'waiting' | 'stopped';
 
 export interface TunnelSupervisorOptions {
@@ -144,9 +147,13 @@ export class TunnelSupervisor extends EventEmitter<{ state: [TunnelState]; welco
     const previous = this.active;
     this.active = conn;
     if (previous) {
-      // The old connection answers what it already received, then goes.
+      // The old connection answers what it already received, then goes. The
+      // cloud closes it itself once its commands are answered (both the local
+      // hub and API Gateway's side); until then it may still send commands on
+      // it (it learns of the switch from our welcome), so we only give up on it
+      // after the longest a command can wait.
       this.retiring.add(previous);
-      this.opts.clock.setTimeout(() => previous.close(1000, 'replaced by a newer connection'), 5_000);
+      this.opts.clock.setTimeout(() => previous.close(1000, 'replaced by a newer connection'), RETIRED_CONNECTION_MS);
     }
     this.siteId = welcome.siteId;
     const spool = this.opts.spool;

@@ -33,7 +33,6 @@ export interface RelaySocketOptions {
   clock?: Clock;
   logger?: Logger;
   pingMs?: number;
-  retireGraceMs?: number;
 }
 
 export interface RelaySocketHandlers {
@@ -56,7 +55,8 @@ export function createRelaySocketHandlers(config: LambdaConfig, options: RelaySo
   const socket = new RelaySocket({
     // Relay tokens are checked against their hash: no secret is ever opened here.
     accounts: new AccountStore(db, main, secretBox(config), clock),
-    events: new EventStore(db, config.eventsTable, main, { retentionDays: config.eventRetentionDays }),
+    // Frames of one site are stored by many instances: read the ack mark for each batch.
+    events: new EventStore(db, config.eventsTable, main, { retentionDays: config.eventRetentionDays, cacheAckMark: false }),
     relays: new RelayStore(db, main),
     connections: new ConnectionStore(db, main, clock),
     pending: new PendingCommandStore(db, main),
@@ -64,7 +64,6 @@ export function createRelaySocketHandlers(config: LambdaConfig, options: RelaySo
     clock,
     logger,
     pingMs: options.pingMs,
-    retireGraceMs: options.retireGraceMs,
   });
 
   return {
