@@ -18,11 +18,14 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent, SQSBat
 
 export class StreamSource {
   private streamArn = '';
-  private iterators = new Map<string, string | null>();
+  /** Per shard, the last sequence number handed over. */
+  private lastSeq = new Map<string, string>();
   private redeliver: DynamoDBRecord[] = [];
   /** Records handed over (repeats included), and failures reported. */
   delivered = 0;
   failures = 0;
+  /** Every record handed over, for tests that hand them over again. */
+  readonly history: DynamoDBRecord[] = [];
 
   constructor(
     private readonly endpoint: string,
@@ -53,14 +56,16 @@ export class StreamSource {
     const shards = (await this.call<{ StreamDescription: { Shards: Array<{ ShardId: string }> } }>('DescribeStream', { StreamArn: this.streamArn })).StreamDescription.Shards;
     const fresh: DynamoDBRecord[] = [];
     for (const { ShardId } of shards) {
-      if (!this.iterators.has(ShardId)) {
-        const it = await this.call<{ ShardIterator: string }>('GetShardIterator', { StreamArn: this.streamArn, ShardId, ShardIteratorType: 'TRIM_HORIZON' });
-        this.iterators.set(ShardId, it.ShardIterator);
-      }
-      const iterator = this.iterators.get(ShardId);
-      if (!iterator) continue; // a closed shard, read to its end
-      const r = await this.call<{ Records: DynamoDBRecord[]; NextShardIterator?: string }>('GetRecords', { ShardIterator: iterator, Limit: 100 });
-      this.iterators.set(ShardId, r.NextShardIterator ?? null);
+      // A fresh iterator after the last record seen, every time: DynamoDB Local's
+      // NextShardIterator after an empty read is a point in time, and a record
+      // committed in the same instant would be skipped.
+      const after = this.lastSeq.get(ShardId);
+      const { ShardIterator } = await this.call<{ ShardIterator: string }>(
+        'GetShardIterator',
+        after ? { StreamArn: this.streamArn, ShardId, ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { StreamArn: this.streamArn, ShardId, ShardIteratorType: 'TRIM_HORIZON' },
+      );
+      const r = await this.call<{ Records: DynamoDBRecord[] }>('GetRecords', { ShardIterator, Limit: 100 });
+      if (r.Records.length > 0) this.lastSeq.set(ShardId, r.Records[r.Records.length - 1].dynamodb!.SequenceNumber!);
       fresh.push(...r.Records.map((rec) => ({ ...rec, eventSourceARN: this.streamArn })));
     }
     // The stack's filter: INSERTs of OUTBOX# items.
@@ -68,6 +73,7 @@ export class StreamSource {
     this.redeliver = [];
     if (records.length === 0) return 0;
     this.delivered += records.length;
+    this.history.push(...records);
     const result = await this.handler({ Records: records });
     const failed = new Set(result.batchItemFailures.map((f) => f.itemIdentifier));
     if (failed.size > 0) {

@@ -33,7 +33,6 @@ export interface LambdaCloudOptions {
   maxAgeMs?: number;
   /** How many Lambda instances the relay socket's invocations are spread over. */
   instances?: number;
-  retireGraceMs?: number;
   webhookRetrySchedule?: readonly number[];
   /** Run the event source pollers in the background (default); false: the test calls poll() itself. */
   eventSources?: boolean;
@@ -87,7 +86,7 @@ export async function startLambdaCloud(opts: LambdaCloudOptions = {}): Promise<L
     s3Endpoint: sqsEndpoint,
     allowPrivateWebhooks: true,
   };
-  for (let i = 0; i < (opts.instances ?? 2); i++) instances.push(createRelaySocketHandlers(config, { logger: quietLogger, retireGraceMs: opts.retireGraceMs ?? 100 }));
+  for (let i = 0; i < (opts.instances ?? 2); i++) instances.push(createRelaySocketHandlers(config, { logger: quietLogger }));
   const http = await startHttpApi(createHttpHandler(config, { logger: quietLogger }) as unknown as HttpLambda);
   const outbox = createOutboxHandlers(config, { logger: quietLogger });
   const deliveries = createDeliveriesHandler(config, { logger: quietLogger, schedule: opts.webhookRetrySchedule });
