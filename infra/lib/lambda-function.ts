@@ -5,6 +5,7 @@
  * waits on I/O), minified, with a source map for stack traces.
  */
 
+import { join } from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -12,7 +13,6 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ESBUILD_COMMON, externalModules } from './bundling.js';
 import { entryPath, REPO_ROOT, type LambdaEntry } from './paths.js';
-import { join } from 'node:path';
 
 export interface HandlerFunctionProps {
   entry: LambdaEntry;
