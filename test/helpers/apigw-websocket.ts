@@ -199,7 +199,7 @@ export async function startWebSocketApi(opts: WebSocketApiOptions): Promise<WebS
       case 'GET':
         res
           .writeHead(200, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ ConnectedAt: new Date(conn.connectedAt).toISOString(), Identity: { SourceIp: conn.sourceIp, UserAgent: conn.userAgent }, LastActiveAt: new Date(conn.lastActiveAt).toISOString() }));
+          .end(JSON.stringify({ connectedAt: new Date(conn.connectedAt).toISOString(), identity: { sourceIp: conn.sourceIp, userAgent: conn.userAgent }, lastActiveAt: new Date(conn.lastActiveAt).toISOString() }));
         return;
       case 'DELETE':
         conn.ws.close(1000, '');

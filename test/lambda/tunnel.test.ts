@@ -7,17 +7,23 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { GetConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { RelayStore } from '../../cloud/src/store/relays.js';
+import { managementClient } from '../../cloud/src/tunnel/apigw-connections.js';
 import type { Relay } from '../../edge-relay/src/relay.js';
 import { PROTOCOL_VERSION } from '../../protocol/src/wire/frames.js';
 import { api, rawGet, tenantAndSite, type Api } from '../helpers/cloud-harness.js';
 import { frame, startFakeAmi, type FakeAmi } from '../helpers/fake-ami.js';
-import { startLambdaCloud, type LambdaCloud, type LambdaCloudOptions } from '../helpers/lambda-cloud.js';
+import { startLambdaCloud, type LambdaCloud } from '../helpers/lambda-cloud.js';
 import { expectedConf, setConf, startTestRelay, tempDir } from '../helpers/relay-harness.js';
 import { waitFor } from '../helpers/wait.js';
 
-let cloud: LambdaCloud | undefined;
+/** One cloud for the tests that need no special settings (each makes its own tenant and site). */
+let shared: LambdaCloud;
+/** A cloud of a test's own. */
+let own: LambdaCloud | undefined;
 let relays: Relay[] = [];
 let pbx: FakeAmi | undefined;
 const sockets: WebSocket[] = [];
@@ -28,13 +34,17 @@ function track(ws: WebSocket): WebSocket {
   return ws;
 }
 
+beforeAll(async () => {
+  shared = await startLambdaCloud();
+});
 afterEach(async () => {
   for (const s of sockets.splice(0)) s.terminate();
   for (const r of relays.splice(0)) await r.stop();
   await pbx?.close();
-  await cloud?.stop();
-  pbx = cloud = undefined;
+  await own?.stop();
+  pbx = own = undefined;
 });
+afterAll(() => shared.stop());
 
 function listReply(id: string, name: string, items: Array<Array<[string, string]>>): string {
   return (
@@ -61,9 +71,8 @@ function channelRows(n: number): Array<Array<[string, string]>> {
   ]);
 }
 
-async function world(opts: { channels?: number; monitorDir?: string; cloud?: LambdaCloudOptions } = {}) {
-  cloud = await startLambdaCloud(opts.cloud);
-  const call = api(cloud.url);
+async function world(opts: { channels?: number; monitorDir?: string } = {}) {
+  const call = api(shared.url);
   const ids = await tenantAndSite(call);
   pbx = await startFakeAmi((a, s) => {
     const id = a.get('ActionID')!;
@@ -76,7 +85,7 @@ async function world(opts: { channels?: number; monitorDir?: string; cloud?: Lam
   let conf = expectedConf('api.conf');
   conf = setConf(conf, 'general', { BINDPORT: 0, BINDADDR: '127.0.0.1', URL: '' });
   conf = setConf(conf, 'ami', { port: pbx.port, timeout_ms: 1000 });
-  conf = setConf(conf, 'cloud', { url: cloud.relayUrl, token: ids.relayToken });
+  conf = setConf(conf, 'cloud', { url: shared.relayUrl, token: ids.relayToken });
   if (opts.monitorDir) conf = setConf(conf, 'pbx', { monitor_dir: opts.monitorDir });
   return { call, ids, conf };
 }
@@ -117,11 +126,11 @@ describe('the tunnel through API Gateway (Lambda handlers)', () => {
     expect(viaCloud.status).toBe(200);
     expect(viaCloud.text).toBe(await lan.text());
     // Every frame the cloud posted fit API Gateway's limit (the stand-in refuses bigger ones).
-    expect(cloud!.ws.posted.map((p) => p.frame.t)).toEqual(expect.arrayContaining(['welcome', 'command']));
+    expect(shared.ws.posted.map((p) => p.frame.t)).toEqual(expect.arrayContaining(['welcome', 'command']));
 
-    const bad = track(new WebSocket(cloud!.relayUrl, { headers: { authorization: 'Bearer rt.site_x.notavalidtokennotavalidtoken' } }));
+    const bad = track(new WebSocket(shared.relayUrl, { headers: { authorization: 'Bearer rt.site_x.notavalidtokennotavalidtoken' } }));
     expect(await new Promise<number>((res) => bad.once('unexpected-response', (_q, r) => res(r.statusCode ?? 0)))).toBe(401);
-    const byQuery = track(new WebSocket(`${cloud!.relayUrl}?token=${encodeURIComponent(ids.relayToken)}`));
+    const byQuery = track(new WebSocket(`${shared.relayUrl}?token=${encodeURIComponent(ids.relayToken)}`));
     await new Promise((res) => byQuery.once('open', res));
   });
 
@@ -139,9 +148,13 @@ describe('the tunnel through API Gateway (Lambda handlers)', () => {
     relays.push(await startTestRelay(conf, { dataDir }));
     await online(call, ids);
     expect((await currentCalls(call, ids)).status).toBe(200);
-    const [connectionId] = cloud!.ws.connectionIds();
+    const { connectionId } = (await new RelayStore(shared.db, shared.tables.main).get(ids.siteId))!;
+    // The real management client sees it as API Gateway would show it.
+    const seen = await managementClient(shared.config.relayManagementEndpoint!).send(new GetConnectionCommand({ ConnectionId: connectionId }));
+    expect(seen.ConnectedAt).toBeInstanceOf(Date);
+    expect(seen.Identity?.SourceIp).toBe('127.0.0.1');
     relays[0].tunnel!.stop(); // the relay must not redial for this check
-    cloud!.ws.dropSilently(connectionId);
+    shared.ws.dropSilently(connectionId);
     expect((await call('GET', `/v1/tenants/${ids.tenantId}/sites/${ids.siteId}`, { token: ids.apiKey })).body.relay.connected).toBe(true);
     const gone = await currentCalls(call, ids);
     expect([gone.status, gone.body]).toEqual([503, { status: 'error', message: 'site relay is offline' }]);
@@ -149,11 +162,25 @@ describe('the tunnel through API Gateway (Lambda handlers)', () => {
     expect((await call('GET', `/v1/tenants/${ids.tenantId}/sites/${ids.siteId}`, { token: ids.apiKey })).body.relay.connected).toBe(false);
   });
 
-  it('answers 504 when the relay does not answer before the deadline, and drops the late reply', async () => {
-    cloud = await startLambdaCloud({ commandTimeoutMs: 400 });
-    const call = api(cloud.url);
+  it('closes the relay\'s connection when its token is rotated, saying why; the old token is refused', async () => {
+    const call = api(shared.url);
     const ids = await tenantAndSite(call);
-    const relay = await rawRelay(cloud.relayUrl, ids.relayToken);
+    const relay = await rawRelay(shared.relayUrl, ids.relayToken);
+    await waitFor(async () => (await call('GET', `/v1/tenants/${ids.tenantId}/sites/${ids.siteId}`, { token: ids.apiKey })).body.relay.connected, { what: 'relay online' });
+    const closed = new Promise((res) => relay.ws.once('close', res));
+    expect((await call('POST', `/v1/tenants/${ids.tenantId}/sites/${ids.siteId}/relay-token`, { token: ids.apiKey })).status).toBe(200);
+    await closed;
+    expect(relay.frames.at(-1)).toEqual({ t: 'error', code: 'token-revoked', message: 'relay token rotated', fatal: true });
+    expect((await call('GET', `/v1/tenants/${ids.tenantId}/sites/${ids.siteId}`, { token: ids.apiKey })).body.relay.connected).toBe(false);
+    const again = track(new WebSocket(shared.relayUrl, { headers: { authorization: `Bearer ${ids.relayToken}` } }));
+    expect(await new Promise<number>((res) => again.once('unexpected-response', (_q, r) => res(r.statusCode ?? 0)))).toBe(401);
+  });
+
+  it('answers 504 when the relay does not answer before the deadline, and drops the late reply', async () => {
+    own = await startLambdaCloud({ commandTimeoutMs: 400 });
+    const call = api(own.url);
+    const ids = await tenantAndSite(call);
+    const relay = await rawRelay(own.relayUrl, ids.relayToken);
     await waitFor(() => relay.frames.some((f) => f.t === 'welcome'), { what: 'welcome' });
     await waitFor(async () => (await call('GET', `/v1/tenants/${ids.tenantId}/sites/${ids.siteId}`, { token: ids.apiKey })).body.relay.connected);
     const r = await currentCalls(call, ids);
@@ -171,19 +198,17 @@ describe('the tunnel through API Gateway (Lambda handlers)', () => {
   });
 
   it('refuses another protocol version with a fatal error naming it, then closes', async () => {
-    cloud = await startLambdaCloud();
-    const call = api(cloud.url);
+    const call = api(shared.url);
     const ids = await tenantAndSite(call);
-    const relay = await rawRelay(cloud.relayUrl, ids.relayToken, { v: 99, relay: 'future/9' });
+    const relay = await rawRelay(shared.relayUrl, ids.relayToken, { v: 99, relay: 'future/9' });
     await new Promise((res) => relay.ws.once('close', res));
     expect(relay.frames).toEqual([{ t: 'error', code: 'version-mismatch', message: expect.stringContaining('protocol version 99 not supported'), fatal: true }]);
     expect((await call('GET', `/v1/tenants/${ids.tenantId}/sites/${ids.siteId}`, { token: ids.apiKey })).body.relay.connected).toBe(false);
   });
 
   it('closes a relay that sends a frame over 32 KB (1009), as API Gateway does', async () => {
-    cloud = await startLambdaCloud();
-    const ids = await tenantAndSite(api(cloud.url));
-    const relay = await rawRelay(cloud.relayUrl, ids.relayToken);
+    const ids = await tenantAndSite(api(shared.url));
+    const relay = await rawRelay(shared.relayUrl, ids.relayToken);
     await waitFor(() => relay.frames.some((f) => f.t === 'welcome'));
     relay.ws.send(JSON.stringify({ t: 'ping', ts: 1, pad: 'x'.repeat(33 * 1024) }));
     expect(await new Promise<number>((res) => relay.ws.once('close', (code) => res(code)))).toBe(1009);
@@ -203,10 +228,10 @@ describe('the tunnel through API Gateway (Lambda handlers)', () => {
     const lan = await (await fetch(`http://127.0.0.1:${relays[0].lan.port}/coocenter-api/extensions/current-calls`, { method: 'POST' })).text();
     expect(viaCloud.text).toBe(lan);
 
-    const rec = await fetch(`${cloud!.url}/sites/${ids.siteId}/coocenter-api/monitor/2026/call-1.wav`, { headers: { authorization: `Bearer ${ids.apiKey}` }, redirect: 'manual' });
+    const rec = await fetch(`${shared.url}/sites/${ids.siteId}/coocenter-api/monitor/2026/call-1.wav`, { headers: { authorization: `Bearer ${ids.apiKey}` }, redirect: 'manual' });
     expect(rec.status).toBe(302);
     const location = new URL(rec.headers.get('location')!);
-    expect(location.pathname).toMatch(new RegExp(`^/${cloud!.config.recordingsBucket}/recordings/${ids.siteId}/cmd_[a-z0-9]+/call-1\\.wav$`));
+    expect(location.pathname).toMatch(new RegExp(`^/${shared.config.recordingsBucket}/recordings/${ids.siteId}/cmd_[a-z0-9]+/call-1\\.wav$`));
     expect(location.searchParams.get('X-Amz-Expires')).toBe('300');
     const file = await fetch(location);
     expect(file.status).toBe(200);
@@ -214,7 +239,7 @@ describe('the tunnel through API Gateway (Lambda handlers)', () => {
     expect(Buffer.from(await file.arrayBuffer()).equals(audio)).toBe(true);
     // Refusals come from the relay as on the LAN.
     expect((await call('GET', `/sites/${ids.siteId}/coocenter-api/monitor/2026/none.wav`, { token: ids.apiKey })).status).toBe(404);
-    const evil = await rawGet(cloud!.url, `/sites/${ids.siteId}/coocenter-api/monitor/..%2F..%2Fetc%2Fpasswd`, { authorization: `Bearer ${ids.apiKey}` });
+    const evil = await rawGet(shared.url, `/sites/${ids.siteId}/coocenter-api/monitor/..%2F..%2Fetc%2Fpasswd`, { authorization: `Bearer ${ids.apiKey}` });
     expect(evil.status).toBe(400);
   });
 });
