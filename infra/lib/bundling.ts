@@ -30,20 +30,20 @@ export const SDK_EXTERNALS = ['@aws-sdk/*', '@smithy/*'];
  * Bundle the AWS SDK into each entry (true), or leave it to the runtime's copy?
  * Decided per entry by `npm run bench:lambda`: cold import in a fresh node,
  * 15 runs, p50 / p90 in ms, bundle KB (our code + the SDK), this 2-core
- * machine under load (load average ~2):
+ * machine (load average ~1):
  *
  *   entry        SDK bundled                 SDK external (node_modules)
- *   http         93 / 133   113 + 519 KB     242 / 373   114 KB
- *   relaySocket  58 / 75     35 + 349 KB     131 / 185    36 KB
- *   outbox       63 / 97     36 + 367 KB     146 / 188    36 KB
- *   deliveries   60 / 98     22 + 366 KB     152 / 258    22 KB
+ *   http         77 / 88    114 + 519 KB     178 / 200   115 KB
+ *   relaySocket  46 / 49     36 + 349 KB      98 / 105    37 KB
+ *   outbox       54 / 60     36 + 367 KB     107 / 110    37 KB
+ *   deliveries   48 / 54     22 + 366 KB     103 / 111    22 KB
  *
- * Bundled starts 2.3–2.6× faster everywhere (node resolves and compiles
- * hundreds of small SDK files otherwise), and pins the SDK version we test.
- * `--enable-source-maps` made no measurable difference (30 alternating runs).
+ * Bundled starts about twice as fast everywhere (node otherwise resolves and
+ * compiles hundreds of small SDK files), and pins the SDK version we test.
+ * `--enable-source-maps` made no measurable difference (77.2 vs 77.4 ms).
  * http misses its 60 ms init target: the SDK's shared core takes ~40 ms by
  * itself, and the same bundle with the S3 client and presigner stubbed out
- * imports in 62 instead of 81 ms (best of 20): loading them lazily, only for
+ * imports in 66 instead of 80 ms (p50 of 20): loading them lazily, only for
  * recordings, is the remaining lever (cloud/src, not a bundling option).
  */
 export const BUNDLE_SDK: Record<LambdaEntry, boolean> = {
