@@ -7,7 +7,7 @@
  * wants to drive them itself.
  */
 import { randomBytes } from 'node:crypto';
-import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
@@ -17,7 +17,6 @@ import { createHttpHandler } from '../../cloud/src/lambda/handlers/http.js';
 import { createOutboxHandlers, type OutboxHandlers } from '../../cloud/src/lambda/handlers/outbox.js';
 import { createRelaySocketHandlers, type RelaySocketHandlers } from '../../cloud/src/lambda/handlers/relay-socket.js';
 import { dynamoClient, tableNames, type TableNames } from '../../cloud/src/store/dynamo.js';
-import { s3Client } from '../../cloud/src/store/recordings.js';
 import { randomId } from '../../cloud/src/store/secrets.js';
 import { ensureTables } from '../../cloud/src/store/tables.js';
 import { ensureQueues, sqsClient } from '../../cloud/src/webhooks/queue.js';
@@ -63,7 +62,8 @@ export async function startLambdaCloud(opts: LambdaCloudOptions = {}): Promise<L
   const prefix = randomId('t');
   const db = dynamoClient({ endpoint: dynamoEndpoint });
   const sqs = sqsClient(sqsEndpoint);
-  const s3 = s3Client(sqsEndpoint);
+  // Only the test makes its bucket: the runtime presigns URLs and never calls S3 itself.
+  const s3 = new S3Client({ endpoint: sqsEndpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   const tables = tableNames(prefix);
   const bucket = `rec-${prefix.replace(/[^a-z0-9]/g, '')}`;
   const [urls] = await Promise.all([ensureQueues(sqs, prefix), ensureTables(db, tables), s3.send(new CreateBucketCommand({ Bucket: bucket }))]);

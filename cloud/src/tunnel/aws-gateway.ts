@@ -61,12 +61,13 @@ export class AwsRelayGateway implements RelayGateway {
 
   /** Send on one connection and wait for the answer; undefined when the connection takes no commands. */
   private async send(connectionId: string, req: CommandRequest, waitMs: number, log: Logger): Promise<CommandOutcome | undefined> {
-    const { clock, pending, connections, recordings } = this.opts;
+    const { clock, pending, connections } = this.opts;
     const id = randomId('cmd');
     let uploadKey: string | undefined;
     const frame: Extract<CloudFrame, { t: 'command' }> = { t: 'command', id, deadline: req.deadlineMs, cmd: req.command };
     if (req.idempotencyKey) frame.idem = req.idempotencyKey;
     if (req.command.name === 'recording') {
+      const { recordings } = this.opts;
       uploadKey = recordings.key(req.siteId, id, req.command.path);
       frame.upload = { url: await recordings.uploadUrl(uploadKey, (req.deadlineMs - clock.now()) / 1000 + 60) };
     }
@@ -89,7 +90,7 @@ export class AwsRelayGateway implements RelayGateway {
 
   /** Poll the pending item until the reply is complete, the connection closes, or the deadline passes. */
   private async follow(connectionId: string, id: string, req: CommandRequest, waitMs: number, uploadKey: string | undefined, log: Logger): Promise<CommandOutcome> {
-    const { clock, pending, recordings } = this.opts;
+    const { clock, pending } = this.opts;
     let settled: { outcome: CommandOutcome } | { error: Error } | undefined;
     const reply = new PendingReply(
       (outcome) => (settled ??= { outcome }),
@@ -105,7 +106,7 @@ export class AwsRelayGateway implements RelayGateway {
           replied = true;
           const stream = snap.reply.ok ? snap.reply.stream : undefined;
           if (stream?.uploaded && uploadKey) {
-            settled = { outcome: { kind: 'redirect', url: await recordings.downloadUrl(uploadKey, stream.contentType) } };
+            settled = { outcome: { kind: 'redirect', url: await this.opts.recordings.downloadUrl(uploadKey, stream.contentType) } };
             break;
           }
           // A 6 MB Lambda answer cannot carry a streamed recording: the relay must upload it.

@@ -14,7 +14,7 @@ import { AccountStore } from '../../store/accounts.js';
 import { dynamoClient } from '../../store/dynamo.js';
 import { EventStore } from '../../store/events.js';
 import { PendingCommandStore } from '../../store/pending-commands.js';
-import { RecordingBucket, s3Client } from '../../store/recordings.js';
+import { RecordingBucket } from '../../store/recordings.js';
 import { RelayStore } from '../../store/relays.js';
 import { managementClient, RelayConnections } from '../../tunnel/apigw-connections.js';
 import { AwsRelayGateway } from '../../tunnel/aws-gateway.js';
@@ -46,7 +46,13 @@ export function createHttpHandler(config: LambdaConfig, options: HttpHandlerOpti
     relays,
     pending: new PendingCommandStore(db, main),
     connections: new RelayConnections(managementClient(must(config.relayManagementEndpoint, 'RELAY_MANAGEMENT_ENDPOINT'))),
-    recordings: new RecordingBucket(s3Client(config.s3Endpoint), must(config.recordingsBucket, 'RECORDINGS_BUCKET')),
+    recordings: new RecordingBucket({
+      bucket: must(config.recordingsBucket, 'RECORDINGS_BUCKET'),
+      region: process.env.AWS_REGION ?? 'us-east-1',
+      endpoint: config.s3Endpoint,
+      // The function's own credentials, as its DynamoDB client resolves them.
+      credentials: () => db.config.credentials(),
+    }),
     clock,
     logger,
   });
