@@ -28,9 +28,9 @@ afterEach(async () => {
   relay = pbx = cloud = intruder = undefined;
 });
 
-async function world(relayMaxAgeMs?: number) {
-  // API Gateway's hard cut, shortened: the relay must always switch before it.
-  cloud = await startLambdaCloud({ maxAgeMs: 10_000 });
+async function world(relayMaxAgeMs?: number, apiGatewayMaxAgeMs = 10_000) {
+  // API Gateway's hard cut, shortened (by default long after the relay's own switches).
+  cloud = await startLambdaCloud({ maxAgeMs: apiGatewayMaxAgeMs });
   const call = api(cloud.url);
   const ids = await tenantAndSite(call);
   pbx = await startFakeAmi((a, s) => {
@@ -58,7 +58,7 @@ const extensionStatus = (n: number) =>
 
 describe('connection changes behind API Gateway', () => {
   it('switches connections before the 2-hour cut without losing a command or an event', async () => {
-    const { call, ids } = await world(1_500);
+    const { call, ids } = await world(1_000);
     const welcomes: string[] = [];
     relay!.tunnel!.on('welcome', (w) => welcomes.push(w.siteId));
     const session = pbx!.sessions[pbx!.sessions.length - 1];
@@ -77,7 +77,7 @@ describe('connection changes behind API Gateway', () => {
         statuses.push(r.status === 200 ? 200 : `${r.status} ${r.text}`);
       }
     };
-    const workers = [worker(), worker(), worker()];
+    const workers = [worker(), worker()];
     await waitFor(() => welcomes.length >= 3, { timeoutMs: 15_000, what: 'three connection switches' });
     switching = false;
     clearInterval(pump);
@@ -100,6 +100,25 @@ describe('connection changes behind API Gateway', () => {
     );
     const extens = stored.filter((e) => e.type === 'extensionstatus').map((e) => Number((e.data as unknown as { exten: string }).exten) - 20000);
     expect(extens.sort((a, b) => a - b)).toEqual(Array.from({ length: sent }, (_, i) => i));
+  });
+
+  it('recovers when API Gateway cuts a connection at its age (a relay that did not switch in time): no event lost', async () => {
+    // The relay keeps its default 110 minutes; API Gateway cuts after 1.5 s here.
+    const { ids } = await world(undefined, 1_500);
+    const welcomes: string[] = [];
+    relay!.tunnel!.on('welcome', (w) => welcomes.push(w.siteId));
+    const session = pbx!.sessions[pbx!.sessions.length - 1];
+    let sent = 0;
+    const pump = setInterval(() => session.send(extensionStatus(sent++)), 20);
+    await waitFor(() => cloud!.ws.closed.some((c) => c.code === 1001), { what: 'a connection cut at its age' });
+    await waitFor(() => welcomes.length >= 1, { what: 'the relay back on a new connection' });
+    clearInterval(pump);
+    const spool = relay!.spool;
+    await waitFor(() => spool.seq >= sent && spool.cursor('cloud') === spool.seq, { timeoutMs: 10_000, what: 'every event acked' });
+    const events = new EventStore(cloud!.db, cloud!.tables.events, cloud!.tables.main);
+    expect(await events.ackedSeq(ids.siteId)).toBe(spool.seq);
+    const stored = await events.getMany(ids.siteId, Array.from({ length: spool.seq }, (_, i) => i + 1));
+    expect(stored.map((e) => Number((e.data as unknown as { exten: string }).exten) - 20000).sort((a, b) => a - b)).toEqual(Array.from({ length: sent }, (_, i) => i));
   });
 
   it('lets a second relay with the same token take over; the first is closed and takes the site back', async () => {
