@@ -16,7 +16,8 @@ import { EVENT_SHARDS } from '../../cloud/src/store/events.js';
 import type { Relay } from '../../edge-relay/src/relay.js';
 import { CloseCode } from '../../protocol/src/wire/frames.js';
 import { api, rawGet, startTestCloud, tenantAndSite, type Api } from '../helpers/cloud-harness.js';
-import { frame, startFakeAmi, type FakeAmi } from '../helpers/fake-ami.js';
+import { startBusyPbx } from '../helpers/busy-pbx.js';
+import { frame, type FakeAmi } from '../helpers/fake-ami.js';
 import { expectedConf, setConf, startTestRelay, tempDir } from '../helpers/relay-harness.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -34,58 +35,11 @@ afterEach(async () => {
   pbx = cloud = child = undefined;
 });
 
-function listReply(id: string, name: string, items: Array<Array<[string, string]>>): string {
-  return (
-    frame([['Response', 'Success'], ['ActionID', id], ['EventList', 'start'], ['Message', 'Channels will follow']]) +
-    items.map((h) => frame([...h, ['ActionID', id]])).join('') +
-    frame([['Event', `${name}Complete`], ['ActionID', id], ['EventList', 'Complete'], ['ListItems', String(items.length)]])
-  );
-}
-
-/** A PBX with many channels up, that accepts every write and counts them. */
-async function busyPbx(channels = 0): Promise<FakeAmi> {
-  return startFakeAmi((a, s) => {
-    const id = a.get('ActionID')!;
-    switch (a.get('Action')) {
-      case 'CoreShowChannels':
-        s.send(
-          listReply(
-            id,
-            'CoreShowChannels',
-            Array.from({ length: channels }, (_, i) => [
-              ['Event', 'CoreShowChannel'],
-              ['Channel', `SIP/8${String(i % 100).padStart(2, '0')}-${i.toString(16).padStart(8, '0')}`],
-              ['ChannelState', '6'],
-              ['ChannelStateDesc', 'Up'],
-              ['CallerIDNum', String(800 + (i % 100))],
-              ['CallerIDName', `Agent Ünïcode ${i}`],
-              ['ConnectedLineNum', '4930555000'],
-              ['ConnectedLineName', 'Caller'],
-              ['Uniqueid', `1795513000.${i}`],
-              ['Linkedid', `1795513000.${i}`],
-              ['Duration', '00:01:00'],
-            ]),
-          ),
-        );
-        return;
-      case 'QueueStatus':
-      case 'ExtensionStateList':
-        s.send(listReply(id, a.get('Action')!, []));
-        return;
-      case 'Originate':
-        s.reply(a, [['Response', 'Success'], ['Message', 'Originate successfully queued']]);
-        return;
-      default:
-        s.reply(a, [['Response', 'Success']]);
-    }
-  });
-}
-
 async function world(opts: { channels?: number; monitorDir?: string } = {}) {
   cloud = await startTestCloud();
   const call = api(cloud.url);
   const ids = await tenantAndSite(call);
-  pbx = await busyPbx(opts.channels ?? 0);
+  pbx = await startBusyPbx(opts.channels ?? 0);
   let conf = expectedConf('api.conf');
   conf = setConf(conf, 'general', { BINDPORT: 0, BINDADDR: '127.0.0.1', URL: '' });
   conf = setConf(conf, 'ami', { port: pbx.port });

@@ -15,7 +15,8 @@ import { managementClient } from '../../cloud/src/tunnel/apigw-connections.js';
 import type { Relay } from '../../edge-relay/src/relay.js';
 import { PROTOCOL_VERSION } from '../../protocol/src/wire/frames.js';
 import { api, rawGet, tenantAndSite, type Api } from '../helpers/cloud-harness.js';
-import { frame, startFakeAmi, type FakeAmi } from '../helpers/fake-ami.js';
+import { startBusyPbx } from '../helpers/busy-pbx.js';
+import type { FakeAmi } from '../helpers/fake-ami.js';
 import { startLambdaCloud, type LambdaCloud } from '../helpers/lambda-cloud.js';
 import { expectedConf, setConf, startTestRelay, tempDir } from '../helpers/relay-harness.js';
 import { waitFor } from '../helpers/wait.js';
@@ -46,42 +47,10 @@ afterEach(async () => {
 });
 afterAll(() => shared.stop());
 
-function listReply(id: string, name: string, items: Array<Array<[string, string]>>): string {
-  return (
-    frame([['Response', 'Success'], ['ActionID', id], ['EventList', 'start'], ['Message', 'Channels will follow']]) +
-    items.map((h) => frame([...h, ['ActionID', id]])).join('') +
-    frame([['Event', `${name}Complete`], ['ActionID', id], ['EventList', 'Complete'], ['ListItems', String(items.length)]])
-  );
-}
-
-/** A PBX with `channels` calls up that accepts every write. */
-function channelRows(n: number): Array<Array<[string, string]>> {
-  return Array.from({ length: n }, (_, i) => [
-    ['Event', 'CoreShowChannel'],
-    ['Channel', `SIP/8${String(i % 100).padStart(2, '0')}-${i.toString(16).padStart(8, '0')}`],
-    ['ChannelState', '6'],
-    ['ChannelStateDesc', 'Up'],
-    ['CallerIDNum', String(800 + (i % 100))],
-    ['CallerIDName', `Agent Ünïcode ${i}`],
-    ['ConnectedLineNum', '4930555000'],
-    ['ConnectedLineName', 'Caller'],
-    ['Uniqueid', `1795513000.${i}`],
-    ['Linkedid', `1795513000.${i}`],
-    ['Duration', '00:01:00'],
-  ]);
-}
-
 async function world(opts: { channels?: number; monitorDir?: string } = {}) {
   const call = api(shared.url);
   const ids = await tenantAndSite(call);
-  pbx = await startFakeAmi((a, s) => {
-    const id = a.get('ActionID')!;
-    const name = a.get('Action')!;
-    if (name === 'CoreShowChannels') s.send(listReply(id, name, channelRows(opts.channels ?? 2)));
-    else if (name === 'QueueStatus' || name === 'ExtensionStateList') s.send(listReply(id, name, []));
-    else if (name === 'Originate') s.reply(a, [['Response', 'Success'], ['Message', 'Originate successfully queued']]);
-    else s.reply(a, [['Response', 'Success']]);
-  });
+  pbx = await startBusyPbx(opts.channels ?? 2);
   let conf = expectedConf('api.conf');
   conf = setConf(conf, 'general', { BINDPORT: 0, BINDADDR: '127.0.0.1', URL: '' });
   conf = setConf(conf, 'ami', { port: pbx.port, timeout_ms: 1000 });
