@@ -24,7 +24,7 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build, type Metafile } from 'esbuild';
-import { BUNDLE_SDK, ESBUILD_COMMON, SDK_EXTERNALS } from '../infra/lib/bundling.js';
+import { BUNDLE_SDK, CREDENTIAL_FALLBACKS, ESBUILD_COMMON, SDK_EXTERNALS } from '../infra/lib/bundling.js';
 import { LAMBDA_ENTRIES, REPO_ROOT, type LambdaEntry } from '../infra/lib/paths.js';
 import { print, summary } from './support.js';
 
@@ -90,7 +90,7 @@ async function bundle(entry: LambdaEntry, variant: Variant, withoutSdk?: Readonl
     banner: { js: ESBUILD_COMMON.banner },
     sourcemap: 'external',
     sourcesContent: false,
-    external: variant === 'external' ? SDK_EXTERNALS : [],
+    external: variant === 'external' ? SDK_EXTERNALS : CREDENTIAL_FALLBACKS,
     metafile: true,
     logLevel: 'error',
   });

@@ -557,6 +557,11 @@ describe('the real CLI', () => {
         const exportName = (f.Properties.Handler as string).replace(/^index\./, '');
         expect(bundle, `${fn} exports ${exportName}`).toMatch(new RegExp(`export\\s*\\{[^}]*\\b${exportName}\\s*[,}]`));
         expect(existsSync(join(outDir, asset, 'index.mjs.map'))).toBe(true);
+        // The SDK is inside, but the credential chain's unused links are left
+        // to the runtime's copy (imported only without environment credentials).
+        expect(bundle, `${fn} bundles the DynamoDB client`).toContain('DynamoDBClient');
+        expect(bundle, `${fn} leaves the ini-file credentials to the runtime`).toMatch(/import\(\s*["']@aws-sdk\/credential-provider-ini["']\s*\)/);
+        expect(bundle, `${fn} leaves the STS/SSO clients to the runtime`).not.toContain('AWSSecurityTokenServiceV20110615');
       }
     },
     180_000,
