@@ -4,6 +4,7 @@
  */
 
 import { DAY_MS, HOUR_MS } from './keys.js';
+import { zonedFields } from '../../../protocol/src/zoned-time.js';
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 const EPOCH_MS = /^\d{1,15}$/;
@@ -29,39 +30,11 @@ export function parseInstant(value: string): number | string {
   return Number.isFinite(ms) ? ms : 'not a valid instant';
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-export function validTimeZone(tz: string): boolean {
-  try {
-    formatter(tz);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isTimeZone as validTimeZone } from '../../../protocol/src/zoned-time.js';
 
 /** Local wall-clock fields of an instant in a zone, and the zone's offset then (minutes east of UTC). */
 export function localParts(ms: number, timeZone: string): { year: number; month: number; day: number; hour: number; offsetMinutes: number } {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(ms))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  const parts = zonedFields(ms, timeZone);
   const asUtc = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
   const offsetMinutes = Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60_000);
   return { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, offsetMinutes };

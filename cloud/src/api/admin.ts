@@ -11,6 +11,7 @@ import { Hono } from 'hono';
 import { adminAuth, tenantAuth } from './auth.js';
 import { jsonError, type CloudDeps, type CloudEnv } from './context.js';
 import type { Site } from '../store/accounts.js';
+import { isTimeZone } from '../../../protocol/src/zoned-time.js';
 
 async function body(c: { req: { json(): Promise<unknown> } }): Promise<Record<string, unknown> | undefined> {
   try {
@@ -22,15 +23,6 @@ async function body(c: { req: { json(): Promise<unknown> } }): Promise<Record<st
 }
 
 const NAME = /^[^\x00-\x1f\x7f]{1,200}$/;
-
-function validTimezone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export function adminRoutes(deps: CloudDeps): Hono<CloudEnv> {
   const app = new Hono<CloudEnv>();
@@ -62,7 +54,7 @@ export function adminRoutes(deps: CloudDeps): Hono<CloudEnv> {
     const webkey = b?.webkey;
     if (webkey !== undefined && (typeof webkey !== 'string' || !NAME.test(webkey))) return jsonError(c, 400, 'webkey: a string of 1-200 printable characters');
     const timezone = b?.timezone;
-    if (timezone !== undefined && (typeof timezone !== 'string' || !validTimezone(timezone))) return jsonError(c, 400, 'timezone: an IANA time zone such as Europe/Berlin');
+    if (timezone !== undefined && (typeof timezone !== 'string' || !isTimeZone(timezone))) return jsonError(c, 400, 'timezone: an IANA time zone such as Europe/Berlin');
     const { site, relayToken } = await deps.accounts.createSite(c.get('tenant').id, {
       name: name.trim(),
       webkey: webkey as string | undefined,

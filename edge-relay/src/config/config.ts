@@ -8,6 +8,7 @@
 
 import { readFileSync } from 'node:fs';
 import { IniSyntaxError, parseIni, type IniEntry, type IniSections } from './ini.js';
+import { isTimeZone } from '../../../protocol/src/zoned-time.js';
 
 export type Tech = 'SIP' | 'PJSIP';
 
@@ -215,11 +216,7 @@ class Reader {
   timezone(section: string, key: string): string | undefined {
     const v = this.optional(section, key);
     if (v === undefined) return undefined;
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: v });
-    } catch {
-      this.fail(section, key, `is not an IANA time zone such as Europe/Berlin (got ${JSON.stringify(v)})`);
-    }
+    if (!isTimeZone(v)) this.fail(section, key, `is not an IANA time zone such as Europe/Berlin (got ${JSON.stringify(v)})`);
     return v;
   }
 

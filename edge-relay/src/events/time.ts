@@ -5,6 +5,7 @@
  * clock-derived value is a difference of these times (docs/event-mapping.md).
  */
 
+import { dateTimeText, zonedFields } from '../../../protocol/src/zoned-time.js';
 import type { AmiMessage } from '../ami/message.js';
 
 export interface MessageTime {
@@ -33,26 +34,7 @@ export function seconds(from: number, to: number): number {
   return Math.max(0, Math.round(to - from));
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
 /** `YYYY-MM-DD HH:MM:SS` in the PBX's time zone (undefined: the host's). */
 export function wallClock(sec: number, timeZone?: string): string {
-  const key = timeZone ?? '';
-  let f = formatters.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(key, f);
-  }
-  const parts: Record<string, string> = {};
-  for (const p of f.formatToParts(new Date(Math.floor(sec) * 1000))) parts[p.type] = p.value;
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+  return dateTimeText(zonedFields(Math.floor(sec) * 1000, timeZone));
 }

@@ -5,14 +5,11 @@
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
+import { dateText, zonedFields } from '../zoned-time.js';
 
 /** `YYYY-MM-DD` of an instant in an IANA time zone (undefined: the host's). */
 export function calendarDate(epochMs: number, timeZone?: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(
-    new Date(epochMs),
-  );
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
+  return dateText(zonedFields(epochMs, timeZone));
 }
 
 export function webkeyToken(webkey: string, date: string): string {
