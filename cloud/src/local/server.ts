@@ -100,7 +100,8 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
   }
   const db = dynamoClient({ endpoint });
   const tables = tableNames(opts.tablePrefix);
-  if (endpoint) await ensureTables(db, tables);
+  // No stream: this process runs the outbox itself (the stream is for the AWS outbox function).
+  if (endpoint) await ensureTables(db, tables, { stream: false });
 
   let embeddedSqs: LocalSqs | undefined;
   let sqsEndpoint = opts.sqsEndpoint;

