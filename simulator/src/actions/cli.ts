@@ -6,7 +6,7 @@
 
 import type { SimulatorCore } from '../core.js';
 import { ASTERISK_VERSION } from '../model/lab.js';
-import { HINT_STATUS, type DeviceState } from '../model/pbx.js';
+import { DEVICE_STATE_TEXT, HINT_STATUS } from '../model/pbx.js';
 import { DEVICE_STATUS, isLoggedIn } from '../model/queues.js';
 
 export interface CliResult {
@@ -149,16 +149,6 @@ function pjsipChannels(core: SimulatorCore): string[] {
   return lines;
 }
 
-const STATE_TEXT: Partial<Record<DeviceState, string>> = {
-  NOT_INUSE: 'Not in use',
-  INUSE: 'In use',
-  BUSY: 'Busy',
-  UNAVAILABLE: 'Unavailable',
-  RINGING: 'Ringing',
-  RINGINUSE: 'Ring+Inuse',
-  ONHOLD: 'On Hold',
-  INVALID: 'Invalid',
-};
 
 function queueShow(core: SimulatorCore, only?: string): string[] {
   const now = core.pbx.nowSec();
@@ -178,7 +168,7 @@ function queueShow(core: SimulatorCore, only?: string): string[] {
       line += ' (ringinuse disabled)';
       if (m.membership === 'dynamic') line += ' (dynamic)';
       if (m.paused) line += ` (paused${m.pausedReason ? `:${m.pausedReason}` : ''} was ${now - m.lastPause} secs ago)`;
-      line += ` (${isLoggedIn(status) ? (STATE_TEXT[state] ?? HINT_STATUS[state][1]) : 'Unavailable'})`;
+      line += ` (${isLoggedIn(status) ? (DEVICE_STATE_TEXT[state] ?? HINT_STATUS[state][1]) : 'Unavailable'})`;
       line += m.callsTaken ? ` has taken ${m.callsTaken} calls (last was ${now - m.lastCall} secs ago)` : ' has taken no calls yet';
       line += ` (login was ${now - m.loginTime} secs ago)`;
       lines.push(line);

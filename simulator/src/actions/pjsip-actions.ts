@@ -8,6 +8,7 @@
 import type { AmiMessage } from '../../../edge-relay/src/ami/message.js';
 import { ack, errorFrame, list, listItem, type Frame } from '../ami/frame.js';
 import type { SimulatorCore } from '../core.js';
+import { DEVICE_STATE_TEXT } from '../model/pbx.js';
 import type { Peer } from '../model/peers.js';
 import {
   aorFields,
@@ -24,17 +25,7 @@ import { header, type ActionTable } from './util.js';
 
 function stateText(core: SimulatorCore, p: Peer): string {
   if (p.isTrunk) return 'Not in use';
-  const s = core.pbx.deviceState(`PJSIP/${p.name}`);
-  const map: Record<string, string> = {
-    NOT_INUSE: 'Not in use',
-    INUSE: 'In use',
-    BUSY: 'Busy',
-    UNAVAILABLE: 'Unavailable',
-    RINGING: 'Ringing',
-    RINGINUSE: 'Ring+Inuse',
-    ONHOLD: 'On Hold',
-  };
-  return map[s] ?? 'Unknown';
+  return DEVICE_STATE_TEXT[core.pbx.deviceState(`PJSIP/${p.name}`)] ?? 'Unknown';
 }
 
 function activeChannels(core: SimulatorCore, p: Peer): number {

@@ -35,6 +35,18 @@ export const HINT_STATUS: Record<DeviceState, [number, string]> = {
   UNKNOWN: [-1, 'Unknown'],
 };
 
+/** A device state as Asterisk's CLI and PJSIPShowEndpoint write it (ast_devstate_str). */
+export const DEVICE_STATE_TEXT: Partial<Record<DeviceState, string>> = {
+  NOT_INUSE: 'Not in use',
+  INUSE: 'In use',
+  BUSY: 'Busy',
+  UNAVAILABLE: 'Unavailable',
+  RINGING: 'Ringing',
+  RINGINUSE: 'Ring+Inuse',
+  ONHOLD: 'On Hold',
+  INVALID: 'Invalid',
+};
+
 export interface Bridge {
   id: string;
   channels: Channel[];
