@@ -5,7 +5,7 @@
  * answers bigger than a frame (long lists, recordings) arrive whole.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, inject, it } from 'vitest';
@@ -16,7 +16,7 @@ import { EVENT_SHARDS } from '../../cloud/src/store/events.js';
 import type { Relay } from '../../edge-relay/src/relay.js';
 import { CloseCode } from '../../protocol/src/wire/frames.js';
 import { api, rawGet, startTestCloud, tenantAndSite, type Api } from '../helpers/cloud-harness.js';
-import { startBusyPbx } from '../helpers/busy-pbx.js';
+import { monitorWithRecording, startBusyPbx } from '../helpers/busy-pbx.js';
 import { frame, type FakeAmi } from '../helpers/fake-ami.js';
 import { expectedConf, setConf, startTestRelay, tempDir } from '../helpers/relay-harness.js';
 import { waitFor } from '../helpers/wait.js';
@@ -159,12 +159,8 @@ describe('tunnel guarantees', () => {
   });
 
   it('carries answers bigger than one 32 KB frame, and recordings, whole', async () => {
-    const monitor = tempDir('monitor-');
-    mkdirSync(join(monitor, '2026'), { recursive: true });
-    const audio = Buffer.alloc(200_000);
-    for (let i = 0; i < audio.length; i++) audio[i] = (i * 31) % 251;
-    writeFileSync(join(monitor, '2026', 'call-1.wav'), audio);
-    const { call, ids, conf } = await world({ channels: 400, monitorDir: monitor });
+    const { monitorDir, audio } = monitorWithRecording();
+    const { call, ids, conf } = await world({ channels: 400, monitorDir });
     relays.push(await startTestRelay(conf));
     await online(call, ids);
     const viaCloud = await call('POST', `/sites/${ids.siteId}/coocenter-api/extensions/current-calls`, { token: ids.apiKey });

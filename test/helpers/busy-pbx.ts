@@ -3,7 +3,10 @@
  * non-ASCII caller names so byte-exactness shows), empty queue and hint
  * lists, and every write accepted.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { frame, startFakeAmi, type FakeAmi } from './fake-ami.js';
+import { tempDir } from './relay-harness.js';
 
 /** An EventList answer: the start response, the items, the Complete event. */
 export function listReply(id: string, name: string, items: Array<Array<[string, string]>>): string {
@@ -39,4 +42,14 @@ export function startBusyPbx(channels: number): Promise<FakeAmi> {
     else if (name === 'Originate') s.reply(a, [['Response', 'Success'], ['Message', 'Originate successfully queued']]);
     else s.reply(a, [['Response', 'Success']]);
   });
+}
+
+/** A monitor folder holding one 200 KB recording at `2026/call-1.wav` (several 32 KB frames' worth). */
+export function monitorWithRecording(): { monitorDir: string; audio: Buffer } {
+  const monitorDir = tempDir('monitor-');
+  mkdirSync(join(monitorDir, '2026'), { recursive: true });
+  const audio = Buffer.alloc(200_000);
+  for (let i = 0; i < audio.length; i++) audio[i] = (i * 31) % 251;
+  writeFileSync(join(monitorDir, '2026', 'call-1.wav'), audio);
+  return { monitorDir, audio };
 }

@@ -5,8 +5,6 @@
  * parallel); API calls go through the HTTP API stand-in to the HTTP handler,
  * which reaches the relay with the real ApiGatewayManagementApiClient.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { GetConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -15,7 +13,7 @@ import { managementClient } from '../../cloud/src/tunnel/apigw-connections.js';
 import type { Relay } from '../../edge-relay/src/relay.js';
 import { PROTOCOL_VERSION } from '../../protocol/src/wire/frames.js';
 import { api, rawGet, tenantAndSite, type Api } from '../helpers/cloud-harness.js';
-import { startBusyPbx } from '../helpers/busy-pbx.js';
+import { monitorWithRecording, startBusyPbx } from '../helpers/busy-pbx.js';
 import type { FakeAmi } from '../helpers/fake-ami.js';
 import { startLambdaCloud, type LambdaCloud } from '../helpers/lambda-cloud.js';
 import { expectedConf, setConf, startTestRelay, tempDir } from '../helpers/relay-harness.js';
@@ -184,12 +182,8 @@ describe('the tunnel through API Gateway (Lambda handlers)', () => {
   });
 
   it('carries answers over 32 KB as parts through DynamoDB, and redirects a recording to S3', async () => {
-    const monitor = tempDir('monitor-');
-    mkdirSync(join(monitor, '2026'), { recursive: true });
-    const audio = Buffer.alloc(200_000);
-    for (let i = 0; i < audio.length; i++) audio[i] = (i * 31) % 251;
-    writeFileSync(join(monitor, '2026', 'call-1.wav'), audio);
-    const { call, ids, conf } = await world({ channels: 400, monitorDir: monitor });
+    const { monitorDir, audio } = monitorWithRecording();
+    const { call, ids, conf } = await world({ channels: 400, monitorDir });
     relays.push(await startTestRelay(conf));
     await online(call, ids);
     const viaCloud = await currentCalls(call, ids);
