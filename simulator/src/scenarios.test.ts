@@ -5,7 +5,7 @@
  */
 
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AmiMessage } from '../../edge-relay/src/ami/message.js';
+import type { AmiMessage } from '../../ami-codec/src/message.js';
 import { startSimulator, type PbxSimulator, type SimulatorOptions } from './index.js';
 import { AmiTestClient } from './testing/ami-test-client.js';
 import { countsDiff, deviceReports, eventSequence, readRecording, shapeMismatches } from './testing/recording-shapes.js';

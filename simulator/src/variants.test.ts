@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AmiMessage } from '../../edge-relay/src/ami/message.js';
+import type { AmiMessage } from '../../ami-codec/src/message.js';
 import { ManualClock } from '../../protocol/src/clock.js';
 import { startSimulator, type PbxSimulator, type SimulatorOptions } from './index.js';
 import { AmiTestClient } from './testing/ami-test-client.js';

@@ -10,8 +10,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AmiDecoder } from '../../../edge-relay/src/ami/decoder.js';
-import type { AmiMessage } from '../../../edge-relay/src/ami/message.js';
+import { AmiDecoder } from '../../../ami-codec/src/decoder.js';
+import type { AmiMessage } from '../../../ami-codec/src/message.js';
 
 export const AMI_FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'fixtures', 'ami');
 

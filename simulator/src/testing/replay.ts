@@ -6,8 +6,8 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AmiDecoder } from '../../../edge-relay/src/ami/decoder.js';
-import type { AmiMessage } from '../../../edge-relay/src/ami/message.js';
+import { AmiDecoder } from '../../../ami-codec/src/decoder.js';
+import type { AmiMessage } from '../../../ami-codec/src/message.js';
 import type { ActionAnswer, AmiTestClient } from './ami-test-client.js';
 import { AMI_FIXTURES, readRecording } from './recording-shapes.js';
 
