@@ -12,6 +12,7 @@ import { AmiTestClient } from './testing/ami-test-client.js';
 import { maskVolatile, playSession, recordedBytes, text } from './testing/raw-bytes.js';
 import { countsDiff, deviceReports, eventSequence, readRecording, shapeMismatches } from './testing/recording-shapes.js';
 import { outline, replay, type ReplayStep } from './testing/replay.js';
+import { until } from './testing/variant-harness.js';
 
 let sim: PbxSimulator;
 let client: AmiTestClient;
@@ -35,16 +36,6 @@ function expectSameAnswers(steps: ReplayStep[]): void {
     // The same answer as bytes, read without the codec: a decoder bug cannot hide on both sides.
     expect(s.wantBytes.length).toBeGreaterThan(0);
     expect(s.gotBytes.map(maskVolatile), `bytes of the answer to ${s.sent.get('Action')} ${s.sent.get('ActionID')}`).toEqual(s.wantBytes.map(maskVolatile));
-  }
-}
-
-async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
   }
 }
 
