@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import { parseArgs } from 'node:util';
-import { AmiDecoder } from '../edge-relay/src/ami/decoder.js';
+import { AmiDecoder } from '../ami-codec/src/decoder.js';
 import { recordedStream } from './recorded-stream.js';
 
 const require = createRequire(import.meta.url);

@@ -12,7 +12,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import { parseArgs } from 'node:util';
-import { AmiDecoder } from '../edge-relay/src/ami/decoder.js';
+import { AmiDecoder } from '../ami-codec/src/decoder.js';
 import { startDynamoDbLocal } from '../cloud/src/local/dynamodb-local.js';
 import { createLogger } from '../protocol/src/log.js';
 import { BENCH_ADMIN_TOKEN, json, print, startCloudProcess, startRelayProcess, summary } from './support.js';

@@ -9,8 +9,8 @@
  *   npm run bench:relay [-- --repeat 40 --calls 1000]
  */
 import { parseArgs } from 'node:util';
-import { AmiDecoder } from '../edge-relay/src/ami/decoder.js';
-import type { AmiMessage } from '../edge-relay/src/ami/message.js';
+import { AmiDecoder } from '../ami-codec/src/decoder.js';
+import type { AmiMessage } from '../ami-codec/src/message.js';
 import { EventMapper } from '../edge-relay/src/events/mapper.js';
 import { startSimulator } from '../simulator/src/index.js';
 import { recordedEventFrames } from './recorded-stream.js';

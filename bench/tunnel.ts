@@ -16,7 +16,7 @@ import net from 'node:net';
 import autocannon from 'autocannon';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { AmiDecoder } from '../edge-relay/src/ami/decoder.js';
+import { AmiDecoder } from '../ami-codec/src/decoder.js';
 import { BENCH_ADMIN_TOKEN, json, print, rssMb, startCloudProcess, startRelayProcess, summary } from './support.js';
 
 /** Answers Login, Ping and CoreShowChannels (two channels) at once; everything else Success. */

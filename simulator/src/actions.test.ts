@@ -6,11 +6,13 @@
  */
 
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AmiMessage } from '../../edge-relay/src/ami/message.js';
+import type { AmiMessage } from '../../ami-codec/src/message.js';
 import { startSimulator, type PbxSimulator, type SimulatorOptions } from './index.js';
 import { AmiTestClient } from './testing/ami-test-client.js';
+import { maskVolatile, playSession, recordedBytes, text } from './testing/raw-bytes.js';
 import { countsDiff, deviceReports, eventSequence, readRecording, shapeMismatches } from './testing/recording-shapes.js';
 import { outline, replay, type ReplayStep } from './testing/replay.js';
+import { until } from './testing/variant-harness.js';
 
 let sim: PbxSimulator;
 let client: AmiTestClient;
@@ -31,16 +33,9 @@ function expectSameAnswers(steps: ReplayStep[]): void {
     expect(s.got, `answer to ${s.sent.get('Action')}`).toBeDefined();
     expect(s.want, `recorded answer to ${s.sent.get('Action')}`).toBeDefined();
     expect(outline(s.got!), `${s.sent.get('Action')} ${s.sent.get('ActionID')}`).toEqual(outline(s.want!));
-  }
-}
-
-async function until<T>(what: string, fn: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
+    // The same answer as bytes, read without the codec: a decoder bug cannot hide on both sides.
+    expect(s.wantBytes.length).toBeGreaterThan(0);
+    expect(s.gotBytes.map(maskVolatile), `bytes of the answer to ${s.sent.get('Action')} ${s.sent.get('ActionID')}`).toEqual(s.wantBytes.map(maskVolatile));
   }
 }
 
@@ -74,6 +69,12 @@ describe('actions without a call, replayed from the recordings (Events: off)', (
     it(name, async () => {
       await open(options);
       expectSameAnswers(await replay(client, name));
+    });
+
+    it(`${name}: the whole session as the recording's bytes (login to Goodbye)`, async () => {
+      sim = await startSimulator({ timeScale: 0.01, ...options });
+      const session = await playSession(sim.port, text(recordedBytes(name, 'sent')));
+      expect(maskVolatile(session)).toBe(maskVolatile(text(recordedBytes(name))));
     });
   }
 

@@ -1,13 +1,14 @@
 /**
  * Each call scenario against its real Asterisk recording: the same events in
  * the same order (device-state reports as a multiset, they are racy in
- * Asterisk), and the same headers in the same order for every event type.
+ * Asterisk), and the same headers in the same order for every event type,
+ * both as decoded and as read from the bytes.
  */
 
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AmiMessage } from '../../edge-relay/src/ami/message.js';
 import { startSimulator, type PbxSimulator, type SimulatorOptions } from './index.js';
 import { AmiTestClient } from './testing/ami-test-client.js';
+import { rawShapeMismatches, text } from './testing/raw-bytes.js';
 import { countsDiff, deviceReports, eventSequence, readRecording, shapeMismatches } from './testing/recording-shapes.js';
 
 let sim: PbxSimulator | undefined;
@@ -16,8 +17,8 @@ afterEach(async () => {
   sim = undefined;
 });
 
-/** Run `drive` against a fresh simulator with one Events:on session; return what the session received. */
-async function observe(options: SimulatorOptions, drive: (s: PbxSimulator, c: AmiTestClient) => Promise<unknown>): Promise<AmiMessage[]> {
+/** Run `drive` against a fresh simulator with one Events:on session; return the session, with all it received. */
+async function observe(options: SimulatorOptions, drive: (s: PbxSimulator, c: AmiTestClient) => Promise<unknown>): Promise<AmiTestClient> {
   sim = await startSimulator({ timeScale: 0.01, ...options });
   const client = await AmiTestClient.connect(sim.port);
   await client.login();
@@ -25,15 +26,18 @@ async function observe(options: SimulatorOptions, drive: (s: PbxSimulator, c: Am
   // A Ping round trip flushes everything the scenario wrote before it.
   await client.action('Ping');
   client.close();
-  return client.messages;
+  return client;
 }
 
-function expectLike(actual: AmiMessage[], recording: string, mode: 'sequence' | 'counts' = 'sequence'): void {
+function expectLike(session: AmiTestClient, recording: string, mode: 'sequence' | 'counts' = 'sequence'): void {
+  const actual = session.messages;
   const recorded = readRecording(recording);
   if (mode === 'sequence') expect(eventSequence(actual)).toEqual(eventSequence(recorded));
   else expect(countsDiff(actual, recorded)).toEqual([]);
   expect(deviceReports(actual)).toEqual(deviceReports(recorded));
   expect(shapeMismatches(actual, recorded)).toEqual([]);
+  // The same shapes read from the bytes, without the codec: a decoder bug cannot hide on both sides.
+  expect(rawShapeMismatches(text(session.raw), recording)).toEqual([]);
 }
 
 describe('chan_sip call scenarios match the recordings', () => {

@@ -6,7 +6,7 @@
  */
 
 import net from 'node:net';
-import type { AmiMessage } from '../../edge-relay/src/ami/message.js';
+import type { AmiMessage } from '../../ami-codec/src/message.js';
 import type { Logger } from '../../protocol/src/log.js';
 import { dispatchAction } from './actions/dispatch.js';
 import { encodeFrame, type Frame } from './ami/frame.js';

@@ -8,6 +8,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type PbxSimulator } from './index.js';
 import { AmiTestClient } from './testing/ami-test-client.js';
+import { maskVolatile, playSession, recordedBytes, text } from './testing/raw-bytes.js';
 import { readRecording, shapeMismatches } from './testing/recording-shapes.js';
 
 let sim: PbxSimulator;
@@ -94,6 +95,29 @@ describe('login', () => {
     sim = await startSimulator({ timeScale: 0.01, users: [{ username: 'relay', secret: 's3'}], loginFailDelayMs: 1 });
     const c = await connect();
     expect((await c.login('relay', 's3')).get('Message')).toBe('Authentication accepted');
+  });
+});
+
+describe('recorded logins as bytes, read without the codec', () => {
+  for (const name of ['action-login-ok', 'action-logoff', 'action-login-bad-password', 'action-login-unknown-user']) {
+    it(`${name}: the whole session, byte for byte`, async () => {
+      sim = await startSimulator({ timeScale: 0.01, loginFailDelayMs: 5 });
+      const session = await playSession(sim.port, text(recordedBytes(name, 'sent')));
+      expect(maskVolatile(session)).toBe(maskVolatile(text(recordedBytes(name))));
+    });
+  }
+
+  it('action-login-md5-challenge: the whole session, the key made from the challenge given', async () => {
+    sim = await startSimulator({ timeScale: 0.01 });
+    const sent = text(recordedBytes('action-login-md5-challenge', 'sent'));
+    const challengeAction = sent.slice(0, sent.indexOf('\r\n\r\n') + 4);
+    const session = await playSession(sim.port, challengeAction, (received) => {
+      const challenge = /\r\nChallenge: (\d+)\r\n/.exec(received)?.[1];
+      if (challenge === undefined) return undefined;
+      const key = createHash('md5').update(challenge + 'secret').digest('hex');
+      return sent.slice(challengeAction.length).replace(/\r\nKey: [0-9a-f]{32}\r\n/, `\r\nKey: ${key}\r\n`);
+    });
+    expect(maskVolatile(session)).toBe(maskVolatile(text(recordedBytes('action-login-md5-challenge'))));
   });
 });
 

@@ -4,7 +4,7 @@
  * cover: abandoned calls, empty queues, holds, wrap-up. Test support only.
  */
 
-import { AmiMessage } from '../../edge-relay/src/ami/message.js';
+import { AmiMessage } from '../../ami-codec/src/message.js';
 
 export interface ChannelRef {
   channel: string;

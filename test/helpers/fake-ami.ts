@@ -4,8 +4,8 @@
  * whole behaviours use the PBX simulator instead.
  */
 import net from 'node:net';
-import { AmiDecoder } from '../../edge-relay/src/ami/decoder.js';
-import type { AmiMessage } from '../../edge-relay/src/ami/message.js';
+import { AmiDecoder } from '../../ami-codec/src/decoder.js';
+import type { AmiMessage } from '../../ami-codec/src/message.js';
 
 export interface FakeSession {
   socket: net.Socket;

@@ -10,7 +10,7 @@
  * relay's clock-derived fields come out as they were in the lab.
  */
 import net from 'node:net';
-import { AmiDecoder } from '../../edge-relay/src/ami/decoder.js';
+import { AmiDecoder } from '../../ami-codec/src/decoder.js';
 import { loadRecording, type Recording } from './recordings.js';
 
 export interface RecordedEvent {

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Relay } from '../../edge-relay/src/relay.js';
-import type { AmiMessage } from '../../edge-relay/src/ami/message.js';
+import type { AmiMessage } from '../../ami-codec/src/message.js';
 import { Scenario, type ChannelRef } from '../helpers/ami-scenario.js';
 import { startFakeAmi, type FakeAmi, type FakeSession } from '../helpers/fake-ami.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';

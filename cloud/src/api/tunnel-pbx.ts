@@ -2,19 +2,14 @@
  * The box API's Pbx, carried out by a site's relay through the tunnel. One
  * instance per HTTP request: it carries the request id, the deadline and the
  * caller's Idempotency-Key (write commands only).
+ *
+ * Its JSON methods are derived from the command table (commandMethods); only
+ * `recording`, which answers a file or where to fetch it, is written here.
  */
 
 import { boxError } from '../../../protocol/src/box-api/errors.js';
-import {
-  WRITE_COMMANDS,
-  type BoxCommand,
-  type CurrentCall,
-  type ExtensionHintRow,
-  type ExtensionStatusRow,
-  type Pbx,
-  type QueueMemberRow,
-  type RecordingFile,
-} from '../../../protocol/src/box-api/pbx.js';
+import { commandMethods, WRITE_COMMANDS, type BoxCommand, type JsonCommandName } from '../../../protocol/src/box-api/commands.js';
+import type { Pbx, RecordingFile } from '../../../protocol/src/box-api/pbx.js';
 import type { RelayGateway } from '../tunnel/gateway.js';
 
 export interface TunnelPbxOptions {
@@ -24,13 +19,18 @@ export interface TunnelPbxOptions {
   deadlineMs: number;
 }
 
+// Declares the methods commandMethods assigns in the constructor.
+export interface TunnelPbx extends Pick<Pbx, JsonCommandName> {}
+
 export class TunnelPbx implements Pbx {
   constructor(
     private readonly gateway: RelayGateway,
     private readonly opts: TunnelPbxOptions,
-  ) {}
+  ) {
+    Object.assign(this, commandMethods((command) => this.run(command)));
+  }
 
-  private async run<T>(command: BoxCommand): Promise<T> {
+  private async run(command: BoxCommand): Promise<unknown> {
     const outcome = await this.gateway.command({
       siteId: this.opts.siteId,
       command,
@@ -39,23 +39,8 @@ export class TunnelPbx implements Pbx {
       idempotencyKey: WRITE_COMMANDS.has(command.name) ? this.opts.idempotencyKey : undefined,
     });
     if (outcome.kind !== 'json') throw boxError(502, `relay answered ${command.name} with a file`);
-    return outcome.result as T;
+    return outcome.result;
   }
-
-  currentCalls = () => this.run<CurrentCall[]>({ name: 'currentCalls' });
-  extensionStatus = () => this.run<ExtensionStatusRow[]>({ name: 'extensionStatus' });
-  extensionHints = () => this.run<ExtensionHintRow[]>({ name: 'extensionHints' });
-  queueInfo = () => this.run<Record<string, QueueMemberRow[]>>({ name: 'queueInfo' });
-  agentPause = (queue: string, member: string, paused: boolean) => this.run<string>({ name: 'agentPause', queue, member, paused });
-  agentLogin = (extension: string, queue: string) => this.run<void>({ name: 'agentLogin', extension, queue });
-  agentLogout = (extension: string, queue: string) => this.run<void>({ name: 'agentLogout', extension, queue });
-  clickToCall = (src: string, dst: string) => this.run<string>({ name: 'clickToCall', src, dst });
-  hangup = (extension: string) => this.run<void>({ name: 'hangup', extension });
-  transfer = (src: string, dst: string) => this.run<void>({ name: 'transfer', src, dst });
-  spy = (src: string, dst: string) => this.run<void>({ name: 'spy', src, dst });
-  blacklist = () => this.run<string[]>({ name: 'blacklist' });
-  blacklistAdd = (number: string) => this.run<string>({ name: 'blacklistAdd', number });
-  blacklistRemove = (number: string) => this.run<string>({ name: 'blacklistRemove', number });
 
   async recording(path: string): Promise<RecordingFile> {
     const outcome = await this.gateway.command({

@@ -5,7 +5,8 @@
  * DynamoDB (cloud/src/lambda).
  */
 
-import type { BoxCommand, RecordingFile } from '../../../protocol/src/box-api/pbx.js';
+import type { BoxCommand } from '../../../protocol/src/box-api/commands.js';
+import type { RecordingFile } from '../../../protocol/src/box-api/pbx.js';
 import type { RelayStatus } from '../store/relays.js';
 
 export interface CommandRequest {

@@ -6,7 +6,7 @@ import { loadRecording } from '../../../test/helpers/recordings.js';
 import { waitFor } from '../../../test/helpers/wait.js';
 import { AmiClient, type AmiClientOptions } from './client.js';
 import { AmiError } from './errors.js';
-import type { AmiMessage } from './message.js';
+import type { AmiMessage } from '../../../ami-codec/src/message.js';
 
 let server: FakeAmi | undefined;
 let client: AmiClient | undefined;

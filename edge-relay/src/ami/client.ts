@@ -26,11 +26,11 @@ import type { Clock, TimerHandle } from '../../../protocol/src/clock.js';
 import { systemClock } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import { silentLogger } from '../../../protocol/src/log.js';
+import { AmiDecoder } from '../../../ami-codec/src/decoder.js';
+import { encodeAction, type ActionFields } from '../../../ami-codec/src/encoder.js';
+import type { AmiMessage } from '../../../ami-codec/src/message.js';
 import { exponentialBackoff, type RetryStrategy } from '../retry.js';
-import { AmiDecoder } from './decoder.js';
-import { encodeAction, type ActionFields } from './encoder.js';
 import { AmiError, amiError } from './errors.js';
-import type { AmiMessage } from './message.js';
 
 export type AmiState = 'idle' | 'connecting' | 'authenticating' | 'ready' | 'waiting' | 'closed';
 

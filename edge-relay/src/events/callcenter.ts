@@ -5,7 +5,7 @@
  */
 
 import type { CcCdrEvent } from '../../../protocol/src/events/box-events.js';
-import type { AmiMessage } from '../ami/message.js';
+import type { AmiMessage } from '../../../ami-codec/src/message.js';
 import type { MapperContext } from './context.js';
 import { didOf } from './ivr.js';
 import { clean, extensionOf, recordingPath } from './names.js';

@@ -7,7 +7,7 @@
  */
 
 import type { DialBeginEvent, DialEndEvent } from '../../../protocol/src/events/box-events.js';
-import type { AmiMessage } from '../ami/message.js';
+import type { AmiMessage } from '../../../ami-codec/src/message.js';
 import type { MapperContext } from './context.js';
 import { clean } from './names.js';
 import type { Dial, DialParty } from './state.js';

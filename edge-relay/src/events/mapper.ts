@@ -6,7 +6,7 @@
  */
 
 import type { BoxEvent, CcCdrEvent, CdrEvent, ExtensionStatusEvent, HangupEvent } from '../../../protocol/src/events/box-events.js';
-import type { AmiMessage } from '../ami/message.js';
+import type { AmiMessage } from '../../../ami-codec/src/message.js';
 import { CallCenter } from './callcenter.js';
 import { MapperContext, Output, type MapperConfig, type WrapupCommand } from './context.js';
 import { onDialBegin, onDialEnd, onHangupDials } from './dials.js';

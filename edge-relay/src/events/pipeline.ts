@@ -7,7 +7,7 @@
 import type { Clock, TimerHandle } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import type { AmiClient, AmiReply } from '../ami/client.js';
-import type { AmiMessage } from '../ami/message.js';
+import type { AmiMessage } from '../../../ami-codec/src/message.js';
 import type { EventMapper, MapResult } from './mapper.js';
 import type { Spool } from './spool.js';
 import type { WrapupRunner } from './wrapup-runner.js';

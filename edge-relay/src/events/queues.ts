@@ -5,7 +5,7 @@
  * reachable when the caller joined").
  */
 
-import type { AmiMessage } from '../ami/message.js';
+import type { AmiMessage } from '../../../ami-codec/src/message.js';
 
 export interface QueueMember {
   iface: string;

@@ -9,7 +9,7 @@
  *   not lost); channels it did not know are adopted, so their later events map.
  */
 
-import type { AmiMessage } from '../ami/message.js';
+import type { AmiMessage } from '../../../ami-codec/src/message.js';
 import type { MapperContext } from './context.js';
 import { clean } from './names.js';
 import type { QueueTable } from './queues.js';

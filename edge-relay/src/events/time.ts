@@ -6,7 +6,7 @@
  */
 
 import { dateTimeText, zonedFields } from '../../../protocol/src/zoned-time.js';
-import type { AmiMessage } from '../ami/message.js';
+import type { AmiMessage } from '../../../ami-codec/src/message.js';
 
 export interface MessageTime {
   /** Seconds since the epoch, fractional. */

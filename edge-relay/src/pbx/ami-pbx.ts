@@ -19,9 +19,9 @@ import type {
 } from '../../../protocol/src/box-api/pbx.js';
 import { recordingContentType } from '../../../protocol/src/box-api/recording-path.js';
 import type { ActionOptions, AmiReply } from '../ami/client.js';
-import type { ActionFields } from '../ami/encoder.js';
+import type { ActionFields } from '../../../ami-codec/src/encoder.js';
 import { isAmiError } from '../ami/errors.js';
-import type { AmiMessage } from '../ami/message.js';
+import type { AmiMessage } from '../../../ami-codec/src/message.js';
 import type { Tech } from '../config/config.js';
 import { mapAmiErrors } from './error-map.js';
 import { pjsipEndpointRows, sipPeerRows } from './peers.js';

@@ -5,7 +5,7 @@
  */
 
 import type { ExtensionStatusRow } from '../../../protocol/src/box-api/pbx.js';
-import type { AmiMessage } from '../ami/message.js';
+import type { AmiMessage } from '../../../ami-codec/src/message.js';
 
 export function sipPeerRows(entries: AmiMessage[]): ExtensionStatusRow[] {
   return entries

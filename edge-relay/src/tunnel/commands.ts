@@ -12,7 +12,8 @@
 
 import { BoxApiError, boxError, isBoxApiError } from '../../../protocol/src/box-api/errors.js';
 import { checkCommandFields } from '../../../protocol/src/box-api/forms.js';
-import { COMMAND_FIELDS, dispatchCommand, type BoxCommand, type Pbx } from '../../../protocol/src/box-api/pbx.js';
+import { COMMAND_FIELDS, dispatchCommand, type BoxCommand } from '../../../protocol/src/box-api/commands.js';
+import type { Pbx } from '../../../protocol/src/box-api/pbx.js';
 import { checkRecordingPath } from '../../../protocol/src/box-api/recording-path.js';
 import type { Clock } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
@@ -89,7 +90,7 @@ export class CommandRunner {
   private async execute(cmd: BoxCommand): Promise<StoredOutcome> {
     try {
       checkCommandFields(cmd as unknown as Record<string, unknown>, COMMAND_FIELDS[cmd.name]);
-      return { ok: true, result: (await dispatchCommand(this.opts.pbx, cmd)) ?? null };
+      return { ok: true, result: await dispatchCommand(this.opts.pbx, cmd) };
     } catch (err) {
       const e = isBoxApiError(err) ? err : boxError(500, 'relay error');
       if (!isBoxApiError(err)) this.log.error('command crashed', { error: err, command: cmd.name });

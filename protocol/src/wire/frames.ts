@@ -12,6 +12,7 @@
  */
 
 import * as v from 'valibot';
+import { CommandSchema } from '../box-api/commands.js';
 import { EVENT_TYPES } from '../events/box-events.js';
 
 /** Bumped on any incompatible change; `hello` carries it and a mismatch is refused. */
@@ -53,32 +54,13 @@ const Welcome = v.object({
   pingMs: v.pipe(v.number(), v.integer(), v.minValue(1000)),
 });
 
-/** A box command as it crosses the tunnel (see box-api/pbx.ts BoxCommand). */
-const Field = v.pipe(v.string(), v.minLength(1), v.maxLength(1024));
-const Command = v.variant('name', [
-  v.object({ name: v.literal('currentCalls') }),
-  v.object({ name: v.literal('extensionStatus') }),
-  v.object({ name: v.literal('extensionHints') }),
-  v.object({ name: v.literal('queueInfo') }),
-  v.object({ name: v.literal('agentPause'), queue: Field, member: Field, paused: v.boolean() }),
-  v.object({ name: v.literal('agentLogin'), extension: Field, queue: Field }),
-  v.object({ name: v.literal('agentLogout'), extension: Field, queue: Field }),
-  v.object({ name: v.literal('clickToCall'), src: Field, dst: Field }),
-  v.object({ name: v.literal('hangup'), extension: Field }),
-  v.object({ name: v.literal('transfer'), src: Field, dst: Field }),
-  v.object({ name: v.literal('spy'), src: Field, dst: Field }),
-  v.object({ name: v.literal('blacklist') }),
-  v.object({ name: v.literal('blacklistAdd'), number: Field }),
-  v.object({ name: v.literal('blacklistRemove'), number: Field }),
-  v.object({ name: v.literal('recording'), path: Field }),
-]);
-
 const CommandFrame = v.object({
   t: v.literal('command'),
   id: Id,
   /** Epoch ms after which the cloud no longer waits: the relay does not start it then. */
   deadline: v.number(),
-  cmd: Command,
+  /** The box command, declared in box-api/commands.ts. */
+  cmd: CommandSchema,
   /** The HTTP caller's Idempotency-Key, for write commands. */
   idem: v.optional(Id),
   /** Where to upload a recording (presigned PUT), instead of streaming it through the tunnel. */

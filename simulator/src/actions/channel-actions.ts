@@ -5,7 +5,7 @@
  * action-originate-*, action-missing-params).
  */
 
-import type { AmiMessage } from '../../../edge-relay/src/ami/message.js';
+import type { AmiMessage } from '../../../ami-codec/src/message.js';
 import { ack, errorFrame, list, listItem, type Frame } from '../ami/frame.js';
 import type { SimulatorCore } from '../core.js';
 import type { Channel } from '../model/channel.js';

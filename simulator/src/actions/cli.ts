@@ -141,7 +141,8 @@ function pjsipChannels(core: SimulatorCore): string[] {
   for (const c of chans) {
     const secs = Math.floor((now - c.createdAt) / 1000);
     const time = `${String(Math.floor(secs / 3600)).padStart(2, '0')}:${String(Math.floor(secs / 60) % 60).padStart(2, '0')}:${String(secs % 60).padStart(2, '0')}`;
-    lines.push(`  Channel: ${pad(`${c.name}/${c.application}`, 54)} ${pad(c.stateDesc, 13)} ${pad(time, 11)}`);
+    // cli_channel_print_body: "%*s: %-*.*s %-12.12s  %-11.11s", the name 62 - 9 = 53 wide.
+    lines.push(`  Channel: ${pad(`${c.name}/${c.application}`, 53)} ${pad(c.stateDesc, 12)}  ${pad(time, 11)}`);
     lines.push(`      Exten: ${pad(c.dnid, 27)} CLCID: "${c.connectedName}" <${c.connectedNum}>`);
     lines.push('');
   }

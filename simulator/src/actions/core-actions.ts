@@ -3,7 +3,7 @@
  * UserEvent, Command (action-ping / action-command-misc).
  */
 
-import type { AmiMessage } from '../../../edge-relay/src/ami/message.js';
+import type { AmiMessage } from '../../../ami-codec/src/message.js';
 import { ack, commandOutput, errorFrame, type Frame } from '../ami/frame.js';
 import type { SimulatorCore } from '../core.js';
 import { AMI_VERSION, ASTERISK_VERSION } from '../model/lab.js';

@@ -5,7 +5,7 @@
  * command (as in action-pjsip-misc.ami).
  */
 
-import type { AmiMessage } from '../../../edge-relay/src/ami/message.js';
+import type { AmiMessage } from '../../../ami-codec/src/message.js';
 import { ack, errorFrame, type Frame } from '../ami/frame.js';
 import type { AmiSession } from '../ami/session.js';
 import type { SimulatorCore } from '../core.js';

@@ -3,7 +3,7 @@
  * a missing Context means `default`, which has no hints: Status -1).
  */
 
-import type { AmiMessage } from '../../../edge-relay/src/ami/message.js';
+import type { AmiMessage } from '../../../ami-codec/src/message.js';
 import { ack, errorFrame, list, listItem, type Frame } from '../ami/frame.js';
 import type { SimulatorCore } from '../core.js';
 import { HINT_STATUS } from '../model/pbx.js';

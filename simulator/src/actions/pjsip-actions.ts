@@ -5,7 +5,7 @@
  * Asterisk's format string has it.
  */
 
-import type { AmiMessage } from '../../../edge-relay/src/ami/message.js';
+import type { AmiMessage } from '../../../ami-codec/src/message.js';
 import { ack, errorFrame, list, listItem, type Frame } from '../ami/frame.js';
 import type { SimulatorCore } from '../core.js';
 import { DEVICE_STATE_TEXT } from '../model/pbx.js';
@@ -70,7 +70,9 @@ function showAuths(core: SimulatorCore, m: AmiMessage): Frame[] {
 function showRegistrationsInbound(core: SimulatorCore, m: AmiMessage): Frame[] {
   const items = [...core.pbx.peers.values()].map((p) => {
     const fields = aorFields(p, false, 'Contact');
-    fields.push(['Contacts', fields.find(([k]) => k === 'Contact')?.[1] ?? '']);
+    // Contacts is written by ast_sip_contact_to_str (res_pjsip/location.c), which ends each contact with a comma.
+    const contact = fields.find(([k]) => k === 'Contact')?.[1] ?? '';
+    fields.push(['Contacts', contact === '' ? '' : `${contact},`]);
     return listItem(m, 'InboundRegistrationDetail', fields, 'first');
   });
   return list(m, 'Following are Events for each Inbound registration', items, 'InboundRegistrationDetailComplete');

@@ -4,7 +4,7 @@
  * action-queue-pause-add-remove).
  */
 
-import type { AmiMessage } from '../../../edge-relay/src/ami/message.js';
+import type { AmiMessage } from '../../../ami-codec/src/message.js';
 import { ack, errorFrame, list, listItem, type Frame } from '../ami/frame.js';
 import type { SimulatorCore } from '../core.js';
 import { isAvailable, isLoggedIn, type Queue, type QueueMember } from '../model/queues.js';

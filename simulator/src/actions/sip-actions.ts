@@ -3,7 +3,7 @@
  * SIPshowpeer, SIPshowregistry, SIPqualifypeer (action-sippeers).
  */
 
-import type { AmiMessage } from '../../../edge-relay/src/ami/message.js';
+import type { AmiMessage } from '../../../ami-codec/src/message.js';
 import { ack, errorFrame, list, listItem, type Frame } from '../ami/frame.js';
 import type { SimulatorCore } from '../core.js';
 import type { Peer } from '../model/peers.js';

@@ -2,7 +2,7 @@
  * Shared shapes and header helpers of the action handlers.
  */
 
-import type { AmiMessage } from '../../../edge-relay/src/ami/message.js';
+import type { AmiMessage } from '../../../ami-codec/src/message.js';
 import type { Frame } from '../ami/frame.js';
 import type { AmiSession } from '../ami/session.js';
 import type { SimulatorCore } from '../core.js';

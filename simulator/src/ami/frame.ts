@@ -5,7 +5,7 @@
  * Asterisk puts it.
  */
 
-import type { AmiMessage } from '../../../edge-relay/src/ami/message.js';
+import type { AmiMessage } from '../../../ami-codec/src/message.js';
 import type { Fields } from '../model/channel.js';
 
 /** One message to write; `trailer` carries Asterisk's stray bytes (SIPshowpeer's extra CRLF). */

@@ -8,8 +8,8 @@
 
 import { createHash, randomInt } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { AmiDecoder } from '../../../edge-relay/src/ami/decoder.js';
-import type { AmiMessage } from '../../../edge-relay/src/ami/message.js';
+import { AmiDecoder } from '../../../ami-codec/src/decoder.js';
+import type { AmiMessage } from '../../../ami-codec/src/message.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import { AMI_BANNER } from '../model/lab.js';
 import type { AmiEvent } from '../model/pbx.js';

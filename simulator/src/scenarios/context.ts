@@ -4,7 +4,7 @@
  * chan_pjsip name them and to store the fake MixMonitor recordings.
  */
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Logger } from '../../../protocol/src/log.js';
 import { ChannelEvents } from '../events/channel-events.js';
@@ -164,12 +164,18 @@ export class ScenarioContext {
     return { name, path: join(this.recordingsDir ?? DEFAULT_MONITOR_DIR, name) };
   }
 
-  /** Write a short silent WAV where MixMonitor would have. Failures are logged, never thrown. */
+  /**
+   * Write a short silent WAV where MixMonitor would have. It is written under
+   * a temporary name and renamed, so whoever sees the file sees all of it.
+   * Failures are logged, never thrown.
+   */
   writeRecording(path: string): void {
     if (!this.recordingsDir) return;
     void (async () => {
       await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, silentWav(0.5));
+      const partial = `${path}.part`;
+      await writeFile(partial, silentWav(0.5));
+      await rename(partial, path);
     })().catch((err: unknown) => this.logger.warn('could not write recording', { path, err }));
   }
 }

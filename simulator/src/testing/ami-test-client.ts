@@ -5,8 +5,8 @@
  */
 
 import net from 'node:net';
-import { AmiDecoder } from '../../../edge-relay/src/ami/decoder.js';
-import type { AmiMessage } from '../../../edge-relay/src/ami/message.js';
+import { AmiDecoder } from '../../../ami-codec/src/decoder.js';
+import type { AmiMessage } from '../../../ami-codec/src/message.js';
 
 export interface ActionAnswer {
   response: AmiMessage;

@@ -10,8 +10,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AmiDecoder } from '../../../edge-relay/src/ami/decoder.js';
-import type { AmiMessage } from '../../../edge-relay/src/ami/message.js';
+import { AmiDecoder } from '../../../ami-codec/src/decoder.js';
+import type { AmiMessage } from '../../../ami-codec/src/message.js';
 
 export const AMI_FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'fixtures', 'ami');
 
@@ -79,24 +79,34 @@ export function eventCounts(messages: AmiMessage[]): Record<string, number> {
 }
 
 /** Header-name lists per event type (and per response kind), as a set of shapes. */
-export function headerShapes(messages: AmiMessage[]): Map<string, Set<string>> {
-  const shapes = new Map<string, Set<string>>();
+export type HeaderShapes = Map<string, Set<string>>;
+
+/** Add one message's shape: `Event:Newchannel` or `response:Success:<Message>` → its header names in order. */
+export function addShape(shapes: HeaderShapes, kind: string, type: string, message: string | undefined, keys: string[]): void {
+  if (kind === 'event' && NOISE.has(type)) return;
+  const name = kind === 'event' ? `Event:${type}` : `${kind}:${type}:${message ?? ''}`;
+  const set = shapes.get(name) ?? new Set<string>();
+  set.add(keys.join(','));
+  shapes.set(name, set);
+}
+
+export function headerShapes(messages: AmiMessage[]): HeaderShapes {
+  const shapes: HeaderShapes = new Map();
   for (const m of messages) {
-    if (m.kind === 'event' && NOISE.has(m.event)) continue;
-    const name = m.kind === 'event' ? `Event:${m.event}` : `${m.kind}:${m.type}:${m.get('Message') ?? ''}`;
     const keys = [];
     for (let i = 0; i < m.fields.length; i += 2) keys.push(m.fields[i]);
-    const set = shapes.get(name) ?? new Set<string>();
-    set.add(keys.join(','));
-    shapes.set(name, set);
+    addShape(shapes, m.kind, m.type, m.get('Message'), keys);
   }
   return shapes;
 }
 
 /** Shapes in `actual` that the recording never shows for that event type (empty = conforming). */
 export function shapeMismatches(actual: AmiMessage[], recorded: AmiMessage[]): string[] {
-  const want = headerShapes(recorded);
-  const got = headerShapes(actual);
+  return shapeDiff(headerShapes(actual), headerShapes(recorded));
+}
+
+/** Shapes in `got` that `want` never shows for that message type. */
+export function shapeDiff(got: HeaderShapes, want: HeaderShapes): string[] {
   const bad: string[] = [];
   for (const [name, shapes] of got) {
     const allowed = want.get(name);
@@ -117,15 +127,17 @@ export function countsDiff(actual: AmiMessage[], recorded: AmiMessage[]): string
 
 let everything: AmiMessage[] | undefined;
 
+/** Every recording's name (`call-busy`, `pjsip/call-answered-pjsip`). */
+export function recordingNames(): string[] {
+  const out: string[] = [];
+  for (const dir of ['', 'pjsip/']) {
+    for (const f of readdirSync(join(AMI_FIXTURES, dir))) if (f.endsWith('.ami') && !f.endsWith('.sent.ami')) out.push(dir + f.slice(0, -4));
+  }
+  return out;
+}
+
 /** Every message of every recording (chan_sip and chan_pjsip), for shape checks of unrecorded flows. */
 export function allRecordedMessages(): AmiMessage[] {
-  if (everything) return everything;
-  const out: AmiMessage[] = [];
-  for (const dir of ['', 'pjsip/']) {
-    for (const f of readdirSync(join(AMI_FIXTURES, dir))) {
-      if (f.endsWith('.ami') && !f.endsWith('.sent.ami')) out.push(...readRecording(dir + f.slice(0, -4)));
-    }
-  }
-  everything = out;
-  return out;
+  everything ??= recordingNames().flatMap(readRecording);
+  return everything;
 }

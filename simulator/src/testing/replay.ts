@@ -6,9 +6,10 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AmiDecoder } from '../../../edge-relay/src/ami/decoder.js';
-import type { AmiMessage } from '../../../edge-relay/src/ami/message.js';
+import { AmiDecoder } from '../../../ami-codec/src/decoder.js';
+import type { AmiMessage } from '../../../ami-codec/src/message.js';
 import type { ActionAnswer, AmiTestClient } from './ami-test-client.js';
+import { rawAnswer, recordedBytes, text } from './raw-bytes.js';
 import { AMI_FIXTURES, readRecording } from './recording-shapes.js';
 
 /** The actions a recording's client sent, in order. */
@@ -59,6 +60,9 @@ export interface ReplayStep {
   sent: AmiMessage;
   got: ActionAnswer | undefined;
   want: ActionAnswer | undefined;
+  /** The same answers as the bytes that carried them (raw-bytes.ts), not decoded. */
+  gotBytes: string[];
+  wantBytes: string[];
 }
 
 /**
@@ -71,6 +75,7 @@ export async function replay(
   before: (action: AmiMessage, index: number) => Promise<AmiMessage | void> | AmiMessage | void = () => undefined,
 ): Promise<ReplayStep[]> {
   const recorded = readRecording(name);
+  const recordedText = text(recordedBytes(name));
   const steps: ReplayStep[] = [];
   const actions = sentActions(name);
   for (let i = 0; i < actions.length; i++) {
@@ -80,7 +85,13 @@ export async function replay(
     action = (await before(action, i)) ?? action;
     const got = await resend(client, action);
     const id = actions[i].get('ActionID');
-    steps.push({ sent: action, got, want: id ? recordedAnswer(recorded, id) : undefined });
+    steps.push({
+      sent: action,
+      got,
+      want: id ? recordedAnswer(recorded, id) : undefined,
+      gotBytes: id ? rawAnswer(text(client.raw), id) : [],
+      wantBytes: id ? rawAnswer(recordedText, id) : [],
+    });
   }
   return steps;
 }

@@ -6,8 +6,8 @@
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { loadRecording, recordingNames } from '../../../test/helpers/recordings.js';
-import { waitFor } from '../../../test/helpers/wait.js';
+import { loadRecording, recordingNames } from '../../test/helpers/recordings.js';
+import { waitFor } from '../../test/helpers/wait.js';
 import { AmiDecoder } from './decoder.js';
 import type { AmiMessage } from './message.js';
 

@@ -13,7 +13,7 @@
  * raw CLI text (which may contain empty lines) closed by `--END COMMAND--`.
  */
 
-import { amiError } from './errors.js';
+import { codecError } from './errors.js';
 import { AmiMessage } from './message.js';
 
 const LF = 10;
@@ -116,7 +116,7 @@ export class AmiDecoder {
     if (this.pendingBytes > this.maxFrameBytes) {
       const size = this.pendingBytes;
       this.reset(false);
-      throw amiError('AMI_PROTOCOL', `AMI message exceeds ${this.maxFrameBytes} bytes (${size} buffered without an end)`);
+      throw codecError('AMI_PROTOCOL', `AMI message exceeds ${this.maxFrameBytes} bytes (${size} buffered without an end)`);
     }
     this.pending.push(rest);
   }
@@ -129,7 +129,7 @@ export class AmiDecoder {
       this.pendingBytes += chunk.length;
       if (this.pendingBytes > this.maxFrameBytes) {
         this.reset(false);
-        throw amiError('AMI_PROTOCOL', 'AMI banner line too long');
+        throw codecError('AMI_PROTOCOL', 'AMI banner line too long');
       }
       return chunk.length;
     }
@@ -169,7 +169,7 @@ export class AmiDecoder {
     const size = this.pendingBytes + (end - start);
     if (size > this.maxFrameBytes) {
       this.reset(false);
-      throw amiError('AMI_PROTOCOL', `AMI message exceeds ${this.maxFrameBytes} bytes`);
+      throw codecError('AMI_PROTOCOL', `AMI message exceeds ${this.maxFrameBytes} bytes`);
     }
     const buf = this.pending.length === 0 ? chunk.subarray(start, end) : peekJoin(this.pending, chunk, start, end);
     const text = buf.toString('utf8');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadRecording, manifest, recordingNames } from '../../../test/helpers/recordings.js';
+import { loadRecording, manifest, recordingNames } from '../../test/helpers/recordings.js';
 import { AmiDecoder } from './decoder.js';
 import { AmiError } from './errors.js';
 import type { AmiMessage } from './message.js';

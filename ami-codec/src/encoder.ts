@@ -4,7 +4,7 @@
  * single byte reaches the socket.
  */
 
-import { amiError } from './errors.js';
+import { codecError } from './errors.js';
 
 /** Header values; an array repeats the header (`Variable: a=1`, `Variable: b=2`). */
 export type ActionFields = Record<string, string | number | boolean | undefined | null | readonly string[]>;
@@ -14,10 +14,10 @@ const BAD_KEY = /[\r\n\0:]/;
 
 export function assertSafe(key: string, value: string, action: string): void {
   if (BAD_KEY.test(key) || key.length === 0) {
-    throw amiError('AMI_UNSAFE_VALUE', `AMI header name ${JSON.stringify(key)} is not allowed`, { action });
+    throw codecError('AMI_UNSAFE_VALUE', `AMI header name ${JSON.stringify(key)} is not allowed`, { action });
   }
   if (UNSAFE.test(value)) {
-    throw amiError('AMI_UNSAFE_VALUE', `AMI header ${key} contains CR, LF or NUL; refused`, { action });
+    throw codecError('AMI_UNSAFE_VALUE', `AMI header ${key} contains CR, LF or NUL; refused`, { action });
   }
 }
 

@@ -1,0 +1,132 @@
+/**
+ * The box commands, declared once. An entry says what the command carries (its
+ * fields, in the order the `Pbx` method takes them, each with the schema it
+ * must match in a tunnel frame), whether it changes the PBX (an
+ * Idempotency-Key applies to writes) and what it answers.
+ *
+ * Everything else is derived from this table: the `Pbx` interface
+ * (box-api/pbx.ts), the command part of the tunnel's `command` frame and the
+ * `BoxCommand` type inferred from it, the write set, the fields the relay
+ * checks again, the relay's dispatch, and the cloud's `TunnelPbx` (whose
+ * methods are `commandMethods`). A new command is one entry here, its method
+ * on the relay's `AmiPbx` and its route.
+ *
+ * `recording` is the one command that answers a file, not JSON: it is streamed
+ * through the tunnel or uploaded, so the JSON paths (dispatch, methods) leave
+ * it to the code that moves files.
+ */
+
+import * as v from 'valibot';
+import type { CurrentCall, ExtensionHintRow, ExtensionStatusRow, Pbx, QueueMemberRow, RecordingFile } from './pbx.js';
+
+/**
+ * A text field in a frame. The frame only bounds it; its pattern (extension,
+ * queue, number) is checked at the HTTP edge and again on the relay, where a
+ * bad value gets a 400 answer rather than a refused frame.
+ */
+const Text = v.pipe(v.string(), v.minLength(1), v.maxLength(1024));
+
+type Param = readonly [name: string, schema: v.GenericSchema];
+
+interface CommandSpec {
+  /** The Pbx method's parameters, in order; they are the command's fields. */
+  readonly params: readonly Param[];
+  /** Changes the PBX: an Idempotency-Key makes it run at most once. */
+  readonly write: boolean;
+  /** Answers a file (streamed or uploaded), not JSON. */
+  readonly file?: true;
+  /** What the Pbx method resolves to (a type; the value is never read). */
+  readonly answers: unknown;
+}
+
+/** Names the answer type of a command in the table; nothing exists at run time. */
+function answers<T>(): T {
+  return undefined as T;
+}
+
+export const COMMANDS = {
+  currentCalls: { params: [], write: false, answers: answers<CurrentCall[]>() },
+  extensionStatus: { params: [], write: false, answers: answers<ExtensionStatusRow[]>() },
+  extensionHints: { params: [], write: false, answers: answers<ExtensionHintRow[]>() },
+  /** Queue name → members; a queue without members maps to []. */
+  queueInfo: { params: [], write: false, answers: answers<Record<string, QueueMemberRow[]>>() },
+  /** Answers Asterisk's message (`Interface paused successfully`). */
+  agentPause: { params: [['queue', Text], ['member', Text], ['paused', v.boolean()]], write: true, answers: answers<string>() },
+  agentLogin: { params: [['extension', Text], ['queue', Text]], write: true, answers: answers<void>() },
+  agentLogout: { params: [['extension', Text], ['queue', Text]], write: true, answers: answers<void>() },
+  /** Rings `src`; when it answers, dials `dst`. Answers Asterisk's message. */
+  clickToCall: { params: [['src', Text], ['dst', Text]], write: true, answers: answers<string>() },
+  hangup: { params: [['extension', Text]], write: true, answers: answers<void>() },
+  transfer: { params: [['src', Text], ['dst', Text]], write: true, answers: answers<void>() },
+  spy: { params: [['src', Text], ['dst', Text]], write: true, answers: answers<void>() },
+  blacklist: { params: [], write: false, answers: answers<string[]>() },
+  blacklistAdd: { params: [['number', Text]], write: true, answers: answers<string>() },
+  blacklistRemove: { params: [['number', Text]], write: true, answers: answers<string>() },
+  /** A file under the relay's monitor_dir. */
+  recording: { params: [['path', Text]], write: false, file: true, answers: answers<RecordingFile>() },
+} as const satisfies Record<string, CommandSpec>;
+
+type Table = typeof COMMANDS;
+export type BoxCommandName = keyof Table;
+/** The commands that answer a file. */
+export type FileCommandName = { [K in BoxCommandName]: Table[K] extends { file: true } ? K : never }[BoxCommandName];
+export type JsonCommandName = Exclude<BoxCommandName, FileCommandName>;
+
+type ArgsOf<P> = { -readonly [I in keyof P]: P[I] extends readonly [string, infer S extends v.GenericSchema] ? v.InferOutput<S> : never };
+type FieldsOf<P extends readonly Param[]> = { [E in P[number] as E[0]]: E[1] };
+
+/** The Pbx method of a command: its fields as parameters, its answer as the result. */
+export type CommandMethod<K extends BoxCommandName> = (...args: ArgsOf<Table[K]['params']>) => Promise<Table[K]['answers']>;
+
+export const COMMAND_NAMES = Object.keys(COMMANDS) as BoxCommandName[];
+
+const spec = (name: BoxCommandName): CommandSpec => COMMANDS[name];
+
+type CommandOption<K extends BoxCommandName> = v.ObjectSchema<{ name: v.LiteralSchema<K, undefined> } & FieldsOf<Table[K]['params']>, undefined>;
+
+/** A box command as it crosses the tunnel (the `cmd` of a `command` frame). */
+export const CommandSchema = v.variant(
+  'name',
+  COMMAND_NAMES.map((name) => v.object({ name: v.literal(name), ...Object.fromEntries(spec(name).params) })) as {
+    [K in BoxCommandName]: CommandOption<K>;
+  }[BoxCommandName][],
+);
+
+export type BoxCommand = v.InferOutput<typeof CommandSchema>;
+
+/** Commands that change the PBX: an Idempotency-Key applies to these. */
+export const WRITE_COMMANDS: ReadonlySet<BoxCommandName> = new Set(COMMAND_NAMES.filter((name) => spec(name).write));
+
+/** The text fields each command carries, for the relay's check of what the tunnel brings. */
+const textFields: Partial<Record<BoxCommandName, readonly string[]>> = {};
+for (const name of COMMAND_NAMES) textFields[name] = spec(name).params.filter(([, schema]) => schema === Text).map(([field]) => field);
+export const COMMAND_FIELDS = textFields as Readonly<Record<BoxCommandName, readonly string[]>>;
+
+/** The command a Pbx method call stands for: `agentPause('q', '801', true)` → `{name, queue, member, paused}`. */
+export function commandOf<K extends BoxCommandName>(name: K, args: ArgsOf<Table[K]['params']>): Extract<BoxCommand, { name: K }> {
+  const values = args as readonly unknown[];
+  const fields = spec(name).params.map(([field], i) => [field, values[i]]);
+  return { name, ...Object.fromEntries(fields) } as Extract<BoxCommand, { name: K }>;
+}
+
+/** The Pbx method arguments a command carries, in the method's order. */
+export function commandArgs(cmd: BoxCommand): unknown[] {
+  const fields = cmd as unknown as Record<string, unknown>;
+  return spec(cmd.name).params.map(([field]) => fields[field]);
+}
+
+/** Run a wire command on a Pbx (the relay side of the tunnel). A void answer becomes null. */
+export async function dispatchCommand(pbx: Pbx, cmd: BoxCommand): Promise<unknown> {
+  if (spec(cmd.name).file) throw new Error(`${cmd.name} is not a JSON command; it is streamed`);
+  const method = pbx[cmd.name] as (...args: unknown[]) => Promise<unknown>;
+  return (await method.apply(pbx, commandArgs(cmd))) ?? null;
+}
+
+/** The Pbx methods of every JSON command, each sending its command to `send` (the cloud side of the tunnel). */
+export function commandMethods(send: (cmd: BoxCommand) => Promise<unknown>): Pick<Pbx, JsonCommandName> {
+  const methods: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
+  for (const name of COMMAND_NAMES) {
+    if (!spec(name).file) methods[name] = (...args) => send(commandOf(name, args as never));
+  }
+  return methods as unknown as Pick<Pbx, JsonCommandName>;
+}
