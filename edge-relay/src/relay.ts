@@ -21,6 +21,7 @@ import type { RetryStrategy } from './retry.js';
 import { CommandRunner } from './tunnel/commands.js';
 import { IdempotencyStore } from './tunnel/idempotency.js';
 import { TunnelSupervisor } from './tunnel/supervisor.js';
+import { CLOUD_CONSUMER, Uplink } from './tunnel/uplink.js';
 import { RELAY_VERSION } from './version.js';
 
 export interface RelayDeps {
@@ -81,7 +82,7 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
     timeoutMs: config.ami.timeoutMs,
   });
 
-  const consumers = [...(config.general.url ? [LAN_CONSUMER] : []), ...(config.cloud ? ['cloud'] : [])];
+  const consumers = [...(config.general.url ? [LAN_CONSUMER] : []), ...(config.cloud ? [CLOUD_CONSUMER] : [])];
   const spool = new Spool({ dir: join(dataDir, 'spool'), consumers, logger: log });
   const mapper = new EventMapper({
     mac: config.general.mac,
@@ -111,20 +112,22 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
   pusher?.start();
 
   const runner = new CommandRunner({ pbx, idempotency: new IdempotencyStore(join(dataDir, 'idempotency.jsonl'), clock), clock, logger: log });
-  const tunnel = config.cloud
-    ? new TunnelSupervisor({
-        url: config.cloud.url,
-        token: config.cloud.token,
-        spool,
-        runner,
-        relayVersion: RELAY_VERSION,
-        amiConnected: () => ami.connected,
-        clock,
-        logger: log,
-        retryStrategy: deps.tunnelRetry,
-        maxAgeMs: deps.tunnelMaxAgeMs,
-      })
-    : undefined;
+  const uplink = config.cloud ? new Uplink({ spool, clock, logger: log }) : undefined;
+  const tunnel =
+    config.cloud && uplink
+      ? new TunnelSupervisor({
+          url: config.cloud.url,
+          token: config.cloud.token,
+          uplink,
+          runner,
+          relayVersion: RELAY_VERSION,
+          amiConnected: () => ami.connected,
+          clock,
+          logger: log,
+          retryStrategy: deps.tunnelRetry,
+          maxAgeMs: deps.tunnelMaxAgeMs,
+        })
+      : undefined;
   if (tunnel) {
     ami.on('ready', () => tunnel.amiChanged(true));
     ami.on('disconnected', () => tunnel.amiChanged(false));
@@ -150,6 +153,7 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
     runner,
     async stop() {
       tunnel?.stop();
+      uplink?.stop();
       pipeline.stop();
       pusher?.stop();
       wrapups.stop();
