@@ -210,6 +210,21 @@ describe('AmiClient connection loss', () => {
     expect(server.sessions.length).toBe(2);
   });
 
+  it('gives up for good when the retry strategy answers null: closed, actions refused, no timer left', async () => {
+    server = await startFakeAmi();
+    const clock = new ManualClock(0);
+    const attempts: number[] = [];
+    const c = newClient(server.port, { clock, retryStrategy: (n) => (attempts.push(n), null) });
+    c.connect();
+    await c.waitReady();
+    server.sessions[0].close();
+    await waitFor(() => c.state === 'closed', { what: 'closed after the strategy gave up' });
+    expect(attempts).toEqual([1]);
+    expect(clock.pending).toBe(0);
+    expect((await rejection(c.action('Ping'))).code).toBe('AMI_NOT_CONNECTED');
+    expect(server.sessions).toHaveLength(1);
+  });
+
   it('treats an unanswered keepalive Ping as a dead peer', async () => {
     server = await startFakeAmi();
     const clock = new ManualClock(0);

@@ -53,6 +53,7 @@ export class LanPusher {
     this.running = false;
     this.opts.spool.off('durable', this.onDurable);
     this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   /** Events not yet accepted by the receiver. */
@@ -74,7 +75,12 @@ export class LanPusher {
         const ok = await this.post(record);
         if (!ok) {
           this.failures++;
-          const delay = this.retry(this.failures) ?? 30_000;
+          const delay = this.retry(this.failures);
+          if (delay === null) {
+            this.log.error('event push abandoned; events stay in the spool until the relay restarts', { attempts: this.failures, seq: record.seq });
+            this.stop();
+            return;
+          }
           this.timer = this.clock.setTimeout(() => {
             this.timer = undefined;
             this.kick();

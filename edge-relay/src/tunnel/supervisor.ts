@@ -186,7 +186,12 @@ export class TunnelSupervisor extends EventEmitter<{ state: [TunnelState]; welco
   private scheduleRetry(err: TunnelError): void {
     this.attempt++;
     this.timers.clear('stable');
-    const base = this.retry(this.attempt, err) ?? 60_000;
+    const base = this.retry(this.attempt, err);
+    if (base === null) {
+      this.log.error('tunnel reconnect abandoned', { attempts: this.attempt, error: err });
+      this.stop();
+      return;
+    }
     const delay = err.recoverable ? base : Math.max(base, FATAL_RETRY_MS);
     this.setState('waiting');
     this.timers.set('retry', delay, () => this.dial());
