@@ -14,7 +14,6 @@ import { LAN_CONSUMER, LanPusher } from './events/lan-push.js';
 import { EventMapper } from './events/mapper.js';
 import { EventPipeline } from './events/pipeline.js';
 import { Spool } from './events/spool.js';
-import { WrapupRunner } from './events/wrapup-runner.js';
 import { lanApp, listen, type RunningServer } from './http/lan-api.js';
 import { AmiPbx } from './pbx/ami-pbx.js';
 import type { RetryStrategy } from './retry.js';
@@ -95,17 +94,7 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
     pausetime: config.enable.pausetime,
     wrapupSeconds: config.enable.wrapupSeconds,
   });
-  let pipeline: EventPipeline;
-  const wrapups = new WrapupRunner({
-    ami,
-    mapper,
-    file: join(dataDir, 'wrapups.json'),
-    clock,
-    logger: log,
-    publish: (r) => pipeline.publish(r),
-  });
-  pipeline = new EventPipeline({ ami, mapper, spool, wrapups, clock, logger: log });
-  wrapups.restore();
+  const pipeline = new EventPipeline({ ami, mapper, spool, wrapupsFile: join(dataDir, 'wrapups.json'), clock, logger: log });
   pipeline.start();
 
   const pusher = config.general.url ? new LanPusher({ url: config.general.url, spool, logger: log, clock, retryStrategy: deps.pushRetry }) : undefined;
@@ -156,7 +145,6 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
       uplink?.stop();
       pipeline.stop();
       pusher?.stop();
-      wrapups.stop();
       await lan.close();
       await ami.close();
       await spool.close();

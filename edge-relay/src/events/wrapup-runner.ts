@@ -61,7 +61,7 @@ export class WrapupRunner {
         this.clear(c.member);
       }
     }
-    if (commands.length > 0 || this.opts.mapper.wrapups.dirty) this.persist();
+    if (commands.length > 0 || this.opts.mapper.wrapupsChanged) this.persist();
   }
 
   /** AMI is back: send every unpause that fell due while it was down. */
@@ -71,13 +71,11 @@ export class WrapupRunner {
   }
 
   persist(): void {
-    const saved: Saved = {
-      timers: [...this.due].map(([member, d]) => ({ member, dueAtMs: d.dueAtMs })),
-      wrapups: this.opts.mapper.wrapups.pending(),
-    };
-    writeFileSync(this.opts.file + '.tmp', JSON.stringify(saved));
-    renameSync(this.opts.file + '.tmp', this.opts.file);
-    this.opts.mapper.wrapups.dirty = false;
+    this.opts.mapper.saveWrapups((wrapups) => {
+      const saved: Saved = { timers: [...this.due].map(([member, d]) => ({ member, dueAtMs: d.dueAtMs })), wrapups };
+      writeFileSync(this.opts.file + '.tmp', JSON.stringify(saved));
+      renameSync(this.opts.file + '.tmp', this.opts.file);
+    });
   }
 
   stop(): void {
