@@ -31,7 +31,7 @@ export interface RelayDeps {
   tunnelRetry?: RetryStrategy;
   /** Reconnect (make-before-break) after this long; default 110 minutes, under API Gateway's 2 hours. */
   tunnelMaxAgeMs?: number;
-  /** Overrides env DATA_DIR and [general] data_dir. */
+  /** Overrides [general] data_dir (the entry point passes env DATA_DIR here). */
   dataDir?: string;
 }
 
@@ -50,9 +50,9 @@ export interface Relay {
   stop(): Promise<void>;
 }
 
-/** env DATA_DIR, else [general] data_dir, else ./.data/relay. */
+/** The override (env DATA_DIR from the entry point), else [general] data_dir, else ./.data/relay. */
 export function resolveDataDir(config: RelayConfig, override?: string): string {
-  return override ?? process.env.DATA_DIR ?? config.general.dataDir ?? join(process.cwd(), '.data', 'relay');
+  return override ?? config.general.dataDir ?? join(process.cwd(), '.data', 'relay');
 }
 
 export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<Relay> {
