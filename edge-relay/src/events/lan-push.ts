@@ -10,6 +10,7 @@
 import type { Clock, TimerHandle } from '../../../protocol/src/clock.js';
 import { systemClock } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
+import { LogField } from '../../../protocol/src/log-fields.js';
 import { exponentialBackoff, type RetryStrategy } from '../retry.js';
 import type { Spool, SpoolRecord } from './spool.js';
 
@@ -39,7 +40,7 @@ export class LanPusher {
   constructor(private readonly opts: LanPushOptions) {
     this.clock = opts.clock ?? systemClock;
     this.retry = opts.retryStrategy ?? exponentialBackoff({ initialMs: 500, maxMs: 30_000 });
-    this.log = opts.logger.child({ component: 'lan-push', url: opts.url });
+    this.log = opts.logger.child({ [LogField.component]: 'lan-push', url: opts.url });
   }
 
   start(): void {
@@ -77,7 +78,7 @@ export class LanPusher {
           this.failures++;
           const delay = this.retry(this.failures);
           if (delay === null) {
-            this.log.error('event push abandoned; events stay in the spool until the relay restarts', { attempts: this.failures, seq: record.seq });
+            this.log.error('event push abandoned; events stay in the spool until the relay restarts', { attempts: this.failures, [LogField.seq]: record.seq });
             this.stop();
             return;
           }
@@ -111,10 +112,10 @@ export class LanPusher {
       });
       await res.arrayBuffer().catch(() => undefined);
       if (res.ok) return true;
-      if (this.failures === 0) this.log.warn('event receiver refused an event; retrying', { status: res.status, seq: record.seq });
+      if (this.failures === 0) this.log.warn('event receiver refused an event; retrying', { status: res.status, [LogField.seq]: record.seq });
       return false;
     } catch (err) {
-      if (this.failures === 0) this.log.warn('event receiver unreachable; retrying', { error: err, seq: record.seq });
+      if (this.failures === 0) this.log.warn('event receiver unreachable; retrying', { error: err, [LogField.seq]: record.seq });
       return false;
     }
   }

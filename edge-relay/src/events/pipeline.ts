@@ -8,6 +8,7 @@
 
 import type { Clock, TimerHandle } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
+import { LogField } from '../../../protocol/src/log-fields.js';
 import type { AmiClient, AmiReply } from '../ami/client.js';
 import type { AmiMessage } from '../ami/message.js';
 import type { EventMapper, MapResult } from './mapper.js';
@@ -32,7 +33,7 @@ export class EventPipeline {
   private stopped = false;
 
   constructor(private readonly opts: PipelineOptions) {
-    this.log = opts.logger.child({ component: 'events' });
+    this.log = opts.logger.child({ [LogField.component]: 'events' });
     const { ami, mapper, clock, logger } = opts;
     this.wrapups = new WrapupRunner({ ami, mapper, file: opts.wrapupsFile, clock, logger, publish: this.publish });
   }

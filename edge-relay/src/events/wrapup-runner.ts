@@ -8,6 +8,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Clock, TimerHandle } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
+import { LogField } from '../../../protocol/src/log-fields.js';
 import type { AmiActions } from '../pbx/ami-pbx.js';
 import type { MapResult } from './mapper.js';
 import type { WrapupCommand } from './context.js';
@@ -37,7 +38,7 @@ export class WrapupRunner {
   private readonly log: Logger;
 
   constructor(private readonly opts: WrapupRunnerOptions) {
-    this.log = opts.logger.child({ component: 'wrapup' });
+    this.log = opts.logger.child({ [LogField.component]: 'wrapup' });
   }
 
   /** Load what a previous run left; overdue unpauses are sent as soon as AMI is up. */

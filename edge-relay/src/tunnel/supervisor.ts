@@ -83,6 +83,7 @@ export class TunnelSupervisor extends EventEmitter<{ state: [TunnelState]; welco
   stop(): void {
     this.setState('stopped');
     this.timers.clearAll();
+    if (this.active) this.opts.uplink.detach(this.active);
     for (const c of [this.active, this.dialing, ...this.retiring]) c?.close(1000, 'relay stopping');
   }
 
