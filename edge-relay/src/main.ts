@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../protocol/src/log.js';
 import { ConfigError, loadConfig } from './config/config.js';
+import { readEnvironment } from './config/env.js';
 import { startRelay } from './relay.js';
 
 async function main(): Promise<void> {
@@ -25,8 +26,9 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger({ fields: { service: 'relay' } });
-  const relay = await startRelay(config, { logger });
+  const env = readEnvironment();
+  const logger = createLogger({ level: env.logLevel, fields: { service: 'relay' } });
+  const relay = await startRelay(config, { logger, dataDir: env.dataDir });
   const stop = async (signal: string) => {
     logger.info('stopping', { signal });
     await relay.stop();

@@ -14,13 +14,13 @@ import { LAN_CONSUMER, LanPusher } from './events/lan-push.js';
 import { EventMapper } from './events/mapper.js';
 import { EventPipeline } from './events/pipeline.js';
 import { Spool } from './events/spool.js';
-import { WrapupRunner } from './events/wrapup-runner.js';
 import { lanApp, listen, type RunningServer } from './http/lan-api.js';
 import { AmiPbx } from './pbx/ami-pbx.js';
 import type { RetryStrategy } from './retry.js';
 import { CommandRunner } from './tunnel/commands.js';
 import { IdempotencyStore } from './tunnel/idempotency.js';
 import { TunnelSupervisor } from './tunnel/supervisor.js';
+import { CLOUD_CONSUMER, Uplink } from './tunnel/uplink.js';
 import { RELAY_VERSION } from './version.js';
 
 export interface RelayDeps {
@@ -31,7 +31,7 @@ export interface RelayDeps {
   tunnelRetry?: RetryStrategy;
   /** Reconnect (make-before-break) after this long; default 110 minutes, under API Gateway's 2 hours. */
   tunnelMaxAgeMs?: number;
-  /** Overrides env DATA_DIR and [general] data_dir. */
+  /** Overrides [general] data_dir (the entry point passes env DATA_DIR here). */
   dataDir?: string;
 }
 
@@ -50,9 +50,9 @@ export interface Relay {
   stop(): Promise<void>;
 }
 
-/** env DATA_DIR, else [general] data_dir, else ./.data/relay. */
+/** The override (env DATA_DIR from the entry point), else [general] data_dir, else ./.data/relay. */
 export function resolveDataDir(config: RelayConfig, override?: string): string {
-  return override ?? process.env.DATA_DIR ?? config.general.dataDir ?? join(process.cwd(), '.data', 'relay');
+  return override ?? config.general.dataDir ?? join(process.cwd(), '.data', 'relay');
 }
 
 export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<Relay> {
@@ -81,7 +81,7 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
     timeoutMs: config.ami.timeoutMs,
   });
 
-  const consumers = [...(config.general.url ? [LAN_CONSUMER] : []), ...(config.cloud ? ['cloud'] : [])];
+  const consumers = [...(config.general.url ? [LAN_CONSUMER] : []), ...(config.cloud ? [CLOUD_CONSUMER] : [])];
   const spool = new Spool({ dir: join(dataDir, 'spool'), consumers, logger: log });
   const mapper = new EventMapper({
     mac: config.general.mac,
@@ -94,37 +94,29 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
     pausetime: config.enable.pausetime,
     wrapupSeconds: config.enable.wrapupSeconds,
   });
-  let pipeline: EventPipeline;
-  const wrapups = new WrapupRunner({
-    ami,
-    mapper,
-    file: join(dataDir, 'wrapups.json'),
-    clock,
-    logger: log,
-    publish: (r) => pipeline.publish(r),
-  });
-  pipeline = new EventPipeline({ ami, mapper, spool, wrapups, clock, logger: log });
-  wrapups.restore();
+  const pipeline = new EventPipeline({ ami, mapper, spool, wrapupsFile: join(dataDir, 'wrapups.json'), clock, logger: log });
   pipeline.start();
 
   const pusher = config.general.url ? new LanPusher({ url: config.general.url, spool, logger: log, clock, retryStrategy: deps.pushRetry }) : undefined;
   pusher?.start();
 
   const runner = new CommandRunner({ pbx, idempotency: new IdempotencyStore(join(dataDir, 'idempotency.jsonl'), clock), clock, logger: log });
-  const tunnel = config.cloud
-    ? new TunnelSupervisor({
-        url: config.cloud.url,
-        token: config.cloud.token,
-        spool,
-        runner,
-        relayVersion: RELAY_VERSION,
-        amiConnected: () => ami.connected,
-        clock,
-        logger: log,
-        retryStrategy: deps.tunnelRetry,
-        maxAgeMs: deps.tunnelMaxAgeMs,
-      })
-    : undefined;
+  const uplink = config.cloud ? new Uplink({ spool, clock, logger: log }) : undefined;
+  const tunnel =
+    config.cloud && uplink
+      ? new TunnelSupervisor({
+          url: config.cloud.url,
+          token: config.cloud.token,
+          uplink,
+          runner,
+          relayVersion: RELAY_VERSION,
+          amiConnected: () => ami.connected,
+          clock,
+          logger: log,
+          retryStrategy: deps.tunnelRetry,
+          maxAgeMs: deps.tunnelMaxAgeMs,
+        })
+      : undefined;
   if (tunnel) {
     ami.on('ready', () => tunnel.amiChanged(true));
     ami.on('disconnected', () => tunnel.amiChanged(false));
@@ -150,9 +142,9 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
     runner,
     async stop() {
       tunnel?.stop();
+      uplink?.stop();
       pipeline.stop();
       pusher?.stop();
-      wrapups.stop();
       await lan.close();
       await ami.close();
       await spool.close();

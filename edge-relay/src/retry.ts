@@ -2,6 +2,12 @@
  * Retry strategies, ioredis-style: given the attempt number (1 for the first
  * retry) return how long to wait, or null to give up. Injectable so tests can
  * make reconnects immediate or deterministic.
+ *
+ * `null` means the same everywhere: stop retrying for good, log it as an
+ * error, and stay stopped until the process restarts. The AMI client goes to
+ * `closed` (actions fail with AMI_NOT_CONNECTED), the LAN pusher stops pushing
+ * (events stay in the spool), the tunnel supervisor goes to `stopped` (events
+ * stay in the spool). The default strategies never give up.
  */
 
 export type RetryStrategy = (attempt: number, lastError?: Error) => number | null;

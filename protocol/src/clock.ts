@@ -71,3 +71,39 @@ export class ManualClock implements Clock {
     this.current = target;
   }
 }
+
+/**
+ * Timers by name on one clock, for a component with a few named waits
+ * (retry, keepalive, ...): setting a name again replaces its timer, and
+ * clearAll() on stop leaves nothing behind to fire.
+ */
+export class NamedTimers {
+  private readonly timers = new Map<string, TimerHandle>();
+
+  constructor(private readonly clock: Clock) {}
+
+  set(name: string, ms: number, fn: () => void): void {
+    this.clear(name);
+    this.timers.set(
+      name,
+      this.clock.setTimeout(() => {
+        this.timers.delete(name);
+        fn();
+      }, ms),
+    );
+  }
+
+  clear(name: string): void {
+    this.clock.clearTimeout(this.timers.get(name));
+    this.timers.delete(name);
+  }
+
+  has(name: string): boolean {
+    return this.timers.has(name);
+  }
+
+  clearAll(): void {
+    for (const t of this.timers.values()) this.clock.clearTimeout(t);
+    this.timers.clear();
+  }
+}

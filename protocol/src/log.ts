@@ -21,6 +21,7 @@ export interface Logger {
 }
 
 export interface LoggerOptions {
+  /** Default info. Entry points read it from their configuration (LOG_LEVEL); this module reads no environment. */
   level?: LogLevel;
   /** Where a finished line goes; defaults to process.stderr. */
   write?: (line: string) => void;
@@ -43,7 +44,7 @@ function serialise(value: unknown): unknown {
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const threshold = LEVELS[options.level ?? parseLevel(process.env.LOG_LEVEL) ?? 'info'];
+  const threshold = LEVELS[options.level ?? 'info'];
   const write = options.write ?? ((line: string) => process.stderr.write(line + '\n'));
   const now = options.now ?? Date.now;
   const base = options.fields ?? {};

@@ -15,6 +15,8 @@ export interface Receiver {
   url: string;
   port: number;
   received: Received[];
+  /** POSTs answered with an error status (not in `received`). */
+  refused: number;
   /** Answer every POST with this status (200 = healthy). */
   status: number;
   events(): Array<Record<string, unknown>>;
@@ -29,6 +31,7 @@ export async function startReceiver(port = 0): Promise<Receiver> {
     url: '',
     port: 0,
     received,
+    refused: 0,
     status: 200,
     events: () => received.map((x) => x.body),
     waitForCount: (n, timeoutMs = 10_000) => waitFor(() => received.length >= n, { timeoutMs, what: `${n} events at the receiver (have ${received.length})` }).then(() => undefined),
@@ -50,7 +53,7 @@ export async function startReceiver(port = 0): Promise<Receiver> {
           res.writeHead(400).end();
           return;
         }
-      }
+      } else r.refused++;
       res.writeHead(r.status, { 'content-type': 'application/json' }).end('{}');
     });
   });

@@ -10,7 +10,7 @@ import type { Relay } from '../../edge-relay/src/relay.js';
 import { startFakeAmi, frame, type FakeAmi, type FakeSession } from '../helpers/fake-ami.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { expectedConf, setConf, startTestRelay, tempDir } from '../helpers/relay-harness.js';
-import { sleep, waitFor } from '../helpers/wait.js';
+import { waitFor } from '../helpers/wait.js';
 
 let relay: Relay | undefined;
 let pbx: FakeAmi | undefined;
@@ -64,13 +64,14 @@ describe('LAN push delivery', () => {
     receiver.status = 503;
     for (let i = 0; i < 100; i++) lastSession().send(extensionStatus(i));
     await waitFor(() => relay!.spool.durableSeq === 100);
-    await sleep(200);
+    const refused = receiver.refused;
+    await waitFor(() => receiver!.refused >= refused + 2, { what: 'the relay retrying the refused event' });
     expect(receiver.received).toHaveLength(0);
     expect(relay.pusher!.backlog).toBe(100);
     receiver.status = 200;
     for (let i = 100; i < 150; i++) lastSession().send(extensionStatus(i));
     await receiver.waitForCount(150);
-    await sleep(100);
+    await waitFor(() => relay!.pusher!.backlog === 0, { what: 'every event acknowledged' });
     expectExactly(receiver, 150);
   });
 
@@ -91,7 +92,7 @@ describe('LAN push delivery', () => {
     await relay.ami.waitReady();
     for (let i = 60; i < 80; i++) lastSession().send(extensionStatus(i));
     await receiver.waitForCount(80);
-    await sleep(100);
+    await waitFor(() => relay!.pusher!.backlog === 0, { what: 'every event acknowledged' });
     expectExactly(receiver, 80);
   });
 

@@ -6,7 +6,7 @@
  */
 
 import { join } from 'node:path';
-import { createLogger } from '../../../protocol/src/log.js';
+import { createLogger, parseLevel } from '../../../protocol/src/log.js';
 import { startLocalCloud } from './server.js';
 
 // We run on Node 20 on purpose (issue: Node 20 everywhere, Lambda nodejs20.x);
@@ -15,7 +15,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 async function main(): Promise<void> {
   const env = process.env;
-  const logger = createLogger({ fields: { service: 'cloud' } });
+  const logger = createLogger({ level: parseLevel(env.LOG_LEVEL), fields: { service: 'cloud' } });
   const port = env.PORT ? Number(env.PORT) : 8787;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     process.stderr.write(`coocenter-cloud: PORT must be a whole number from 0 to 65535 (got ${JSON.stringify(env.PORT)})\n`);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../protocol/src/clock.js';
 import { frame, startFakeAmi, type FakeAmi } from '../../../test/helpers/fake-ami.js';
+import { captureLog } from '../../../test/helpers/log-capture.js';
 import { loadRecording } from '../../../test/helpers/recordings.js';
 import { waitFor } from '../../../test/helpers/wait.js';
 import { AmiClient, type AmiClientOptions } from './client.js';
@@ -210,6 +211,21 @@ describe('AmiClient connection loss', () => {
     expect(server.sessions.length).toBe(2);
   });
 
+  it('gives up for good when the retry strategy answers null: closed, actions refused, no timer left', async () => {
+    server = await startFakeAmi();
+    const clock = new ManualClock(0);
+    const attempts: number[] = [];
+    const c = newClient(server.port, { clock, retryStrategy: (n) => (attempts.push(n), null) });
+    c.connect();
+    await c.waitReady();
+    server.sessions[0].close();
+    await waitFor(() => c.state === 'closed', { what: 'closed after the strategy gave up' });
+    expect(attempts).toEqual([1]);
+    expect(clock.pending).toBe(0);
+    expect((await rejection(c.action('Ping'))).code).toBe('AMI_NOT_CONNECTED');
+    expect(server.sessions).toHaveLength(1);
+  });
+
   it('treats an unanswered keepalive Ping as a dead peer', async () => {
     server = await startFakeAmi();
     const clock = new ManualClock(0);
@@ -243,22 +259,38 @@ describe('AmiClient connection loss', () => {
 });
 
 describe('AmiClient and foreign ActionIDs (a server replaying a recorded session)', () => {
-  it('accepts the recorded login answer but never lets a foreign id settle a later action', async () => {
+  const recordedLoginReply = () => {
     const text = loadRecording('action-login-ok').received.toString();
     const loginReply = text.slice(text.indexOf('Response: Success'), text.indexOf('Event: FullyBooted'));
     expect(loginReply).toContain('ActionID: action-login-ok-1');
+    return loginReply;
+  };
+
+  it('with adoptForeignActionIds, accepts the recorded login answer but never lets a foreign id settle a later action', async () => {
     const clock = new ManualClock(0);
+    const log = captureLog('debug');
     server = await startFakeAmi(
       (a, s) => s.send(frame([['Response', 'Success'], ['ActionID', 'someone-else-7'], ['Message', `not for ${a.get('Action')}`]])),
-      { loginReply },
+      { loginReply: recordedLoginReply() },
     );
-    const c = newClient(server.port, { clock, actionTimeoutMs: 1000 });
+    const c = newClient(server.port, { clock, actionTimeoutMs: 1000, adoptForeignActionIds: true, logger: log.logger });
     c.connect();
     await c.waitReady();
     const pending = c.action('CoreStatus');
-    await server.waitForAction('CoreStatus');
-    await new Promise((r) => setTimeout(r, 20)); // let the foreign answer arrive
+    expect(await log.waitFor('ami response for an unknown ActionID ignored')).toMatchObject({ actionId: 'someone-else-7' });
     clock.advance(1000);
     expect((await rejection(pending)).code).toBe('AMI_TIMEOUT');
+  });
+
+  it('by default, ignores a login answer with someone else\'s id, and the login times out', async () => {
+    const clock = new ManualClock(0);
+    const log = captureLog('debug');
+    server = await startFakeAmi(() => undefined, { loginReply: recordedLoginReply() });
+    const c = newClient(server.port, { clock, connectTimeoutMs: 10_000, retryStrategy: () => 1000, logger: log.logger });
+    c.connect();
+    expect(await log.waitFor('ami response for an unknown ActionID ignored')).toMatchObject({ actionId: 'action-login-ok-1' });
+    expect(c.state).toBe('authenticating');
+    clock.advance(10_000);
+    expect(c.state).toBe('waiting');
   });
 });

@@ -31,6 +31,9 @@ import { encodeAction, type ActionFields } from '../../../ami-codec/src/encoder.
 import type { AmiMessage } from '../../../ami-codec/src/message.js';
 import { exponentialBackoff, type RetryStrategy } from '../retry.js';
 import { AmiError, amiError } from './errors.js';
+import { PendingActions, type AmiReply } from './pending.js';
+
+export type { AmiReply } from './pending.js';
 
 export type AmiState = 'idle' | 'connecting' | 'authenticating' | 'ready' | 'waiting' | 'closed';
 
@@ -51,31 +54,16 @@ export interface AmiClientOptions {
   clock?: Clock;
   logger?: Logger;
   maxFrameBytes?: number;
+  /**
+   * Accept a login answer carrying someone else's ActionID (see
+   * PendingActions). Only for a server replaying a recorded session; a real
+   * Asterisk echoes ours.
+   */
+  adoptForeignActionIds?: boolean;
 }
 
 export interface ActionOptions {
   timeoutMs?: number;
-}
-
-/** What Asterisk answered: the Response, plus the list items for EventList actions. */
-export interface AmiReply {
-  response: AmiMessage;
-  /** Items of an EventList (start → items → `…Complete`), the Complete event excluded. */
-  events: AmiMessage[];
-  /** The `…Complete` event of an EventList, if there was one. */
-  complete?: AmiMessage;
-}
-
-interface InFlight {
-  action: string;
-  actionId: string;
-  resolve: (reply: AmiReply) => void;
-  reject: (err: AmiError) => void;
-  timer: TimerHandle;
-  response?: AmiMessage;
-  events: AmiMessage[];
-  /** Only the login handshake may be sent before the session is ready. */
-  internal: boolean;
 }
 
 export interface AmiClientEvents {
@@ -89,22 +77,15 @@ export interface AmiClientEvents {
 let instanceSeq = 0;
 
 export class AmiClient extends EventEmitter<AmiClientEvents> {
-  private readonly opts: Required<Omit<AmiClientOptions, 'logger' | 'clock' | 'retryStrategy' | 'maxFrameBytes'>> & {
+  private readonly opts: Required<Omit<AmiClientOptions, 'logger' | 'clock' | 'retryStrategy' | 'maxFrameBytes' | 'adoptForeignActionIds'>> & {
     maxFrameBytes?: number;
   };
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly retry: RetryStrategy;
-  /** Unique prefix: a response whose ActionID lacks it is not an answer to us. */
-  private readonly idPrefix: string;
-  private seq = 0;
+  private readonly pending: PendingActions;
   private socket?: net.Socket;
   private decoder: AmiDecoder;
-  private inFlight = new Map<string, InFlight>();
-  /** Send order, for answers that arrive without a usable ActionID (see onResponse). */
-  private order: string[] = [];
-  /** Foreign ActionIDs adopted by the fallback in onResponse, → our id. */
-  private aliases = new Map<string, string>();
   private closing = false;
   private _state: AmiState = 'idle';
   private attempt = 0;
@@ -130,7 +111,9 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
     this.clock = options.clock ?? systemClock;
     this.log = (options.logger ?? silentLogger).child({ component: 'ami', ami: `${options.host}:${options.port}` });
     this.retry = options.retryStrategy ?? exponentialBackoff();
-    this.idPrefix = `r${process.pid.toString(36)}${(++instanceSeq).toString(36)}-`;
+    // Unique per client: a response whose ActionID lacks it is not an answer to us.
+    const idPrefix = `r${process.pid.toString(36)}${(++instanceSeq).toString(36)}-`;
+    this.pending = new PendingActions({ clock: this.clock, idPrefix, adoptForeignIds: options.adoptForeignActionIds });
     this.decoder = new AmiDecoder({ maxFrameBytes: options.maxFrameBytes });
   }
 
@@ -187,6 +170,7 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
     return this.send(action, fields, options, false);
   }
 
+  /** Only the login handshake (`internal`) may be sent before the session is ready. */
   private send(action: string, fields: ActionFields, options: ActionOptions, internal: boolean): Promise<AmiReply> {
     const ready = this._state === 'ready' || (internal && this._state === 'authenticating');
     if (!ready || !this.socket) {
@@ -194,24 +178,16 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
         amiError('AMI_NOT_CONNECTED', `AMI is not connected (${this._state}); ${action} was not sent`, { action }),
       );
     }
-    const actionId = this.idPrefix + (++this.seq).toString(36);
+    const actionId = this.pending.nextId();
     let bytes: string;
     try {
       bytes = encodeAction(action, actionId, fields);
     } catch (err) {
       return Promise.reject(err);
     }
-    return new Promise<AmiReply>((resolve, reject) => {
-      const timeoutMs = options.timeoutMs ?? this.opts.actionTimeoutMs;
-      const timer = this.clock.setTimeout(() => {
-        if (!this.inFlight.delete(actionId)) return;
-        this.order = this.order.filter((id) => id !== actionId);
-        reject(amiError('AMI_TIMEOUT', `Asterisk did not answer ${action} within ${timeoutMs} ms`, { action, actionId }));
-      }, timeoutMs);
-      this.inFlight.set(actionId, { action, actionId, resolve, reject, timer, events: [], internal });
-      this.order.push(actionId);
-      this.socket!.write(bytes);
-    });
+    const reply = this.pending.add(action, actionId, options.timeoutMs ?? this.opts.actionTimeoutMs);
+    this.socket.write(bytes);
+    return reply;
   }
 
   // ── connection life ────────────────────────────────────────────────────
@@ -311,21 +287,7 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
       socket.on('error', () => undefined);
       socket.destroy();
     }
-    const pending = [...this.inFlight.values()];
-    this.inFlight.clear();
-    this.order = [];
-    this.aliases.clear();
-    for (const p of pending) {
-      this.clock.clearTimeout(p.timer);
-      const lost =
-        err.code === 'AMI_CLOSED' || err.code === 'AMI_AUTH_FAILED'
-          ? err
-          : amiError('AMI_CONNECTION_LOST', `AMI connection lost while ${p.action} was in flight; its outcome is unknown`, {
-              action: p.action,
-              actionId: p.actionId,
-            });
-      p.reject(lost);
-    }
+    this.pending.failAll(err);
   }
 
   private scheduleRetry(err: AmiError): void {
@@ -378,69 +340,13 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
   };
 
   private onResponse(msg: AmiMessage): void {
-    let id = msg.actionId;
-    const foreign = id !== undefined && !id.startsWith(this.idPrefix);
-    if (id === undefined || (foreign && this._state === 'authenticating')) {
-      // Asterisk handles a session's actions one at a time, in order, so an
-      // answer without an ActionID belongs to the oldest action still
-      // unanswered. During login (only our handshake is in flight) the same
-      // holds for an answer with someone else's id: a server replaying a
-      // recorded session sends the recorder's ids.
-      const adopted = this.order.find((candidate) => !this.inFlight.get(candidate)?.response);
-      if (adopted === undefined) return;
-      if (id !== undefined) this.aliases.set(id, adopted);
-      id = adopted;
-    } else if (foreign) {
-      // Not ours, and not safely attributable: never let it settle one of our
-      // actions (an id with our prefix that we no longer track is a late
-      // answer to a timed-out action, dropped for the same reason).
-      this.log.debug('ami response for an unknown ActionID ignored', { actionId: id });
-      return;
+    if (this.pending.response(msg, this._state === 'authenticating') === 'foreign') {
+      this.log.debug('ami response for an unknown ActionID ignored', { actionId: msg.actionId });
     }
-    const p = this.inFlight.get(id);
-    if (!p) return;
-    if (isListStart(msg)) {
-      p.response = msg;
-      return;
-    }
-    this.settle(p, msg);
   }
 
   private onEvent(msg: AmiMessage): void {
-    let id = msg.actionId;
-    if (id !== undefined) {
-      if (!id.startsWith(this.idPrefix)) id = this.aliases.get(id) ?? id;
-      const p = this.inFlight.get(id);
-      if (p && p.response) {
-        if (isListComplete(msg)) this.settle(p, p.response, msg);
-        else p.events.push(msg);
-        return;
-      }
-    }
-    this.emit('event', msg);
+    // Items of one of our lists are the action's answer, not events.
+    if (!this.pending.listEvent(msg)) this.emit('event', msg);
   }
-
-  private settle(p: InFlight, response: AmiMessage, complete?: AmiMessage): void {
-    this.inFlight.delete(p.actionId);
-    for (const [foreign, own] of this.aliases) if (own === p.actionId) this.aliases.delete(foreign);
-    const idx = this.order.indexOf(p.actionId);
-    if (idx >= 0) this.order.splice(idx, 1);
-    this.clock.clearTimeout(p.timer);
-    if (response.response.toLowerCase() === 'error') {
-      const message = response.get('Message') ?? 'error';
-      p.reject(amiError('AMI_ACTION_FAILED', `Asterisk refused ${p.action}: ${message}`, { action: p.action, actionId: p.actionId, amiMessage: message }));
-      return;
-    }
-    p.resolve({ response, events: p.events, complete });
-  }
-}
-
-function isListStart(msg: AmiMessage): boolean {
-  const v = msg.get('EventList');
-  return v !== undefined && v.toLowerCase() === 'start';
-}
-
-function isListComplete(msg: AmiMessage): boolean {
-  const v = msg.get('EventList');
-  return v !== undefined && v.toLowerCase() === 'complete';
 }

@@ -10,6 +10,7 @@
 import type { Clock, TimerHandle } from '../../../protocol/src/clock.js';
 import { systemClock } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
+import { LogField } from '../../../protocol/src/log-fields.js';
 import { exponentialBackoff, type RetryStrategy } from '../retry.js';
 import type { Spool, SpoolRecord } from './spool.js';
 
@@ -39,7 +40,7 @@ export class LanPusher {
   constructor(private readonly opts: LanPushOptions) {
     this.clock = opts.clock ?? systemClock;
     this.retry = opts.retryStrategy ?? exponentialBackoff({ initialMs: 500, maxMs: 30_000 });
-    this.log = opts.logger.child({ component: 'lan-push', url: opts.url });
+    this.log = opts.logger.child({ [LogField.component]: 'lan-push', url: opts.url });
   }
 
   start(): void {
@@ -53,6 +54,7 @@ export class LanPusher {
     this.running = false;
     this.opts.spool.off('durable', this.onDurable);
     this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   /** Events not yet accepted by the receiver. */
@@ -74,7 +76,12 @@ export class LanPusher {
         const ok = await this.post(record);
         if (!ok) {
           this.failures++;
-          const delay = this.retry(this.failures) ?? 30_000;
+          const delay = this.retry(this.failures);
+          if (delay === null) {
+            this.log.error('event push abandoned; events stay in the spool until the relay restarts', { attempts: this.failures, [LogField.seq]: record.seq });
+            this.stop();
+            return;
+          }
           this.timer = this.clock.setTimeout(() => {
             this.timer = undefined;
             this.kick();
@@ -105,10 +112,10 @@ export class LanPusher {
       });
       await res.arrayBuffer().catch(() => undefined);
       if (res.ok) return true;
-      if (this.failures === 0) this.log.warn('event receiver refused an event; retrying', { status: res.status, seq: record.seq });
+      if (this.failures === 0) this.log.warn('event receiver refused an event; retrying', { status: res.status, [LogField.seq]: record.seq });
       return false;
     } catch (err) {
-      if (this.failures === 0) this.log.warn('event receiver unreachable; retrying', { error: err, seq: record.seq });
+      if (this.failures === 0) this.log.warn('event receiver unreachable; retrying', { error: err, [LogField.seq]: record.seq });
       return false;
     }
   }

@@ -103,6 +103,16 @@ export class EventMapper {
     this.wrapups.restore(saved);
   }
 
+  /** The wrap-ups changed since they were last saved. */
+  get wrapupsChanged(): boolean {
+    return this.wrapups.changed;
+  }
+
+  /** Save the wrap-ups a restart must finish with `write`; they count as saved once it returns. */
+  saveWrapups(write: (pending: PersistedWrapup[]) => void): void {
+    this.wrapups.save(write);
+  }
+
   /** Sizes, for the memory-bound tests and the status endpoint. */
   get stats(): { channels: number; calls: number; dials: number; ccRecords: number; wrapups: number } {
     return {
@@ -141,7 +151,7 @@ export class EventMapper {
         if (ch) ch.hangupRequested = true;
         return;
       case 'Hangup':
-        if (ch) this.onHangup(ch, msg);
+        if (ch) this.endChannel(ch, true, msg);
         return;
       case 'ExtensionStatus':
         this.onExtensionStatus(msg);
@@ -244,28 +254,36 @@ export class EventMapper {
     ch.context = context;
   }
 
-  private onHangup(ch: Channel, msg: AmiMessage): void {
+  /**
+   * A channel ends: on its Hangup (`msg`, with Asterisk's cause), or because
+   * we will never hear from it again, as if it had hung up now. `announce`
+   * pushes the box's hangup event (a channel expired for silence goes quietly).
+   */
+  private endChannel(ch: Channel, announce: boolean, msg?: AmiMessage): void {
     const ctx = this.ctx;
     if (ch.hungUpSec !== undefined) return;
     ch.hungUpSec = ctx.time.sec;
-    const event: HangupEvent = {
+    if (announce) ctx.out.own_(this.hangupEvent(ch), ch.linkedid);
+    onHangupDials(ctx, ch.uniqueid, clean(msg?.get('Cause')));
+    this.endHold(ch);
+    const ended = endVisit(ctx, ch);
+    if (ended) this.cc.visitEnded(ch, ended);
+    flushChannel(ctx, ch, '');
+    this.finishCc(ch, clean(msg?.get('Cause-txt')));
+    this.state.noteHangup(ch, ctx.time.sec);
+  }
+
+  private hangupEvent(ch: Channel): HangupEvent {
+    return {
       event: 'hangup',
-      timestamp: ctx.time.stamp,
+      timestamp: this.ctx.time.stamp,
       calleridnum: ch.callerNum,
       calleridname: ch.callerName,
       connectedlinenum: ch.connectedNum,
       connectedlinename: ch.connectedName,
       uniqueid: ch.uniqueid,
-      mac: ctx.cfg.mac,
+      mac: this.ctx.cfg.mac,
     };
-    ctx.out.own_(event, ch.linkedid);
-    onHangupDials(ctx, ch.uniqueid, clean(msg.get('Cause')));
-    this.endHold(ch);
-    const ended = endVisit(ctx, ch);
-    if (ended) this.cc.visitEnded(ch, ended);
-    flushChannel(ctx, ch, '');
-    this.finishCc(ch, clean(msg.get('Cause-txt')));
-    this.state.noteHangup(ch, ctx.time.sec);
   }
 
   private finishCc(ch: Channel, cause: string): void {
@@ -360,20 +378,7 @@ export class EventMapper {
     const ctx = this.ctx;
     this.lastExpireSec = ctx.time.sec;
     const silent = this.state.expire(ctx.time.sec, ctx.cfg.finishedGraceSec ?? DEFAULT_GRACE_SEC, ctx.cfg.channelMaxSilenceSec ?? DEFAULT_MAX_SILENCE_SEC);
-    for (const ch of silent) this.vanish(ch);
-  }
-
-  /** A channel we will never hear from again ends as if it had hung up now. */
-  private vanish(ch: Channel): void {
-    if (ch.hungUpSec !== undefined) return;
-    ch.hungUpSec = this.ctx.time.sec;
-    onHangupDials(this.ctx, ch.uniqueid);
-    this.endHold(ch);
-    const ended = endVisit(this.ctx, ch);
-    if (ended) this.cc.visitEnded(ch, ended);
-    flushChannel(this.ctx, ch, '');
-    this.finishCc(ch, '');
-    this.state.noteHangup(ch, this.ctx.time.sec);
+    for (const ch of silent) this.endChannel(ch, false);
   }
 
   private snapshotDeps() {
@@ -382,20 +387,7 @@ export class EventMapper {
       state: this.state,
       queues: this.queues,
       extensionStates: this.extensionStates,
-      vanish: (ch: Channel) => this.vanish(ch),
-      hangupEvent: (ch: Channel) => {
-        const e: HangupEvent = {
-          event: 'hangup',
-          timestamp: this.ctx.time.stamp,
-          calleridnum: ch.callerNum,
-          calleridname: ch.callerName,
-          connectedlinenum: ch.connectedNum,
-          connectedlinename: ch.connectedName,
-          uniqueid: ch.uniqueid,
-          mac: this.ctx.cfg.mac,
-        };
-        this.out.own_(e, ch.linkedid);
-      },
+      hangUp: (ch: Channel) => this.endChannel(ch, true),
     };
   }
 }

@@ -1,22 +1,26 @@
 /**
  * AMI events → mapper → spool, plus the snapshot after every (re)login and a
- * periodic tick. The AMI reader is never held up: mapping is synchronous and
+ * periodic tick. What the mapper asks for besides events (after-call work)
+ * goes to the wrap-up runner, whose finished records come back through the
+ * same publish(). The AMI reader is never held up: mapping is synchronous and
  * cheap, the spool writes in the background.
  */
 
 import type { Clock, TimerHandle } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
+import { LogField } from '../../../protocol/src/log-fields.js';
 import type { AmiClient, AmiReply } from '../ami/client.js';
 import type { AmiMessage } from '../../../ami-codec/src/message.js';
 import type { EventMapper, MapResult } from './mapper.js';
 import type { Spool } from './spool.js';
-import type { WrapupRunner } from './wrapup-runner.js';
+import { WrapupRunner } from './wrapup-runner.js';
 
 export interface PipelineOptions {
   ami: AmiClient;
   mapper: EventMapper;
   spool: Spool;
-  wrapups: WrapupRunner;
+  /** Where pending wrap-ups are kept across restarts. */
+  wrapupsFile: string;
   clock: Clock;
   logger: Logger;
   tickMs?: number;
@@ -25,13 +29,18 @@ export interface PipelineOptions {
 export class EventPipeline {
   private tickTimer?: TimerHandle;
   private readonly log: Logger;
+  private readonly wrapups: WrapupRunner;
   private stopped = false;
 
   constructor(private readonly opts: PipelineOptions) {
-    this.log = opts.logger.child({ component: 'events' });
+    this.log = opts.logger.child({ [LogField.component]: 'events' });
+    const { ami, mapper, clock, logger } = opts;
+    this.wrapups = new WrapupRunner({ ami, mapper, file: opts.wrapupsFile, clock, logger, publish: this.publish });
   }
 
+  /** Pick up the wrap-ups a previous run left, then follow AMI. */
   start(): void {
+    this.wrapups.restore();
     this.opts.ami.on('event', this.onEvent);
     this.opts.ami.on('ready', this.onReady);
     this.scheduleTick();
@@ -42,11 +51,12 @@ export class EventPipeline {
     this.opts.ami.off('event', this.onEvent);
     this.opts.ami.off('ready', this.onReady);
     this.opts.clock.clearTimeout(this.tickTimer);
+    this.wrapups.stop();
   }
 
-  publish = (result: MapResult): void => {
+  readonly publish = (result: MapResult): void => {
     if (result.events.length > 0) this.opts.spool.append(result.events, result.calls);
-    this.opts.wrapups.handle(result.commands);
+    this.wrapups.handle(result.commands);
   };
 
   private readonly onEvent = (msg: AmiMessage): void => {
@@ -59,7 +69,7 @@ export class EventPipeline {
   };
 
   private readonly onReady = (): void => {
-    this.opts.wrapups.onAmiReady();
+    this.wrapups.onAmiReady();
     void this.snapshot();
   };
 

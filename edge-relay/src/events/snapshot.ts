@@ -31,8 +31,8 @@ export interface SnapshotDeps {
   state: MapperState;
   queues: QueueTable;
   extensionStates: Map<string, { status: string; statustext: string; updatedAt: number }>;
-  vanish(ch: Channel): void;
-  hangupEvent(ch: Channel): void;
+  /** The channel is gone: it ends as if it had hung up now, hangup event included. */
+  hangUp(ch: Channel): void;
 }
 
 export function applySnapshot(d: SnapshotDeps, snap: Snapshot): void {
@@ -89,8 +89,7 @@ function reconcileChannels(d: SnapshotDeps, items: AmiMessage[], requestedAt: nu
   }
   for (const ch of [...d.state.channels.values()]) {
     if (ch.hungUpSec !== undefined || alive.has(ch.uniqueid) || ch.lastMessage > requestedAt) continue;
-    d.hangupEvent(ch);
-    d.vanish(ch);
+    d.hangUp(ch);
   }
 }
 

@@ -8,6 +8,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Clock, TimerHandle } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
+import { LogField } from '../../../protocol/src/log-fields.js';
 import type { AmiActions } from '../pbx/ami-pbx.js';
 import type { MapResult } from './mapper.js';
 import type { WrapupCommand } from './context.js';
@@ -37,7 +38,7 @@ export class WrapupRunner {
   private readonly log: Logger;
 
   constructor(private readonly opts: WrapupRunnerOptions) {
-    this.log = opts.logger.child({ component: 'wrapup' });
+    this.log = opts.logger.child({ [LogField.component]: 'wrapup' });
   }
 
   /** Load what a previous run left; overdue unpauses are sent as soon as AMI is up. */
@@ -61,7 +62,7 @@ export class WrapupRunner {
         this.clear(c.member);
       }
     }
-    if (commands.length > 0 || this.opts.mapper.wrapups.dirty) this.persist();
+    if (commands.length > 0 || this.opts.mapper.wrapupsChanged) this.persist();
   }
 
   /** AMI is back: send every unpause that fell due while it was down. */
@@ -71,13 +72,11 @@ export class WrapupRunner {
   }
 
   persist(): void {
-    const saved: Saved = {
-      timers: [...this.due].map(([member, d]) => ({ member, dueAtMs: d.dueAtMs })),
-      wrapups: this.opts.mapper.wrapups.pending(),
-    };
-    writeFileSync(this.opts.file + '.tmp', JSON.stringify(saved));
-    renameSync(this.opts.file + '.tmp', this.opts.file);
-    this.opts.mapper.wrapups.dirty = false;
+    this.opts.mapper.saveWrapups((wrapups) => {
+      const saved: Saved = { timers: [...this.due].map(([member, d]) => ({ member, dueAtMs: d.dueAtMs })), wrapups };
+      writeFileSync(this.opts.file + '.tmp', JSON.stringify(saved));
+      renameSync(this.opts.file + '.tmp', this.opts.file);
+    });
   }
 
   stop(): void {

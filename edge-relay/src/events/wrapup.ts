@@ -37,8 +37,8 @@ export class Wrapups {
   private readonly settled = new Map<string, number>();
   /** Calls of records just released by finish(), for callOf(). */
   private finishedCalls: Record<string, string> = {};
-  /** Set when something a restart must know changed. */
-  dirty = false;
+  /** Set when something a restart must know changed; cleared by save(). */
+  private dirty = false;
 
   constructor(private readonly wrapupSeconds: number) {}
 
@@ -122,6 +122,17 @@ export class Wrapups {
     const v = this.settled.get(callerUniqueid);
     this.settled.delete(callerUniqueid);
     return v;
+  }
+
+  /** Something a restart must know changed since the last save(). */
+  get changed(): boolean {
+    return this.dirty;
+  }
+
+  /** Give what a restart must know to `write`; once it has returned, nothing is left to save. */
+  save(write: (pending: PersistedWrapup[]) => void): void {
+    write(this.pending());
+    this.dirty = false;
   }
 
   pending(): PersistedWrapup[] {

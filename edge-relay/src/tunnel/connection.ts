@@ -10,6 +10,7 @@ import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import type { Clock, TimerHandle } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
+import { LogField } from '../../../protocol/src/log-fields.js';
 import { decodeCloudFrame, encodeFrame } from '../../../protocol/src/wire/codec.js';
 import { CloseCode, type CloudFrame, type HelloFrame, type RelayFrame, type WelcomeFrame } from '../../../protocol/src/wire/frames.js';
 
@@ -64,7 +65,7 @@ export class TunnelConnection extends EventEmitter<{ welcome: [WelcomeFrame]; fr
 
   constructor(private readonly opts: TunnelConnectionOptions) {
     super();
-    this.log = opts.logger.child({ component: 'tunnel', connection: this.id });
+    this.log = opts.logger.child({ [LogField.component]: 'tunnel', [LogField.connectionId]: this.id });
   }
 
   get ready(): boolean {
