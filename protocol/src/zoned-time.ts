@@ -69,13 +69,16 @@ export function dateTimeText(f: ZonedFields): string {
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 /** The fields of a `YYYY-MM-DD HH:MM:SS` text; undefined when it is not one (or not a real date). */
 export function parseDateTimeText(text: string): ZonedFields | undefined {
   const m = DATE_TIME.exec(text);
   if (!m) return undefined;
   const f: ZonedFields = { year: +m[1], month: +m[2], day: +m[3], hour: +m[4], minute: +m[5], second: +m[6] };
-  const back = new Date(Date.UTC(f.year, f.month - 1, f.day, f.hour, f.minute, f.second));
-  if (back.getUTCMonth() !== f.month - 1 || back.getUTCDate() !== f.day || f.hour > 23 || f.minute > 59 || f.second > 59) return undefined;
+  const leap = f.month === 2 && f.year % 4 === 0 && (f.year % 100 !== 0 || f.year % 400 === 0);
+  if (f.month < 1 || f.month > 12 || f.day < 1 || f.day > DAYS_IN_MONTH[f.month - 1] + (leap ? 1 : 0)) return undefined;
+  if (f.hour > 23 || f.minute > 59 || f.second > 59) return undefined;
   return f;
 }
 

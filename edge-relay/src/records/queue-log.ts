@@ -119,10 +119,10 @@ export type QueueLogParse = { ok: true; line: QueueLogLine } | { ok: false; erro
 
 /** One line (no LF) → its fields; a known event with a data count app_queue never writes is an error. */
 export function parseQueueLogLine(text: string, offset?: number): QueueLogParse {
-  const at = offset === undefined ? '' : ` (offset ${offset})`;
+  const at = () => (offset === undefined ? '' : ` (offset ${offset})`);
   const parts = text.split('|');
   if (parts.length < 6 || !/^\d{1,12}$/.test(parts[0]) || parts[4] === '') {
-    return { ok: false, error: recordsError('RECORDS_QUEUE_LOG_LINE', `queue_log line is not time|callid|queue|agent|event|data${at}`, { offset, preview: preview(text) }) };
+    return { ok: false, error: recordsError('RECORDS_QUEUE_LOG_LINE', `queue_log line is not time|callid|queue|agent|event|data${at()}`, { offset, preview: preview(text) }) };
   }
   const line: QueueLogLine = { time: Number(parts[0]), callid: parts[1], queue: parts[2], agent: parts[3], event: parts[4], data: parts.slice(5) };
   const counts = queueLogDataCounts(line.event);
@@ -130,7 +130,7 @@ export function parseQueueLogLine(text: string, offset?: number): QueueLogParse 
     const want = counts[0] === counts[1] ? `${counts[0]}` : `${counts[0]} to ${counts[1]}`;
     return {
       ok: false,
-      error: recordsError('RECORDS_QUEUE_LOG_DATA', `queue_log ${line.event} has ${line.data.length} data fields, app_queue writes ${want}${at}`, { offset, preview: preview(text) }),
+      error: recordsError('RECORDS_QUEUE_LOG_DATA', `queue_log ${line.event} has ${line.data.length} data fields, app_queue writes ${want}${at()}`, { offset, preview: preview(text) }),
     };
   }
   return { ok: true, line };
