@@ -6,8 +6,10 @@
  * - `timestamp`: AMI stamps a Cdr when Asterisk posts it, to the microsecond.
  *   A channel's CDRs are posted together when the channel ends, and cdr_csv
  *   writes them consecutively, so every row of a run (consecutive rows of one
- *   uniqueid) gets the end time of the run's last row: the same second as
- *   the AMI Timestamp, `.000000` for the fraction.
+ *   uniqueid) gets the end time of the run's last row, or the caller's last
+ *   queue_log line when that is later (a queue caller that hangs up between
+ *   two ring attempts: its last CDR ended with the attempt): the same second
+ *   as the AMI Timestamp, `.000000` for the fraction.
  * - `recordfile`: from the MixMonitor file the mapper saw on the channel
  *   (MIXMONITOR_FILENAME), which it did not see while AMI was down; only a
  *   user field naming the file (or a channel the mapper still remembers)
@@ -31,6 +33,8 @@ export interface CdrRowsContext {
   settings: CdrCsvSettings;
   /** The PBX's IANA zone (`[pbx] timezone`); undefined: the relay host's. */
   timezone?: string;
+  /** The last time other records show the caller up (QueueCall.lastSec of queue_log): its CDRs were posted no earlier. */
+  lastSeenSec?: (uniqueid: string) => number | undefined;
 }
 
 /** Rows in file order → box cdr events in the same order. */
@@ -49,7 +53,8 @@ function postingTimes(rows: readonly CdrCsvRow[], ctx: CdrRowsContext): number[]
   let i = rows.length - 1;
   while (i >= 0) {
     const last = rows[i];
-    const at = cdrCsvEpochSec(last.endTime || last.startTime, ctx.settings, ctx.timezone) ?? 0;
+    const ended = cdrCsvEpochSec(last.endTime || last.startTime, ctx.settings, ctx.timezone) ?? 0;
+    const at = Math.max(ended, ctx.lastSeenSec?.(last.uniqueId) ?? 0);
     let j = i;
     while (j >= 0 && rows[j].uniqueId === last.uniqueId) out[j--] = at;
     i = j;
