@@ -23,7 +23,7 @@ function decodeAll(bytes: Buffer, settings: CdrCsvSettings, chunk = 1 << 20, see
   return { items, decoder };
 }
 
-const rowsOf = (items: CdrCsvItem[]) => items.map((i) => (i.ok ? i.row : i.error));
+const rowsOf = (items: CdrCsvItem[]) => items.map((i) => (i.ok ? i.record : i.error));
 
 describe("Master.csv as Asterisk 20's cdr_csv wrote it", () => {
   const files = [
@@ -42,7 +42,7 @@ describe("Master.csv as Asterisk 20's cdr_csv wrote it", () => {
         expect(items.filter((i) => !i.ok)).toEqual([]);
         expect(items).toHaveLength(rows);
         expect(decoder.offset).toBe(bytes.length);
-        for (const i of items) expect(formatCdrCsvRecord((i as { row: CdrCsvRow }).row, lab)).toBe(bytes.subarray(i.start, i.end).toString('utf8'));
+        for (const i of items) expect(formatCdrCsvRecord((i as { record: CdrCsvRow }).record, lab)).toBe(bytes.subarray(i.start, i.end).toString('utf8'));
       }
     });
   }
@@ -81,7 +81,7 @@ describe("Master.csv as Asterisk 20's cdr_csv wrote it", () => {
       expect(first).toHaveLength(169);
       expect(decoder.offset).toBe(lastStart);
       const rest = decoder.push(bytes.subarray(cut));
-      expect(rest.map((i) => i.ok && i.row.uniqueId)).toEqual(['1796588953.16']);
+      expect(rest.map((i) => i.ok && i.record.uniqueId)).toEqual(['1796588953.16']);
     }
   });
 

@@ -13,8 +13,8 @@
 import { parseIni } from '../config/ini.js';
 import type { CdrRecord } from '../events/cdr.js';
 import { dateTimeText, parseDateTimeText, zonedEpochMs, zonedFields } from '../../../protocol/src/zoned-time.js';
-import { preview, recordsError, type RecordsError } from './errors.js';
-import { RecordFramer } from './framer.js';
+import { preview, recordsError } from './errors.js';
+import { RecordDecoder, type Decoded, type RecordParse } from './framer.js';
 
 /** cdr.conf [csv] options that shape Master.csv. */
 export interface CdrCsvSettings {
@@ -90,7 +90,7 @@ export function formatCdrCsvRecord(row: CdrCsvRow, settings: CdrCsvSettings): st
   return `${parts.join(',')}\n`;
 }
 
-export type CdrCsvParse = { ok: true; row: CdrCsvRow } | { ok: false; error: RecordsError };
+export type CdrCsvParse = RecordParse<CdrCsvRow>;
 
 /** One record's text (no LF) → its row; `offset` only labels errors. */
 export function parseCdrCsvRecord(text: string, settings: CdrCsvSettings, offset?: number): CdrCsvParse {
@@ -118,7 +118,7 @@ export function parseCdrCsvRecord(text: string, settings: CdrCsvSettings, offset
   // Columns the settings leave out are unknown here: empty.
   row.uniqueId ??= '';
   row.userField ??= '';
-  return { ok: true, row: row as unknown as CdrCsvRow };
+  return { ok: true, record: row as unknown as CdrCsvRow };
 }
 
 /** Fields of one record: `"…"` with `""` for a quote, or bare text without quotes; a string says what is wrong. */
@@ -163,41 +163,15 @@ function yn(v: boolean): string {
   return v ? 'yes' : 'no';
 }
 
-export type CdrCsvItem = { ok: true; row: CdrCsvRow; start: number; end: number } | { ok: false; error: RecordsError; start: number; end: number };
+export type CdrCsvItem = Decoded<CdrCsvRow>;
 
 /** Master.csv bytes in, complete rows out (a torn last record waits for its LF). */
-export class CdrCsvDecoder {
-  private readonly framer: RecordFramer;
-
+export class CdrCsvDecoder extends RecordDecoder<CdrCsvRow> {
   constructor(
     readonly settings: CdrCsvSettings,
     options: { startOffset?: number; maxRecordBytes?: number } = {},
   ) {
-    this.framer = new RecordFramer({ mode: 'csv', ...options });
-  }
-
-  get offset(): number {
-    return this.framer.offset;
-  }
-
-  get pendingBytes(): number {
-    return this.framer.pendingBytes;
-  }
-
-  reset(offset = 0): void {
-    this.framer.reset(offset);
-  }
-
-  push(chunk: Uint8Array): CdrCsvItem[] {
-    const out: CdrCsvItem[] = [];
-    for (const f of this.framer.push(chunk)) {
-      if (!f.ok) out.push(f);
-      else if (f.text !== '') {
-        const p = parseCdrCsvRecord(f.text, this.settings, f.start);
-        out.push(p.ok ? { ok: true, row: p.row, start: f.start, end: f.end } : { ok: false, error: p.error, start: f.start, end: f.end });
-      }
-    }
-    return out;
+    super('csv', (text, offset) => parseCdrCsvRecord(text, settings, offset), options);
   }
 }
 

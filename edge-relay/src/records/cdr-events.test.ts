@@ -31,7 +31,7 @@ function amiCdrs(name: (typeof RESTART_TRANSCRIPTS)[number]): CdrEvent[] {
 function csvRows(name: (typeof RESTART_TRANSCRIPTS)[number]): CdrCsvRow[] {
   return new CdrCsvDecoder(CDR_CSV_RECOMMENDED).push(restartFile(name, 'Master.csv')).map((i) => {
     if (!i.ok) throw i.error;
-    return i.row;
+    return i.record;
   });
 }
 

@@ -152,3 +152,44 @@ export class RecordFramer {
     this.recordStart = end;
   }
 }
+
+export type Decoded<T> = { ok: true; record: T; start: number; end: number } | { ok: false; error: RecordsError; start: number; end: number };
+export type RecordParse<T> = { ok: true; record: T } | { ok: false; error: RecordsError };
+
+/** A framer and a parser of one record: bytes in, parsed complete records out (blank lines skipped). */
+export class RecordDecoder<T> {
+  private readonly framer: RecordFramer;
+
+  constructor(
+    mode: FramingMode,
+    private readonly parse: (text: string, offset: number) => RecordParse<T>,
+    options: { startOffset?: number; maxRecordBytes?: number } = {},
+  ) {
+    this.framer = new RecordFramer({ mode, ...options });
+  }
+
+  /** Offset just past the last complete record. */
+  get offset(): number {
+    return this.framer.offset;
+  }
+
+  get pendingBytes(): number {
+    return this.framer.pendingBytes;
+  }
+
+  reset(offset = 0): void {
+    this.framer.reset(offset);
+  }
+
+  push(chunk: Uint8Array): Array<Decoded<T>> {
+    const out: Array<Decoded<T>> = [];
+    for (const f of this.framer.push(chunk)) {
+      if (!f.ok) out.push(f);
+      else if (f.text !== '') {
+        const p = this.parse(f.text, f.start);
+        out.push(p.ok ? { ok: true, record: p.record, start: f.start, end: f.end } : { ok: false, error: p.error, start: f.start, end: f.end });
+      }
+    }
+    return out;
+  }
+}

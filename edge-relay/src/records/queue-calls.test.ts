@@ -9,14 +9,14 @@ import { QueueLogDecoder, type QueueLogLine } from './queue-log.js';
 function lines(bytes: Buffer): QueueLogLine[] {
   return new QueueLogDecoder().push(bytes).map((i) => {
     if (!i.ok) throw i.error;
-    return i.line;
+    return i.record;
   });
 }
 
 function rows(bytes: Buffer): CdrCsvRow[] {
   return new CdrCsvDecoder(CDR_CSV_RECOMMENDED).push(bytes).map((i) => {
     if (!i.ok) throw i.error;
-    return i.row;
+    return i.record;
   });
 }
 

@@ -20,7 +20,7 @@ function decodeAll(bytes: Buffer, maxChunk: number, seed: number): QueueLogItem[
   return out;
 }
 
-const linesOf = (items: QueueLogItem[]) => items.map((i) => (i.ok ? i.line : i.error));
+const linesOf = (items: QueueLogItem[]) => items.map((i) => (i.ok ? i.record : i.error));
 
 describe("queue_log as Asterisk 20's app_queue wrote it", () => {
   const files = [
@@ -36,7 +36,7 @@ describe("queue_log as Asterisk 20's app_queue wrote it", () => {
         expect(items.filter((i) => !i.ok)).toEqual([]);
         expect(items).toHaveLength(count);
         for (const i of items) {
-          const line = (i as { line: QueueLogLine }).line;
+          const line = (i as { record: QueueLogLine }).record;
           expect(formatQueueLogLine(line)).toBe(bytes.subarray(i.start, i.end).toString('utf8'));
           // Every event Asterisk wrote is one app_queue's table knows.
           expect(queueLogDataCounts(line.event), line.event).toBeDefined();
@@ -67,14 +67,14 @@ describe("queue_log as Asterisk 20's app_queue wrote it", () => {
     const bridge = parseQueueLogLine('1796590000|1796589990.5|630|Eve Agent|ATTENDEDTRANSFER|BRIDGE|abc-123|4|30|1');
     for (const p of [link, bridge]) {
       expect(p.ok).toBe(true);
-      if (p.ok) expect([queueLogNumber(p.line, 'holdtime'), queueLogNumber(p.line, 'calltime'), queueLogNumber(p.line, 'origposition')]).toEqual([4, 30, 1]);
+      if (p.ok) expect([queueLogNumber(p.record, 'holdtime'), queueLogNumber(p.record, 'calltime'), queueLogNumber(p.record, 'origposition')]).toEqual([4, 30, 1]);
     }
   });
 
   it('reports a line that is not queue_log, or a known event with fields app_queue never writes, and keeps going', () => {
     const bytes = Buffer.from(['garbage', '1796588032|1796588026.15|630|Dave Agent|RINGNOANSWER|6000|extra', '1796588032|x|630|A|MYEVENT|a|b|c|d|e|f', '1796588036|1796588026.15|630|Eve Agent|CONNECT|10|1796588034.18|1', ''].join('\n'));
     const items = decodeAll(bytes, 3, 9);
-    expect(items.map((i) => (i.ok ? i.line.event : i.error.code))).toEqual(['RECORDS_QUEUE_LOG_LINE', 'RECORDS_QUEUE_LOG_DATA', 'MYEVENT', 'CONNECT']);
+    expect(items.map((i) => (i.ok ? i.record.event : i.error.code))).toEqual(['RECORDS_QUEUE_LOG_LINE', 'RECORDS_QUEUE_LOG_DATA', 'MYEVENT', 'CONNECT']);
     const data = items[1];
     if (!data.ok) expect(data.error.message).toBe('queue_log RINGNOANSWER has 2 data fields, app_queue writes 1 (offset 8)');
   });
@@ -85,7 +85,7 @@ describe("queue_log as Asterisk 20's app_queue wrote it", () => {
     expect(d.push(Buffer.from(line.slice(0, -4)))).toEqual([]);
     expect(d.offset).toBe(500);
     const [item] = d.push(Buffer.from(line.slice(-4)));
-    expect(item.ok && queueLogNumber(item.line, 'calltime')).toBe(10);
+    expect(item.ok && queueLogNumber(item.record, 'calltime')).toBe(10);
     expect(d.offset).toBe(500 + line.length);
   });
 });

@@ -10,8 +10,8 @@
 
 import { parseIni } from '../config/ini.js';
 import { astTrue } from './cdr-csv.js';
-import { preview, recordsError, type RecordsError } from './errors.js';
-import { RecordFramer } from './framer.js';
+import { preview, recordsError } from './errors.js';
+import { RecordDecoder, type Decoded, type RecordParse } from './framer.js';
 
 export interface QueueLogLine {
   /** Unix seconds (time(NULL) when the line was written). */
@@ -115,7 +115,7 @@ export function formatQueueLogLine(line: QueueLogLine): string {
   return `${line.time}|${line.callid}|${line.queue}|${line.agent}|${line.event}|${line.data.join('|')}\n`;
 }
 
-export type QueueLogParse = { ok: true; line: QueueLogLine } | { ok: false; error: RecordsError };
+export type QueueLogParse = RecordParse<QueueLogLine>;
 
 /** One line (no LF) → its fields; a known event with a data count app_queue never writes is an error. */
 export function parseQueueLogLine(text: string, offset?: number): QueueLogParse {
@@ -133,41 +133,15 @@ export function parseQueueLogLine(text: string, offset?: number): QueueLogParse 
       error: recordsError('RECORDS_QUEUE_LOG_DATA', `queue_log ${line.event} has ${line.data.length} data fields, app_queue writes ${want}${at()}`, { offset, preview: preview(text) }),
     };
   }
-  return { ok: true, line };
+  return { ok: true, record: line };
 }
 
-export type QueueLogItem = { ok: true; line: QueueLogLine; start: number; end: number } | { ok: false; error: RecordsError; start: number; end: number };
+export type QueueLogItem = Decoded<QueueLogLine>;
 
 /** queue_log bytes in, complete lines out (a torn last line waits for its LF). */
-export class QueueLogDecoder {
-  private readonly framer: RecordFramer;
-
+export class QueueLogDecoder extends RecordDecoder<QueueLogLine> {
   constructor(options: { startOffset?: number; maxRecordBytes?: number } = {}) {
-    this.framer = new RecordFramer({ mode: 'line', ...options });
-  }
-
-  get offset(): number {
-    return this.framer.offset;
-  }
-
-  get pendingBytes(): number {
-    return this.framer.pendingBytes;
-  }
-
-  reset(offset = 0): void {
-    this.framer.reset(offset);
-  }
-
-  push(chunk: Uint8Array): QueueLogItem[] {
-    const out: QueueLogItem[] = [];
-    for (const f of this.framer.push(chunk)) {
-      if (!f.ok) out.push(f);
-      else if (f.text !== '') {
-        const p = parseQueueLogLine(f.text, f.start);
-        out.push(p.ok ? { ok: true, line: p.line, start: f.start, end: f.end } : { ok: false, error: p.error, start: f.start, end: f.end });
-      }
-    }
-    return out;
+    super('line', parseQueueLogLine, options);
   }
 }
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { labFile } from '../../../test/helpers/asterisk-records.js';
-import { CDR_CSV_RECOMMENDED, CdrCsvDecoder, type CdrCsvItem } from './cdr-csv.js';
-import { QueueLogDecoder, type QueueLogItem } from './queue-log.js';
+import { CDR_CSV_RECOMMENDED, CdrCsvDecoder, type CdrCsvRow } from './cdr-csv.js';
+import { QueueLogDecoder, type QueueLogLine } from './queue-log.js';
 import { FileTail, type FileTailOptions, type TailBatch } from './tail.js';
 
 /** Real queue_log lines of the lab, to write as Asterisk would. */
@@ -21,14 +21,14 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function queueTail(opts: Partial<FileTailOptions<QueueLogItem>> = {}): FileTail<QueueLogItem> {
-  return new FileTail<QueueLogItem>({ path: file, statePath: state, decoder: (o) => new QueueLogDecoder({ startOffset: o }), startAt: 'start', ...opts });
+function queueTail(opts: Partial<FileTailOptions<QueueLogLine>> = {}): FileTail<QueueLogLine> {
+  return new FileTail<QueueLogLine>({ path: file, statePath: state, decoder: (o) => new QueueLogDecoder({ startOffset: o }), startAt: 'start', ...opts });
 }
 
-const texts = (b: TailBatch<QueueLogItem>) => b.items.map((i) => (i.ok ? `${i.line.time}|${i.line.callid}|${i.line.queue}|${i.line.agent}|${i.line.event}|${i.line.data.join('|')}\n` : i.error.code));
+const texts = (b: TailBatch<QueueLogLine>) => b.items.map((i) => (i.ok ? `${i.record.time}|${i.record.callid}|${i.record.queue}|${i.record.agent}|${i.record.event}|${i.record.data.join('|')}\n` : i.error.code));
 
 /** Read until nothing is left, committing each batch as a consumer would. */
-async function readAll(t: FileTail<QueueLogItem>): Promise<{ lines: string[]; notices: string[] }> {
+async function readAll(t: FileTail<QueueLogLine>): Promise<{ lines: string[]; notices: string[] }> {
   const lines: string[] = [];
   const notices: string[] = [];
   for (;;) {
@@ -184,12 +184,12 @@ describe('FileTail on a real Master.csv', () => {
   it('gives every row once across appends with a torn row, a restart and a move-away (Master.csv is only moved by hand)', async () => {
     const csv = join(dir, 'Master.csv');
     const csvState = join(dir, 'Master.csv.pos');
-    const mk = () => new FileTail<CdrCsvItem>({ path: csv, statePath: csvState, decoder: (o) => new CdrCsvDecoder(CDR_CSV_RECOMMENDED, { startOffset: o }), startAt: 'start' });
+    const mk = () => new FileTail<CdrCsvRow>({ path: csv, statePath: csvState, decoder: (o) => new CdrCsvDecoder(CDR_CSV_RECOMMENDED, { startOffset: o }), startAt: 'start' });
     const ids: string[] = [];
-    const drain = async (t: FileTail<CdrCsvItem>) => {
+    const drain = async (t: FileTail<CdrCsvRow>) => {
       for (;;) {
         const b = await t.read();
-        for (const i of b.items) ids.push(i.ok ? i.row.uniqueId : i.error.code);
+        for (const i of b.items) ids.push(i.ok ? i.record.uniqueId : i.error.code);
         await t.commit(b.position);
         if (!b.more && b.items.length === 0) return;
       }

@@ -25,15 +25,8 @@ import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Logger } from '../../../protocol/src/log.js';
 import { isRecordsError, recordsError } from './errors.js';
+import type { Decoded, RecordDecoder } from './framer.js';
 import { loadPosition, savePosition, type TailPosition } from './position-store.js';
-
-/** What the tail needs of a decoder (CdrCsvDecoder, QueueLogDecoder). */
-export interface RecordDecoder<T> {
-  push(chunk: Uint8Array): T[];
-  reset(offset?: number): void;
-  readonly offset: number;
-  readonly pendingBytes: number;
-}
 
 export type TailNotice =
   | { kind: 'started'; at: 'start' | 'end' | 'saved'; offset: number }
@@ -43,7 +36,7 @@ export type TailNotice =
   | { kind: 'position-unreadable'; message: string };
 
 export interface TailBatch<T> {
-  items: T[];
+  items: Array<Decoded<T>>;
   /** Where everything in `items` ends; commit it once they are handled. */
   position: TailPosition | undefined;
   /** The read stopped at maxReadBytes: call again for the rest. */
@@ -218,7 +211,7 @@ export class FileTail<T> {
   }
 
   private async drain(cur: Current<T>, notices: TailNotice[]): Promise<TailBatch<T>> {
-    const items: T[] = [];
+    const items: Array<Decoded<T>> = [];
     let budget = this.maxRead;
     let more = false;
     while (budget > 0) {

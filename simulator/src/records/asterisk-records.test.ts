@@ -79,14 +79,14 @@ afterAll(async () => {
 function rows(): CdrCsvRow[] {
   return new CdrCsvDecoder(CDR_CSV_RECOMMENDED).push(Buffer.from(csvText)).map((i) => {
     if (!i.ok) throw i.error;
-    return i.row;
+    return i.record;
   });
 }
 
 function qlines(text = qlogText): QueueLogLine[] {
   return new QueueLogDecoder().push(Buffer.from(text)).map((i) => {
     if (!i.ok) throw i.error;
-    return i.line;
+    return i.record;
   });
 }
 
