@@ -14,7 +14,7 @@ import {
   type CdrCsvSettings,
 } from './cdr-csv.js';
 
-const lab = cdrCsvSettings(labFile('cdr.conf').toString());
+const lab = cdrCsvSettings(labFile('cdr.conf').toString())!;
 
 function decodeAll(bytes: Buffer, settings: CdrCsvSettings, chunk = 1 << 20, seed = 1): { items: CdrCsvItem[]; decoder: CdrCsvDecoder } {
   const decoder = new CdrCsvDecoder(settings);
@@ -33,6 +33,12 @@ describe("Master.csv as Asterisk 20's cdr_csv wrote it", () => {
 
   it("reads the lab's cdr.conf: uniqueid and userfield logged, local time", () => {
     expect(lab).toEqual({ loguniqueid: true, loguserfield: true, newcdrcolumns: false, usegmtime: false, accountlogs: false });
+  });
+
+  it("uses cdr_csv's defaults for what cdr.conf leaves out, and knows when no Master.csv is written", () => {
+    expect(cdrCsvSettings('[csv]\nusegmtime = on\n')).toEqual({ ...CDR_CSV_DEFAULTS, usegmtime: true });
+    expect(cdrCsvSettings('[general]\nenable = yes\n')).toBeUndefined();
+    expect(cdrCsvSettings('[general]\nenable = no\n[csv]\nloguniqueid = yes\n')).toBeUndefined();
   });
 
   for (const [name, bytes, rows] of files) {

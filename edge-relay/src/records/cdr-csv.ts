@@ -175,17 +175,24 @@ export class CdrCsvDecoder extends RecordDecoder<CdrCsvRow> {
   }
 }
 
-/** cdr.conf's text → the [csv] settings, with cdr_csv's defaults for what it leaves out (ast_true's spellings). */
-export function cdrCsvSettings(cdrConf: string): CdrCsvSettings {
+/**
+ * cdr.conf's text → the [csv] settings, with cdr_csv's defaults for what it
+ * leaves out (ast_true's spellings); undefined when no Master.csv is written
+ * at all: CDRs off (`[general] enable = no`) or no `[csv]` section (cdr_csv
+ * then declines to load).
+ */
+export function cdrCsvSettings(cdrConf: string): CdrCsvSettings | undefined {
   let sections;
   try {
     sections = parseIni(cdrConf);
   } catch (err) {
     throw recordsError('RECORDS_CONFIG', `cdr.conf: ${(err as Error).message}`, {}, { cause: err });
   }
+  const enable = sections.get('general')?.get('enable')?.value;
   const csv = sections.get('csv');
+  if ((enable !== undefined && !astTrue(enable)) || !csv) return undefined;
   const flag = (key: keyof CdrCsvSettings) => {
-    const v = csv?.get(key.toLowerCase())?.value;
+    const v = csv.get(key.toLowerCase())?.value;
     return v === undefined ? CDR_CSV_DEFAULTS[key] : astTrue(v);
   };
   return { loguniqueid: flag('loguniqueid'), loguserfield: flag('loguserfield'), newcdrcolumns: flag('newcdrcolumns'), usegmtime: flag('usegmtime'), accountlogs: flag('accountlogs') };
