@@ -16,8 +16,15 @@ afterEach(async () => {
 
 describe('parseArgs', () => {
   it('reads the documented flags', () => {
-    const a = parseArgs(['--port', '5039', '--tech', 'pjsip', '--monitor-dir', '/tmp/mon', '--demo', '--user', 'relay:pw:x']);
-    expect(a.options).toMatchObject({ port: 5039, tech: 'PJSIP', monitorDir: '/tmp/mon', users: [{ username: 'relay', secret: 'pw:x' }] });
+    const a = parseArgs(['--port', '5039', '--tech', 'pjsip', '--monitor-dir', '/tmp/mon', '--demo', '--user', 'relay:pw:x', '--cdr-csv', '/tmp/cdr/Master.csv', '--queue-log', '/tmp/ql']);
+    expect(a.options).toMatchObject({
+      port: 5039,
+      tech: 'PJSIP',
+      monitorDir: '/tmp/mon',
+      users: [{ username: 'relay', secret: 'pw:x' }],
+      cdrCsvPath: '/tmp/cdr/Master.csv',
+      queueLogPath: '/tmp/ql',
+    });
     expect(a.demo).toBe(true);
     expect(a.options.amiCallTalkMs).toBe(30_000);
   });

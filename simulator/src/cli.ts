@@ -5,7 +5,8 @@
  *   node dist/simulator/src/cli.js --port 5038 [--tech PJSIP] [--monitor-dir DIR] [--demo]
  *
  * Other flags: --host H, --user name:secret (repeatable), --time-scale X,
- * --timestamp-events, --ami-call-talk-ms N, --demo-interval-ms N.
+ * --timestamp-events, --ami-call-talk-ms N, --demo-interval-ms N,
+ * --cdr-csv FILE (Master.csv), --queue-log FILE.
  * Logs are JSON lines on stderr.
  */
 
@@ -76,6 +77,12 @@ export function parseArgs(argv: string[]): CliArgs {
         break;
       case '--ami-call-talk-ms':
         options.amiCallTalkMs = number();
+        break;
+      case '--cdr-csv':
+        options.cdrCsvPath = value();
+        break;
+      case '--queue-log':
+        options.queueLogPath = value();
         break;
       case '--demo':
         demo = true;

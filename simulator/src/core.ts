@@ -9,6 +9,7 @@ import type { Logger } from '../../protocol/src/log.js';
 import type { Channel } from './model/channel.js';
 import type { PhoneConfig, Tech } from './model/lab.js';
 import { Pbx } from './model/pbx.js';
+import { AsteriskRecords, type AsteriskRecordsOptions } from './records/asterisk-records.js';
 import { SimClock } from './model/sim-clock.js';
 import { ScenarioContext, type CallResult } from './scenarios/context.js';
 import { originate, type OriginateRequest, type OriginateRun } from './scenarios/originate.js';
@@ -24,6 +25,8 @@ export interface CoreOptions {
   /** Talk time of calls started through the AMI (Originate); Infinity: until hung up. */
   amiCallTalkMs: number;
   phones?: Record<string, Partial<PhoneConfig>>;
+  /** Where Master.csv and queue_log go; unset: not written. */
+  records?: AsteriskRecordsOptions;
 }
 
 export class SimulatorRestartedError extends Error {
@@ -43,7 +46,8 @@ export class SimulatorCore {
 
   constructor(readonly options: CoreOptions) {
     this.clock = new SimClock(options.clock, options.timeScale);
-    this.pbx = new Pbx({ tech: options.tech, clock: this.clock, monitorDir: options.monitorDir ?? '', phones: options.phones });
+    const records = new AsteriskRecords(options.records ?? {}, this.clock, options.logger);
+    this.pbx = new Pbx({ tech: options.tech, clock: this.clock, monitorDir: options.monitorDir ?? '', phones: options.phones, records });
     this.rt = new Runtime(this.clock);
     this.ctx = new ScenarioContext(this.pbx, this.rt, options.logger, options.monitorDir);
   }

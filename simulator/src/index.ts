@@ -59,6 +59,10 @@ export interface SimulatorOptions {
   restartDownMs?: number;
   /** Override lab phones (registration, behaviour when rung, DTMF mode). */
   phones?: Record<string, Partial<PhoneConfig>>;
+  /** Append every CDR to this Master.csv, as cdr_csv does (loguniqueid, loguserfield, local time). */
+  cdrCsvPath?: string;
+  /** Append app_queue's lines to this queue_log, as Asterisk does. */
+  queueLogPath?: string;
 }
 
 export interface CallOptions {
@@ -114,6 +118,7 @@ export class PbxSimulator {
       monitorDir: options.monitorDir,
       amiCallTalkMs: options.amiCallTalkMs ?? Infinity,
       phones: options.phones,
+      records: { cdrCsvPath: options.cdrCsvPath, queueLogPath: options.queueLogPath },
     });
     this.server = new AmiServer(this.core, {
       host: this.host,
@@ -212,6 +217,11 @@ export class PbxSimulator {
     await sleep(this.options.restartDownMs ?? 2000);
     this.core.pbx.reboot();
     await this.server.listen(this.server.port);
+  }
+
+  /** `logger rotate`: queue_log is renamed to queue_log.N and a new one started; returns the rotated file's path. */
+  rotateQueueLog(): string | undefined {
+    return this.core.pbx.records.rotateQueueLog();
   }
 
   /** Off: sessions stay open but no action is answered and no event is sent (a hung PBX). */

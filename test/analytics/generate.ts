@@ -8,17 +8,10 @@
 
 import type { CcCdrEvent, CdrEvent } from '../../protocol/src/events/box-events.js';
 import type { StoredEvent } from '../../cloud/src/store/events.js';
+import { prng as rng } from '../helpers/random.js';
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG the analytics tests share (test/helpers/random.ts). */
+export { rng };
 
 export const QUEUES = ['630', '631', '700'];
 export const AGENTS = ['801', '802', '803', '804', '805', '806', '807', '808'];

@@ -203,14 +203,29 @@ function reasonSide(reason: string | undefined, callerHungUp: boolean): string {
   return callerHungUp ? 'caller' : 'agent';
 }
 
-/** The first cause that holds, in the spec's order; "" for a call that never queued. */
+/** What missCause is decided from; the mapper and the queue_log backfill both fill it in. */
+export interface MissFacts {
+  callerHungUp: boolean;
+  /** Seconds between joining the queue and leaving it (Asterisk's HoldTime when it gave one). */
+  waitedSec: number;
+  /** Reachable members when the caller joined; undefined when unknown. */
+  reachableAtJoin?: number;
+  agentsCalled: number;
+}
+
+/** The first cause that holds, in the spec's order (for a caller that queued and was not bridged). */
+export function missCauseOf(f: MissFacts): string {
+  if (f.callerHungUp && f.waitedSec < 10) return 'MEMBER_CANCEL';
+  if (f.reachableAtJoin === 0) return 'NO_AGENT_LOGIN';
+  if (f.agentsCalled === 0) return 'NO_ASSIGN';
+  return 'NO_AGENT_ANSWER';
+}
+
+/** "" for a call that never queued. */
 function missCause(r: CcRecord, callerHungUp: boolean, endSec: number): string {
   if (r.joinedSec === undefined) return '';
   const waited = r.abandoned && r.reportedQueueSec !== undefined ? r.reportedQueueSec : endSec - r.joinedSec;
-  if (callerHungUp && waited < 10) return 'MEMBER_CANCEL';
-  if (r.reachableAtJoin === 0) return 'NO_AGENT_LOGIN';
-  if (r.agentsCalled === 0) return 'NO_ASSIGN';
-  return 'NO_AGENT_ANSWER';
+  return missCauseOf({ callerHungUp, waitedSec: waited, reachableAtJoin: r.reachableAtJoin, agentsCalled: r.agentsCalled });
 }
 
 function num(v: string | undefined): number | undefined {

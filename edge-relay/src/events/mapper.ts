@@ -5,13 +5,14 @@
  * docs/event-mapping.md.
  */
 
-import type { BoxEvent, CcCdrEvent, CdrEvent, ExtensionStatusEvent, HangupEvent } from '../../../protocol/src/events/box-events.js';
+import type { BoxEvent, CcCdrEvent, ExtensionStatusEvent, HangupEvent } from '../../../protocol/src/events/box-events.js';
 import type { AmiMessage } from '../../../ami-codec/src/message.js';
 import { CallCenter } from './callcenter.js';
+import { buildCdr, cdrRecordFrom, type CdrRecord } from './cdr.js';
 import { MapperContext, Output, type MapperConfig, type WrapupCommand } from './context.js';
 import { onDialBegin, onDialEnd, onHangupDials } from './dials.js';
 import { endVisit, flushCall, flushChannel, onDtmf, onNewextenIvr } from './ivr.js';
-import { clean, recordingPath, userFieldRecording } from './names.js';
+import { clean } from './names.js';
 import { QueueTable } from './queues.js';
 import { applySnapshot, type Snapshot } from './snapshot.js';
 import { MapperState, type Channel } from './state.js';
@@ -75,6 +76,16 @@ export class EventMapper {
     this.ctx.time = this.timeAt(nowMs);
     this.expire();
     return this.result();
+  }
+
+  /**
+   * A CDR Asterisk recorded while AMI did not show it (a Master.csv row read
+   * back): the same box `cdr` its AMI `Cdr` event gives, stamped `atSec`
+   * (when Asterisk posted it). Mapper state is only read, never changed.
+   */
+  mapCdrRecord(rec: CdrRecord, atSec: number): MapResult {
+    const { event, call } = buildCdr(this.ctx, rec, fromMs(atSec * 1000).stamp);
+    return { events: [event], calls: [call], commands: [] };
   }
 
   /** The relay gave up waiting for the unpause event of `member`'s wrap-up. */
@@ -333,29 +344,8 @@ export class EventMapper {
   }
 
   private onCdr(msg: AmiMessage): void {
-    const ctx = this.ctx;
-    const channel = clean(msg.get('Channel'));
-    const dest = clean(msg.get('DestinationChannel'));
-    const own = ctx.state.byName(channel) ?? ctx.state.channel(msg.get('UniqueID'));
-    const file = own?.recording ?? ctx.state.byName(dest)?.recording;
-    const event: CdrEvent = {
-      event: 'cdr',
-      timestamp: ctx.time.stamp,
-      callerid: clean(msg.get('CallerID')),
-      source: clean(msg.get('Source')),
-      destination: clean(msg.get('Destination')),
-      starttime: clean(msg.get('StartTime')),
-      answertime: clean(msg.get('AnswerTime')),
-      endtime: clean(msg.get('EndTime')),
-      disposition: clean(msg.get('Disposition')),
-      duration: clean(msg.get('Duration')),
-      billableseconds: clean(msg.get('BillableSeconds')),
-      calltype: ctx.trunks.isTrunk(channel) ? 'inbound' : ctx.trunks.isTrunk(dest) ? 'outbound' : '',
-      recordfile: file ? recordingPath(file, ctx.cfg.monitorDir) : userFieldRecording(msg.get('UserField'), ctx.cfg.monitorDir),
-      uniqueid: clean(msg.get('UniqueID')),
-      mac: ctx.cfg.mac,
-    };
-    ctx.out.own_(event, own?.linkedid ?? ctx.state.byName(dest)?.linkedid);
+    const { event, call } = buildCdr(this.ctx, cdrRecordFrom((h) => msg.get(h)), this.ctx.time.stamp);
+    this.ctx.out.own_(event, call);
   }
 
   private onUserEvent(msg: AmiMessage): void {

@@ -96,12 +96,15 @@ function queuePause(core: SimulatorCore, m: AmiMessage): Frame[] {
     .map((q) => [q, q.findMember(iface)] as const)
     .filter((x): x is readonly [Queue, QueueMember] => x[1] !== undefined);
   if (targets.length === 0) return [errorFrame(m, 'Interface not found')];
+  // set_member_paused(): without a queue, one PAUSEALL/UNPAUSEALL line before the per-queue ones.
+  if (!header(m, 'Queue')) core.pbx.records.queueLog('NONE', 'NONE', targets[0][1].memberName, paused ? 'PAUSEALL' : 'UNPAUSEALL', [reason]);
   for (const [q, mem] of targets) {
     mem.paused = paused;
     mem.pausedReason = paused ? reason : '';
     if (paused) mem.lastPause = core.pbx.nowSec();
     pauseDevice(core, q, mem);
     core.ctx.ev.memberEvent('QueueMemberPause', q, mem);
+    core.pbx.records.queueLog(q.name, 'NONE', mem.memberName, paused ? 'PAUSE' : 'UNPAUSE', [mem.pausedReason]);
     core.ctx.ev.queueAvailabilityIfMember(mem.stateInterface);
   }
   return [ack(m, paused ? 'Interface paused successfully' : 'Interface unpaused successfully')];
@@ -135,6 +138,8 @@ function queueAdd(core: SimulatorCore, m: AmiMessage): Frame[] {
   q.addMember(mem);
   pauseDevice(core, q, mem);
   core.ctx.ev.memberEvent('QueueMemberAdded', q, mem);
+  // log_membername_as_agent = no (the lab): the interface names the member.
+  core.pbx.records.queueLog(q.name, 'MANAGER', iface, 'ADDMEMBER', [mem.paused ? 'PAUSED' : '']);
   core.ctx.ev.queueAvailability(q);
   return [ack(m, 'Added interface to queue')];
 }
@@ -150,6 +155,7 @@ function queueRemove(core: SimulatorCore, m: AmiMessage): Frame[] {
   if (mem.membership !== 'dynamic') return [errorFrame(m, 'Member not dynamic')];
   q.removeMember(iface);
   core.ctx.ev.memberEvent('QueueMemberRemoved', q, mem);
+  core.pbx.records.queueLog(q.name, 'MANAGER', iface, 'REMOVEMEMBER', ['']);
   return [ack(m, 'Removed interface from queue')];
 }
 
@@ -165,6 +171,7 @@ function queuePenalty(core: SimulatorCore, m: AmiMessage): Frame[] {
   for (const [q, mem] of targets) {
     mem.penalty = penalty;
     core.ctx.ev.memberEvent('QueueMemberPenalty', q, mem);
+    core.pbx.records.queueLog(q.name, 'NONE', mem.interface, 'PENALTY', [penalty]);
   }
   return [ack(m, 'Interface penalty set successfully')];
 }

@@ -116,8 +116,10 @@ export class PbxEvents {
     ]);
   }
 
+  /** cdr_manager's event; cdr_csv gets the same record. */
   cdr(fields: Fields): void {
     this.pbx.emit('Cdr', 'cdr,all', fields);
+    this.pbx.records.cdr(fields);
   }
 
   originateResponse(actionId: string | undefined, fields: Fields): void {

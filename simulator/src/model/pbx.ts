@@ -12,6 +12,7 @@ import { Channel, type Fields } from './channel.js';
 import { LAB_GLOBALS, LAB_QUEUES, TRUNK_PEER, type PhoneConfig, type Tech } from './lab.js';
 import { labPeers, type Peer } from './peers.js';
 import { DEVICE_STATUS, Queue } from './queues.js';
+import type { AsteriskRecords } from '../records/asterisk-records.js';
 
 export interface AmiEvent {
   name: string;
@@ -57,6 +58,8 @@ export interface PbxOptions {
   clock: Clock;
   monitorDir: string;
   phones?: Record<string, Partial<PhoneConfig>>;
+  /** Master.csv and queue_log, written as Asterisk writes them. */
+  records: AsteriskRecords;
 }
 
 export type EventListener = (event: AmiEvent) => void;
@@ -65,6 +68,7 @@ export class Pbx {
   readonly tech: Tech;
   readonly clock: Clock;
   readonly monitorDir: string;
+  readonly records: AsteriskRecords;
   peers: Map<string, Peer>;
   readonly channels = new Map<string, Channel>();
   readonly bridges = new Map<string, Bridge>();
@@ -82,10 +86,12 @@ export class Pbx {
     this.tech = options.tech;
     this.clock = options.clock;
     this.monitorDir = options.monitorDir;
+    this.records = options.records;
     this.phoneOverrides = options.phones ?? {};
     this.startedAt = this.clock.now();
     this.peers = labPeers(this.tech, this.nowSec(), this.phoneOverrides);
     this.queues = this.labQueues();
+    this.records.queueStart();
   }
 
   /** A restart forgets calls and queue statistics; AstDB survives (it is on disk). */
@@ -98,6 +104,7 @@ export class Pbx {
     this.peers = labPeers(this.tech, this.nowSec(), this.phoneOverrides);
     this.queues = this.labQueues();
     this.globals = new Map(Object.entries(LAB_GLOBALS));
+    this.records.queueStart();
   }
 
   private labQueues(): Map<string, Queue> {

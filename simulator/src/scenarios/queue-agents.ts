@@ -113,6 +113,7 @@ export async function ringMembers(ctx: ScenarioContext, entry: QueueEntry, membe
   const i = await ctx.rt.wait(Math.max(0, until - ctx.now()), [caller, ...ringing.map((r) => r.agent)]);
   const now = ctx.now();
   if (i && i.channel === caller) {
+    ringCanceled(ctx, entry, ringing, now - ringStart);
     for (const r of ringing) endAgent(ctx, entry, r, 'CANCEL', now - ringStart);
     return { kind: 'caller-gone', cause: i.interrupt.kind === 'hangup' ? i.interrupt.cause : 16, byAmi: true };
   }
@@ -124,11 +125,13 @@ export async function ringMembers(ctx: ScenarioContext, entry: QueueEntry, membe
   if (!i && until === limits.abandonAt) {
     // The caller hangs up while members ring: CANCEL them all.
     ch.hangupRequest(caller);
+    ringCanceled(ctx, entry, ringing, now - ringStart);
     for (const r of ringing) endAgent(ctx, entry, r, 'CANCEL', now - ringStart);
     return { kind: 'caller-gone', cause: 16, byAmi: false };
   }
   if (!i && until === limits.maxWaitAt && until < timeoutAt) {
-    for (const r of ringing) endAgent(ctx, entry, r, 'CANCEL', now - ringStart);
+    // try_calling() rang for min(timeout, time left): its end is a ring timeout like any other (rna()).
+    for (const r of ringing) endAgent(ctx, entry, r, 'NOANSWER', now - ringStart);
     return { kind: 'deadline' };
   }
   // Ring timeout (or a ringing agent was hung up by the AMI).
@@ -136,11 +139,20 @@ export async function ringMembers(ctx: ScenarioContext, entry: QueueEntry, membe
   return { kind: 'noanswer' };
 }
 
+/** wait_for_answer(): the caller hung up while members rang (queue_log only; AMI says DialEnd CANCEL). */
+function ringCanceled(ctx: ScenarioContext, entry: QueueEntry, ringing: Ringing[], ringMs: number): void {
+  for (const r of ringing) ctx.pbx.records.queueLog(entry.q.name, entry.caller.uniqueid, r.member.memberName, 'RINGCANCELED', [ringMs]);
+}
+
 /** One member's ring ends without a connect. */
 function endAgent(ctx: ScenarioContext, entry: QueueEntry, r: Ringing, how: 'BUSY' | 'NOANSWER' | 'CANCEL' | 'ANSWERED_ELSEWHERE', ringMs: number): void {
   const { ch, ev } = ctx;
   const { caller, q } = entry;
-  if (how === 'NOANSWER' || how === 'BUSY') ev.agentEvent('AgentRingNoAnswer', caller, r.agent, q, r.member, [['RingTime', String(Math.round(ringMs / 1000) * 1000)]]);
+  if (how === 'NOANSWER' || how === 'BUSY') {
+    const ringTime = Math.round(ringMs / 1000) * 1000;
+    ev.agentEvent('AgentRingNoAnswer', caller, r.agent, q, r.member, [['RingTime', String(ringTime)]]);
+    ctx.pbx.records.queueLog(q.name, caller.uniqueid, r.member.memberName, 'RINGNOANSWER', [ringTime]);
+  }
   if (how === 'NOANSWER') ch.dialEnd(caller, r.agent, 'NOANSWER');
   ch.dialEnd(caller, r.agent, how === 'BUSY' ? 'BUSY' : 'CANCEL');
   r.agent.released = true;
@@ -186,10 +198,12 @@ export async function connectAgent(ctx: ScenarioContext, entry: QueueEntry, a: E
   leaveQueue(ctx, entry);
   ch.varset(caller, 'QUEUEWAIT', String(holdSec));
   ch.varset(caller, 'QUEUEWAIT_MS', String(holdSec * 1000));
+  const ringSec = Math.trunc((ctx.now() - a.ringStart) / 1000);
   ev.agentEvent('AgentConnect', caller, agent, q, m, [
     ['HoldTime', String(holdSec)],
-    ['RingTime', String(Math.trunc((ctx.now() - a.ringStart) / 1000))],
+    ['RingTime', String(ringSec)],
   ]);
+  ctx.pbx.records.queueLog(q.name, caller.uniqueid, m.memberName, 'CONNECT', [holdSec, agent.uniqueid, ringSec]);
   m.inCall = true;
   a.cdr.disposition = 'ANSWERED';
   const bridge = ch.bridgeCreate();
@@ -201,11 +215,13 @@ export async function connectAgent(ctx: ScenarioContext, entry: QueueEntry, a: E
   const plan = entry.plan;
   const talkMs = plan.talkMs ?? env.policy.talkMs ?? env.defaultTalkMs;
   const complete = (reason: 'caller' | 'agent') => {
+    const talkSec = Math.trunc((ctx.now() - connectedAt) / 1000);
     ev.agentEvent('AgentComplete', caller, agent, q, m, [
       ['HoldTime', String(holdSec)],
-      ['TalkTime', String(Math.trunc((ctx.now() - connectedAt) / 1000))],
+      ['TalkTime', String(talkSec)],
       ['Reason', reason],
     ]);
+    ctx.pbx.records.queueLog(q.name, caller.uniqueid, m.memberName, reason === 'caller' ? 'COMPLETECALLER' : 'COMPLETEAGENT', [holdSec, talkSec, entry.originalPosition]);
   };
   const finishStats = () => {
     q.recordCompleted(Math.trunc((ctx.now() - connectedAt) / 1000));

@@ -88,6 +88,7 @@ async function runQueue(ctx: ScenarioContext, caller: Channel, q: Queue, env: Ru
   const position = q.callers.length;
   if (position === 1) ev.queueDevice(`Queue:${q.name}`, 'RINGING');
   ev.queueCaller('QueueCallerJoin', caller, q, position);
+  ctx.pbx.records.queueLog(q.name, caller.uniqueid, 'NONE', 'ENTERQUEUE', ['', caller.callerIdNum, position]);
   ch.mohStart(caller, 'default');
   const entry: QueueEntry = { q, caller, joinedAt: queueStart, queueStart, originalPosition: position, plan, next: 0 };
   const maxWaitAt = queueStart + (plan.maxWaitMs ?? 60_000);
@@ -172,13 +173,16 @@ function stopVars(ctx: ScenarioContext, entry: QueueEntry): void {
   ctx.ch.varset(entry.caller, 'ANSWEREDTIME_MS', '0');
 }
 
-function recordAbandoned(ctx: ScenarioContext, entry: QueueEntry): void {
+/** record_abandoned(): QueueCallerAbandon, with queue_log's ABANDON or EXITWITHTIMEOUT line of the same values. */
+function recordAbandoned(ctx: ScenarioContext, entry: QueueEntry, logged: 'ABANDON' | 'EXITWITHTIMEOUT'): void {
   const { q, caller } = entry;
   ctx.ch.varset(caller, 'ABANDONED', 'TRUE');
   q.abandoned++;
   queueVars(ctx, caller, q);
   const pos = Math.max(1, q.callers.findIndex((c) => c.channelName === caller.name) + 1);
-  ctx.ev.queueCallerAbandon(caller, q, pos, entry.originalPosition, Math.trunc((ctx.now() - entry.joinedAt) / 1000));
+  const waited = Math.trunc((ctx.now() - entry.joinedAt) / 1000);
+  ctx.ev.queueCallerAbandon(caller, q, pos, entry.originalPosition, waited);
+  ctx.pbx.records.queueLog(q.name, caller.uniqueid, 'NONE', logged, [pos, entry.originalPosition, waited]);
 }
 
 /** The caller hung up while waiting (or was hung up by the AMI): QueueCallerAbandon, then gone. */
@@ -187,7 +191,7 @@ function abandon(ctx: ScenarioContext, entry: QueueEntry, env: RunEnv, cause: nu
   const { caller, q } = entry;
   if (!byAmi && !requested) ch.hangupRequest(caller);
   stopVars(ctx, entry);
-  recordAbandoned(ctx, entry);
+  recordAbandoned(ctx, entry, 'ABANDON');
   queueVars(ctx, caller, q);
   leaveQueue(ctx, entry);
   if (byAmi) ch.softHangupRequest(caller, cause);
@@ -207,7 +211,7 @@ function abandon(ctx: ScenarioContext, entry: QueueEntry, env: RunEnv, cause: nu
 
 /** Queue()'s timeout ran out: counted as abandoned, music stops, the dialplan goes on. */
 function timeoutLeave(ctx: ScenarioContext, entry: QueueEntry): void {
-  recordAbandoned(ctx, entry);
+  recordAbandoned(ctx, entry, 'EXITWITHTIMEOUT');
   stopVars(ctx, entry);
   ctx.ch.mohStop(entry.caller);
   queueVars(ctx, entry.caller, entry.q);
