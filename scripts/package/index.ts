@@ -19,7 +19,7 @@ import { buildExecutable } from './sea.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
-export function releaseNames(version: string, platform = process.platform, arch = process.arch) {
+function releaseNames(version: string, platform = process.platform, arch = process.arch) {
   return {
     mjs: `coocenter-relay-${version}.mjs`,
     executable: `coocenter-relay-${version}-${platform}-${arch}`,
