@@ -6,7 +6,7 @@
  * (unshare, overlayfs); `sandboxUnavailable()` says why not when it cannot.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from './relay-harness.js';
 
@@ -36,5 +36,7 @@ export function runInSandbox(script: string, deb: string | undefined): { status:
     'chroot "$D/root" /bin/sh /tmp/inner.sh',
   ].join('\n');
   const r = spawnSync('unshare', ['--mount', '--fork', 'sh', '-c', outer], { encoding: 'utf8', env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' } });
+  // The overlay's writes were in a tmpfs of the namespace, gone with it; only the copy of the .deb is left.
+  rmSync(dir, { recursive: true, force: true });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }

@@ -7,7 +7,7 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, cpSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type PbxSimulator } from '../../simulator/src/index.js';
@@ -15,7 +15,7 @@ import { LAB_QUEUES } from '../helpers/box-world.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { runInSandbox, sandboxUnavailable } from '../helpers/deb-sandbox.js';
 import { reachableNodeModules, startReleasedRelay } from '../helpers/released-relay.js';
-import { expectedConf, setConf, tempDir } from '../helpers/relay-harness.js';
+import { expectedConf, setConf, tempDir as tempRoot } from '../helpers/relay-harness.js';
 import { waitFor } from '../helpers/wait.js';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
@@ -25,6 +25,9 @@ const NAMES = {
   deb: `coocenter-relay_${version}_amd64.deb`,
 };
 
+/** Everything this file writes (~0.5 GB: the executable is copied and unpacked several times), removed at the end. */
+const scratch = tempRoot('release-test-');
+const tempDir = (prefix: string) => mkdtempSync(join(scratch, prefix));
 let out: string;
 const deb = () => join(out, NAMES.deb);
 let buildOutput: string;
@@ -52,6 +55,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await sim?.close();
   await receiver?.close();
+  rmSync(scratch, { recursive: true, force: true });
 });
 
 /** A host directory for one run: outside the repository, no node_modules on the way up. */
