@@ -4,7 +4,8 @@
 #   - a Java 17 JDK: DynamoDB Local (the embedded database) is a Java program,
 #     and our launcher that binds it to 127.0.0.1 runs through the JDK's
 #     source launcher (jdk.compiler);
-#   - curl: the demo prints curl lines, and a test runs them as printed.
+#   - curl: the demo prints curl lines, and a test runs them as printed;
+#   - dpkg-deb: `npm run package` builds the relay's .deb (and a test does).
 set -eu
 
 need=""
@@ -13,6 +14,7 @@ if ! command -v java >/dev/null 2>&1 || ! java --list-modules 2>/dev/null | grep
 fi
 command -v curl >/dev/null 2>&1 || need="$need curl"
 command -v md5sum >/dev/null 2>&1 || need="$need coreutils"
+command -v dpkg-deb >/dev/null 2>&1 || need="$need dpkg"
 
 [ -z "$need" ] && exit 0
 

@@ -9,6 +9,19 @@ import { startSimulator, type PbxSimulator } from '../../simulator/src/index.js'
 import { expectedConf, setConf, startTestRelay, tempDir } from './relay-harness.js';
 import { waitFor } from './wait.js';
 
+/** queue-info of the lab's queues, as action-queuestatus answers it (members lower-cased, penalty as set). */
+export const LAB_QUEUES = {
+  '630': [
+    { name: 'sip/803', paused: '0', penalty: '0' },
+    { name: 'sip/804', paused: '0', penalty: '0' },
+    { name: 'sip/805', paused: '0', penalty: '1' },
+  ],
+  '631': [
+    { name: 'sip/807', paused: '0', penalty: '1' },
+    { name: 'sip/806', paused: '0', penalty: '0' },
+  ],
+};
+
 export interface BoxWorld {
   sim: PbxSimulator;
   relay: Relay;

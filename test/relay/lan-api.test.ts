@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { calendarDate, webkeyToken } from '../../protocol/src/box-api/webkey.js';
 import { rawGet } from '../helpers/cloud-harness.js';
-import { boxClient, callUp, startBoxWorld, type BoxClient, type BoxWorld } from '../helpers/box-world.js';
+import { boxClient, callUp, LAB_QUEUES, startBoxWorld, type BoxClient, type BoxWorld } from '../helpers/box-world.js';
 import { waitFor } from '../helpers/wait.js';
 
 const LAB_PEERS = [
@@ -39,18 +39,6 @@ const LAB_HINTS = [
   ['803', '0'],
   ['802', '0'],
 ];
-
-const LAB_QUEUES = {
-  '630': [
-    { name: 'sip/803', paused: '0', penalty: '0' },
-    { name: 'sip/804', paused: '0', penalty: '0' },
-    { name: 'sip/805', paused: '0', penalty: '1' },
-  ],
-  '631': [
-    { name: 'sip/807', paused: '0', penalty: '1' },
-    { name: 'sip/806', paused: '0', penalty: '0' },
-  ],
-};
 
 describe('LAN box API (chan_sip PBX)', () => {
   let w: BoxWorld;

@@ -70,6 +70,29 @@ describe('relay configuration', () => {
     expect(err.message).toContain(expected);
   });
 
+  it.each([
+    ['[general]', '[genral]', '[genral]: unknown section (did you mean [general]?)'],
+    ['[enable]', '[Enabel]', '[enabel]: unknown section (did you mean [enable]?)'],
+    ['[ivr]', '[metrics]\nlisten = 127.0.0.1:9464\n[ivr]', '[metrics]: unknown section (known: [general], [enable], [ami], [cloud], [pbx], [ivr])'],
+    ['BINDPORT = 8000', 'BINDPROT = 8000', '[general] BINDPROT: unknown key (did you mean BINDPORT?)'],
+    ['pop_url =', 'popurl =', '[general] popurl: unknown key (did you mean pop_url?)'],
+    // The unknown key is reported, not the required key it was meant to be.
+    ['secret = s3cret', 'secert = s3cret', '[ami] secert: unknown key (did you mean secret?)'],
+    ['pausetime = no', 'pausetime = no\ncolour = blue', '[enable] colour: unknown key (known: pausetime, wrapup_seconds)'],
+    ['\n[general]', 'BINDPORT = 9000\n[general]', 'BINDPORT: is outside any section (put it under [general] or the section it belongs to)'],
+  ])('refuses what it does not know, naming the closest known name: %s → %s', (from, to, expected) => {
+    expect(errorOf(BOX_CONF.replace(from, to)).message).toBe(`/etc/coocenter/api.conf: ${expected}`);
+  });
+
+  it('knows every key of the box\'s own file in any case, and takes any context name in [ivr]', () => {
+    const c = parseConfig(
+      BOX_CONF.replace('BINDPORT = 8000', 'bindport = 8001\nBindAddr = 127.0.0.1').replace('[ivr]', '[IVR]\nfrom-did-Sales_2 = 611,sales') +
+        '[General]\nWEBKEY = other\n',
+    );
+    expect(c.general).toMatchObject({ bindPort: 8001, bindAddress: '127.0.0.1', webkey: 'other' });
+    expect([...c.ivr.keys()]).toEqual(['from-did-Sales_2', 'ivr-Main']);
+  });
+
   it('reads our sections', () => {
     const c = parseConfig(
       BOX_CONF +

@@ -8,6 +8,7 @@
 
 import { readFileSync } from 'node:fs';
 import { IniSyntaxError, parseIni, type IniEntry, type IniSections } from './ini.js';
+import { findUnknownSetting, type ConfigKey, type ConfigSection } from './keys.js';
 import { isTimeZone } from '../../../protocol/src/zoned-time.js';
 
 export type Tech = 'SIP' | 'PJSIP';
@@ -90,6 +91,8 @@ export function parseConfig(text: string, file = 'api.conf'): RelayConfig {
     if (err instanceof IniSyntaxError) throw new ConfigError(file, '', `line ${err.line}`, err.message.replace(/^line \d+: /, ''));
     throw err;
   }
+  const unknown = findUnknownSetting(ini);
+  if (unknown) throw new ConfigError(file, unknown.section, unknown.key, unknown.detail);
   const r = new Reader(ini, file);
 
   const cloudUrl = r.optional('cloud', 'url');
@@ -145,7 +148,7 @@ class Reader {
     private readonly file: string,
   ) {}
 
-  private entry(section: string, key: string): IniEntry | undefined {
+  private entry<S extends ConfigSection>(section: S, key: ConfigKey<S>): IniEntry | undefined {
     return this.ini.get(section)?.get(key);
   }
 
@@ -154,18 +157,18 @@ class Reader {
   }
 
   /** Empty counts as absent (the box's rule for WEBKEY). */
-  optional(section: string, key: string): string | undefined {
+  optional<S extends ConfigSection>(section: S, key: ConfigKey<S>): string | undefined {
     const v = this.entry(section, key)?.value;
     return v === undefined || v === '' ? undefined : v;
   }
 
-  required(section: string, key: string): string {
+  required<S extends ConfigSection>(section: S, key: ConfigKey<S>): string {
     const v = this.optional(section, key);
     if (v === undefined) this.fail(section, key, 'is required and missing');
     return v;
   }
 
-  int(section: string, key: string, dflt: number, min: number, max: number): number {
+  int<S extends ConfigSection>(section: S, key: ConfigKey<S>, dflt: number, min: number, max: number): number {
     const v = this.optional(section, key);
     if (v === undefined) return dflt;
     if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
@@ -174,7 +177,7 @@ class Reader {
     return Number(v);
   }
 
-  bool(section: string, key: string, dflt: boolean): boolean {
+  bool<S extends ConfigSection>(section: S, key: ConfigKey<S>, dflt: boolean): boolean {
     const v = this.optional(section, key)?.toLowerCase();
     if (v === undefined) return dflt;
     if (['yes', 'true', 'on', '1'].includes(v)) return true;
@@ -182,7 +185,7 @@ class Reader {
     this.fail(section, key, `must be yes or no (got ${JSON.stringify(v)})`);
   }
 
-  oneOf<T extends string>(section: string, key: string, allowed: readonly T[], dflt: T, normalise: (v: string) => string): T {
+  oneOf<S extends ConfigSection, T extends string>(section: S, key: ConfigKey<S>, allowed: readonly T[], dflt: T, normalise: (v: string) => string): T {
     const v = this.optional(section, key);
     if (v === undefined) return dflt;
     const n = normalise(v);
@@ -190,7 +193,7 @@ class Reader {
     return n as T;
   }
 
-  url(section: string, key: string, protocols: string[], required: boolean): string | undefined {
+  url<S extends ConfigSection>(section: S, key: ConfigKey<S>, protocols: string[], required: boolean): string | undefined {
     const v = required ? this.required(section, key) : this.optional(section, key);
     if (v === undefined) return undefined;
     let u: URL;
@@ -203,7 +206,7 @@ class Reader {
     return v;
   }
 
-  list(section: string, key: string): string[] {
+  list<S extends ConfigSection>(section: S, key: ConfigKey<S>): string[] {
     const v = this.optional(section, key);
     return v === undefined
       ? []
@@ -213,7 +216,7 @@ class Reader {
           .filter((s) => s.length > 0);
   }
 
-  timezone(section: string, key: string): string | undefined {
+  timezone<S extends ConfigSection>(section: S, key: ConfigKey<S>): string | undefined {
     const v = this.optional(section, key);
     if (v === undefined) return undefined;
     if (!isTimeZone(v)) this.fail(section, key, `is not an IANA time zone such as Europe/Berlin (got ${JSON.stringify(v)})`);

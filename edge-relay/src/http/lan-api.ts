@@ -26,6 +26,25 @@ export function lanApp(options: LanApiOptions): Hono {
   return app;
 }
 
+/** The LAN port could not be bound: says which address and why, in one line. */
+export class ListenError extends Error {
+  constructor(
+    readonly code: string,
+    readonly address: string,
+    readonly port: number,
+    reason: string,
+  ) {
+    super(`cannot listen on ${address.includes(':') ? `[${address}]` : address}:${port}: ${reason}`);
+    this.name = 'ListenError';
+  }
+}
+
+const LISTEN_REASONS: Record<string, string> = {
+  EADDRINUSE: 'the port is already in use',
+  EACCES: 'permission denied (ports below 1024 need privileges)',
+  EADDRNOTAVAIL: 'the address is not one of this host\'s',
+};
+
 export interface RunningServer {
   port: number;
   close(): Promise<void>;
@@ -46,6 +65,9 @@ export function listen(app: Hono, port: number, hostname: string): Promise<Runni
           }),
       });
     });
-    (server as unknown as NodeJS.EventEmitter).once('error', reject);
+    (server as unknown as NodeJS.EventEmitter).once('error', (err: NodeJS.ErrnoException) => {
+      const reason = err.code && LISTEN_REASONS[err.code];
+      reject(reason ? new ListenError(err.code!, hostname, port, reason) : err);
+    });
   });
 }
