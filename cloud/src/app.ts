@@ -16,8 +16,8 @@ export function createCloudApp(deps: CloudDeps): Hono<CloudEnv> {
   app.use('*', requestId(deps.logger));
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.route('/', adminRoutes(deps));
-  if (deps.webhooks) app.route('/', webhookRoutes(deps));
-  if (deps.analytics) app.route('/', analyticsRoutes({ analytics: deps.analytics }));
+  app.route('/', webhookRoutes(deps));
+  app.route('/', analyticsRoutes({ analytics: deps.analytics }));
   app.route('/', siteRoutes(deps));
   app.notFound((c) => c.json({ status: 'error', message: 'not found' }, 404));
   app.onError((err, c) => {

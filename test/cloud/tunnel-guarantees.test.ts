@@ -11,7 +11,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
 import type { LocalCloud } from '../../cloud/src/local/server.js';
-import { dynamoClient } from '../../cloud/src/store/dynamo.js';
+import { dynamoClient } from '../../cloud/src/aws-clients.js';
 import { EVENT_SHARDS } from '../../cloud/src/store/events.js';
 import type { Relay } from '../../edge-relay/src/relay.js';
 import { CloseCode } from '../../protocol/src/wire/frames.js';

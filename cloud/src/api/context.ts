@@ -25,15 +25,16 @@ export interface CloudDeps {
   adminToken?: string;
   /** How long an HTTP caller waits for the relay. */
   commandTimeoutMs: number;
-  webhooks?: WebhookStore;
-  deliveries?: DeliveryLog;
-  fanout?: WebhookFanout;
-  analytics?: AnalyticsStore;
+  webhooks: WebhookStore;
+  deliveries: DeliveryLog;
+  fanout: WebhookFanout;
+  analytics: AnalyticsStore;
   /** ALLOW_PRIVATE_WEBHOOKS=1: webhook URLs may point at private addresses (local and test use). */
-  allowPrivateWebhooks?: boolean;
+  allowPrivateWebhooks: boolean;
   /** DNS for webhook hosts (injected by tests; the system resolver otherwise). */
   resolver?: Resolver;
-  deliveryTimeoutMs?: number;
+  /** How long a webhook POST (a test send) may take. */
+  deliveryTimeoutMs: number;
 }
 
 export type CloudEnv = {

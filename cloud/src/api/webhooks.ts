@@ -58,8 +58,8 @@ export function instant(v: unknown, name: string): number {
 
 export function webhookRoutes(deps: CloudDeps): Hono<CloudEnv> {
   const app = new Hono<CloudEnv>();
-  const w = deps.webhooks!;
-  const allowPrivate = deps.allowPrivateWebhooks ?? false;
+  const w = deps.webhooks;
+  const allowPrivate = deps.allowPrivateWebhooks;
 
   app.onError((err, c) => {
     if (err instanceof InputError || err instanceof WebhookUrlError) return jsonError(c, 400, err.message);
@@ -131,7 +131,7 @@ export function webhookRoutes(deps: CloudDeps): Hono<CloudEnv> {
     const r = await postJson(found.webhook.url, payload, signedHeaders(found.secrets, id, Math.floor(now / 1000), payload), {
       allowPrivate,
       resolver: deps.resolver,
-      timeoutMs: deps.deliveryTimeoutMs ?? 15_000,
+      timeoutMs: deps.deliveryTimeoutMs,
     });
     const delivered = r.status !== undefined && r.status >= 200 && r.status < 300;
     return c.json({ id, delivered, responseCode: r.status ?? null, latencyMs: r.latencyMs, error: r.error ?? (delivered ? null : `HTTP ${r.status}`) });
@@ -142,7 +142,7 @@ export function webhookRoutes(deps: CloudDeps): Hono<CloudEnv> {
     const limit = Number(c.req.query('limit') ?? '50');
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) return jsonError(c, 400, 'limit: 1 to 500');
     const cursor = c.req.query('cursor');
-    const page = await deps.deliveries!.list(c.req.param('id'), limit, cursor ? Buffer.from(cursor, 'base64url').toString() : undefined);
+    const page = await deps.deliveries.list(c.req.param('id'), limit, cursor ? Buffer.from(cursor, 'base64url').toString() : undefined);
     return c.json({ data: page.data, nextCursor: page.nextCursor ? Buffer.from(page.nextCursor).toString('base64url') : null });
   });
 
@@ -159,7 +159,7 @@ export function webhookRoutes(deps: CloudDeps): Hono<CloudEnv> {
     const sites = found.siteIds ?? (await deps.accounts.listSites(tenantId)).map((s) => s.id);
     let enqueued = 0;
     for (const siteId of sites) {
-      enqueued += await deps.fanout!.replay(found, deps.events.between(siteId, from, to), (e) => matches({ ...found, status: 'active' }, e));
+      enqueued += await deps.fanout.replay(found, deps.events.between(siteId, from, to), (e) => matches({ ...found, status: 'active' }, e));
     }
     c.get('log').info('webhook replay', { webhookId: found.id, enqueued });
     return c.json({ id: found.id, from: new Date(from).toISOString(), to: new Date(to).toISOString(), enqueued }, 202);
