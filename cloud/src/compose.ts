@@ -33,6 +33,7 @@ import type { DeliveryDeps } from './webhooks/deliver.js';
 import { DeliveryLog } from './webhooks/deliveries.js';
 import { WebhookFanout } from './webhooks/fanout.js';
 import type { DeliveryQueue } from './webhooks/queue.js';
+import { WebhookService } from './webhooks/service.js';
 import type { Resolver } from './webhooks/ssrf.js';
 import { WebhookStore } from './webhooks/subscriptions.js';
 
@@ -133,6 +134,24 @@ export function webhookFanout(c: Cloud): WebhookFanout {
   return part(c, webhookFanout, () => new WebhookFanout(webhookStore(c), queueOf(c), () => c.clock.now()));
 }
 
+/** What a tenant can do with its webhook endpoints (/v1). */
+export function webhookService(c: Cloud): WebhookService {
+  return part(
+    c,
+    webhookService,
+    () =>
+      new WebhookService({
+        webhooks: webhookStore(c),
+        deliveries: deliveryLog(c),
+        fanout: webhookFanout(c),
+        accounts: accountStore(c),
+        events: eventStore(c),
+        clock: c.clock,
+        delivery: { allowPrivate: c.options.allowPrivateWebhooks, resolver: c.options.resolver, timeoutMs: c.options.deliveryTimeoutMs ?? DELIVERY_TIMEOUT_MS },
+      }),
+  );
+}
+
 /** What the outbox needs (the local runner, the stream function). */
 export function outboxDeps(c: Cloud): OutboxDeps {
   return part(c, outboxDeps, () => ({ events: eventStore(c), projections: [analyticsStore(c)], fanout: webhookFanout(c), logger: c.logger }));
@@ -157,18 +176,12 @@ export function deliveryDeps(c: Cloud, queue: DeliveryQueue = queueOf(c)): Deliv
 export function appDeps(c: Cloud, gateway: RelayGateway): CloudDeps {
   return {
     accounts: accountStore(c),
-    events: eventStore(c),
     gateway,
     clock: c.clock,
     logger: c.logger,
     adminToken: c.options.adminToken,
     commandTimeoutMs: c.options.commandTimeoutMs,
-    webhooks: webhookStore(c),
-    deliveries: deliveryLog(c),
-    fanout: webhookFanout(c),
+    webhooks: webhookService(c),
     analytics: analyticsStore(c),
-    allowPrivateWebhooks: c.options.allowPrivateWebhooks,
-    resolver: c.options.resolver,
-    deliveryTimeoutMs: c.options.deliveryTimeoutMs ?? DELIVERY_TIMEOUT_MS,
   };
 }

@@ -93,7 +93,7 @@ describe('tunnel guarantees', () => {
     const pump = setInterval(() => {
       for (let k = 0; k < 25 && sent < 500; k++) session.send(ext(sent++));
     }, 5);
-    await waitFor(async () => (await cloud!.deps.events.ackedSeq(ids.siteId)) >= 60, { what: 'some events stored' });
+    await waitFor(async () => (await cloud!.events.ackedSeq(ids.siteId)) >= 60, { what: 'some events stored' });
     child!.kill('SIGKILL');
     clearInterval(pump);
     await new Promise((r) => child!.once('exit', r));
@@ -104,7 +104,7 @@ describe('tunnel guarantees', () => {
     for (let i = 0; i < 40; i++) resumed.send(ext(1000 + i));
     await waitFor(
       async () => {
-        const acked = await cloud!.deps.events.ackedSeq(ids.siteId);
+        const acked = await cloud!.events.ackedSeq(ids.siteId);
         return acked > 0 && (await storedSeqs(ids.siteId)).filter((s) => s > acked).length === 0 && (await storedExtens(ids.siteId)).includes('21039');
       },
       { timeoutMs: 20_000, what: 'all events stored' },

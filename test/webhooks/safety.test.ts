@@ -117,7 +117,7 @@ describe('SSRF guard in production mode', () => {
     const t = await call('POST', `/v1/tenants/${ids.tenantId}/webhooks/${created.body.id}/test`, { token: ids.apiKey });
     expect(t.body).toMatchObject({ delivered: false, responseCode: null });
     expect(t.body.error).toContain('private or reserved');
-    await cloud.deps.fanout!.enqueue([
+    await cloud.fanout.enqueue([
       { id: `evt_${ids.siteId}_1`, siteId: ids.siteId, tenantId: ids.tenantId, seq: 1, type: 'cdr', occurredAt: new Date().toISOString(), data: { event: 'cdr' } as never },
     ]);
     await waitFor(async () => (await call('GET', `/v1/tenants/${ids.tenantId}/webhooks/${created.body.id}/deliveries`, { token: ids.apiKey })).body.data[0]?.error, { what: 'delivery attempted' });

@@ -162,7 +162,7 @@ describe('delivery', () => {
     const failing = await receiver();
     failing.respond = () => ({ status: 500 });
     const old = await subscribe({ url: failing.url, events: ['cdr'] });
-    await cloud.deps.webhooks!.recordFailure(ids.tenantId, old.id, Date.now() - 6 * 86_400_000);
+    await cloud.webhooks.recordFailure(ids.tenantId, old.id, Date.now() - 6 * 86_400_000);
     await w.sim.call('801', '802', { talkMs: 200 });
     await waitFor(async () => (await call('GET', hooks(`/${old.id}`), { token: ids.apiKey })).body.status === 'disabled');
     expect((await call('GET', hooks(`/${old.id}`), { token: ids.apiKey })).body.disabledReason).toMatch(/failing since .* \(5 days\)/);
@@ -206,7 +206,7 @@ describe('delivery', () => {
     await sleep(500);
     // Group what arrived by call (the Linkedid stored with each event) and check each call's order.
     const perCall = new Map<string, number[]>();
-    const stored = await Promise.all(r.deliveries.map((d) => cloud.deps.events.get(ids.siteId, d.body.seq)));
+    const stored = await Promise.all(r.deliveries.map((d) => cloud.events.get(ids.siteId, d.body.seq)));
     stored.forEach((e) => {
       if (!e?.call) return;
       perCall.set(e.call, [...(perCall.get(e.call) ?? []), e.seq]);

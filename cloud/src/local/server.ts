@@ -16,15 +16,18 @@ import type { Logger } from '../../../protocol/src/log.js';
 import type { CloudDeps } from '../api/context.js';
 import { createCloudApp } from '../app.js';
 import { dynamoClient, sqsClient } from '../aws-clients.js';
-import { accountStore, appDeps, cloudOf, deliveryDeps, eventStore, outboxDeps, relayStore } from '../compose.js';
+import { accountStore, appDeps, cloudOf, deliveryDeps, eventStore, outboxDeps, relayStore, webhookFanout, webhookStore } from '../compose.js';
 import { OutboxRunner } from '../pipeline/outbox.js';
 import { DEFAULT_COMMAND_TIMEOUT_MS } from '../settings.js';
 import { DEFAULT_TABLE_PREFIX, tableNames, type TableNames } from '../store/dynamo.js';
+import type { EventStore } from '../store/events.js';
 import { SecretBox } from '../store/secrets.js';
 import { ensureTables } from '../store/tables.js';
 import { LocalHub } from '../tunnel/local-hub.js';
+import type { WebhookFanout } from '../webhooks/fanout.js';
 import { DeliveryQueue, ensureQueues } from '../webhooks/queue.js';
 import type { Resolver } from '../webhooks/ssrf.js';
+import type { WebhookStore } from '../webhooks/subscriptions.js';
 import { DeliveryWorker } from '../webhooks/worker.js';
 import { startDynamoDbLocal, type LocalDynamo } from './dynamodb-local.js';
 import { startSqsLocal, type LocalSqs } from './sqs-local.js';
@@ -71,6 +74,10 @@ export interface LocalCloud {
   queue: DeliveryQueue;
   sqsEndpoint?: string;
   deps: CloudDeps;
+  /** The stores behind it (tests look inside). */
+  events: EventStore;
+  webhooks: WebhookStore;
+  fanout: WebhookFanout;
   tables: TableNames;
   dynamoEndpoint?: string;
   stop(): Promise<void>;
@@ -164,6 +171,9 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     queue,
     sqsEndpoint,
     deps,
+    events: eventStore(cloud),
+    webhooks: webhookStore(cloud),
+    fanout: webhookFanout(cloud),
     tables,
     dynamoEndpoint: endpoint,
     async stop() {

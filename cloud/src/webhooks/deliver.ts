@@ -39,6 +39,11 @@ export interface PostResult {
   error?: string;
 }
 
+/** What went wrong with an attempt, as the delivery log and the test send say it (null: delivered). */
+export function attemptError(r: PostResult, delivered: boolean): string | null {
+  return r.error ?? (delivered ? null : `HTTP ${r.status}`);
+}
+
 /** POST a body with the given headers; never throws. */
 export function postJson(url: string, body: string, headers: Record<string, string>, opts: { allowPrivate: boolean; resolver?: Resolver; timeoutMs: number }): Promise<PostResult> {
   const started = process.hrtime.bigint();
@@ -117,7 +122,7 @@ export async function handleDelivery(deps: DeliveryDeps, m: ReceivedMessage): Pr
     attempts: m.receiveCount,
     responseCode: result.status ?? null,
     latencyMs: result.latencyMs,
-    error: result.error ?? (verdict.kind === 'delivered' ? null : `HTTP ${result.status}`),
+    error: attemptError(result, verdict.kind === 'delivered'),
     lastAttemptAt: nowIso(),
   };
   switch (verdict.kind) {
