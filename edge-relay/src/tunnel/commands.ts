@@ -8,6 +8,8 @@
  * - An Idempotency-Key makes a write command run at most once (24 h memory).
  * - Answers bigger than a frame go as numbered parts; a recording goes as
  *   base64 parts, or is uploaded to the presigned URL the cloud gave.
+ * - Every command is logged once answered, with the cloud's request id and
+ *   the command id, so its lines join the cloud's for the same request.
  */
 
 import { BoxApiError, boxError, isBoxApiError } from '../../../protocol/src/box-api/errors.js';
@@ -15,6 +17,7 @@ import { checkCommandFields } from '../../../protocol/src/box-api/forms.js';
 import { COMMAND_FIELDS, dispatchCommand, type BoxCommand, type Pbx } from '../../../protocol/src/box-api/pbx.js';
 import { checkRecordingPath } from '../../../protocol/src/box-api/recording-path.js';
 import type { Clock } from '../../../protocol/src/clock.js';
+import { LogField } from '../../../protocol/src/log-fields.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import { splitForFrames } from '../../../protocol/src/wire/codec.js';
 import { MAX_FRAME_BYTES, type CommandFrameT, type RelayFrame } from '../../../protocol/src/wire/frames.js';
@@ -38,11 +41,17 @@ export class CommandRunner {
   running = 0;
 
   constructor(private readonly opts: CommandRunnerOptions) {
-    this.log = opts.logger.child({ component: 'commands' });
+    this.log = opts.logger.child({ [LogField.component]: 'commands' });
   }
 
-  async handle(frame: CommandFrameT, send: Send): Promise<void> {
-    const log = this.log.child({ commandId: frame.id, command: frame.cmd.name });
+  async handle(frame: CommandFrameT, sendFrame: Send): Promise<void> {
+    const log = this.log.child({ [LogField.requestId]: frame.requestId, [LogField.commandId]: frame.id, [LogField.command]: frame.cmd.name });
+    const started = this.opts.clock.now();
+    let refused: { status: number; message: string } | undefined;
+    const send: Send = (f) => {
+      if (f.t === 'reply' && !f.ok) refused = f.error;
+      sendFrame(f);
+    };
     this.running++;
     try {
       if (this.opts.clock.now() > frame.deadline) {
@@ -57,11 +66,12 @@ export class CommandRunner {
       this.reply(frame.id, outcome, send);
     } catch (err) {
       // A refusal (404, 400…) is an answer, not a fault of the relay.
-      if (isBoxApiError(err)) log.info('command refused', { status: err.status, message: err.message });
-      else log.error('command failed', { error: err });
+      if (!isBoxApiError(err)) log.error('command failed', { [LogField.error]: err });
       send(errorReply(frame.id, isBoxApiError(err) ? err : boxError(500, 'relay error')));
     } finally {
       this.running--;
+      const ms = this.opts.clock.now() - started;
+      log.info('command answered', refused ? { ok: false, status: refused.status, message: refused.message, ms } : { ok: true, ms });
     }
   }
 
@@ -92,7 +102,7 @@ export class CommandRunner {
       return { ok: true, result: (await dispatchCommand(this.opts.pbx, cmd)) ?? null };
     } catch (err) {
       const e = isBoxApiError(err) ? err : boxError(500, 'relay error');
-      if (!isBoxApiError(err)) this.log.error('command crashed', { error: err, command: cmd.name });
+      if (!isBoxApiError(err)) this.log.error('command crashed', { [LogField.error]: err, [LogField.command]: cmd.name });
       return { ok: false, error: { status: e.status, message: e.message } };
     }
   }
