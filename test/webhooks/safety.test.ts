@@ -11,7 +11,9 @@ import type { Relay } from '../../edge-relay/src/relay.js';
 import { api, startTestCloud, tenantAndSite } from '../helpers/cloud-harness.js';
 import { frame, startFakeAmi, type FakeAmi } from '../helpers/fake-ami.js';
 import { expectedConf, setConf, startTestRelay } from '../helpers/relay-harness.js';
-import { sleep, waitFor } from '../helpers/wait.js';
+import { createLogger } from '../../protocol/src/log.js';
+import { deliveriesSettled } from '../helpers/settled.js';
+import { waitFor } from '../helpers/wait.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 let cloud: LocalCloud | undefined;
@@ -59,7 +61,10 @@ describe('outbox', () => {
   it('delivers every acked event even when SQS was unreachable when it was stored', async () => {
     const sqsPort = Number(new URL(inject('sqsEndpoint')).port);
     const hop = await cuttableProxy(sqsPort);
-    cloud = await startTestCloud({ sqsEndpoint: `http://127.0.0.1:${hop.port}`, outboxSweepMs: 300, outboxStaleMs: 200 });
+    // The cloud's warnings, to see each stored batch's fan-out fail while SQS is cut off.
+    const warnings: Array<Record<string, unknown>> = [];
+    const logger = createLogger({ level: 'warn', write: (line) => warnings.push(JSON.parse(line)) });
+    cloud = await startTestCloud({ sqsEndpoint: `http://127.0.0.1:${hop.port}`, outboxSweepMs: 300, outboxStaleMs: 200, logger });
     const call = api(cloud.url);
     const ids = await tenantAndSite(call);
     receiver = await startWebhookReceiver();
@@ -79,11 +84,19 @@ describe('outbox', () => {
     }
     // Stored and acked: the relay's spool is trimmed…
     await waitFor(() => relay!.spool.cursor('cloud') === 30, { what: 'events acked' });
-    await sleep(1500);
-    expect(receiver.deliveries).toHaveLength(0); // …but nothing could be enqueued
+    // …and every batch's fan-out has been tried and failed: its outbox entry is left for the sweeper.
+    const failed = (first: number) => warnings.some((w) => w.msg === 'outbox entry left for the sweeper' && w.seq === first);
+    await waitFor(
+      async () => {
+        const left = await cloud!.events.staleOutbox(Date.now() + 1, 0);
+        return left.length > 0 && left.reduce((n, e) => n + e.seqs.length, 0) === 30 && left.every((e) => failed(e.seqs[0]));
+      },
+      { timeoutMs: 30_000, what: 'every stored batch to fail its fan-out and stay in the outbox' },
+    );
+    expect(receiver.deliveries).toHaveLength(0); // …so nothing could be enqueued
     hop.setUp(true);
     await receiver.waitForCount(30, 30_000);
-    await sleep(500);
+    await deliveriesSettled(cloud, relay);
     const extens = receiver.deliveries.map((d) => Number(d.body.data.exten) - 30000).sort((a, b) => a - b);
     expect(extens).toEqual(Array.from({ length: 30 }, (_, i) => i));
   });

@@ -62,7 +62,7 @@ export class OutboxRunner {
     const prev = this.chains.get(entry.siteId) ?? Promise.resolve();
     const next = prev
       .then(() => processOutbox(this.deps, entry, known))
-      .catch((err) => this.log.warn('outbox entry left for the sweeper', { [LogField.siteId]: entry.siteId, seqs: entry.seqs.length, [LogField.error]: err }));
+      .catch((err) => this.log.warn('outbox entry left for the sweeper', { [LogField.siteId]: entry.siteId, [LogField.seq]: entry.seqs[0], seqs: entry.seqs.length, [LogField.error]: err }));
     this.chains.set(entry.siteId, next);
     void next.finally(() => {
       if (this.chains.get(entry.siteId) === next) this.chains.delete(entry.siteId);

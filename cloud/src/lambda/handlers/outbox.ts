@@ -62,7 +62,7 @@ export function createOutboxHandlers(config: LambdaConfig, options: OutboxHandle
             try {
               if (await events.hasOutbox(entry)) await processOutbox(deps, entry);
             } catch (err) {
-              log.warn('outbox entry failed; the stream will retry it', { [LogField.siteId]: entry.siteId, seqs: entry.seqs.length, [LogField.error]: err });
+              log.warn('outbox entry failed; the stream will retry it', { [LogField.siteId]: entry.siteId, [LogField.seq]: entry.seqs[0], seqs: entry.seqs.length, [LogField.error]: err });
               failed.push(...list.slice(i).map((x) => x.sequenceNumber));
               return;
             }
