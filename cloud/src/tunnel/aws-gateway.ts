@@ -11,7 +11,6 @@
  * PUT, the relay uploads, and the caller is redirected to a presigned GET.
  */
 
-import { boxError } from '../../../protocol/src/box-api/errors.js';
 import type { Clock } from '../../../protocol/src/clock.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 import type { Logger } from '../../../protocol/src/log.js';
@@ -20,6 +19,7 @@ import type { RecordingBucket } from '../store/recordings.js';
 import type { RelayStatus, RelayStore } from '../store/relays.js';
 import { randomId } from '../store/secrets.js';
 import type { RelayConnections } from './apigw-connections.js';
+import { relayGone, relayOffline, relayProtocolError, relayTimeout, relayUnreachable } from './errors.js';
 import { commandFrame, commandLog, logAnswer, type CommandOutcome, type CommandRequest, type RelayGateway } from './gateway.js';
 import { PendingReply } from './replies.js';
 
@@ -56,7 +56,7 @@ export class AwsRelayGateway implements RelayGateway {
       await this.opts.relays.disconnected(req.siteId, relay.connectionId);
       log.info('relay connection takes no commands; trying the site\'s current one', { [LogField.connectionId]: relay.connectionId });
     }
-    const offline = boxError(503, 'site relay is offline');
+    const offline = relayOffline();
     logAnswer(log, 0, offline);
     throw offline;
   }
@@ -82,7 +82,7 @@ export class AwsRelayGateway implements RelayGateway {
     } catch (err) {
       log.error('could not post the command to API Gateway', { [LogField.error]: err });
       await pending.remove(connectionId, id, 0).catch(() => undefined);
-      const unreachable = boxError(503, 'site relay is unreachable');
+      const unreachable = relayUnreachable();
       logAnswer(log, clock.now() - started, unreachable);
       throw unreachable;
     }
@@ -125,7 +125,7 @@ export class AwsRelayGateway implements RelayGateway {
             break;
           }
           // A 6 MB Lambda answer cannot carry a streamed recording: the relay must upload it.
-          if (stream) throw boxError(502, 'the relay sent the recording through the tunnel instead of uploading it');
+          if (stream) throw relayProtocolError('the relay sent the recording through the tunnel instead of uploading it');
           reply.onReply(snap.reply);
         }
         if (replied) {
@@ -136,9 +136,9 @@ export class AwsRelayGateway implements RelayGateway {
           }
         }
         if (settled) break;
-        if (snap.gone || !snap.exists) throw boxError(503, 'site relay disconnected before answering');
+        if (snap.gone || !snap.exists) throw relayGone();
         const left = req.deadlineMs - clock.now();
-        if (left <= 0) throw boxError(504, `site relay did not answer within ${Math.round(waitMs / 100) / 10} s`);
+        if (left <= 0) throw relayTimeout(waitMs);
         await new Promise<void>((r) => clock.setTimeout(r, Math.min(pause, left)));
         pause = Math.min(this.opts.pollMaxMs ?? 100, Math.ceil(pause * 1.5));
       }

@@ -8,7 +8,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { boxError } from '../../../protocol/src/box-api/errors.js';
 import type { Clock, TimerHandle } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import { decodeRelayFrame, encodeFrame } from '../../../protocol/src/wire/codec.js';
@@ -18,6 +17,7 @@ import type { EventStore, OutboxEntry, StoredEvent } from '../store/events.js';
 import { OFFLINE, type RelayStatus, type RelayStore } from '../store/relays.js';
 import { randomId } from '../store/secrets.js';
 import { commandFrame, commandLog, logAnswer, type CommandOutcome, type CommandRequest, type RelayGateway } from './gateway.js';
+import { relayGone, relayOffline, relayTimeout } from './errors.js';
 import { checkHello, onEvents, onStatus, type RelayContext } from './inbound.js';
 import { PendingReply } from './replies.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
@@ -288,7 +288,7 @@ export class LocalHub implements RelayGateway {
     for (const t of conn.timers) this.opts.clock.clearTimeout(t);
     for (const p of conn.pending.values()) {
       this.opts.clock.clearTimeout(p.timer);
-      p.reply.abort(boxError(503, 'site relay disconnected before answering'));
+      p.reply.abort(relayGone());
     }
     conn.pending.clear();
     if (this.active.get(conn.site.id) === conn) {
@@ -305,7 +305,7 @@ export class LocalHub implements RelayGateway {
     const started = clock.now();
     const conn = this.active.get(req.siteId);
     if (!conn || conn.ws.readyState !== conn.ws.OPEN) {
-      const offline = boxError(503, 'site relay is offline');
+      const offline = relayOffline();
       logAnswer(commandLog(this.log, req), 0, offline);
       return Promise.reject(offline);
     }
@@ -326,7 +326,7 @@ export class LocalHub implements RelayGateway {
       const timer = this.opts.clock.setTimeout(() => {
         if (!conn.pending.has(id)) return;
         this.settled(conn, id);
-        pending.abort(boxError(504, `site relay did not answer within ${Math.round(wait / 100) / 10} s`));
+        pending.abort(relayTimeout(wait));
       }, wait);
       conn.pending.set(id, { reply: pending, timer });
       try {

@@ -19,12 +19,9 @@ import { checkRecordingPath } from '../../../protocol/src/box-api/recording-path
 import type { Clock } from '../../../protocol/src/clock.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 import type { Logger } from '../../../protocol/src/log.js';
-import { splitForFrames } from '../../../protocol/src/wire/codec.js';
-import { MAX_FRAME_BYTES, type CommandFrameT, type RelayFrame } from '../../../protocol/src/wire/frames.js';
+import type { CommandFrameT, RelayFrame } from '../../../protocol/src/wire/frames.js';
+import { fileParts, resultFrames } from '../../../protocol/src/wire/parts.js';
 import type { IdempotencyStore, StoredOutcome } from './idempotency.js';
-
-/** Raw bytes per recording part: base64 grows them by 4/3 and the frame must stay under 32 KB. */
-const RECORDING_CHUNK = 22 * 1024;
 
 export type Send = (frame: RelayFrame) => void;
 
@@ -112,15 +109,7 @@ export class CommandRunner {
       send({ t: 'reply', id, ok: false, error: outcome.error });
       return;
     }
-    const whole: RelayFrame = { t: 'reply', id, ok: true, result: outcome.result };
-    const text = JSON.stringify(whole);
-    if (Buffer.byteLength(text) <= MAX_FRAME_BYTES - 256) {
-      send(whole);
-      return;
-    }
-    const parts = splitForFrames(JSON.stringify(outcome.result));
-    send({ t: 'reply', id, ok: true, parts: parts.length });
-    parts.forEach((data, n) => send({ t: 'part', id, n, last: n === parts.length - 1, data }));
+    for (const f of resultFrames(id, outcome.result)) send(f);
   }
 
   private async recording(frame: CommandFrameT, send: Send): Promise<void> {
@@ -138,17 +127,9 @@ export class CommandRunner {
       return;
     }
     send({ t: 'reply', id: frame.id, ok: true, stream: { contentType: file.contentType, size: file.size } });
+    // An empty file is complete with its reply.
     if (file.size === 0) return;
-    let n = 0;
-    let pending: Buffer = Buffer.alloc(0);
-    for await (const chunk of file.body) {
-      pending = Buffer.concat([pending, Buffer.from(chunk)]);
-      while (pending.length >= RECORDING_CHUNK) {
-        send({ t: 'part', id: frame.id, n: n++, last: false, data: pending.subarray(0, RECORDING_CHUNK).toString('base64') });
-        pending = pending.subarray(RECORDING_CHUNK);
-      }
-    }
-    send({ t: 'part', id: frame.id, n: n++, last: true, data: pending.toString('base64') });
+    for await (const part of fileParts(frame.id, file.body)) send(part);
   }
 }
 
