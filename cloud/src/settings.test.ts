@@ -7,15 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { localSettings } from './local/settings.js';
 import { ConfigError } from './settings.js';
 
-const thrown = (f: () => unknown): ConfigError => {
-  try {
-    f();
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error('no ConfigError');
-};
+/** A ConfigError naming `variable`, with this message when given. */
+const refused = (variable: string, message?: string) => expect.objectContaining({ name: ConfigError.name, variable, ...(message ? { message } : {}) });
 
 describe('the local server\'s settings', () => {
   it('default to a server on 127.0.0.1:8787 with its data under the working directory', () => {
@@ -39,12 +32,12 @@ describe('the local server\'s settings', () => {
   });
 
   it('refuse a malformed value naming the variable, as the Lambda functions do', () => {
-    expect(thrown(() => localSettings({ PORT: 'abc' }))).toMatchObject({ variable: 'PORT', message: 'PORT must be a whole number from 0 to 65535 (got "abc")' });
-    expect(thrown(() => localSettings({ PORT: '70000' })).variable).toBe('PORT');
-    expect(thrown(() => localSettings({ COMMAND_TIMEOUT_MS: '12s' })).message).toBe('COMMAND_TIMEOUT_MS must be a whole number of milliseconds, at least 100 (got "12s")');
-    expect(thrown(() => localSettings({ EVENT_RETENTION_DAYS: '0' })).variable).toBe('EVENT_RETENTION_DAYS');
-    expect(thrown(() => localSettings({ SECRETS_KEY: 'c2hvcnQ=' })).message).toBe('SECRETS_KEY must be base64 of exactly 32 bytes');
-    expect(thrown(() => localSettings({ DYNAMODB_ENDPOINT: 'localhost:8000' })).message).toBe('DYNAMODB_ENDPOINT must be an http(s) URL (got "localhost:8000")');
-    expect(thrown(() => localSettings({ LOG_LEVEL: 'verbose' })).variable).toBe('LOG_LEVEL');
+    expect(() => localSettings({ PORT: 'abc' })).toThrow(refused('PORT', 'PORT must be a whole number from 0 to 65535 (got "abc")'));
+    expect(() => localSettings({ PORT: '70000' })).toThrow(refused('PORT'));
+    expect(() => localSettings({ COMMAND_TIMEOUT_MS: '12s' })).toThrow(refused('COMMAND_TIMEOUT_MS', 'COMMAND_TIMEOUT_MS must be a whole number of milliseconds, at least 100 (got "12s")'));
+    expect(() => localSettings({ EVENT_RETENTION_DAYS: '0' })).toThrow(refused('EVENT_RETENTION_DAYS'));
+    expect(() => localSettings({ SECRETS_KEY: 'c2hvcnQ=' })).toThrow(refused('SECRETS_KEY', 'SECRETS_KEY must be base64 of exactly 32 bytes'));
+    expect(() => localSettings({ DYNAMODB_ENDPOINT: 'localhost:8000' })).toThrow(refused('DYNAMODB_ENDPOINT', 'DYNAMODB_ENDPOINT must be an http(s) URL (got "localhost:8000")'));
+    expect(() => localSettings({ LOG_LEVEL: 'verbose' })).toThrow(refused('LOG_LEVEL'));
   });
 });

@@ -14,14 +14,13 @@ import { LOCAL_ONLY_ENV, OPTIONAL_ENV, REQUIRED_ENV, type LambdaRole } from '../
 import { TABLE_ITEM_ACTIONS } from '../../infra/lib/grants.js';
 import { COMMAND_TIMEOUT_MS } from '../../infra/lib/http-api.js';
 import { REPO_ROOT } from '../../infra/lib/paths.js';
-import { allow, FN, permissions, resource, stackIds, synthesize, text, type Json, type StackIds } from './template.js';
+import { allow, FN, permissions, resource, synthesize, synthesized, text, type Json, type StackIds } from './template.js';
 
 let t: Template;
 let id: StackIds;
 
 beforeAll(() => {
-  t = synthesize();
-  id = stackIds(t);
+  ({ t, id } = synthesized());
 });
 
 const props = (logical: string): Json => resource(t, logical).Properties;

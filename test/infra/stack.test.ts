@@ -10,14 +10,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tableSchemas } from '../../cloud/src/store/tables.js';
 import { DELIVERIES_TIMEOUT, MAX_CONCURRENCY_PER_QUEUE, QUEUE_VISIBILITY } from '../../infra/lib/deliveries.js';
 import { REDRIVE_MAX_RECEIVES, WORKER_ATTEMPTS } from '../../infra/lib/queues.js';
-import { resource, stackIds, synthesize, text, type Json, type StackIds } from './template.js';
+import { resource, synthesize, synthesized, text, type Json, type StackIds } from './template.js';
 
 let t: Template;
 let id: StackIds;
 
 beforeAll(() => {
-  t = synthesize();
-  id = stackIds(t);
+  ({ t, id } = synthesized());
 });
 
 const props = (logical: string): Json => resource(t, logical).Properties;

@@ -42,6 +42,12 @@ export interface StackIds {
   adminToken: string;
 }
 
+/** The stack synthesized, with the ids the tests look at (once per test file: synthesis takes seconds). */
+export function synthesized(): { t: Template; id: StackIds } {
+  const t = synthesize();
+  return { t, id: stackIds(t) };
+}
+
 export function stackIds(t: Template): StackIds {
   return {
     fn: {
