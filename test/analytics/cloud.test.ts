@@ -32,7 +32,7 @@ beforeAll(async () => {
   }
   // A re-sent batch is absorbed by the store; the sweeper's retry of an entry re-applies: both harmless.
   await cloud.events.storeBatch(a.tenantId, a.siteId, records.slice(0, 10), Date.now());
-  for (const e of stored.slice(0, 10)) await cloud.deps.analytics!.apply(e);
+  for (const e of stored.slice(0, 10)) await cloud.deps.analytics.apply(e);
 }, 60_000);
 
 afterAll(async () => cloud?.stop());
