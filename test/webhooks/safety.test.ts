@@ -7,6 +7,7 @@
 import net from 'node:net';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { LocalCloud } from '../../cloud/src/local/server.js';
+import { RECEIVE_WAIT_SEC } from '../../cloud/src/webhooks/worker.js';
 import type { Relay } from '../../edge-relay/src/relay.js';
 import { api, startTestCloud, tenantAndSite } from '../helpers/cloud-harness.js';
 import { frame, startFakeAmi, type FakeAmi } from '../helpers/fake-ami.js';
@@ -31,9 +32,16 @@ afterEach(async () => {
   relay = pbx = cloud = receiver = proxy = undefined;
 });
 
-/** A TCP hop in front of a server that can be cut: SQS "down" without stopping it. */
-async function cuttableProxy(targetPort: number): Promise<{ port: number; setUp(up: boolean): void }> {
+/**
+ * A TCP hop in front of a server that can be cut: SQS "down" without stopping it.
+ * A receive begun before the cut still waits at the server (long polling) with
+ * nobody left to answer; reconnecting before it ends would let it take messages
+ * that then stay invisible for the queue's visibility timeout. So the hop comes
+ * back up no sooner than one long poll after the cut.
+ */
+async function cuttableProxy(targetPort: number): Promise<{ port: number; setUp(up: boolean): Promise<void> }> {
   let up = true;
+  let cutAt = 0;
   const open = new Set<net.Socket>();
   const server = net.createServer((client) => {
     if (!up) return client.destroy();
@@ -50,7 +58,9 @@ async function cuttableProxy(targetPort: number): Promise<{ port: number; setUp(
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     port: (server.address() as net.AddressInfo).port,
-    setUp(v) {
+    async setUp(v) {
+      if (v) await waitFor(() => Date.now() - cutAt > RECEIVE_WAIT_SEC * 1000, { what: 'receives begun before the cut to end' });
+      else cutAt = Date.now();
       up = v;
       if (!v) for (const s of open) s.destroy();
     },
@@ -77,7 +87,7 @@ describe('outbox', () => {
     await relay.ami.waitReady();
     await waitFor(() => relay!.tunnel!.connected);
 
-    hop.setUp(false); // SQS unreachable from now on
+    await hop.setUp(false); // SQS unreachable from now on
     const session = pbx.sessions[pbx.sessions.length - 1];
     for (let i = 0; i < 30; i++) {
       session.send(frame([['Event', 'ExtensionStatus'], ['Privilege', 'call,all'], ['Exten', String(30000 + i)], ['Context', 'c'], ['Hint', 'SIP/x'], ['Status', '0'], ['StatusText', 'Idle']]));
@@ -94,7 +104,7 @@ describe('outbox', () => {
       { timeoutMs: 30_000, what: 'every stored batch to fail its fan-out and stay in the outbox' },
     );
     expect(receiver.deliveries).toHaveLength(0); // …so nothing could be enqueued
-    hop.setUp(true);
+    await hop.setUp(true);
     await receiver.waitForCount(30, 30_000);
     await deliveriesSettled(cloud, relay);
     const extens = receiver.deliveries.map((d) => Number(d.body.data.exten) - 30000).sort((a, b) => a - b);

@@ -47,6 +47,9 @@ export async function handleBatch(deps: DeliveryDeps, messages: ReceivedMessage[
   return failed;
 }
 
+/** How long one receive waits for messages (SQS long polling). */
+export const RECEIVE_WAIT_SEC = 1;
+
 export class DeliveryWorker {
   private running = false;
   private loops: Array<Promise<void>> = [];
@@ -96,7 +99,7 @@ export class DeliveryWorker {
       }
       let messages: ReceivedMessage[];
       try {
-        messages = await this.deps.queue.receive(url, 10, this.opts.waitSec ?? 1);
+        messages = await this.deps.queue.receive(url, 10, this.opts.waitSec ?? RECEIVE_WAIT_SEC);
       } catch (err) {
         if (!this.running) return;
         this.log.warn('delivery queue unreachable; retrying', { [LogField.error]: err });
