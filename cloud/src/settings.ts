@@ -109,5 +109,3 @@ export function readEnv(env: Env, names: readonly EnvName[]): EnvValues {
 
 /** How long an API request waits for the relay by default (then 504). */
 export const DEFAULT_COMMAND_TIMEOUT_MS = 12_000;
-/** How long raw call events are kept by default. */
-export const DEFAULT_EVENT_RETENTION_DAYS = 30;
