@@ -36,6 +36,8 @@ export interface LambdaCloudOptions {
   webhookRetrySchedule?: readonly number[];
   /** Run the event source pollers in the background (default); false: the test calls poll() itself. */
   eventSources?: boolean;
+  /** The SQS endpoint the outbox function sends to (a hop a test can cut); default the run's fauxqs. */
+  outboxSqsEndpoint?: string;
 }
 
 export interface LambdaCloud {
@@ -89,7 +91,7 @@ export async function startLambdaCloud(opts: LambdaCloudOptions = {}): Promise<L
   };
   for (let i = 0; i < (opts.instances ?? 2); i++) instances.push(createRelaySocketHandlers(config, { logger: quietLogger }));
   const http = await startHttpApi(createHttpHandler(config, { logger: quietLogger }) as unknown as HttpLambda);
-  const outbox = createOutboxHandlers(config, { logger: quietLogger });
+  const outbox = createOutboxHandlers({ ...config, sqsEndpoint: opts.outboxSqsEndpoint ?? sqsEndpoint }, { logger: quietLogger });
   const deliveries = createDeliveriesHandler(config, { logger: quietLogger, schedule: opts.webhookRetrySchedule });
   const stream = new StreamSource(dynamoEndpoint, db, tables.events, (e) => outbox.handler(e));
   const queues = { standard: new QueueSource(sqs, urls.standard, deliveries), fifo: new QueueSource(sqs, urls.fifo, deliveries) };

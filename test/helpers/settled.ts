@@ -6,19 +6,26 @@
  * will happen has happened. What a test asserts after this is final.
  */
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import type { LocalCloud } from '../../cloud/src/local/server.js';
+import type { EventStore } from '../../cloud/src/store/events.js';
+import type { DeliveryQueue } from '../../cloud/src/webhooks/queue.js';
 import type { Relay } from '../../edge-relay/src/relay.js';
 import { waitFor } from './wait.js';
 
 const COUNTS = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] as const;
 
+/** Where a runtime keeps its outbox and its delivery queues (the local cloud is one). */
+export interface Pipeline {
+  events: EventStore;
+  queue: DeliveryQueue;
+}
+
 /** Messages waiting, in flight or delayed. */
-async function queued(cloud: LocalCloud, url: string): Promise<number> {
+async function queued(cloud: Pipeline, url: string): Promise<number> {
   const r = await cloud.queue.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: [...COUNTS] }));
   return COUNTS.reduce((n, k) => n + Number(r.Attributes?.[k] ?? 0), 0);
 }
 
-export async function deliveriesSettled(cloud: LocalCloud, relay?: Relay, timeoutMs = 20_000): Promise<void> {
+export async function deliveriesSettled(cloud: Pipeline, relay?: Relay, timeoutMs = 20_000): Promise<void> {
   let last = '';
   const settled = async (): Promise<boolean> => {
     if (relay && relay.spool.cursor('cloud') < relay.spool.seq) return !(last = `relay acked ${relay.spool.cursor('cloud')} of ${relay.spool.seq}`);

@@ -16,8 +16,10 @@ import type { Logger } from '../../../protocol/src/log.js';
 import type { CloudDeps } from '../api/context.js';
 import { createCloudApp } from '../app.js';
 import { dynamoClient, sqsClient } from '../aws-clients.js';
+import { LogField } from '../../../protocol/src/log-fields.js';
 import { accountStore, appDeps, cloudOf, deliveryDeps, eventStore, outboxDeps, relayStore, webhookFanout, webhookStore } from '../compose.js';
 import { OutboxRunner } from '../pipeline/outbox.js';
+import { Sweeper } from '../pipeline/sweeper.js';
 import { DEFAULT_COMMAND_TIMEOUT_MS } from '../settings.js';
 import { DEFAULT_TABLE_PREFIX, tableNames, type TableNames } from '../store/dynamo.js';
 import type { EventStore } from '../store/events.js';
@@ -58,9 +60,10 @@ export interface LocalCloudOptions {
   deliveryTimeoutMs?: number;
   /** Days raw call events are kept. */
   eventRetentionDays?: number;
-  /** How often to retry outbox entries left by a failure, and how old they must be. */
+  /** How often the sweeper retries outbox entries left by a failure, and how old they must be. */
   outboxSweepMs?: number;
   outboxStaleMs?: number;
+
   logger: Logger;
   clock?: Clock;
 }
@@ -70,6 +73,7 @@ export interface LocalCloud {
   port: number;
   hub: LocalHub;
   outbox: OutboxRunner;
+  sweeper: Sweeper;
   worker: DeliveryWorker;
   queue: DeliveryQueue;
   sqsEndpoint?: string;
@@ -128,7 +132,15 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       retrySchedule: opts.webhookRetrySchedule,
     },
   );
-  const outbox = new OutboxRunner(outboxDeps(cloud), clock, { sweepEveryMs: opts.outboxSweepMs, staleAfterMs: opts.outboxStaleMs });
+  const outbox = new OutboxRunner(outboxDeps(cloud), clock, { staleAfterMs: opts.outboxStaleMs, soleProcessor: true });
+  const sweeper = new Sweeper(
+    clock,
+    opts.outboxSweepMs ?? 15_000,
+    [
+      { name: 'outbox', run: () => outbox.sweep() },
+    ],
+    log,
+  );
   const hub = new LocalHub({
     accounts: accountStore(cloud),
     events: eventStore(cloud),
@@ -144,7 +156,9 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
   const deps = appDeps(cloud, hub);
   const worker = new DeliveryWorker(deliveryDeps(cloud));
   worker.start();
-  outbox.startSweeper();
+  sweeper.start();
+  // Whatever the last run left in the outbox is taken now, whatever its age.
+  void outbox.sweep(0).catch((err) => log.warn('outbox sweep at start failed', { [LogField.error]: err }));
   const app = createCloudApp(deps);
 
   const server = await new Promise<Server>((resolve) => {
@@ -167,6 +181,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     port,
     hub,
     outbox,
+    sweeper,
     worker,
     queue,
     sqsEndpoint,
@@ -177,7 +192,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     tables,
     dynamoEndpoint: endpoint,
     async stop() {
-      outbox.stop();
+      await sweeper.stop();
       await worker.stop();
       await hub.close();
       await new Promise<void>((r) => {

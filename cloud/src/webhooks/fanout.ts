@@ -18,6 +18,8 @@ export function matches(w: Webhook, e: StoredEvent): boolean {
   return true;
 }
 
+type Outgoing = { message: DeliveryMessage; ordered: boolean; dedupe?: string };
+
 export class WebhookFanout implements Fanout {
   constructor(
     private readonly webhooks: WebhookStore,
@@ -25,8 +27,8 @@ export class WebhookFanout implements Fanout {
     private readonly now: () => number,
   ) {}
 
-  async enqueue(events: StoredEvent[]): Promise<void> {
-    const out: Array<{ message: DeliveryMessage; ordered: boolean }> = [];
+  async enqueue(events: StoredEvent[], storedAt: number): Promise<void> {
+    const out: Outgoing[] = [];
     const byTenant = new Map<string, StoredEvent[]>();
     for (const e of events) byTenant.set(e.tenantId, [...(byTenant.get(e.tenantId) ?? []), e]);
     for (const [tenantId, list] of byTenant) {
@@ -34,17 +36,21 @@ export class WebhookFanout implements Fanout {
       for (const e of list) {
         for (const w of endpoints) {
           if (!matches(w, e)) continue;
-          out.push({ message: { v: 1, webhookId: w.id, tenantId, enqueuedAt: this.now(), envelope: envelopeOf(e), ...(e.call ? { call: e.call } : {}) }, ordered: w.ordered });
+          out.push({ message: { v: 1, webhookId: w.id, tenantId, enqueuedAt: storedAt, envelope: envelopeOf(e), ...(e.call ? { call: e.call } : {}) }, ordered: w.ordered });
         }
       }
     }
+    await this.send(out);
+  }
+
+  async send(out: Outgoing[]): Promise<void> {
     if (out.length > 0) await this.queue.send(out);
   }
 
   /** Re-send stored events to one endpoint (replay); a fresh dedupe id so FIFO does not drop them. */
   async replay(w: Webhook, events: AsyncIterable<StoredEvent>, filter: (e: StoredEvent) => boolean): Promise<number> {
     let n = 0;
-    let batch: Array<{ message: DeliveryMessage; ordered: boolean; dedupe: string }> = [];
+    let batch: Outgoing[] = [];
     const nonce = this.now().toString(36);
     for await (const e of events) {
       if (!filter(e)) continue;
@@ -55,11 +61,11 @@ export class WebhookFanout implements Fanout {
       });
       n++;
       if (batch.length >= 100) {
-        await this.queue.send(batch);
+        await this.send(batch);
         batch = [];
       }
     }
-    if (batch.length > 0) await this.queue.send(batch);
+    await this.send(batch);
     return n;
   }
 }

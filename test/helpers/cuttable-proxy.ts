@@ -1,0 +1,51 @@
+/**
+ * A TCP hop in front of a server that can be cut: SQS "down" without stopping
+ * it. A receive begun before the cut still waits at the server (long polling)
+ * with nobody left to answer; reconnecting before it ends would let it take
+ * messages that then stay invisible for the queue's visibility timeout. So
+ * the hop comes back up no sooner than one long poll after the cut.
+ */
+import net from 'node:net';
+import { RECEIVE_WAIT_SEC } from '../../cloud/src/webhooks/worker.js';
+import { waitFor } from './wait.js';
+
+export interface CuttableProxy {
+  port: number;
+  url: string;
+  setUp(up: boolean): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function cuttableProxy(targetPort: number): Promise<CuttableProxy> {
+  let up = true;
+  let cutAt = 0;
+  const open = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    if (!up) return client.destroy();
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      open.add(s);
+      s.on('error', () => undefined);
+      s.on('close', () => open.delete(s));
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    async setUp(v) {
+      if (v) await waitFor(() => Date.now() - cutAt > RECEIVE_WAIT_SEC * 1000, { what: 'receives begun before the cut to end' });
+      else cutAt = Date.now();
+      up = v;
+      if (!v) for (const s of open) s.destroy();
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of open) s.destroy();
+        server.close(() => r());
+      }),
+  };
+}
