@@ -34,6 +34,8 @@ import { DeliveryLog } from './webhooks/deliveries.js';
 import { WebhookFanout } from './webhooks/fanout.js';
 import type { DeliveryQueue } from './webhooks/queue.js';
 import { WebhookService } from './webhooks/service.js';
+import { DeliveryRecovery } from './webhooks/recovery.js';
+import { DEFAULT_OVERDUE_AFTER_MS } from './webhooks/requeue.js';
 import type { Resolver } from './webhooks/ssrf.js';
 import { WebhookStore } from './webhooks/subscriptions.js';
 
@@ -67,6 +69,17 @@ export interface CloudOptions {
   deliveryTimeoutMs?: number;
   /** Seconds between webhook attempts (tests shorten them). */
   retrySchedule?: readonly number[];
+  /**
+   * The delivery queues may lose what they hold (the local cloud's fauxqs
+   * keeps them in memory; an SQS-compatible endpoint we know nothing of
+   * counts too): every delivery is recorded before it is queued, so what a
+   * restart lost is found and queued again.
+   */
+  queueInMemory?: boolean;
+  /** When the queues were created empty (the embedded fauxqs of this process): nothing queued before is in them. */
+  queueBornAt?: number;
+  /** A delivery overdue by this much is taken as lost from its queue (webhooks/requeue.ts). */
+  overdueAfterMs?: number;
 }
 
 /** A webhook POST gets this long to answer (README "Webhooks"). */
@@ -131,7 +144,20 @@ export function analyticsStore(c: Cloud): AnalyticsStore {
 // ── what the runtimes run ──────────────────────────────────────────────
 
 export function webhookFanout(c: Cloud): WebhookFanout {
-  return part(c, webhookFanout, () => new WebhookFanout(webhookStore(c), queueOf(c), () => c.clock.now()));
+  return part(c, webhookFanout, () => new WebhookFanout(webhookStore(c), queueOf(c), () => c.clock.now(), c.options.queueInMemory ? deliveryLog(c) : undefined));
+}
+
+/** Finds webhook deliveries lost with their queue message and queues them again. */
+export function deliveryRecovery(c: Cloud): DeliveryRecovery {
+  return part(
+    c,
+    deliveryRecovery,
+    () =>
+      new DeliveryRecovery(
+        { deliveries: deliveryLog(c), events: eventStore(c), webhooks: webhookStore(c), queue: queueOf(c), clock: c.clock, logger: c.logger },
+        { bornAt: c.options.queueBornAt, overdueAfterMs: c.options.overdueAfterMs ?? DEFAULT_OVERDUE_AFTER_MS },
+      ),
+  );
 }
 
 /** What a tenant can do with its webhook endpoints (/v1). */

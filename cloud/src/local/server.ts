@@ -17,7 +17,7 @@ import type { CloudDeps } from '../api/context.js';
 import { createCloudApp } from '../app.js';
 import { dynamoClient, sqsClient } from '../aws-clients.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
-import { accountStore, appDeps, cloudOf, deliveryDeps, eventStore, outboxDeps, relayStore, webhookFanout, webhookStore } from '../compose.js';
+import { accountStore, appDeps, cloudOf, deliveryDeps, deliveryRecovery, eventStore, outboxDeps, relayStore, webhookFanout, webhookStore } from '../compose.js';
 import { OutboxRunner } from '../pipeline/outbox.js';
 import { Sweeper } from '../pipeline/sweeper.js';
 import { DEFAULT_COMMAND_TIMEOUT_MS } from '../settings.js';
@@ -27,6 +27,7 @@ import { SecretBox } from '../store/secrets.js';
 import { ensureTables } from '../store/tables.js';
 import { LocalHub } from '../tunnel/local-hub.js';
 import type { WebhookFanout } from '../webhooks/fanout.js';
+import type { DeliveryRecovery } from '../webhooks/recovery.js';
 import { DeliveryQueue, ensureQueues } from '../webhooks/queue.js';
 import type { Resolver } from '../webhooks/ssrf.js';
 import type { WebhookStore } from '../webhooks/subscriptions.js';
@@ -60,10 +61,11 @@ export interface LocalCloudOptions {
   deliveryTimeoutMs?: number;
   /** Days raw call events are kept. */
   eventRetentionDays?: number;
-  /** How often the sweeper retries outbox entries left by a failure, and how old they must be. */
+  /** How often the sweeper runs (outbox entries left by a failure, webhook deliveries lost with the queue), and how old an outbox entry must be to be its. */
   outboxSweepMs?: number;
   outboxStaleMs?: number;
-
+  /** A delivery overdue by this much is taken as lost from its queue. */
+  overdueAfterMs?: number;
   logger: Logger;
   clock?: Clock;
 }
@@ -73,6 +75,7 @@ export interface LocalCloud {
   port: number;
   hub: LocalHub;
   outbox: OutboxRunner;
+  recovery: DeliveryRecovery;
   sweeper: Sweeper;
   worker: DeliveryWorker;
   queue: DeliveryQueue;
@@ -113,7 +116,10 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
 
   let embeddedSqs: LocalSqs | undefined;
   let sqsEndpoint = opts.sqsEndpoint;
+  let queueBornAt: number | undefined;
   if (!sqsEndpoint && !opts.useAws) {
+    // Its queues live in this process's memory: they hold nothing queued before now.
+    queueBornAt = clock.now();
     embeddedSqs = await startSqsLocal();
     sqsEndpoint = embeddedSqs.endpoint;
   }
@@ -130,14 +136,22 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       resolver: opts.resolver,
       deliveryTimeoutMs: opts.deliveryTimeoutMs,
       retrySchedule: opts.webhookRetrySchedule,
+      // Only AWS's own SQS is known to keep messages across our restarts.
+      queueInMemory: !!sqsEndpoint,
+      queueBornAt,
+      overdueAfterMs: opts.overdueAfterMs,
     },
   );
+  // Deliveries the last run left in a queue that is gone go back first, before any new one (FIFO order).
+  const recovery = deliveryRecovery(cloud);
+  await recovery.run().catch((err) => log.warn('webhook delivery recovery failed at start; the sweeper retries it', { [LogField.error]: err }));
   const outbox = new OutboxRunner(outboxDeps(cloud), clock, { staleAfterMs: opts.outboxStaleMs, soleProcessor: true });
   const sweeper = new Sweeper(
     clock,
     opts.outboxSweepMs ?? 15_000,
     [
       { name: 'outbox', run: () => outbox.sweep() },
+      { name: 'webhook delivery', run: () => recovery.run() },
     ],
     log,
   );
@@ -181,6 +195,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     port,
     hub,
     outbox,
+    recovery,
     sweeper,
     worker,
     queue,

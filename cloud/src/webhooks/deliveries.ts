@@ -2,21 +2,31 @@
  * What happened to each delivery, for `GET …/webhooks/{id}/deliveries`:
  * one item per (endpoint, event), updated at every attempt, kept 30 days.
  *
- *   PK DLV#<webhookId>#<shard>  SK <enqueued ms, 15 digits>#<eventId>
+ *   PK DLV#<webhookId>#<shard>  SK <stored ms, 15 digits>#<eventId>
+ *      GSI1PK DUE#<shard>  GSI1SK <due ms, 15 digits>#<webhookId>#<eventId>   only while unfinished
  *
  * Eight shards per endpoint, so an endpoint taking 2,000 events/s does not
- * write to one partition; listing merges them, newest first.
+ * write to one partition; listing merges them, newest first. The SK's time is
+ * when the event's batch was stored, the same on every retry of its fan-out,
+ * so one delivery is one item, however often it was queued.
+ *
+ * A delivery still to be made (pending: queued, not tried yet; retrying) is
+ * also in the due index, by when it is due, which is how deliveries lost
+ * with their queue message are found again (recovery.ts). A finished one
+ * (delivered, failed, skipped) leaves the index: every write replaces the
+ * whole item.
  */
 
-import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../../protocol/src/clock.js';
 import { Batcher } from '../store/batcher.js';
 
 export const DELIVERY_SHARDS = 8;
 const KEEP_DAYS = 30;
 
-export type DeliveryStatus = 'delivered' | 'retrying' | 'failed' | 'skipped';
+export type DeliveryStatus = 'pending' | 'delivered' | 'retrying' | 'failed' | 'skipped';
 
+/** A delivery as the API lists it. */
 export interface DeliveryRecord {
   eventId: string;
   type: string;
@@ -27,19 +37,43 @@ export interface DeliveryRecord {
   latencyMs: number | null;
   error: string | null;
   enqueuedAt: string;
-  lastAttemptAt: string;
+  lastAttemptAt: string | null;
   nextAttemptAt: string | null;
 }
 
+/** Which delivery, and what the queue message standing for it says about its history. */
 export interface DeliveryRef {
   webhookId: string;
+  tenantId: string;
   eventId: string;
   seq: number;
+  /** When the event's batch was stored (ms): names the delivery. */
   enqueuedAt: number;
+  /** When the message now standing for it was sent (ms); the first one's is `enqueuedAt`. */
+  queuedAt?: number;
+  /** How many times it was queued again after its message was lost. */
+  requeues?: number;
 }
 
-function key(ref: DeliveryRef): { PK: string; SK: string } {
-  return { PK: `DLV#${ref.webhookId}#${ref.seq % DELIVERY_SHARDS}`, SK: `${String(ref.enqueuedAt).padStart(15, '0')}#${ref.eventId}` };
+/** What the due index gives back: enough to queue a delivery again. */
+export interface UnfinishedDelivery extends Required<DeliveryRef> {
+  siteId: string;
+  type: string;
+  status: Extract<DeliveryStatus, 'pending' | 'retrying'>;
+  attempts: number;
+  /** When it is due (ms): queued, or its next attempt. */
+  due: number;
+}
+
+export type Attempt = Omit<DeliveryRecord, 'eventId' | 'enqueuedAt'>;
+
+const pad = (ms: number) => String(Math.max(0, Math.round(ms))).padStart(15, '0');
+const isUnfinished = (s: DeliveryStatus) => s === 'pending' || s === 'retrying';
+
+const dueKey = (d: Pick<DeliveryRef, 'webhookId' | 'eventId'>, due: number) => `${pad(due)}#${d.webhookId}#${d.eventId}`;
+
+function key(ref: Pick<DeliveryRef, 'webhookId' | 'eventId' | 'seq' | 'enqueuedAt'>): { PK: string; SK: string } {
+  return { PK: `DLV#${ref.webhookId}#${ref.seq % DELIVERY_SHARDS}`, SK: `${pad(ref.enqueuedAt)}#${ref.eventId}` };
 }
 
 export class DeliveryLog {
@@ -54,10 +88,27 @@ export class DeliveryLog {
     this.writes = new Batcher(25, 10, (items) => this.writeAll(items));
   }
 
-  async record(ref: DeliveryRef, r: Omit<DeliveryRecord, 'eventId' | 'enqueuedAt'>): Promise<void> {
+  async record(ref: DeliveryRef, r: Attempt): Promise<void> {
+    await this.writes.add(this.item(ref, r));
+  }
+
+  /** Deliveries about to be queued, recorded first, where the queue may lose them (fanout.ts). */
+  async pending(deliveries: Array<{ ref: DeliveryRef; type: string; siteId: string }>): Promise<void> {
+    await Promise.all(
+      deliveries.map(({ ref, type, siteId }) =>
+        this.record(ref, { type, siteId, status: 'pending', attempts: 0, responseCode: null, latencyMs: null, error: null, lastAttemptAt: null, nextAttemptAt: null }),
+      ),
+    );
+  }
+
+  private item(ref: DeliveryRef, r: Attempt): Record<string, unknown> {
+    const queuedAt = ref.queuedAt ?? ref.enqueuedAt;
     const item: Record<string, unknown> = {
       ...key(ref),
+      webhookId: ref.webhookId,
+      tenantId: ref.tenantId,
       eventId: ref.eventId,
+      seq: ref.seq,
       type: r.type,
       siteId: r.siteId,
       status: r.status,
@@ -68,9 +119,16 @@ export class DeliveryLog {
       enqueuedAt: new Date(ref.enqueuedAt).toISOString(),
       lastAttemptAt: r.lastAttemptAt,
       nextAttemptAt: r.nextAttemptAt,
+      queuedAt,
+      requeues: ref.requeues ?? 0,
       ttl: Math.floor(this.clock.now() / 1000) + KEEP_DAYS * 86_400,
     };
-    await this.writes.add(item);
+    if (isUnfinished(r.status)) {
+      const due = r.nextAttemptAt ? Date.parse(r.nextAttemptAt) : queuedAt;
+      item.GSI1PK = `DUE#${ref.seq % DELIVERY_SHARDS}`;
+      item.GSI1SK = dueKey(ref, due);
+    }
+    return item;
   }
 
   private async writeAll(items: Array<Record<string, unknown>>): Promise<void> {
@@ -83,6 +141,90 @@ export class DeliveryLog {
       const r = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }));
       pending = (r.UnprocessedItems?.[this.table] ?? []) as typeof pending;
       if (attempt > 10 && pending.length > 0) throw new Error(`DynamoDB kept ${pending.length} delivery records unprocessed`);
+    }
+  }
+
+  /**
+   * One page of a due-index shard, earliest due first: deliveries due before
+   * `dueBefore` (ms; omitted: all), from `cursor` on.
+   */
+  async unfinished(shard: number, opts: { dueBefore?: number; cursor?: Record<string, unknown>; limit: number }): Promise<{ data: UnfinishedDelivery[]; cursor?: Record<string, unknown> }> {
+    const r = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'GSI1',
+        KeyConditionExpression: opts.dueBefore === undefined ? 'GSI1PK = :pk' : 'GSI1PK = :pk AND GSI1SK < :before',
+        ExpressionAttributeValues: { ':pk': `DUE#${shard}`, ...(opts.dueBefore === undefined ? {} : { ':before': pad(opts.dueBefore) }) },
+        ExclusiveStartKey: opts.cursor,
+        Limit: opts.limit,
+      }),
+    );
+    const data = (r.Items ?? []).map((i) => ({
+      webhookId: i.webhookId as string,
+      tenantId: i.tenantId as string,
+      eventId: i.eventId as string,
+      seq: Number(i.seq),
+      enqueuedAt: Date.parse(i.enqueuedAt as string),
+      queuedAt: Number(i.queuedAt),
+      requeues: Number(i.requeues ?? 0),
+      siteId: i.siteId as string,
+      type: i.type as string,
+      status: i.status as UnfinishedDelivery['status'],
+      attempts: Number(i.attempts ?? 0),
+      due: Number(String(i.GSI1SK).slice(0, 15)),
+    }));
+    return { data, cursor: r.LastEvaluatedKey };
+  }
+
+  /**
+   * Say that a delivery was queued again, due now. False when it changed
+   * since `d` was read (attempted, finished, queued again by someone else):
+   * then it is not queued again.
+   */
+  async requeued(d: UnfinishedDelivery, nowMs: number): Promise<boolean> {
+    return this.change(d, 'SET queuedAt = :now, requeues = :requeues, GSI1SK = :due, nextAttemptAt = :next', {
+      ':now': nowMs,
+      ':requeues': d.requeues + 1,
+      ':due': dueKey(d, nowMs),
+      ':next': d.status === 'retrying' ? new Date(nowMs).toISOString() : null,
+    });
+  }
+
+  /** Take back `requeued` when the message could not be sent (best effort: otherwise it is overdue again later). */
+  async notRequeued(d: UnfinishedDelivery, nowMs: number): Promise<void> {
+    await this.change(
+      d,
+      'SET queuedAt = :was, requeues = :requeues, GSI1SK = :due, nextAttemptAt = :next',
+      { ':was': d.queuedAt, ':requeues': d.requeues, ':due': dueKey(d, d.due), ':next': d.status === 'retrying' ? new Date(d.due).toISOString() : null },
+      dueKey(d, nowMs),
+    );
+  }
+
+  /** Finish a delivery that will not be made (its endpoint or event is gone, it keeps being lost). */
+  async close(d: UnfinishedDelivery, status: Extract<DeliveryStatus, 'failed' | 'skipped'>, error: string): Promise<void> {
+    await this.change(d, 'SET #status = :status, #error = :error, nextAttemptAt = :none REMOVE GSI1PK, GSI1SK', { ':status': status, ':error': error, ':none': null }, undefined, {
+      '#status': 'status',
+      '#error': 'error',
+    });
+  }
+
+  /** Update an unfinished delivery as read from the due index, only if it is still as read. */
+  private async change(d: UnfinishedDelivery, update: string, values: Record<string, unknown>, expectedDue = dueKey(d, d.due), names?: Record<string, string>): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: key(d),
+          UpdateExpression: update,
+          ConditionExpression: 'GSI1SK = :expected',
+          ExpressionAttributeValues: { ...values, ':expected': expectedDue },
+          ...(names ? { ExpressionAttributeNames: names } : {}),
+        }),
+      );
+      return true;
+    } catch (err) {
+      if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      throw err;
     }
   }
 
@@ -115,7 +257,7 @@ export class DeliveryLog {
       latencyMs: i.latencyMs ?? null,
       error: i.error ?? null,
       enqueuedAt: i.enqueuedAt,
-      lastAttemptAt: i.lastAttemptAt,
+      lastAttemptAt: i.lastAttemptAt ?? null,
       nextAttemptAt: i.nextAttemptAt ?? null,
     })) as DeliveryRecord[];
     return { data, nextCursor: items.length === limit ? String(items[items.length - 1].SK) : null };

@@ -2,13 +2,18 @@
  * Stored events → one queue message per (matching endpoint, event). Runs in
  * the outbox step, so a failure here (SQS down) leaves the outbox entry and is
  * retried until it succeeds: an acked event always reaches the queue.
+ *
+ * Where the queue keeps messages in memory only (the local cloud's fauxqs),
+ * each delivery is first recorded as pending in the delivery log, so a
+ * restart finds and queues again what the queue lost (recovery.ts).
  */
 
 import type { EventType } from '../../../protocol/src/events/box-events.js';
 import type { Fanout } from '../pipeline/outbox.js';
 import type { StoredEvent } from '../store/events.js';
 import { envelopeOf } from './envelope.js';
-import type { DeliveryMessage, DeliveryQueue } from './queue.js';
+import type { DeliveryLog } from './deliveries.js';
+import { refOf, type DeliveryMessage, type DeliveryQueue } from './queue.js';
 import type { Webhook, WebhookStore } from './subscriptions.js';
 
 export function matches(w: Webhook, e: StoredEvent): boolean {
@@ -25,10 +30,14 @@ export class WebhookFanout implements Fanout {
     private readonly webhooks: WebhookStore,
     private readonly queue: DeliveryQueue,
     private readonly now: () => number,
+    /** Given when the queue may lose messages: deliveries are recorded before they are queued. */
+    private readonly pendingLog?: DeliveryLog,
   ) {}
 
   async enqueue(events: StoredEvent[], storedAt: number): Promise<void> {
     const out: Outgoing[] = [];
+    // Named by the batch's stored time (one record however often its entry is retried), sent now.
+    const queuedAt = this.now();
     const byTenant = new Map<string, StoredEvent[]>();
     for (const e of events) byTenant.set(e.tenantId, [...(byTenant.get(e.tenantId) ?? []), e]);
     for (const [tenantId, list] of byTenant) {
@@ -36,15 +45,18 @@ export class WebhookFanout implements Fanout {
       for (const e of list) {
         for (const w of endpoints) {
           if (!matches(w, e)) continue;
-          out.push({ message: { v: 1, webhookId: w.id, tenantId, enqueuedAt: storedAt, envelope: envelopeOf(e), ...(e.call ? { call: e.call } : {}) }, ordered: w.ordered });
+          out.push({ message: { v: 1, webhookId: w.id, tenantId, enqueuedAt: storedAt, queuedAt, envelope: envelopeOf(e), ...(e.call ? { call: e.call } : {}) }, ordered: w.ordered });
         }
       }
     }
     await this.send(out);
   }
 
+  /** Record (where the queue may lose them), then queue. */
   async send(out: Outgoing[]): Promise<void> {
-    if (out.length > 0) await this.queue.send(out);
+    if (out.length === 0) return;
+    await this.pendingLog?.pending(out.map(({ message: m }) => ({ ref: refOf(m), type: m.envelope.type, siteId: m.envelope.siteId })));
+    await this.queue.send(out);
   }
 
   /** Re-send stored events to one endpoint (replay); a fresh dedupe id so FIFO does not drop them. */

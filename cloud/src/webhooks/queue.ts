@@ -22,16 +22,36 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { Batcher } from '../store/batcher.js';
+import type { DeliveryRef } from './deliveries.js';
 import type { Envelope } from './envelope.js';
 
 export interface DeliveryMessage {
   v: 1;
   webhookId: string;
   tenantId: string;
-  /** When it was first enqueued (ms): identifies the delivery record. */
+  /** When the delivery began (ms; the event's batch was stored, or a replay was asked): names its record, the same on every message for it. */
   enqueuedAt: number;
   envelope: Envelope;
   call?: string;
+  /** When this message was sent (ms); messages from before this field: `enqueuedAt`. */
+  queuedAt?: number;
+  /** A message queued again after the one before it was lost (recovery.ts): the attempts already made, */
+  attemptsBefore?: number;
+  /** and how many times the delivery has been queued again. */
+  requeues?: number;
+}
+
+/** The delivery record a queue message stands for. */
+export function refOf(msg: DeliveryMessage): DeliveryRef {
+  return {
+    webhookId: msg.webhookId,
+    tenantId: msg.tenantId,
+    eventId: msg.envelope.id,
+    seq: msg.envelope.seq,
+    enqueuedAt: msg.enqueuedAt,
+    queuedAt: msg.queuedAt ?? msg.enqueuedAt,
+    requeues: msg.requeues ?? 0,
+  };
 }
 
 export interface QueueUrls {

@@ -2,7 +2,8 @@
  * The outbox on AWS: the events table's stream hands every new OUTBOX# item
  * to `handler`, which runs the same processOutbox as the local cloud
  * (projections, webhook fan-out, then the item is deleted). `sweep` runs
- * every few minutes for items the stream gave up on (OutboxRunner.sweep).
+ * every few minutes for items the stream gave up on (OutboxRunner.sweep),
+ * and for webhook deliveries lost from their queue (webhooks/recovery.ts).
  *
  * A batch goes in site order, the same rule as the local cloud's
  * (pipeline/outbox-order.ts): a site's entries in stream order, sites in
@@ -17,7 +18,7 @@
 
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { LogField } from '../../../../protocol/src/log-fields.js';
-import { outboxDeps } from '../../compose.js';
+import { deliveryRecovery, outboxDeps } from '../../compose.js';
 import { OutboxRunner, processBatch } from '../../pipeline/outbox.js';
 import type { OutboxEntry } from '../../store/events.js';
 import type { LambdaConfig } from '../config.js';
@@ -46,6 +47,8 @@ export function createOutboxHandlers(config: LambdaConfig, options: OutboxHandle
   const log = cloud.logger.child({ [LogField.component]: 'outbox' });
   const deps = outboxDeps(cloud);
   const runner = new OutboxRunner(deps, cloud.clock, { staleAfterMs: options.staleAfterMs ?? 5 * 60_000 });
+  // SQS keeps its messages: only deliveries overdue by an hour are taken as lost (docs/deploy.md).
+  const recovery = deliveryRecovery(cloud);
 
   return {
     /** DynamoDB Streams consumer (ReportBatchItemFailures). */
@@ -68,8 +71,8 @@ export function createOutboxHandlers(config: LambdaConfig, options: OutboxHandle
       return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
     },
 
-    /** Scheduled (EventBridge): entries the stream left behind. */
-    async sweep(_event?: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<{ swept: number }> {
+    /** Scheduled (EventBridge): entries the stream left behind, then webhook deliveries lost from their queue. */
+    async sweep(_event?: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<{ swept: number; requeued: number }> {
       let swept = 0;
       // A pass takes at most 100 entries; keep going while there are more and time is left.
       for (let pass = 0; pass < 10; pass++) {
@@ -77,7 +80,8 @@ export function createOutboxHandlers(config: LambdaConfig, options: OutboxHandle
         swept += n;
         if (n < 100 || (context?.getRemainingTimeInMillis?.() ?? Infinity) < 30_000) break;
       }
-      return { swept };
+      const { requeued } = await recovery.run();
+      return { swept, requeued };
     },
   };
 }

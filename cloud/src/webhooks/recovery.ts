@@ -1,0 +1,187 @@
+/**
+ * Deliveries lost with their queue message, found in the delivery log's due
+ * index and queued again (requeue.ts says which and when). The local cloud
+ * runs this at start, before it takes events, and in its sweeper; on AWS the
+ * outbox sweep function runs it every 5 minutes (docs/deploy.md says why).
+ *
+ * Each run is bounded: pages of the index, at most `maxPerRun` deliveries
+ * queued again. The index is read in two ways:
+ * - overdue: the head of each shard, deliveries due longer ago than the
+ *   overdue age (normally none);
+ * - while deliveries queued before the queues' birth may remain (the local
+ *   cloud after a restart): the whole index, a budget of items per run,
+ *   carrying on from where the last run stopped, until a full pass finds
+ *   none left.
+ * A delivery goes back into the same record (a conditional update: one that
+ * changed meanwhile is left alone), with the same event id, its attempts
+ * counted on.
+ */
+
+import type { Clock } from '../../../protocol/src/clock.js';
+import { LogField } from '../../../protocol/src/log-fields.js';
+import type { Logger } from '../../../protocol/src/log.js';
+import type { EventStore, StoredEvent } from '../store/events.js';
+import { DELIVERY_SHARDS, type DeliveryLog, type UnfinishedDelivery } from './deliveries.js';
+import { envelopeOf } from './envelope.js';
+import type { DeliveryQueue } from './queue.js';
+import { requeueMessage, requeueOrder, requeueVerdict, type QueueFacts } from './requeue.js';
+import type { Webhook, WebhookStore } from './subscriptions.js';
+
+export interface RecoveryDeps {
+  deliveries: DeliveryLog;
+  events: EventStore;
+  webhooks: WebhookStore;
+  queue: DeliveryQueue;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface RecoveryOptions extends QueueFacts {
+  /** Deliveries queued again in one run, at most. */
+  maxPerRun?: number;
+  /** Index items one run reads, at most, looking for deliveries queued before the queues' birth. */
+  readBudget?: number;
+}
+
+export interface RecoveryReport {
+  examined: number;
+  requeued: number;
+  closed: number;
+}
+
+const key = (d: UnfinishedDelivery) => `${d.webhookId}#${d.enqueuedAt}#${d.eventId}`;
+
+export class DeliveryRecovery {
+  /** Deliveries queued before the queues' birth may still be in the index. */
+  private beforeBirthLeft: boolean;
+  /** The whole-index pass: where each shard's reading goes on, which shards it finished, whether it met any left. */
+  private readonly cursors = new Map<number, Record<string, unknown> | undefined>();
+  private finished = new Set<number>();
+  private metBeforeBirth = false;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly deps: RecoveryDeps,
+    private readonly opts: RecoveryOptions,
+  ) {
+    this.beforeBirthLeft = opts.bornAt !== undefined;
+    this.log = deps.logger.child({ [LogField.component]: 'webhook-recovery' });
+  }
+
+  async run(): Promise<RecoveryReport> {
+    const now = this.deps.clock.now();
+    const found = new Map<string, UnfinishedDelivery>();
+    for (const d of await this.overdue(now)) found.set(key(d), d);
+    if (this.beforeBirthLeft) for (const d of await this.nextOfWholeIndex()) found.set(key(d), d);
+    const report = await this.recover([...found.values()], now);
+    if (this.beforeBirthLeft && this.finished.size === DELIVERY_SHARDS) {
+      // A full pass is over: another is needed only if it met deliveries it could not queue yet.
+      if (!this.metBeforeBirth) this.beforeBirthLeft = false;
+      this.finished = new Set();
+      this.metBeforeBirth = false;
+    }
+    if (report.requeued + report.closed > 0) this.log.info('webhook deliveries recovered', { ...report });
+    return report;
+  }
+
+  /** The head of each shard: deliveries overdue by more than the overdue age. */
+  private async overdue(now: number): Promise<UnfinishedDelivery[]> {
+    const limit = Math.ceil((this.opts.maxPerRun ?? 1000) / DELIVERY_SHARDS);
+    const pages = await Promise.all(Array.from({ length: DELIVERY_SHARDS }, (_, shard) => this.deps.deliveries.unfinished(shard, { dueBefore: now - this.opts.overdueAfterMs, limit })));
+    return pages.flatMap((p) => p.data);
+  }
+
+  /** The next stretch of the whole index, within the read budget. */
+  private async nextOfWholeIndex(): Promise<UnfinishedDelivery[]> {
+    let budget = this.opts.readBudget ?? 2000;
+    const out: UnfinishedDelivery[] = [];
+    for (let shard = 0; shard < DELIVERY_SHARDS && budget > 0; shard++) {
+      if (this.finished.has(shard)) continue;
+      let cursor = this.cursors.get(shard);
+      do {
+        const page = await this.deps.deliveries.unfinished(shard, { cursor, limit: Math.min(100, budget) });
+        budget -= page.data.length;
+        out.push(...page.data);
+        cursor = page.cursor;
+      } while (cursor && budget > 0);
+      this.cursors.set(shard, cursor);
+      if (!cursor) this.finished.add(shard);
+    }
+    return out;
+  }
+
+  private async recover(found: UnfinishedDelivery[], now: number): Promise<RecoveryReport> {
+    const report: RecoveryReport = { examined: found.length, requeued: 0, closed: 0 };
+    const endpoints = await this.endpointsOf(found);
+    const requeue: Array<{ d: UnfinishedDelivery; ordered: boolean }> = [];
+    for (const d of found) {
+      const w = endpoints.get(`${d.tenantId}#${d.webhookId}`);
+      const verdict = requeueVerdict(d, w?.ordered ?? false, now, this.opts);
+      if (verdict === 'leave') continue;
+      if (verdict === 'when-due') {
+        this.metBeforeBirth = true;
+        continue;
+      }
+      if (verdict === 'give-up') report.closed += await this.close(d, 'failed', `lost from the delivery queue ${d.requeues + 1} times: given up`);
+      else if (!w) report.closed += await this.close(d, 'skipped', 'endpoint deleted');
+      else if (w.status !== 'active') report.closed += await this.close(d, 'skipped', `endpoint disabled: ${w.disabledReason ?? ''}`);
+      else if (requeue.length < (this.opts.maxPerRun ?? 1000)) requeue.push({ d, ordered: w.ordered });
+      else this.metBeforeBirth = true; // over this run's cap: the next run takes it
+    }
+    const events = await this.eventsOf(requeue.map((r) => r.d));
+    const ready: Array<{ d: UnfinishedDelivery; ordered: boolean; event: StoredEvent }> = [];
+    for (const r of requeue) {
+      const event = events.get(`${r.d.siteId}#${r.d.seq}`);
+      if (event) ready.push({ ...r, event });
+      else report.closed += await this.close(r.d, 'failed', 'the event is no longer stored');
+    }
+    report.requeued = await this.send(
+      requeueOrder(ready, (r) => r.d),
+      now,
+    );
+    return report;
+  }
+
+  /** Record each delivery as queued again, then queue them; a delivery that changed meanwhile is left out. */
+  private async send(list: Array<{ d: UnfinishedDelivery; ordered: boolean; event: StoredEvent }>, now: number): Promise<number> {
+    const marked: typeof list = [];
+    for (const r of list) if (await this.deps.deliveries.requeued(r.d, now)) marked.push(r);
+    try {
+      await this.deps.queue.send(
+        marked.map(({ d, ordered, event }) => ({
+          message: requeueMessage(d, envelopeOf(event), event.call, now),
+          ordered,
+          dedupe: `requeue.${now.toString(36)}.${d.webhookId}.${d.eventId}`,
+        })),
+      );
+    } catch (err) {
+      await Promise.allSettled(marked.map(({ d }) => this.deps.deliveries.notRequeued(d, now)));
+      throw err;
+    }
+    return marked.length;
+  }
+
+  private async close(d: UnfinishedDelivery, status: 'failed' | 'skipped', error: string): Promise<number> {
+    await this.deps.deliveries.close(d, status, error);
+    this.log.warn('webhook delivery closed by recovery', { [LogField.webhookId]: d.webhookId, [LogField.eventId]: d.eventId, status, error });
+    return 1;
+  }
+
+  /** The endpoints the deliveries are for, by tenant and id (deleted ones absent). */
+  private async endpointsOf(list: UnfinishedDelivery[]): Promise<Map<string, Webhook>> {
+    const out = new Map<string, Webhook>();
+    for (const tenantId of new Set(list.map((d) => d.tenantId))) {
+      for (const w of await this.deps.webhooks.forFanout(tenantId)) out.set(`${tenantId}#${w.id}`, w);
+    }
+    return out;
+  }
+
+  /** The stored events the deliveries carry, by site and seq. */
+  private async eventsOf(list: UnfinishedDelivery[]): Promise<Map<string, StoredEvent>> {
+    const bySite = new Map<string, Set<number>>();
+    for (const d of list) bySite.set(d.siteId, (bySite.get(d.siteId) ?? new Set()).add(d.seq));
+    const out = new Map<string, StoredEvent>();
+    for (const [siteId, seqs] of bySite) for (const e of await this.deps.events.getMany(siteId, [...seqs])) out.set(`${siteId}#${e.seq}`, e);
+    return out;
+  }
+}
