@@ -10,9 +10,9 @@
  *
  * An entry's turn is also read from the outbox itself, which outlives any
  * process: an entry whose site still has an older entry stored (one the
- * stream gave up on, one left by a crash, one a failure left for the
- * sweeper) waits behind it. No I/O here: the steps and the store's answer are
- * handed in.
+ * stream gave up on, one left by a crash or by a failure, one stored a moment
+ * later by another process) goes after it: the older ones are taken first.
+ * No I/O here: the steps and the store's answer are handed in.
  */
 
 /** What became of one entry of a batch. */
@@ -21,7 +21,7 @@ export type EntryOutcome =
   | 'processed'
   /** Its item was already gone: done by an earlier attempt or by the sweeper. */
   | 'already-done'
-  /** An older entry of its site is still stored: left, in the table, for the sweeper to take in order. */
+  /** Older entries of its site are still stored and were not all taken: left, in the table, for the sweeper to take in order. */
   | 'waiting'
   /** Its processing failed; it stays stored and is retried. */
   | 'failed'
@@ -87,18 +87,18 @@ export async function inSiteOrder<T extends { siteId: string }>(entries: readonl
   return entries.map((e) => results.get(e)!);
 }
 
-/** Whether an entry goes now. */
-export type Turn = 'go' | Extract<EntryOutcome, 'already-done' | 'waiting'>;
+/** Whether an entry goes now, after the older entries of its site, or not. */
+export type Turn = 'go' | 'after-older' | Extract<EntryOutcome, 'already-done' | 'waiting'>;
 
 /**
  * An entry's turn, from the first entry of its site found in the outbox in
  * stored order, up to and including the entry itself: itself, so it goes; an
- * older one, so it waits behind it; none, so it is already done. When the
- * read stopped early (its budget ran out before the site's first entry was
- * found) the entry waits: the sweeper takes the site in order later.
+ * older one, so it goes after the older ones; none, so it is already done.
+ * When the read stopped early (its budget ran out before the site's first
+ * entry was found) the entry waits: the sweeper takes the site in order later.
  */
 export function outboxTurn(entrySk: string, firstOfSite: string | undefined, readToTheEnd: boolean): Turn {
   if (firstOfSite === undefined) return readToTheEnd ? 'already-done' : 'waiting';
-  if (firstOfSite < entrySk) return 'waiting';
+  if (firstOfSite < entrySk) return 'after-older';
   return firstOfSite === entrySk ? 'go' : 'already-done';
 }

@@ -6,8 +6,9 @@
  * table's stream. An event acked to a relay is therefore always delivered.
  *
  * Entries go in site order on both runtimes (outbox-order.ts): after a
- * site's entry failed, or while an older one is still stored, its later
- * entries wait, and the sweeper takes the site's entries in stored order.
+ * site's entry failed its later entries are held, and an entry whose site
+ * still has older entries stored takes them first; the sweeper takes the
+ * entries of sites nothing new arrives for.
  */
 
 import type { Clock } from '../../../protocol/src/clock.js';
@@ -45,11 +46,24 @@ export async function processOutbox(deps: OutboxDeps, entry: OutboxEntry, known?
   await deps.events.deleteOutbox(entry);
 }
 
-/** Process an entry when it is its turn: not done yet, and no older entry of its site still stored. */
+/** Older entries of a site one entry takes before itself, at most (then it waits for the sweep). */
+const OLDER_AT_ONCE = 500;
+
+/**
+ * Process an entry in its turn: unless it is already done, after the older
+ * entries of its site that are still stored (left by a failure or a crash,
+ * or stored a moment later by another process), which it takes first, in
+ * stored order. One of them failing leaves the entry too (it is thrown).
+ */
 export async function processInTurn(deps: OutboxDeps, entry: OutboxEntry, known?: StoredEvent[]): Promise<StepOutcome> {
   const { first, readToTheEnd } = await deps.events.firstOutboxOfSite(entry);
   const turn = outboxTurn(entry.SK, first, readToTheEnd);
-  if (turn !== 'go') return turn;
+  if (turn === 'already-done' || turn === 'waiting') return turn;
+  if (turn === 'after-older') {
+    const older = await deps.events.olderOutbox(entry, OLDER_AT_ONCE);
+    if (!older) return 'waiting';
+    for (const e of older) await processOutbox(deps, e);
+  }
   await processOutbox(deps, entry, known);
   return 'processed';
 }
@@ -163,7 +177,7 @@ export class OutboxRunner {
       this.log.warn('outbox entry left for the sweeper', { ...fields, [LogField.error]: r.error });
     } else if (r.outcome === 'waiting') {
       this.changed(r.entry.siteId);
-      this.log.debug('outbox entry waits behind an older one of its site', fields);
+      this.log.info('outbox entry waits behind older ones of its site, for the sweeper', fields);
     }
   }
 

@@ -271,6 +271,17 @@ export class EventStore {
     return (await this.outboxOf(outboxPartition(siteId), siteId, { want: limit })).entries;
   }
 
+  /**
+   * The entries of `o`'s site stored before it, oldest first, when there are
+   * at most `limit` and all were read; undefined otherwise.
+   */
+  async olderOutbox(o: Pick<OutboxEntry, 'PK' | 'SK' | 'siteId'>, limit: number): Promise<OutboxEntry[] | undefined> {
+    const r = await this.outboxOf(o.PK, o.siteId, { upTo: o.SK, want: limit + 1 });
+    const older = r.entries.filter((e) => e.SK < o.SK);
+    const all = r.entries.some((e) => e.SK === o.SK) || r.readToTheEnd;
+    return all && older.length <= limit ? older : undefined;
+  }
+
   /** One partition's entries of one site, in stored order, reading at most OUTBOX_READ_BUDGET items. */
   private async outboxOf(PK: string, siteId: string, opts: { upTo?: string; want: number; projection?: string }): Promise<{ entries: OutboxEntry[]; readToTheEnd: boolean }> {
     const entries: OutboxEntry[] = [];

@@ -5,13 +5,14 @@
  * outbox sweep function runs it every 5 minutes (docs/deploy.md says why).
  *
  * Each run is bounded: pages of the index, at most `maxPerRun` deliveries
- * queued again. The index is read in two ways:
- * - overdue: the head of each shard, deliveries due longer ago than the
- *   overdue age (normally none);
+ * queued again. The index (8 shards, read side by side) is read in one of
+ * two ways:
  * - while deliveries queued before the queues' birth may remain (the local
  *   cloud after a restart): the whole index, a budget of items per run,
  *   carrying on from where the last run stopped, until a full pass finds
- *   none left.
+ *   none left;
+ * - then: the head of each shard, deliveries due longer ago than the
+ *   overdue age (normally none).
  * A delivery goes back into the same record (a conditional update: one that
  * changed meanwhile is left alone), with the same event id, its attempts
  * counted on.
@@ -70,10 +71,9 @@ export class DeliveryRecovery {
 
   async run(): Promise<RecoveryReport> {
     const now = this.deps.clock.now();
-    const found = new Map<string, UnfinishedDelivery>();
-    for (const d of await this.overdue(now)) found.set(key(d), d);
-    if (this.beforeBirthLeft) for (const d of await this.nextOfWholeIndex()) found.set(key(d), d);
-    const report = await this.recover([...found.values()], now);
+    // The whole index's pass, while it runs, meets the overdue ones too (they are its head).
+    const found = this.beforeBirthLeft ? await this.nextOfWholeIndex() : await this.overdue(now);
+    const report = await this.recover(found, now);
     if (this.beforeBirthLeft && this.finished.size === DELIVERY_SHARDS) {
       // A full pass is over: another is needed only if it met deliveries it could not queue yet.
       if (!this.metBeforeBirth) this.beforeBirthLeft = false;
@@ -91,23 +91,25 @@ export class DeliveryRecovery {
     return pages.flatMap((p) => p.data);
   }
 
-  /** The next stretch of the whole index, within the read budget. */
+  /** The next stretch of the whole index: the shards side by side, each within its share of the read budget. */
   private async nextOfWholeIndex(): Promise<UnfinishedDelivery[]> {
-    let budget = this.opts.readBudget ?? 2000;
-    const out: UnfinishedDelivery[] = [];
-    for (let shard = 0; shard < DELIVERY_SHARDS && budget > 0; shard++) {
-      if (this.finished.has(shard)) continue;
-      let cursor = this.cursors.get(shard);
-      do {
-        const page = await this.deps.deliveries.unfinished(shard, { cursor, limit: Math.min(100, budget) });
-        budget -= page.data.length;
-        out.push(...page.data);
-        cursor = page.cursor;
-      } while (cursor && budget > 0);
-      this.cursors.set(shard, cursor);
-      if (!cursor) this.finished.add(shard);
-    }
-    return out;
+    const share = Math.ceil((this.opts.readBudget ?? 2000) / DELIVERY_SHARDS);
+    const stretches = await Promise.all(
+      Array.from({ length: DELIVERY_SHARDS }, async (_, shard) => {
+        if (this.finished.has(shard)) return [];
+        const out: UnfinishedDelivery[] = [];
+        let cursor = this.cursors.get(shard);
+        do {
+          const page = await this.deps.deliveries.unfinished(shard, { cursor, limit: Math.min(100, share - out.length) });
+          out.push(...page.data);
+          cursor = page.cursor;
+        } while (cursor && out.length < share);
+        this.cursors.set(shard, cursor);
+        if (!cursor) this.finished.add(shard);
+        return out;
+      }),
+    );
+    return stretches.flat();
   }
 
   private async recover(found: UnfinishedDelivery[], now: number): Promise<RecoveryReport> {

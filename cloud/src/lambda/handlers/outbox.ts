@@ -9,8 +9,8 @@
  * (pipeline/outbox-order.ts): a site's entries in stream order, sites in
  * parallel. When one fails, it and the site's later entries of the batch are
  * reported as failed (ReportBatchItemFailures), so the stream retries them in
- * order. An entry whose site still has an older entry stored (one the stream
- * gave up on) waits for the sweep, which takes the site's entries in order.
+ * order. An entry whose site still has older entries stored (one the stream
+ * gave up on, one another instance stored a moment later) takes them first.
  * Records the stream hands over again whose item is already gone (done by an
  * earlier attempt or by the sweeper) are skipped: repeats would only re-send
  * webhooks.
@@ -64,7 +64,7 @@ export function createOutboxHandlers(config: LambdaConfig, options: OutboxHandle
       results.forEach((r, i) => {
         const fields = { [LogField.siteId]: r.entry.siteId, [LogField.seq]: r.entry.seqs[0], seqs: r.entry.seqs.length };
         if (r.outcome === 'failed') log.warn('outbox entry failed; the stream will retry it', { ...fields, [LogField.error]: r.error });
-        if (r.outcome === 'waiting') log.info('outbox entry waits behind an older one of its site; left for the sweep', fields);
+        if (r.outcome === 'waiting') log.info('outbox entry waits behind older ones of its site; left for the sweep', fields);
         // Failed, and held behind a failure: the stream hands them over again, in order.
         if (r.outcome === 'failed' || r.outcome === 'held') failed.push(records[i].sequenceNumber);
       });
