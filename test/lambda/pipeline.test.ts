@@ -175,6 +175,34 @@ describe('events on the AWS runtime', () => {
     await call('DELETE', `/v1/tenants/${ids.tenantId}/webhooks/${hook.id}`, { token: ids.apiKey });
   });
 
+  it('takes a site\'s older stored entry first when the stream hands over a later one before it', async () => {
+    const r = await receiver();
+    const hook = await subscribe({ url: r.url, ordered: true });
+    const base = relay.spool.seq + 3000;
+    // Two relay-message instances stored the site's batches; the stream hands over the later one first.
+    await events.storeBatch(ids.tenantId, ids.siteId, [mk(base + 1)], Date.now());
+    await events.storeBatch(ids.tenantId, ids.siteId, [mk(base + 2)], Date.now());
+    const [older, later] = (await events.staleOutbox(Date.now() + 1, 0)).sort((a, b) => a.SK.localeCompare(b.SK));
+    // Stream records as DynamoDB Streams writes them (the item's new image, typed attribute values).
+    const record = (e: typeof older) => ({
+      eventName: 'INSERT' as const,
+      dynamodb: {
+        SequenceNumber: e.SK,
+        NewImage: { PK: { S: e.PK }, SK: { S: e.SK }, siteId: { S: e.siteId }, tenantId: { S: e.tenantId }, seqs: { L: e.seqs.map((n) => ({ N: String(n) })) }, createdAt: { N: String(e.createdAt) } },
+      },
+    });
+    // A fresh function: the stream's may list the tenant's endpoints from a few seconds ago.
+    const fresh = createOutboxHandlers(cloud.config);
+    expect(await fresh.handler({ Records: [record(later)] })).toEqual({ batchItemFailures: [] });
+    expect(await outboxLeft()).toBe(0);
+    // The older one's own record, when it comes, finds it done: nothing is sent twice.
+    expect(await fresh.handler({ Records: [record(older)] })).toEqual({ batchItemFailures: [] });
+    await waitFor(async () => (await cloud.queues.fifo.poll(), r.deliveries.length === 2), { what: 'both delivered' });
+    expect((await cloud.queues.fifo.poll()).received).toBe(0);
+    expect(r.deliveries.map((d) => d.body.seq)).toEqual([base + 1, base + 2]);
+    await call('DELETE', `/v1/tenants/${ids.tenantId}/webhooks/${hook.id}`, { token: ids.apiKey });
+  });
+
   it('queues a delivery again when its message was lost from SQS, once it is an hour overdue (the sweep)', async () => {
     const r = await receiver();
     r.respond = (_d, n) => ({ status: n === 1 ? 500 : 200 });

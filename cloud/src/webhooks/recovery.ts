@@ -147,7 +147,11 @@ export class DeliveryRecovery {
   /** Record each delivery as queued again, then queue them; a delivery that changed meanwhile is left out. */
   private async send(list: Array<{ d: UnfinishedDelivery; ordered: boolean; event: StoredEvent }>, now: number): Promise<number> {
     const marked: typeof list = [];
-    for (const r of list) if (await this.deps.deliveries.requeued(r.d, now)) marked.push(r);
+    for (let i = 0; i < list.length; i += 25) {
+      const chunk = list.slice(i, i + 25);
+      const ok = await Promise.all(chunk.map((r) => this.deps.deliveries.requeued(r.d, now)));
+      marked.push(...chunk.filter((_, j) => ok[j]));
+    }
     try {
       await this.deps.queue.send(
         marked.map(({ d, ordered, event }) => ({
