@@ -61,7 +61,7 @@ export interface LocalCloudOptions {
   deliveryTimeoutMs?: number;
   /** Days raw call events are kept. */
   eventRetentionDays?: number;
-  /** How often the sweeper runs (outbox entries left by a failure, webhook deliveries lost with the queue), and how old an outbox entry must be to be its. */
+  /** How often the sweeper runs (outbox entries left behind, webhook deliveries lost with the queue), and how old an outbox entry must be before it takes it. */
   outboxSweepMs?: number;
   outboxStaleMs?: number;
   /** A delivery overdue by this much is taken as lost from its queue. */
