@@ -3,7 +3,9 @@
  * it. A receive begun before the cut still waits at the server (long polling)
  * with nobody left to answer; reconnecting before it ends would let it take
  * messages that then stay invisible for the queue's visibility timeout. So
- * the hop comes back up no sooner than one long poll after the cut.
+ * the hop comes back up no sooner than one long poll after the cut — and,
+ * when the test says so, at a moment its `quiet` check holds (no send in
+ * flight that could be half refused and half taken as it comes back up).
  */
 import net from 'node:net';
 import { RECEIVE_WAIT_SEC } from '../../cloud/src/webhooks/worker.js';
@@ -12,7 +14,7 @@ import { waitFor } from './wait.js';
 export interface CuttableProxy {
   port: number;
   url: string;
-  setUp(up: boolean): Promise<void>;
+  setUp(up: boolean, quiet?: () => boolean): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -36,8 +38,9 @@ export async function cuttableProxy(targetPort: number): Promise<CuttableProxy> 
   return {
     port,
     url: `http://127.0.0.1:${port}`,
-    async setUp(v) {
-      if (v) await waitFor(() => Date.now() - cutAt > RECEIVE_WAIT_SEC * 1000, { what: 'receives begun before the cut to end' });
+    async setUp(v, quiet = () => true) {
+      // Checked and switched in one go: nothing can start in between.
+      if (v) await waitFor(() => Date.now() - cutAt > RECEIVE_WAIT_SEC * 1000 && quiet() && (up = true), { timeoutMs: 30_000, what: 'receives begun before the cut to end, and quiet' });
       else cutAt = Date.now();
       up = v;
       if (!v) for (const s of open) s.destroy();

@@ -126,6 +126,11 @@ export class OutboxRunner {
     return work.catch((err) => this.log.error('outbox entry not handled', { [LogField.siteId]: site, [LogField.error]: err }));
   }
 
+  /** Whether an entry is being processed now (a submit, a sweep). */
+  get busy(): boolean {
+    return this.chains.size > 0;
+  }
+
   /** Everything submitted so far has been tried. */
   async idle(): Promise<void> {
     while (this.chains.size > 0) await Promise.all([...this.chains.values()]);

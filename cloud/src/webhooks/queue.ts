@@ -99,9 +99,7 @@ export class DeliveryQueue {
   async send(messages: Array<{ message: DeliveryMessage; ordered: boolean; dedupe?: string }>): Promise<void> {
     const standard = messages.filter((m) => !m.ordered);
     const fifo = messages.filter((m) => m.ordered);
-    const sendStandard = Promise.all(
-      chunks(standard, 10).map((chunk) => this.batch(this.urls.standard, chunk.map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m.message) })))),
-    );
+    const sendStandard = chunks(standard, 10).map((chunk) => this.batch(this.urls.standard, chunk.map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m.message) }))));
     const sendFifo = (async () => {
       for (const chunk of chunks(fifo, 10)) {
         await this.batch(
@@ -115,7 +113,11 @@ export class DeliveryQueue {
         );
       }
     })();
-    await Promise.all([sendStandard, sendFifo]);
+    // Fail only once every request has settled: a request still being retried
+    // when another failed would otherwise land later, behind the caller's
+    // back, while the caller sends the whole batch again.
+    const failed = (await Promise.allSettled([...sendStandard, sendFifo])).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   private async batch(url: string, entries: Array<{ Id: string; MessageBody: string; MessageGroupId?: string; MessageDeduplicationId?: string }>): Promise<void> {
