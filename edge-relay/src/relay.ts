@@ -14,6 +14,7 @@ import { LAN_CONSUMER, LanPusher } from './events/lan-push.js';
 import { EventMapper } from './events/mapper.js';
 import { EventPipeline } from './events/pipeline.js';
 import { Spool } from './events/spool.js';
+import { StateJournal } from './recovery/journal.js';
 import { lanApp, listen, type RunningServer } from './http/lan-api.js';
 import { AmiPbx } from './pbx/ami-pbx.js';
 import type { RetryStrategy } from './retry.js';
@@ -81,8 +82,6 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
     timeoutMs: config.ami.timeoutMs,
   });
 
-  const consumers = [...(config.general.url ? [LAN_CONSUMER] : []), ...(config.cloud ? [CLOUD_CONSUMER] : [])];
-  const spool = new Spool({ dir: join(dataDir, 'spool'), consumers, logger: log });
   const mapper = new EventMapper({
     mac: config.general.mac,
     trunks: config.pbx.trunks,
@@ -93,6 +92,25 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
     ivr: config.ivr,
     pausetime: config.enable.pausetime,
     wrapupSeconds: config.enable.wrapupSeconds,
+  });
+  // The call state comes back first, then the spool takes what the journal holds that it lacks.
+  const journal = new StateJournal({
+    dir: join(dataDir, 'state'),
+    source: mapper,
+    clock,
+    logger: log,
+  });
+  const saved = journal.recover();
+  mapper.restoreState(saved.full as never, saved.deltas as never);
+  if (saved.full !== undefined || saved.deltas.length > 0) log.info('call state restored', { ...mapper.stats });
+  const consumers = [...(config.general.url ? [LAN_CONSUMER] : []), ...(config.cloud ? [CLOUD_CONSUMER] : [])];
+  const spool = new Spool({
+    dir: join(dataDir, 'spool'),
+    consumers,
+    startAt: config.cloud?.backfill ? { [CLOUD_CONSUMER]: 'oldest' } : {},
+    journal,
+    clock,
+    logger: log,
   });
   const pipeline = new EventPipeline({ ami, mapper, spool, wrapupsFile: join(dataDir, 'wrapups.json'), clock, logger: log });
   pipeline.start();
@@ -148,6 +166,7 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
       await lan.close();
       await ami.close();
       await spool.close();
+      await journal.close();
     },
   };
 }

@@ -111,6 +111,7 @@ function endIfCallOver(ctx: MapperContext, dial: Dial): void {
 
 function emitEnd(ctx: MapperContext, dial: Dial, status: string): void {
   dial.ended = true;
+  ctx.state.changes.id(dial.destUniqueid);
   const p = dial.party;
   const event: DialEndEvent = {
     event: 'dialend',

@@ -306,13 +306,16 @@ describe('call ids for ordered delivery', () => {
       const r = m.map(msg, Number(msg.get('Timestamp')) * 1000);
       r.events.forEach((e, i) => tagged.push([e.event, r.calls[i]]));
     }
+    // No AgentComplete came: the bridged caller's cc_cdr goes once its wait for one is over.
+    const late = m.completeTimeout(caller.uniqueid, (s.t + 2) * 1000);
+    late.events.forEach((e, i) => tagged.push([e.event, late.calls[i]]));
     expect(tagged).toEqual([
       ['dialbegin', caller.linkedid],
       ['hangup', caller.linkedid],
       ['dialend', caller.linkedid], // the agent hung up with no DialEnd: the dial ends there
       ['hangup', caller.linkedid],
-      ['cc_cdr', caller.linkedid],
       ['extensionstatus', undefined],
+      ['cc_cdr', caller.linkedid],
     ]);
   });
 });

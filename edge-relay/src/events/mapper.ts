@@ -2,72 +2,96 @@
  * AMI messages in, box events out. Pure: no I/O, no timers; the time of each
  * message is its Timestamp header or the receive time the caller passes in.
  * The rules are coocenter-events.md, with the decisions of
- * docs/event-mapping.md.
+ * docs/event-mapping.md. What the relay must do besides pushing events
+ * (after-call work, timers, questions to Asterisk, closing calls that ended
+ * while it was not listening) comes back as commands.
+ *
+ * The whole state is saved with the events it produced (persist.ts, through
+ * the spool's journal), so a restarted relay goes on with every call.
  */
 
-import type { BoxEvent, CcCdrEvent, ExtensionStatusEvent, HangupEvent } from '../../../protocol/src/events/box-events.js';
+import type { BoxEvent, ExtensionStatusEvent } from '../../../protocol/src/events/box-events.js';
 import type { AmiMessage } from '../../../ami-codec/src/message.js';
-import { CallCenter } from './callcenter.js';
 import { buildCdr, cdrRecordFrom, type CdrRecord } from './cdr.js';
-import { MapperContext, Output, type MapperConfig, type WrapupCommand } from './context.js';
-import { onDialBegin, onDialEnd, onHangupDials } from './dials.js';
-import { endVisit, flushCall, flushChannel, onDtmf, onNewextenIvr } from './ivr.js';
+import { MapperContext, type EventMarks, type MapperCommand, type MapperConfig } from './context.js';
+import { onDialBegin, onDialEnd } from './dials.js';
+import { completeArrived, completeTimedOut, endChannel, endHold } from './endings.js';
+import { flushCall, onDtmf, onNewextenIvr } from './ivr.js';
 import { clean } from './names.js';
-import { QueueTable } from './queues.js';
+import { fullState, restoreState, takeDelta, type MapperDelta } from './persist.js';
+import { closeGone, type GoneFacts } from './reconcile.js';
 import { applySnapshot, type Snapshot } from './snapshot.js';
-import { MapperState, type Channel } from './state.js';
+import type { Channel } from './state.js';
 import { fromMs, messageTime } from './time.js';
-import { Wrapups, type PersistedWrapup } from './wrapup.js';
+import type { PersistedWrapup, ReleasedRecord } from './wrapup.js';
 
 export interface MapResult {
   events: BoxEvent[];
   /** The call (Linkedid) of each event, same index; undefined for events of no call. */
   calls: Array<string | undefined>;
-  commands: WrapupCommand[];
+  /** How each event came about (same index), when not simply from live AMI. */
+  marks: Array<EventMarks | undefined>;
+  commands: MapperCommand[];
 }
 
 const DEFAULT_GRACE_SEC = 60;
 const DEFAULT_MAX_SILENCE_SEC = 8 * 3600;
 
 export class EventMapper {
-  private readonly state = new MapperState();
-  private readonly out = new Output();
-  private readonly ctx: MapperContext;
-  readonly queues = new QueueTable();
-  private readonly cc: CallCenter;
-  readonly wrapups: Wrapups;
-  /** Last known state per extension, to report changes missed while AMI was down. */
-  readonly extensionStates = new Map<string, { status: string; statustext: string; updatedAt: number }>();
-  /** Messages mapped so far; a snapshot notes it when requested, to tell newer channels apart. */
-  messages = 0;
-  /** The last message's time and when (relay clock) it arrived: one time base for ticks. */
-  private lastSec?: number;
-  private lastAtMs = 0;
+  /** Everything the mapper knows; the parts (events/*.ts) share it. */
+  readonly ctx: MapperContext;
   private lastExpireSec = -Infinity;
 
   constructor(readonly config: MapperConfig) {
-    this.ctx = new MapperContext(config, this.state, this.out);
-    this.cc = new CallCenter(this.queues);
-    this.wrapups = new Wrapups(config.wrapupSeconds);
+    this.ctx = new MapperContext(config);
+  }
+
+  get queues() {
+    return this.ctx.queues;
+  }
+
+  get wrapups() {
+    return this.ctx.wrapups;
+  }
+
+  get extensionStates() {
+    return this.ctx.extensionStates;
+  }
+
+  /** Messages mapped so far; a snapshot notes it when requested, to tell newer channels apart. */
+  get messages(): number {
+    return this.ctx.messages;
   }
 
   /** Map one AMI message received at `receivedAtMs` (relay clock). */
   map(msg: AmiMessage, receivedAtMs: number): MapResult {
-    if (msg.kind !== 'event') return { events: [], calls: [], commands: [] };
-    this.messages++;
-    this.ctx.time = messageTime(msg, receivedAtMs);
-    this.lastSec = this.ctx.time.sec;
-    this.lastAtMs = receivedAtMs;
+    if (msg.kind !== 'event') return { events: [], calls: [], marks: [], commands: [] };
+    const ctx = this.ctx;
+    ctx.messages++;
+    ctx.time = messageTime(msg, receivedAtMs);
+    ctx.clockBase = { sec: ctx.time.sec, atMs: receivedAtMs };
     this.handle(msg);
+    // Whatever this message touched is saved with its events (persist.ts).
+    const changes = ctx.state.changes;
+    changes.id(msg.get('Uniqueid'));
+    changes.id(msg.get('DestUniqueid'));
+    changes.call(msg.get('Linkedid'));
+    changes.call(msg.get('DestLinkedid'));
+    changes.other = true;
     // Expiry walks all state: once a second of message time is plenty.
-    if (this.ctx.time.sec - this.lastExpireSec >= 1) this.expire();
+    if (ctx.time.sec - this.lastExpireSec >= 1) this.expire();
     return this.result();
   }
 
-  /** Rebuild state from the answers to QueueStatus / ExtensionStateList / CoreShowChannels. */
-  snapshot(snap: Snapshot, atMs: number): MapResult {
+  /**
+   * Reconcile with the answers to QueueStatus / ExtensionStateList /
+   * CoreShowChannels / Status. `afterGap`: the relay was not listening before
+   * this login (it restarted, or AMI dropped), so what it remembers may have
+   * ended meanwhile (a `gone` command) and what is still up may have missed events.
+   */
+  snapshot(snap: Snapshot, atMs: number, afterGap = false): MapResult {
     this.ctx.time = this.timeAt(atMs);
-    applySnapshot(this.snapshotDeps(), snap);
+    applySnapshot(this.ctx, snap, afterGap);
     return this.result();
   }
 
@@ -78,6 +102,18 @@ export class EventMapper {
     return this.result();
   }
 
+  /** The answer to a QueueStatus for one queue (asked because a caller joined a queue the relay did not know). */
+  queueStatus(queue: string, items: AmiMessage[], requestedAtMessage: number): void {
+    this.ctx.queues.replaceQueue(queue, items, requestedAtMessage);
+    const reachable = this.ctx.queues.reachableMembers(queue);
+    for (const r of this.ctx.cc.records.values()) {
+      if (r.queue === queue && r.reachableAtJoin === undefined && r.joinedSec !== undefined) {
+        r.reachableAtJoin = reachable;
+        this.ctx.state.changes.id(r.uniqueid);
+      }
+    }
+  }
+
   /**
    * A CDR Asterisk recorded while AMI did not show it (a Master.csv row read
    * back): the same box `cdr` its AMI `Cdr` event gives, stamped `atSec`
@@ -85,13 +121,27 @@ export class EventMapper {
    */
   mapCdrRecord(rec: CdrRecord, atSec: number): MapResult {
     const { event, call } = buildCdr(this.ctx, rec, fromMs(atSec * 1000).stamp);
-    return { events: [event], calls: [call], commands: [] };
+    return { events: [event], calls: [call], marks: [undefined], commands: [] };
+  }
+
+  /** A channel that ended while the relay was not listening: close it at the time its records say, or now. */
+  closeGone(uniqueid: string, facts: GoneFacts, nowMs: number): MapResult {
+    this.ctx.time = this.timeAt(nowMs);
+    closeGone(this.ctx, uniqueid, facts);
+    return this.result();
   }
 
   /** The relay gave up waiting for the unpause event of `member`'s wrap-up. */
   expireWrapup(member: string, nowMs: number): MapResult {
     this.ctx.time = this.timeAt(nowMs);
-    for (const r of this.wrapups.expire(member, this.ctx.time.sec)) this.out.ccCdr({ ...r, timestamp: this.ctx.time.stamp }, this.wrapups.callOf(r.uuid));
+    this.release(this.ctx.wrapups.expire(member, this.ctx.time.sec));
+    return this.result();
+  }
+
+  /** The talk-time race's wait is over for this caller (see endings.ts). */
+  completeTimeout(uniqueid: string, nowMs: number): MapResult {
+    this.ctx.time = this.timeAt(nowMs);
+    completeTimedOut(this.ctx, uniqueid);
     return this.result();
   }
 
@@ -100,39 +150,50 @@ export class EventMapper {
    * (PBX clock), continue from the last stamp rather than mixing in the relay's
    * clock, so every duration uses one time base.
    */
-  private timeAt(nowMs: number) {
-    if (this.lastSec === undefined) return fromMs(nowMs);
-    return fromMs((this.lastSec + Math.max(0, nowMs - this.lastAtMs) / 1000) * 1000);
+  timeAt(nowMs: number) {
+    const base = this.ctx.clockBase;
+    if (base === undefined) return fromMs(nowMs);
+    return fromMs((base.sec + Math.max(0, nowMs - base.atMs) / 1000) * 1000);
   }
 
   private result(): MapResult {
-    const mapped = this.out.drain();
-    return { events: mapped.map((m) => m.event), calls: mapped.map((m) => m.call), commands: this.out.drainCommands() };
+    const mapped = this.ctx.out.drain();
+    return { events: mapped.map((m) => m.event), calls: mapped.map((m) => m.call), marks: mapped.map((m) => m.marks), commands: this.ctx.out.drainCommands() };
+  }
+
+  private release(done: ReleasedRecord[]): void {
+    for (const r of done) this.ctx.out.ccCdr({ ...r.record, timestamp: this.ctx.time.stamp }, r.call, r.partial);
+  }
+
+  // ── the relay's saved state (persist.ts) ───────────────────────────────
+
+  /** Something a restart must know changed since the last takeDelta(). */
+  get dirty(): boolean {
+    const c = this.ctx;
+    return c.state.changes.any || c.queues.changed || c.wrapups.changed || c.seenCdr.changed || c.seenCc.changed;
+  }
+
+  takeDelta(): MapperDelta {
+    return takeDelta(this.ctx);
+  }
+
+  fullState(): MapperDelta {
+    return fullState(this.ctx);
+  }
+
+  /** Start from a checkpoint and the deltas after it (a restart). */
+  restoreState(full: MapperDelta | undefined, deltas: MapperDelta[]): void {
+    restoreState(this.ctx, full, deltas);
   }
 
   restoreWrapups(saved: PersistedWrapup[]): void {
-    this.wrapups.restore(saved);
-  }
-
-  /** The wrap-ups changed since they were last saved. */
-  get wrapupsChanged(): boolean {
-    return this.wrapups.changed;
-  }
-
-  /** Save the wrap-ups a restart must finish with `write`; they count as saved once it returns. */
-  saveWrapups(write: (pending: PersistedWrapup[]) => void): void {
-    this.wrapups.save(write);
+    this.ctx.wrapups.restore(saved);
   }
 
   /** Sizes, for the memory-bound tests and the status endpoint. */
   get stats(): { channels: number; calls: number; dials: number; ccRecords: number; wrapups: number } {
-    return {
-      channels: this.state.channels.size,
-      calls: this.state.calls.size,
-      dials: this.state.dials.size,
-      ccRecords: this.cc.records.size,
-      wrapups: this.wrapups.size,
-    };
+    const c = this.ctx;
+    return { channels: c.state.channels.size, calls: c.state.calls.size, dials: c.state.dials.size, ccRecords: c.cc.records.size + c.cc.awaiting.size, wrapups: c.wrapups.size };
   }
 
   // ── dispatch ───────────────────────────────────────────────────────────
@@ -162,7 +223,7 @@ export class EventMapper {
         if (ch) ch.hangupRequested = true;
         return;
       case 'Hangup':
-        if (ch) this.endChannel(ch, true, msg);
+        if (ch) endChannel(ctx, ch, true, clean(msg.get('Cause')), clean(msg.get('Cause-txt')));
         return;
       case 'ExtensionStatus':
         this.onExtensionStatus(msg);
@@ -174,26 +235,24 @@ export class EventMapper {
         if (ch && (msg.get('Direction') ?? '').toLowerCase() === 'received') onDtmf(ch, msg.get('Digit') ?? '');
         return;
       case 'QueueCallerJoin':
-        if (ch) {
-          this.cc.joined(ch, msg.get('Queue') ?? '', ctx.time.sec);
-          flushCall(ctx, ctx.state.call(ch.linkedid), msg.get('Queue') ?? '');
-        }
+        if (ch) this.onQueueJoin(ch, msg.get('Queue') ?? '');
         return;
       case 'QueueCallerLeave':
       case 'QueueCallerAbandon':
       case 'AgentCalled':
       case 'AgentRingNoAnswer':
       case 'AgentConnect':
-        this.cc.onQueueEvent(msg, ctx.time.sec);
+        ctx.cc.onQueueEvent(msg, ctx.time.sec);
         return;
       case 'AgentComplete':
+      case 'AgentDump':
         this.onAgentComplete(msg);
         return;
       case 'QueueMemberAdded':
       case 'QueueMemberRemoved':
       case 'QueueMemberStatus':
       case 'QueueMemberPenalty':
-        this.queues.apply(msg, this.messages);
+        ctx.queues.apply(msg, ctx.messages);
         return;
       case 'QueueMemberPause':
         this.onMemberPause(msg);
@@ -202,7 +261,7 @@ export class EventMapper {
         if (ch) ch.holdSinceSec ??= ctx.time.sec;
         return;
       case 'Unhold':
-        if (ch) this.endHold(ch);
+        if (ch) endHold(ctx, ch);
         return;
       case 'UserEvent':
         this.onUserEvent(msg);
@@ -215,8 +274,8 @@ export class EventMapper {
     const uniqueid = msg.get('Uniqueid');
     const name = msg.get('Channel');
     if (uniqueid === undefined || name === undefined) return undefined;
-    const sec = this.ctx.time.sec;
-    let ch = this.state.channel(uniqueid);
+    const { state, time, messages } = this.ctx;
+    let ch = state.channel(uniqueid);
     if (!ch) {
       ch = {
         uniqueid,
@@ -227,17 +286,17 @@ export class EventMapper {
         connectedNum: '',
         connectedName: '',
         context: '',
-        createdSec: sec,
-        lastSeenSec: sec,
-        lastMessage: this.messages,
+        createdSec: time.sec,
+        lastSeenSec: time.sec,
+        lastMessage: messages,
         hangupRequested: false,
       };
-      this.state.addChannel(ch);
+      state.addChannel(ch);
     }
-    ch.lastSeenSec = sec;
-    ch.lastMessage = this.messages;
+    ch.lastSeenSec = time.sec;
+    ch.lastMessage = messages;
     const linkedid = msg.get('Linkedid');
-    if (linkedid !== undefined && linkedid !== ch.linkedid) this.state.relink(ch, linkedid);
+    if (linkedid !== undefined && linkedid !== ch.linkedid) state.relink(ch, linkedid);
     const num = msg.get('CallerIDNum');
     if (num !== undefined) ch.callerNum = clean(num);
     const cname = msg.get('CallerIDName');
@@ -254,111 +313,75 @@ export class EventMapper {
     const context = msg.get('Context') ?? '';
     const wasInIvr = ch.visit !== undefined;
     const ended = onNewextenIvr(ctx, ch, context);
-    if (ended) this.cc.visitEnded(ch, ended);
-    if (ch.visit && (!wasInIvr || ended)) this.cc.visitStarted(ch);
+    if (ended) ctx.cc.visitEnded(ch, ended);
+    if (ch.visit && (!wasInIvr || ended)) ctx.cc.visitStarted(ch);
     if (ch.did === undefined && ctx.inbound.has(context)) ch.did = clean(msg.get('Extension') ?? msg.get('Exten'));
-    const r = this.cc.get(ch.uniqueid);
+    const r = ctx.cc.get(ch.uniqueid);
     if (r) {
-      if (context !== ch.context) this.cc.contextChanged(r, context, ctx.cfg.feedbackContext, ctx.time.sec);
+      if (context !== ch.context) ctx.cc.contextChanged(r, context, ctx.cfg.feedbackContext, ctx.time.sec);
       if ((msg.get('Application') ?? '').toLowerCase() === 'voicemail') r.voicemail = true;
     }
     ch.context = context;
   }
 
-  /**
-   * A channel ends: on its Hangup (`msg`, with Asterisk's cause), or because
-   * we will never hear from it again, as if it had hung up now. `announce`
-   * pushes the box's hangup event (a channel expired for silence goes quietly).
-   */
-  private endChannel(ch: Channel, announce: boolean, msg?: AmiMessage): void {
+  private onQueueJoin(ch: Channel, queue: string): void {
     const ctx = this.ctx;
-    if (ch.hungUpSec !== undefined) return;
-    ch.hungUpSec = ctx.time.sec;
-    if (announce) ctx.out.own_(this.hangupEvent(ch), ch.linkedid);
-    onHangupDials(ctx, ch.uniqueid, clean(msg?.get('Cause')));
-    this.endHold(ch);
-    const ended = endVisit(ctx, ch);
-    if (ended) this.cc.visitEnded(ch, ended);
-    flushChannel(ctx, ch, '');
-    this.finishCc(ch, clean(msg?.get('Cause-txt')));
-    this.state.noteHangup(ch, ctx.time.sec);
-  }
-
-  private hangupEvent(ch: Channel): HangupEvent {
-    return {
-      event: 'hangup',
-      timestamp: this.ctx.time.stamp,
-      calleridnum: ch.callerNum,
-      calleridname: ch.callerName,
-      connectedlinenum: ch.connectedNum,
-      connectedlinename: ch.connectedName,
-      uniqueid: ch.uniqueid,
-      mac: this.ctx.cfg.mac,
-    };
-  }
-
-  private finishCc(ch: Channel, cause: string): void {
-    const r = this.cc.get(ch.uniqueid);
-    if (!r) return;
-    this.cc.records.delete(ch.uniqueid);
-    const record = this.cc.build(this.ctx, r, ch, cause);
-    if (this.wrapups.isWaiting(ch.uniqueid)) {
-      this.wrapups.hold(ch.uniqueid, record, r.linkedid);
-      return;
-    }
-    const settled = this.wrapups.takeSettled(ch.uniqueid);
-    this.ctx.out.ccCdr(settled === undefined ? record : { ...record, pauseTime: settled }, r.linkedid);
+    // A queue created after the relay's last QueueStatus (queue reload): ask, so NO_AGENT_LOGIN is right for it.
+    if (!ctx.queues.known(queue)) ctx.out.commands.push({ kind: 'queue-status', queue });
+    ctx.cc.joined(ch, queue, ctx.time.sec);
+    flushCall(ctx, ctx.state.call(ch.linkedid), queue);
   }
 
   private onAgentComplete(msg: AmiMessage): void {
-    const r = this.cc.onQueueEvent(msg, this.ctx.time.sec);
-    if (!r || !this.ctx.cfg.pausetime) return;
-    const member = msg.get('Interface') ?? r.agentIface;
-    if (member) this.wrapups.start(member, r.uniqueid, this.ctx.time.sec, this.out.commands);
+    const ctx = this.ctx;
+    const r = ctx.cc.onQueueEvent(msg, ctx.time.sec);
+    if (!r) return;
+    if (msg.event === 'AgentComplete' && ctx.cfg.pausetime) {
+      const member = msg.get('Interface') ?? r.agentIface;
+      if (member) ctx.wrapups.start(member, r.uniqueid, ctx.time.sec, ctx.out.commands);
+    }
+    completeArrived(ctx, r.uniqueid);
   }
 
   private onMemberPause(msg: AmiMessage): void {
-    this.queues.apply(msg, this.messages);
+    const ctx = this.ctx;
+    ctx.queues.apply(msg, ctx.messages);
     const member = msg.get('Interface') ?? msg.get('Location');
     if (!member) return;
     const paused = (msg.get('Paused') ?? '0') === '1';
-    const done: CcCdrEvent[] = this.wrapups.onPause(member, paused, this.ctx.time.sec, this.out.commands);
-    for (const r of done) this.out.ccCdr({ ...r, timestamp: this.ctx.time.stamp }, this.wrapups.callOf(r.uuid));
-  }
-
-  private endHold(ch: Channel): void {
-    if (ch.holdSinceSec === undefined) return;
-    const held = this.ctx.time.sec - ch.holdSinceSec;
-    ch.holdSinceSec = undefined;
-    // Count it for every caller of this call who is connected to an agent.
-    for (const r of this.cc.records.values()) if (r.linkedid === ch.linkedid && r.agentIface !== undefined) r.holdSec += held;
+    this.release(ctx.wrapups.onPause(member, paused, ctx.time.sec, ctx.out.commands));
   }
 
   private onExtensionStatus(msg: AmiMessage): void {
+    const ctx = this.ctx;
     const exten = clean(msg.get('Exten'));
     const status = clean(msg.get('Status'));
     const statustext = clean(msg.get('StatusText'));
-    this.extensionStates.set(exten, { status, statustext, updatedAt: this.messages });
-    const event: ExtensionStatusEvent = { event: 'extensionstatus', timestamp: this.ctx.time.stamp, exten, status, statustext, mac: this.ctx.cfg.mac };
-    this.out.own_(event);
+    ctx.extensionStates.set(exten, { status, statustext, updatedAt: ctx.messages });
+    ctx.state.changes.extens.add(exten);
+    const event: ExtensionStatusEvent = { event: 'extensionstatus', timestamp: ctx.time.stamp, exten, status, statustext, mac: ctx.cfg.mac };
+    ctx.out.own_(event);
   }
 
   private onCdr(msg: AmiMessage): void {
-    const { event, call } = buildCdr(this.ctx, cdrRecordFrom((h) => msg.get(h)), this.ctx.time.stamp);
-    this.ctx.out.own_(event, call);
+    const ctx = this.ctx;
+    const { event, call } = buildCdr(ctx, cdrRecordFrom((h) => msg.get(h)), ctx.time.stamp);
+    ctx.seenCdr.add(event.uniqueid, ctx.time.sec);
+    ctx.out.own_(event, call);
   }
 
   private onUserEvent(msg: AmiMessage): void {
     if ((msg.get('UserEvent') ?? '').toLowerCase() !== 'feedback') return;
-    const r = this.cc.get(msg.get('Uniqueid'));
+    const r = this.ctx.cc.get(msg.get('Uniqueid'));
     const score = msg.get('Score');
     if (r && score !== undefined) r.score = score.trim();
   }
 
   /** A call-center caller dialled out through a trunk: a forward to an outside number. */
   private noteForward(msg: AmiMessage): void {
-    const r = this.cc.get(msg.get('Uniqueid'));
-    if (!r || !this.ctx.trunks.isTrunk(msg.get('DestChannel'))) return;
+    const ctx = this.ctx;
+    const r = ctx.cc.get(msg.get('Uniqueid'));
+    if (!r || !ctx.trunks.isTrunk(msg.get('DestChannel'))) return;
     const dialString = clean(msg.get('DialString'));
     const number = dialString.slice(dialString.lastIndexOf('/') + 1).replace(/^sips?:/, '').replace(/@.*$/, '');
     r.forwardNumber = number || clean(msg.get('DestCallerIDNum'));
@@ -367,17 +390,9 @@ export class EventMapper {
   private expire(): void {
     const ctx = this.ctx;
     this.lastExpireSec = ctx.time.sec;
-    const silent = this.state.expire(ctx.time.sec, ctx.cfg.finishedGraceSec ?? DEFAULT_GRACE_SEC, ctx.cfg.channelMaxSilenceSec ?? DEFAULT_MAX_SILENCE_SEC);
-    for (const ch of silent) this.endChannel(ch, false);
-  }
-
-  private snapshotDeps() {
-    return {
-      ctx: this.ctx,
-      state: this.state,
-      queues: this.queues,
-      extensionStates: this.extensionStates,
-      hangUp: (ch: Channel) => this.endChannel(ch, true),
-    };
+    const silent = ctx.state.expire(ctx.time.sec, ctx.cfg.finishedGraceSec ?? DEFAULT_GRACE_SEC, ctx.cfg.channelMaxSilenceSec ?? DEFAULT_MAX_SILENCE_SEC);
+    for (const ch of silent) endChannel(ctx, ch, false);
+    ctx.seenCdr.prune(ctx.time.sec);
+    ctx.seenCc.prune(ctx.time.sec);
   }
 }

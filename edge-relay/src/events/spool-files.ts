@@ -10,6 +10,14 @@ import { join } from 'node:path';
 import type { BoxEvent } from '../../../protocol/src/events/box-events.js';
 import type { Logger } from '../../../protocol/src/log.js';
 
+/** How an event came about, besides its body (the envelope's `recovered` / `partial`, the LAN push's headers). */
+export interface EventMarks {
+  /** Made for something that happened while the relay was not listening. */
+  recovered?: boolean;
+  /** Some fields could not be known and are left as the box leaves unknown fields. */
+  partial?: boolean;
+}
+
 export interface SpoolRecord {
   seq: number;
   event: BoxEvent;

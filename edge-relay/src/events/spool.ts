@@ -34,15 +34,9 @@ import type { BoxEvent } from '../../../protocol/src/events/box-events.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import { silentLogger } from '../../../protocol/src/log.js';
 import { writeFileAtomicSync } from '../atomic-file.js';
-import { recoverSegments, SegmentReader, segmentName, type Segment, type SpoolRecord } from './spool-files.js';
+import { recoverSegments, SegmentReader, segmentName, type EventMarks, type Segment, type SpoolRecord } from './spool-files.js';
 
-export type { SpoolRecord } from './spool-files.js';
-
-/** What marks an event besides its body (see SpoolRecord). */
-export interface EventMarks {
-  recovered?: boolean;
-  partial?: boolean;
-}
+export type { EventMarks, SpoolRecord } from './spool-files.js';
 
 /** Where the spool commits each batch first, with what produced it (recovery/journal.ts). */
 export interface SpoolJournal {
