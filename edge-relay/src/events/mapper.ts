@@ -10,20 +10,18 @@
  * the spool's journal), so a restarted relay goes on with every call.
  */
 
-import type { BoxEvent, ExtensionStatusEvent } from '../../../protocol/src/events/box-events.js';
+import type { BoxEvent, CdrEvent } from '../../../protocol/src/events/box-events.js';
+import type { QueueCall } from '../records/queue-calls.js';
 import type { AmiMessage } from '../../../ami-codec/src/message.js';
-import { buildCdr, cdrRecordFrom, type CdrRecord } from './cdr.js';
+import { buildCdr, type CdrRecord } from './cdr.js';
 import { MapperContext, type EventMarks, type MapperCommand, type MapperConfig } from './context.js';
-import { onDialBegin, onDialEnd } from './dials.js';
-import { completeArrived, completeTimedOut, endChannel, endHold } from './endings.js';
-import { flushCall, onDtmf, onNewextenIvr } from './ivr.js';
-import { clean } from './names.js';
+import { handleMessage, release } from './dispatch.js';
+import { completeTimedOut, endChannel } from './endings.js';
 import { fullState, restoreState, takeDelta, type MapperDelta } from './persist.js';
-import { closeGone, type GoneFacts } from './reconcile.js';
+import { closeGone, fillQueueCall, missedCc, queueStayComplete, type GoneFacts, type MemberResolver } from './reconcile.js';
 import { applySnapshot, type Snapshot } from './snapshot.js';
-import type { Channel } from './state.js';
 import { fromMs, messageTime } from './time.js';
-import type { PersistedWrapup, ReleasedRecord } from './wrapup.js';
+import type { PersistedWrapup } from './wrapup.js';
 
 export interface MapResult {
   events: BoxEvent[];
@@ -70,7 +68,7 @@ export class EventMapper {
     ctx.messages++;
     ctx.time = messageTime(msg, receivedAtMs);
     ctx.clockBase = { sec: ctx.time.sec, atMs: receivedAtMs };
-    this.handle(msg);
+    handleMessage(ctx, msg);
     // Whatever this message touched is saved with its events (persist.ts).
     const changes = ctx.state.changes;
     changes.id(msg.get('Uniqueid'));
@@ -131,10 +129,52 @@ export class EventMapper {
     return this.result();
   }
 
+  // ── what Asterisk's records tell after an outage (recovery/backfill.ts) ──
+
+  /** The relay has a record of this caller (or its channel): queue_log lines about it complete that record. */
+  knowsCaller(uniqueid: string): boolean {
+    const c = this.ctx;
+    return c.cc.records.has(uniqueid) || c.cc.awaiting.has(uniqueid) || c.state.channels.has(uniqueid);
+  }
+
+  /** What queue_log says happened to a known caller while the relay was not listening. */
+  fillQueueCall(q: QueueCall, resolve: MemberResolver, nowMs: number): MapResult {
+    this.ctx.time = this.timeAt(nowMs);
+    fillQueueCall(this.ctx, q, resolve, this.ctx.time.sec);
+    return this.result();
+  }
+
+  /** queue_log covered the blind window: the queue stays of the callers still up are complete again. */
+  queueLogCovered(): MapResult {
+    const c = this.ctx;
+    for (const r of [...c.cc.records.values(), ...[...c.cc.awaiting.values()].map((a) => a.r)]) {
+      if (r.blind && r.lastPhase === 'queue' && !c.state.channel(r.uniqueid)?.visit) queueStayComplete(c, r.uniqueid);
+    }
+    return this.result();
+  }
+
+  /** The cc_cdr of a queue caller the relay never saw, from queue_log and its CDR rows. */
+  missedCc(q: QueueCall, rows: readonly CdrRecord[], endSec: number, startSec: number, resolve: MemberResolver, nowMs: number): MapResult {
+    this.ctx.time = this.timeAt(nowMs);
+    missedCc(this.ctx, q, rows, endSec, startSec, resolve, this.ctx.time.sec);
+    return this.result();
+  }
+
+  /** The relay pushed a cdr of this uniqueid lately. */
+  pushedCdr(uniqueid: string): boolean {
+    return this.ctx.seenCdr.has(uniqueid);
+  }
+
+  /** A cdr from Master.csv the relay never pushed (built by mapCdrRecord): remembered, marked recovered. */
+  recoveredCdr(event: CdrEvent, call: string | undefined, postedAtSec: number): MapResult {
+    this.ctx.seenCdr.add(event.uniqueid, postedAtSec);
+    return { events: [event], calls: [call], marks: [{ recovered: true }], commands: [] };
+  }
+
   /** The relay gave up waiting for the unpause event of `member`'s wrap-up. */
   expireWrapup(member: string, nowMs: number): MapResult {
     this.ctx.time = this.timeAt(nowMs);
-    this.release(this.ctx.wrapups.expire(member, this.ctx.time.sec));
+    release(this.ctx, this.ctx.wrapups.expire(member, this.ctx.time.sec));
     return this.result();
   }
 
@@ -161,9 +201,6 @@ export class EventMapper {
     return { events: mapped.map((m) => m.event), calls: mapped.map((m) => m.call), marks: mapped.map((m) => m.marks), commands: this.ctx.out.drainCommands() };
   }
 
-  private release(done: ReleasedRecord[]): void {
-    for (const r of done) this.ctx.out.ccCdr({ ...r.record, timestamp: this.ctx.time.stamp }, r.call, r.partial);
-  }
 
   // ── the relay's saved state (persist.ts) ───────────────────────────────
 
@@ -194,197 +231,6 @@ export class EventMapper {
   get stats(): { channels: number; calls: number; dials: number; ccRecords: number; wrapups: number } {
     const c = this.ctx;
     return { channels: c.state.channels.size, calls: c.state.calls.size, dials: c.state.dials.size, ccRecords: c.cc.records.size + c.cc.awaiting.size, wrapups: c.wrapups.size };
-  }
-
-  // ── dispatch ───────────────────────────────────────────────────────────
-
-  private handle(msg: AmiMessage): void {
-    const ctx = this.ctx;
-    // List items (they answer one of our actions) are snapshot data, never events.
-    if (msg.has('ActionID') && msg.event !== 'OriginateResponse') return;
-    const ch = this.touch(msg);
-    switch (msg.event) {
-      case 'Newchannel':
-        return;
-      case 'Newexten':
-        if (ch) this.onNewexten(ch, msg);
-        return;
-      case 'VarSet':
-        if (ch && msg.get('Variable') === 'MIXMONITOR_FILENAME') ch.recording = clean(msg.get('Value'));
-        return;
-      case 'DialBegin':
-        onDialBegin(ctx, msg);
-        this.noteForward(msg);
-        return;
-      case 'DialEnd':
-        onDialEnd(ctx, msg);
-        return;
-      case 'HangupRequest':
-        if (ch) ch.hangupRequested = true;
-        return;
-      case 'Hangup':
-        if (ch) endChannel(ctx, ch, true, clean(msg.get('Cause')), clean(msg.get('Cause-txt')));
-        return;
-      case 'ExtensionStatus':
-        this.onExtensionStatus(msg);
-        return;
-      case 'Cdr':
-        this.onCdr(msg);
-        return;
-      case 'DTMFEnd':
-        if (ch && (msg.get('Direction') ?? '').toLowerCase() === 'received') onDtmf(ch, msg.get('Digit') ?? '');
-        return;
-      case 'QueueCallerJoin':
-        if (ch) this.onQueueJoin(ch, msg.get('Queue') ?? '');
-        return;
-      case 'QueueCallerLeave':
-      case 'QueueCallerAbandon':
-      case 'AgentCalled':
-      case 'AgentRingNoAnswer':
-      case 'AgentConnect':
-        ctx.cc.onQueueEvent(msg, ctx.time.sec);
-        return;
-      case 'AgentComplete':
-      case 'AgentDump':
-        this.onAgentComplete(msg);
-        return;
-      case 'QueueMemberAdded':
-      case 'QueueMemberRemoved':
-      case 'QueueMemberStatus':
-      case 'QueueMemberPenalty':
-        ctx.queues.apply(msg, ctx.messages);
-        return;
-      case 'QueueMemberPause':
-        this.onMemberPause(msg);
-        return;
-      case 'Hold':
-        if (ch) ch.holdSinceSec ??= ctx.time.sec;
-        return;
-      case 'Unhold':
-        if (ch) endHold(ctx, ch);
-        return;
-      case 'UserEvent':
-        this.onUserEvent(msg);
-        return;
-    }
-  }
-
-  /** Keep a channel's identity fields current; every channel event carries them. */
-  private touch(msg: AmiMessage): Channel | undefined {
-    const uniqueid = msg.get('Uniqueid');
-    const name = msg.get('Channel');
-    if (uniqueid === undefined || name === undefined) return undefined;
-    const { state, time, messages } = this.ctx;
-    let ch = state.channel(uniqueid);
-    if (!ch) {
-      ch = {
-        uniqueid,
-        name,
-        linkedid: msg.get('Linkedid') ?? uniqueid,
-        callerNum: '',
-        callerName: '',
-        connectedNum: '',
-        connectedName: '',
-        context: '',
-        createdSec: time.sec,
-        lastSeenSec: time.sec,
-        lastMessage: messages,
-        hangupRequested: false,
-      };
-      state.addChannel(ch);
-    }
-    ch.lastSeenSec = time.sec;
-    ch.lastMessage = messages;
-    const linkedid = msg.get('Linkedid');
-    if (linkedid !== undefined && linkedid !== ch.linkedid) state.relink(ch, linkedid);
-    const num = msg.get('CallerIDNum');
-    if (num !== undefined) ch.callerNum = clean(num);
-    const cname = msg.get('CallerIDName');
-    if (cname !== undefined) ch.callerName = clean(cname);
-    const cln = msg.get('ConnectedLineNum');
-    if (cln !== undefined) ch.connectedNum = clean(cln);
-    const clname = msg.get('ConnectedLineName');
-    if (clname !== undefined) ch.connectedName = clean(clname);
-    return ch;
-  }
-
-  private onNewexten(ch: Channel, msg: AmiMessage): void {
-    const ctx = this.ctx;
-    const context = msg.get('Context') ?? '';
-    const wasInIvr = ch.visit !== undefined;
-    const ended = onNewextenIvr(ctx, ch, context);
-    if (ended) ctx.cc.visitEnded(ch, ended);
-    if (ch.visit && (!wasInIvr || ended)) ctx.cc.visitStarted(ch);
-    if (ch.did === undefined && ctx.inbound.has(context)) ch.did = clean(msg.get('Extension') ?? msg.get('Exten'));
-    const r = ctx.cc.get(ch.uniqueid);
-    if (r) {
-      if (context !== ch.context) ctx.cc.contextChanged(r, context, ctx.cfg.feedbackContext, ctx.time.sec);
-      if ((msg.get('Application') ?? '').toLowerCase() === 'voicemail') r.voicemail = true;
-    }
-    ch.context = context;
-  }
-
-  private onQueueJoin(ch: Channel, queue: string): void {
-    const ctx = this.ctx;
-    // A queue created after the relay's last QueueStatus (queue reload): ask, so NO_AGENT_LOGIN is right for it.
-    if (!ctx.queues.known(queue)) ctx.out.commands.push({ kind: 'queue-status', queue });
-    ctx.cc.joined(ch, queue, ctx.time.sec);
-    flushCall(ctx, ctx.state.call(ch.linkedid), queue);
-  }
-
-  private onAgentComplete(msg: AmiMessage): void {
-    const ctx = this.ctx;
-    const r = ctx.cc.onQueueEvent(msg, ctx.time.sec);
-    if (!r) return;
-    if (msg.event === 'AgentComplete' && ctx.cfg.pausetime) {
-      const member = msg.get('Interface') ?? r.agentIface;
-      if (member) ctx.wrapups.start(member, r.uniqueid, ctx.time.sec, ctx.out.commands);
-    }
-    completeArrived(ctx, r.uniqueid);
-  }
-
-  private onMemberPause(msg: AmiMessage): void {
-    const ctx = this.ctx;
-    ctx.queues.apply(msg, ctx.messages);
-    const member = msg.get('Interface') ?? msg.get('Location');
-    if (!member) return;
-    const paused = (msg.get('Paused') ?? '0') === '1';
-    this.release(ctx.wrapups.onPause(member, paused, ctx.time.sec, ctx.out.commands));
-  }
-
-  private onExtensionStatus(msg: AmiMessage): void {
-    const ctx = this.ctx;
-    const exten = clean(msg.get('Exten'));
-    const status = clean(msg.get('Status'));
-    const statustext = clean(msg.get('StatusText'));
-    ctx.extensionStates.set(exten, { status, statustext, updatedAt: ctx.messages });
-    ctx.state.changes.extens.add(exten);
-    const event: ExtensionStatusEvent = { event: 'extensionstatus', timestamp: ctx.time.stamp, exten, status, statustext, mac: ctx.cfg.mac };
-    ctx.out.own_(event);
-  }
-
-  private onCdr(msg: AmiMessage): void {
-    const ctx = this.ctx;
-    const { event, call } = buildCdr(ctx, cdrRecordFrom((h) => msg.get(h)), ctx.time.stamp);
-    ctx.seenCdr.add(event.uniqueid, ctx.time.sec);
-    ctx.out.own_(event, call);
-  }
-
-  private onUserEvent(msg: AmiMessage): void {
-    if ((msg.get('UserEvent') ?? '').toLowerCase() !== 'feedback') return;
-    const r = this.ctx.cc.get(msg.get('Uniqueid'));
-    const score = msg.get('Score');
-    if (r && score !== undefined) r.score = score.trim();
-  }
-
-  /** A call-center caller dialled out through a trunk: a forward to an outside number. */
-  private noteForward(msg: AmiMessage): void {
-    const ctx = this.ctx;
-    const r = ctx.cc.get(msg.get('Uniqueid'));
-    if (!r || !ctx.trunks.isTrunk(msg.get('DestChannel'))) return;
-    const dialString = clean(msg.get('DialString'));
-    const number = dialString.slice(dialString.lastIndexOf('/') + 1).replace(/^sips?:/, '').replace(/@.*$/, '');
-    r.forwardNumber = number || clean(msg.get('DestCallerIDNum'));
   }
 
   private expire(): void {

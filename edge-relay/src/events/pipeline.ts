@@ -55,7 +55,7 @@ export class EventPipeline {
   private readonly timers: NamedTimers;
   private stopped = false;
   /** Set at each login until a snapshot has told which channels are still up. */
-  private window?: { fromSec?: number };
+  private window?: { fromSec?: number; toSec: number };
 
   constructor(private readonly opts: PipelineOptions) {
     this.log = opts.logger.child({ [LogField.component]: 'events' });
@@ -107,14 +107,14 @@ export class EventPipeline {
         return;
       case 'gone':
         // Only asked for when records are configured (closeGoneFromRecords); the window carries them.
-        if (this.opts.backfill) this.opts.backfill.process({ toSec: mapper.timeAt(clock.now()).sec, gone: c.uniqueids, ...this.takeWindow() });
+        if (this.opts.backfill) this.opts.backfill.process({ ...this.takeWindow(), gone: c.uniqueids });
         else for (const id of c.uniqueids) this.publish(mapper.closeGone(id, {}, clock.now()));
         return;
     }
   }
 
-  private takeWindow(): { fromSec?: number } {
-    const w = this.window ?? {};
+  private takeWindow(): { fromSec?: number; toSec: number } {
+    const w = this.window ?? { toSec: this.opts.mapper.timeAt(this.opts.clock.now()).sec };
     this.window = undefined;
     return w;
   }
@@ -143,7 +143,8 @@ export class EventPipeline {
 
   private readonly onReady = (): void => {
     // Everything since the last message mapped (before the drop, or before the restart) went unseen.
-    this.window = { fromSec: this.opts.mapper.ctx.clockBase?.sec };
+    const { mapper, clock } = this.opts;
+    this.window = { fromSec: mapper.ctx.clockBase?.sec, toSec: mapper.timeAt(clock.now()).sec };
     this.wrapups.onAmiReady();
     this.snapshots.ready();
   };
@@ -170,15 +171,11 @@ export class EventPipeline {
     const snap = { queues: items(0), hints: items(1), channels: items(2), status: items(3), requestedAtMessage };
     if (this.stopped) return [];
     const afterGap = this.window !== undefined && snap.channels !== undefined;
-    const fromSec = afterGap ? this.window!.fromSec : undefined;
     const result = mapper.snapshot(snap, clock.now(), afterGap);
     // The window ends with the first snapshot that listed the channels; a `gone` command takes it along.
     const goneCommand = result.commands.some((c) => c.kind === 'gone');
     this.publish(result);
-    if (afterGap && !goneCommand && this.window) {
-      this.window = undefined;
-      this.opts.backfill?.process({ fromSec, toSec: mapper.timeAt(clock.now()).sec, gone: [] });
-    }
+    if (afterGap && !goneCommand && this.window) this.opts.backfill?.process({ ...this.takeWindow(), gone: [] });
     this.log.info('snapshot applied', { queues: snap.queues?.length, hints: snap.hints?.length, channels: snap.channels?.length, afterGap });
     return failed;
   }
