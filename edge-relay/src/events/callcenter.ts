@@ -150,8 +150,8 @@ export class CallCenter {
         if (r.agentIface === undefined) {
           r.agentIface = msg.get('Interface') ?? '';
           r.agentUniqueid = clean(msg.get('DestUniqueid'));
-          r.reportedQueueSec ??= num(msg.get('HoldTime'));
         }
+        r.reportedQueueSec ??= num(msg.get('HoldTime'));
         break;
       case 'AgentDump':
         r.completeReason = 'agent';
