@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import { analyticsRoutes } from './analytics/routes.js';
 import { adminRoutes } from './api/admin.js';
 import type { CloudDeps, CloudEnv } from './api/context.js';
+import { errorAnswer, notFound } from './api/errors.js';
 import { requestId } from './api/request-id.js';
 import { siteRoutes } from './api/sites.js';
 import { webhookRoutes } from './api/webhooks.js';
@@ -16,13 +17,10 @@ export function createCloudApp(deps: CloudDeps): Hono<CloudEnv> {
   app.use('*', requestId(deps.logger));
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.route('/', adminRoutes(deps));
-  if (deps.webhooks) app.route('/', webhookRoutes(deps));
-  if (deps.analytics) app.route('/', analyticsRoutes({ analytics: deps.analytics }));
+  app.route('/', webhookRoutes(deps.webhooks));
+  app.route('/', analyticsRoutes({ analytics: deps.analytics }));
   app.route('/', siteRoutes(deps));
-  app.notFound((c) => c.json({ status: 'error', message: 'not found' }, 404));
-  app.onError((err, c) => {
-    (c.get('log') ?? deps.logger).error('request failed', { error: err, path: c.req.path });
-    return c.json({ status: 'error', message: 'internal error' }, 500);
-  });
+  app.notFound((c) => c.json(notFound().toBody(), 404));
+  app.onError(errorAnswer);
   return app;
 }

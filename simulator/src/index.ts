@@ -229,6 +229,11 @@ export class PbxSimulator {
     this.server.setResponding(on);
   }
 
+  /** ActionIDs of the actions read while not responding, oldest first. */
+  get unansweredActions(): readonly string[] {
+    return this.server.unansweredActions;
+  }
+
   /** Close every AMI socket abruptly (no Goodbye, no Shutdown). */
   dropConnections(): void {
     this.server.dropConnections();

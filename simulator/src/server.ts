@@ -97,6 +97,13 @@ export class AmiServer implements SessionHost {
     this.isResponding = on;
   }
 
+  /** ActionIDs of the actions read while not responding, oldest first (tests wait on it). */
+  readonly unansweredActions: string[] = [];
+
+  unanswered(m: AmiMessage): void {
+    this.unansweredActions.push(m.get('ActionID') ?? '');
+  }
+
   dropConnections(): void {
     for (const s of [...this.sessions]) s.destroy();
     this.sessions.clear();

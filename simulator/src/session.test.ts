@@ -175,7 +175,8 @@ describe('failure modes', () => {
     await c.login();
     sim.setResponding(false);
     c.send('Ping', {}, 'hung-1');
-    await new Promise((r) => setTimeout(r, 100));
+    // Wait until the simulator has read the action and let it go unanswered.
+    await c.waitFor(() => sim.unansweredActions.includes('hung-1') || undefined);
     expect(c.messages.find((m) => m.get('ActionID') === 'hung-1')).toBeUndefined();
     expect(c.closed).toBe(false);
     sim.setResponding(true);

@@ -12,10 +12,17 @@ afterEach(closeVariant);
 
 describe('Originate variants', () => {
   it('click-to-call stays up until the AMI hangs it up (no talk time by default)', async () => {
-    await open();
+    // On a clock the test drives: an hour of PBX time passes and the call is still up.
+    const clock = new ManualClock(Date.UTC(2026, 10, 24, 9, 37, 21));
+    await open({ clock, timeScale: 1 });
+    const tick = async (ms: number) => {
+      clock.advance(ms);
+      await new Promise((r) => setImmediate(r));
+    };
     await client.action('Originate', { Channel: 'SIP/801', Context: 'from-internal', Exten: '802', Priority: '1', Async: 'true' });
-    await until('bridged', () => sim.state.bridges.length === 1);
-    await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 600 && sim.state.bridges.length === 0; i++) await tick(100);
+    expect(sim.state.bridges).toHaveLength(1);
+    for (let i = 0; i < 60; i++) await tick(60_000);
     expect(sim.state.channels).toHaveLength(2);
     const hung = await client.action('Hangup', { Channel: '/^SIP/80[12]-/' });
     expect(hung.events.filter((e) => e.event === 'ChannelHungup')).toHaveLength(2);

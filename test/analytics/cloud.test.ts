@@ -15,7 +15,7 @@ let cloud: LocalCloud;
 let call: Api;
 let a: Awaited<ReturnType<typeof tenantAndSite>>;
 let b: Awaited<ReturnType<typeof tenantAndSite>>;
-let stored: Awaited<ReturnType<LocalCloud['deps']['events']['storeBatch']>>['fresh'];
+let stored: Awaited<ReturnType<LocalCloud['events']['storeBatch']>>['fresh'];
 
 beforeAll(async () => {
   cloud = await startTestCloud();
@@ -26,13 +26,13 @@ beforeAll(async () => {
   const records = generateSite(21, a.tenantId, a.siteId, 120).map((e) => ({ seq: e.seq, event: e.data as BoxEvent }));
   stored = [];
   for (let i = 0; i < records.length; i += 40) {
-    const r = await cloud.deps.events.storeBatch(a.tenantId, a.siteId, records.slice(i, i + 40), Date.now());
+    const r = await cloud.events.storeBatch(a.tenantId, a.siteId, records.slice(i, i + 40), Date.now());
     stored.push(...r.fresh);
     for (const entry of r.outboxes) await cloud.outbox.submit(entry, r.fresh.filter((e) => entry.seqs.includes(e.seq)));
   }
   // A re-sent batch is absorbed by the store; the sweeper's retry of an entry re-applies: both harmless.
-  await cloud.deps.events.storeBatch(a.tenantId, a.siteId, records.slice(0, 10), Date.now());
-  for (const e of stored.slice(0, 10)) await cloud.deps.analytics!.apply(e);
+  await cloud.events.storeBatch(a.tenantId, a.siteId, records.slice(0, 10), Date.now());
+  for (const e of stored.slice(0, 10)) await cloud.deps.analytics.apply(e);
 }, 60_000);
 
 afterAll(async () => cloud?.stop());

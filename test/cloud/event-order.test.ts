@@ -8,7 +8,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BoxEvent } from '../../protocol/src/events/box-events.js';
-import { dynamoClient, tableNames, type TableNames } from '../../cloud/src/store/dynamo.js';
+import { dynamoClient } from '../../cloud/src/aws-clients.js';
+import { tableNames, type TableNames } from '../../cloud/src/store/dynamo.js';
 import { EventStore } from '../../cloud/src/store/events.js';
 import { randomId } from '../../cloud/src/store/secrets.js';
 import { ensureTables } from '../../cloud/src/store/tables.js';

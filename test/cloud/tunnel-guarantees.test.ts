@@ -11,7 +11,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
 import type { LocalCloud } from '../../cloud/src/local/server.js';
-import { dynamoClient } from '../../cloud/src/store/dynamo.js';
+import { dynamoClient } from '../../cloud/src/aws-clients.js';
 import { EVENT_SHARDS } from '../../cloud/src/store/events.js';
 import type { Relay } from '../../edge-relay/src/relay.js';
 import { CloseCode } from '../../protocol/src/wire/frames.js';
@@ -93,7 +93,7 @@ describe('tunnel guarantees', () => {
     const pump = setInterval(() => {
       for (let k = 0; k < 25 && sent < 500; k++) session.send(ext(sent++));
     }, 5);
-    await waitFor(async () => (await cloud!.deps.events.ackedSeq(ids.siteId)) >= 60, { what: 'some events stored' });
+    await waitFor(async () => (await cloud!.events.ackedSeq(ids.siteId)) >= 60, { what: 'some events stored' });
     child!.kill('SIGKILL');
     clearInterval(pump);
     await new Promise((r) => child!.once('exit', r));
@@ -104,7 +104,7 @@ describe('tunnel guarantees', () => {
     for (let i = 0; i < 40; i++) resumed.send(ext(1000 + i));
     await waitFor(
       async () => {
-        const acked = await cloud!.deps.events.ackedSeq(ids.siteId);
+        const acked = await cloud!.events.ackedSeq(ids.siteId);
         return acked > 0 && (await storedSeqs(ids.siteId)).filter((s) => s > acked).length === 0 && (await storedExtens(ids.siteId)).includes('21039');
       },
       { timeoutMs: 20_000, what: 'all events stored' },

@@ -116,11 +116,11 @@ describe('the tunnel', () => {
     pbx!.sessions[pbx!.sessions.length - 1].send(text.slice(text.indexOf('Event: ExtensionStatus')));
     await waitFor(() => relay!.spool.seq >= 10 && relay!.spool.cursor('cloud') === relay!.spool.seq, { what: 'events acked' });
     const n = relay!.spool.seq;
-    expect(await cloud!.deps.events.ackedSeq(ids.siteId)).toBe(n);
+    expect(await cloud!.events.ackedSeq(ids.siteId)).toBe(n);
     for (let seq = 1; seq <= n; seq++) {
-      const e = await cloud!.deps.events.get(ids.siteId, seq);
+      const e = await cloud!.events.get(ids.siteId, seq);
       expect(e?.id).toBe(`evt_${ids.siteId}_${seq}`);
     }
-    expect((await cloud!.deps.events.get(ids.siteId, 1))?.type).toBe('extensionstatus');
+    expect((await cloud!.events.get(ids.siteId, 1))?.type).toBe('extensionstatus');
   });
 });

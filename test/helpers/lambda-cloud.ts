@@ -16,10 +16,11 @@ import { createDeliveriesHandler, type DeliveriesHandler } from '../../cloud/src
 import { createHttpHandler } from '../../cloud/src/lambda/handlers/http.js';
 import { createOutboxHandlers, type OutboxHandlers } from '../../cloud/src/lambda/handlers/outbox.js';
 import { createRelaySocketHandlers, type RelaySocketHandlers } from '../../cloud/src/lambda/handlers/relay-socket.js';
-import { dynamoClient, tableNames, type TableNames } from '../../cloud/src/store/dynamo.js';
+import { dynamoClient, sqsClient } from '../../cloud/src/aws-clients.js';
+import { tableNames, type TableNames } from '../../cloud/src/store/dynamo.js';
 import { randomId } from '../../cloud/src/store/secrets.js';
 import { ensureTables } from '../../cloud/src/store/tables.js';
-import { ensureQueues, sqsClient } from '../../cloud/src/webhooks/queue.js';
+import { ensureQueues } from '../../cloud/src/webhooks/queue.js';
 import { startHttpApi, type HttpApiStandIn, type HttpLambda } from './apigw-http.js';
 import { startWebSocketApi, type WebSocketApiStandIn } from './apigw-websocket.js';
 import { ADMIN_TOKEN } from './cloud-harness.js';

@@ -24,6 +24,55 @@ export function synthesize(context: Record<string, unknown> = {}): Template {
   return Template.fromStack(stack);
 }
 
+export const FN = 'AWS::Lambda::Function';
+
+/** The logical ids of the stack's resources the tests look at. */
+export interface StackIds {
+  fn: Record<'http' | 'connect' | 'disconnect' | 'message' | 'outbox' | 'sweep' | 'deliveries', string>;
+  main: string;
+  events: string;
+  standard: string;
+  standardDlq: string;
+  ordered: string;
+  orderedDlq: string;
+  bucket: string;
+  relayApi: string;
+  publicApi: string;
+  secretsKey: string;
+  adminToken: string;
+}
+
+/** The stack synthesized, with the ids the tests look at (once per test file: synthesis takes seconds). */
+export function synthesized(): { t: Template; id: StackIds } {
+  const t = synthesize();
+  return { t, id: stackIds(t) };
+}
+
+export function stackIds(t: Template): StackIds {
+  return {
+    fn: {
+      http: logicalId(t, FN, 'PublicHandler'),
+      connect: logicalId(t, FN, 'RelayConnect'),
+      disconnect: logicalId(t, FN, 'RelayDisconnect'),
+      message: logicalId(t, FN, 'RelayMessage'),
+      outbox: logicalId(t, FN, 'OutboxStream'),
+      sweep: logicalId(t, FN, 'OutboxSweep'),
+      deliveries: logicalId(t, FN, 'DeliveriesHandler'),
+    },
+    main: logicalId(t, 'AWS::DynamoDB::Table', 'TablesMain'),
+    events: logicalId(t, 'AWS::DynamoDB::Table', 'TablesEvents'),
+    standard: logicalId(t, 'AWS::SQS::Queue', 'QueuesStandard'),
+    standardDlq: logicalId(t, 'AWS::SQS::Queue', 'QueuesStandardDlq'),
+    ordered: logicalId(t, 'AWS::SQS::Queue', 'QueuesOrdered'),
+    orderedDlq: logicalId(t, 'AWS::SQS::Queue', 'QueuesOrderedDlq'),
+    bucket: logicalId(t, 'AWS::S3::Bucket', 'Recordings'),
+    relayApi: logicalId(t, 'AWS::ApiGatewayV2::Api', 'RelayApi'),
+    publicApi: logicalId(t, 'AWS::ApiGatewayV2::Api', 'PublicApi'),
+    secretsKey: logicalId(t, 'AWS::SecretsManager::Secret', 'SecretsSecretsKey'),
+    adminToken: logicalId(t, 'AWS::SecretsManager::Secret', 'SecretsAdminToken'),
+  };
+}
+
 /** The one logical id made from this construct path (`PublicHandler` → `PublicHandlerB582BCF8`). */
 export function logicalId(t: Template, type: string, path: string): string {
   const ids = Object.keys(t.findResources(type)).filter((id) => new RegExp(`^${path}[0-9A-F]{8}$`).test(id));

@@ -9,7 +9,7 @@ import { GetConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { RelayStore } from '../../cloud/src/store/relays.js';
-import { managementClient } from '../../cloud/src/tunnel/apigw-connections.js';
+import { managementClient } from '../../cloud/src/aws-clients.js';
 import type { Relay } from '../../edge-relay/src/relay.js';
 import { PROTOCOL_VERSION } from '../../protocol/src/wire/frames.js';
 import { api, rawGet, tenantAndSite, type Api } from '../helpers/cloud-harness.js';

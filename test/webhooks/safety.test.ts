@@ -7,11 +7,14 @@
 import net from 'node:net';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { LocalCloud } from '../../cloud/src/local/server.js';
+import { RECEIVE_WAIT_SEC } from '../../cloud/src/webhooks/worker.js';
 import type { Relay } from '../../edge-relay/src/relay.js';
 import { api, startTestCloud, tenantAndSite } from '../helpers/cloud-harness.js';
 import { frame, startFakeAmi, type FakeAmi } from '../helpers/fake-ami.js';
 import { expectedConf, setConf, startTestRelay } from '../helpers/relay-harness.js';
-import { sleep, waitFor } from '../helpers/wait.js';
+import { createLogger } from '../../protocol/src/log.js';
+import { deliveriesSettled } from '../helpers/settled.js';
+import { waitFor } from '../helpers/wait.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 let cloud: LocalCloud | undefined;
@@ -29,9 +32,16 @@ afterEach(async () => {
   relay = pbx = cloud = receiver = proxy = undefined;
 });
 
-/** A TCP hop in front of a server that can be cut: SQS "down" without stopping it. */
-async function cuttableProxy(targetPort: number): Promise<{ port: number; setUp(up: boolean): void }> {
+/**
+ * A TCP hop in front of a server that can be cut: SQS "down" without stopping it.
+ * A receive begun before the cut still waits at the server (long polling) with
+ * nobody left to answer; reconnecting before it ends would let it take messages
+ * that then stay invisible for the queue's visibility timeout. So the hop comes
+ * back up no sooner than one long poll after the cut.
+ */
+async function cuttableProxy(targetPort: number): Promise<{ port: number; setUp(up: boolean): Promise<void> }> {
   let up = true;
+  let cutAt = 0;
   const open = new Set<net.Socket>();
   const server = net.createServer((client) => {
     if (!up) return client.destroy();
@@ -48,7 +58,9 @@ async function cuttableProxy(targetPort: number): Promise<{ port: number; setUp(
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     port: (server.address() as net.AddressInfo).port,
-    setUp(v) {
+    async setUp(v) {
+      if (v) await waitFor(() => Date.now() - cutAt > RECEIVE_WAIT_SEC * 1000, { what: 'receives begun before the cut to end' });
+      else cutAt = Date.now();
       up = v;
       if (!v) for (const s of open) s.destroy();
     },
@@ -59,7 +71,10 @@ describe('outbox', () => {
   it('delivers every acked event even when SQS was unreachable when it was stored', async () => {
     const sqsPort = Number(new URL(inject('sqsEndpoint')).port);
     const hop = await cuttableProxy(sqsPort);
-    cloud = await startTestCloud({ sqsEndpoint: `http://127.0.0.1:${hop.port}`, outboxSweepMs: 300, outboxStaleMs: 200 });
+    // The cloud's warnings, to see each stored batch's fan-out fail while SQS is cut off.
+    const warnings: Array<Record<string, unknown>> = [];
+    const logger = createLogger({ level: 'warn', write: (line) => warnings.push(JSON.parse(line)) });
+    cloud = await startTestCloud({ sqsEndpoint: `http://127.0.0.1:${hop.port}`, outboxSweepMs: 300, outboxStaleMs: 200, logger });
     const call = api(cloud.url);
     const ids = await tenantAndSite(call);
     receiver = await startWebhookReceiver();
@@ -72,18 +87,26 @@ describe('outbox', () => {
     await relay.ami.waitReady();
     await waitFor(() => relay!.tunnel!.connected);
 
-    hop.setUp(false); // SQS unreachable from now on
+    await hop.setUp(false); // SQS unreachable from now on
     const session = pbx.sessions[pbx.sessions.length - 1];
     for (let i = 0; i < 30; i++) {
       session.send(frame([['Event', 'ExtensionStatus'], ['Privilege', 'call,all'], ['Exten', String(30000 + i)], ['Context', 'c'], ['Hint', 'SIP/x'], ['Status', '0'], ['StatusText', 'Idle']]));
     }
     // Stored and acked: the relay's spool is trimmed…
     await waitFor(() => relay!.spool.cursor('cloud') === 30, { what: 'events acked' });
-    await sleep(1500);
-    expect(receiver.deliveries).toHaveLength(0); // …but nothing could be enqueued
-    hop.setUp(true);
+    // …and every batch's fan-out has been tried and failed: its outbox entry is left for the sweeper.
+    const failed = (first: number) => warnings.some((w) => w.msg === 'outbox entry left for the sweeper' && w.seq === first);
+    await waitFor(
+      async () => {
+        const left = await cloud!.events.staleOutbox(Date.now() + 1, 0);
+        return left.length > 0 && left.reduce((n, e) => n + e.seqs.length, 0) === 30 && left.every((e) => failed(e.seqs[0]));
+      },
+      { timeoutMs: 30_000, what: 'every stored batch to fail its fan-out and stay in the outbox' },
+    );
+    expect(receiver.deliveries).toHaveLength(0); // …so nothing could be enqueued
+    await hop.setUp(true);
     await receiver.waitForCount(30, 30_000);
-    await sleep(500);
+    await deliveriesSettled(cloud, relay);
     const extens = receiver.deliveries.map((d) => Number(d.body.data.exten) - 30000).sort((a, b) => a - b);
     expect(extens).toEqual(Array.from({ length: 30 }, (_, i) => i));
   });
@@ -117,7 +140,7 @@ describe('SSRF guard in production mode', () => {
     const t = await call('POST', `/v1/tenants/${ids.tenantId}/webhooks/${created.body.id}/test`, { token: ids.apiKey });
     expect(t.body).toMatchObject({ delivered: false, responseCode: null });
     expect(t.body.error).toContain('private or reserved');
-    await cloud.deps.fanout!.enqueue([
+    await cloud.fanout.enqueue([
       { id: `evt_${ids.siteId}_1`, siteId: ids.siteId, tenantId: ids.tenantId, seq: 1, type: 'cdr', occurredAt: new Date().toISOString(), data: { event: 'cdr' } as never },
     ]);
     await waitFor(async () => (await call('GET', `/v1/tenants/${ids.tenantId}/webhooks/${created.body.id}/deliveries`, { token: ids.apiKey })).body.data[0]?.error, { what: 'delivery attempted' });

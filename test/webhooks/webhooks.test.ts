@@ -9,7 +9,8 @@ import { Webhook as StandardWebhook } from 'standardwebhooks';
 import type { LocalCloud } from '../../cloud/src/local/server.js';
 import { startBoxWorld, type BoxWorld } from '../helpers/box-world.js';
 import { api, startTestCloud, tenantAndSite, type Api } from '../helpers/cloud-harness.js';
-import { sleep, waitFor } from '../helpers/wait.js';
+import { deliveriesSettled } from '../helpers/settled.js';
+import { waitFor } from '../helpers/wait.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 let cloud: LocalCloud;
@@ -89,10 +90,12 @@ describe('delivery', () => {
     const b = await subscribe({ url: cdrOnly.url, events: ['cdr', 'cc_cdr'] });
     await w.sim.call('801', '802', { talkMs: 300 });
     await cdrOnly.waitForCount(1);
-    await sleep(500);
+    const callTypes = ['dialbegin', 'dialend', 'hangup', 'extensionstatus', 'cdr'];
+    await waitFor(() => callTypes.every((t) => all.deliveries.some((d) => d.body.type === t)), { what: 'every event type of the call at the first endpoint' });
+    await deliveriesSettled(cloud, w.relay);
     // every event of the call reached the first endpoint; only the cdr the second
     const types = all.deliveries.map((d) => d.body.type);
-    expect(types).toEqual(expect.arrayContaining(['dialbegin', 'dialend', 'hangup', 'extensionstatus', 'cdr']));
+    expect(types).toEqual(expect.arrayContaining(callTypes));
     expect(cdrOnly.deliveries.map((d) => d.body.type)).toEqual(['cdr']);
     for (const [r, hook] of [
       [all, a],
@@ -139,9 +142,13 @@ describe('delivery', () => {
     const log = (await call('GET', hooks(`/${hook.id}/deliveries`), { token: ids.apiKey })).body.data[0];
     expect(log).toMatchObject({ status: 'failed', attempts: 8, responseCode: 500 });
     expect(log.error).toContain('dead-lettered');
-    await sleep(500);
+    // Dead-lettered: in the dead-letter queue, and gone from the delivery queue, so no ninth attempt can come.
+    const dlq: Awaited<ReturnType<typeof cloud.queue.receive>> = [];
+    await waitFor(async () => (dlq.push(...(await cloud.queue.receive(cloud.queue.urls.standardDlq, 10, 1))), dlq.some((m) => m.body.envelope.id === log.eventId)), {
+      what: 'the delivery in the dead-letter queue',
+    });
+    await deliveriesSettled(cloud, w.relay);
     expect(r.deliveries).toHaveLength(8);
-    const dlq = await cloud.queue.receive(cloud.queue.urls.standardDlq, 10, 1);
     expect(dlq.map((m) => m.body.envelope.id)).toContain(log.eventId);
     for (const m of dlq) await cloud.queue.done(m);
     await call('DELETE', hooks(`/${hook.id}`), { token: ids.apiKey });
@@ -155,14 +162,19 @@ describe('delivery', () => {
     await waitFor(async () => (await call('GET', hooks(`/${hook.id}`), { token: ids.apiKey })).body.status === 'disabled');
     const shown = (await call('GET', hooks(`/${hook.id}`), { token: ids.apiKey })).body;
     expect(shown.disabledReason).toBe('the endpoint answered 410 Gone');
+    // A witness subscribed like it: once the next call's cdr reaches the witness, its fan-out has run for both.
+    const witness = await receiver();
+    const watching = await subscribe({ url: witness.url, events: ['cdr'] });
     await w.sim.call('801', '802', { talkMs: 200 });
-    await sleep(1500);
+    await witness.waitForCount(1);
+    await deliveriesSettled(cloud, w.relay);
     expect(gone.deliveries).toHaveLength(1); // nothing more goes to a disabled endpoint
+    await call('DELETE', hooks(`/${watching.id}`), { token: ids.apiKey });
 
     const failing = await receiver();
     failing.respond = () => ({ status: 500 });
     const old = await subscribe({ url: failing.url, events: ['cdr'] });
-    await cloud.deps.webhooks!.recordFailure(ids.tenantId, old.id, Date.now() - 6 * 86_400_000);
+    await cloud.webhooks.recordFailure(ids.tenantId, old.id, Date.now() - 6 * 86_400_000);
     await w.sim.call('801', '802', { talkMs: 200 });
     await waitFor(async () => (await call('GET', hooks(`/${old.id}`), { token: ids.apiKey })).body.status === 'disabled');
     expect((await call('GET', hooks(`/${old.id}`), { token: ids.apiKey })).body.disabledReason).toMatch(/failing since .* \(5 days\)/);
@@ -179,12 +191,8 @@ describe('delivery', () => {
     const hook = await subscribe({ url: live.url, events: ['cdr', 'hangup'] });
     await w.sim.call('801', '802', { talkMs: 200 });
     await waitFor(() => live.deliveries.filter((d) => d.body.type === 'cdr').length >= 1);
-    // Let the call's last deliveries land before replaying.
-    let n = -1;
-    while (n !== live.deliveries.length) {
-      n = live.deliveries.length;
-      await sleep(400);
-    }
+    // The call's last deliveries land before replaying.
+    await deliveriesSettled(cloud, w.relay);
     const seen = live.deliveries.map((d) => d.body.id).sort();
     const r = await call('POST', hooks(`/${hook.id}/replay`), { token: ids.apiKey, body: { from, to: new Date().toISOString() } });
     expect(r.status).toBe(202);
@@ -203,10 +211,10 @@ describe('delivery', () => {
     const hook = await subscribe({ url: r.url, ordered: true, events: ['dialbegin', 'dialend', 'hangup', 'cdr'] });
     await Promise.all([w.sim.call('801', '802', { talkMs: 300 }), w.sim.call('800', '803', { talkMs: 250, outcome: 'answer' }), w.sim.call('808', '806', { talkMs: 280, outcome: 'answer' })]);
     await waitFor(() => r.deliveries.filter((d) => d.body.type === 'cdr').length >= 3, { timeoutMs: 20_000 });
-    await sleep(500);
+    await deliveriesSettled(cloud, w.relay);
     // Group what arrived by call (the Linkedid stored with each event) and check each call's order.
     const perCall = new Map<string, number[]>();
-    const stored = await Promise.all(r.deliveries.map((d) => cloud.deps.events.get(ids.siteId, d.body.seq)));
+    const stored = await Promise.all(r.deliveries.map((d) => cloud.events.get(ids.siteId, d.body.seq)));
     stored.forEach((e) => {
       if (!e?.call) return;
       perCall.set(e.call, [...(perCall.get(e.call) ?? []), e.seq]);

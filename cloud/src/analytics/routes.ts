@@ -10,11 +10,13 @@
  */
 
 import { Hono } from 'hono';
-import { jsonError, type CloudContext, type CloudEnv } from '../api/context.js';
+import type { CloudContext, CloudEnv } from '../api/context.js';
+import { errorAnswer, invalid, notFound } from '../api/errors.js';
 import { encodeCursor } from './cursor.js';
 import { csvHeader, csvRow } from './csv.js';
 import { parseCdrParams, parseStatsParams } from './params.js';
 import type { AnalyticsStore } from './store.js';
+import { LogField } from '../../../protocol/src/log-fields.js';
 
 /** The sites a request may read: its own `siteId`, or every site of the tenant; undefined = not the tenant's. */
 async function sitesFor(analytics: AnalyticsStore, tenantId: string, siteId: string | undefined): Promise<string[] | undefined> {
@@ -33,16 +35,17 @@ const compact = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 
 
 export function analyticsRoutes(deps: { analytics: AnalyticsStore }): Hono<CloudEnv> {
   const app = new Hono<CloudEnv>();
+  app.onError(errorAnswer);
   const { analytics } = deps;
 
   app.get('/v1/tenants/:tenantId/cdrs', async (c) => {
     const tenantId = tenantOf(c);
-    if (!tenantId) return jsonError(c, 404, 'not found');
+    if (!tenantId) throw notFound();
     const parsed = parseCdrParams(new URL(c.req.url).searchParams, analytics.clock.now());
-    if (!parsed.ok) return jsonError(c, 400, parsed.message);
+    if (!parsed.ok) throw invalid(parsed.message);
     const { query, format, limit, after } = parsed.value;
     const sites = await sitesFor(analytics, tenantId, query.siteId);
-    if (!sites) return jsonError(c, 404, 'not found');
+    if (!sites) throw notFound();
 
     if (format === 'json') {
       const page = await analytics.searchPage(tenantId, sites, query, limit, after);
@@ -72,7 +75,7 @@ export function analyticsRoutes(deps: { analytics: AnalyticsStore }): Hono<Cloud
             controller.close();
           } else controller.enqueue(lines(next.value));
         } catch (err) {
-          log?.error('CSV export failed midway', { error: err });
+          log?.error('CSV export failed midway', { [LogField.error]: err });
           controller.error(err);
         }
       },
@@ -90,12 +93,12 @@ export function analyticsRoutes(deps: { analytics: AnalyticsStore }): Hono<Cloud
 
   app.get('/v1/tenants/:tenantId/stats', async (c) => {
     const tenantId = tenantOf(c);
-    if (!tenantId) return jsonError(c, 404, 'not found');
+    if (!tenantId) throw notFound();
     const parsed = parseStatsParams(new URL(c.req.url).searchParams, analytics.clock.now());
-    if (!parsed.ok) return jsonError(c, 400, parsed.message);
+    if (!parsed.ok) throw invalid(parsed.message);
     const r = parsed.value;
     const sites = await sitesFor(analytics, tenantId, r.siteId);
-    if (!sites) return jsonError(c, 404, 'not found');
+    if (!sites) throw notFound();
     const result = await analytics.stats(sites, r);
     return c.json({
       siteId: r.siteId ?? null,

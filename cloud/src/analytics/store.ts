@@ -32,6 +32,7 @@ import type { StatsRequest } from './params.js';
 import { comparePositions, filterSpec, partitionsFor, sortKeyRange, type CdrQuery, type FilterSpec, type Partition, type Position } from './plan.js';
 import { counterUpdate, MAX_WAIT, metricsOf, rollupDelta, rollupTargets, type Metrics } from './rollup.js';
 import { cdrItem, positionOf, rowOf, type CdrRow } from './rows.js';
+import { LogField } from '../../../protocol/src/log-fields.js';
 
 export interface AnalyticsOptions {
   /** The main table (the tenant's sites: PK T#<tenantId>, SK S#<siteId>). Default: the events table's name with `-events` → `-main`. */
@@ -69,7 +70,7 @@ export class AnalyticsStore implements Projection {
     readonly clock: Clock,
     private readonly options: AnalyticsOptions = {},
   ) {
-    this.log = (options.logger ?? silentLogger).child({ component: 'analytics' });
+    this.log = (options.logger ?? silentLogger).child({ [LogField.component]: 'analytics' });
     this.mainTable = options.mainTable ?? (table.endsWith('-events') ? `${table.slice(0, -'-events'.length)}-main` : undefined);
   }
 
@@ -79,7 +80,7 @@ export class AnalyticsStore implements Projection {
     if (e.type !== 'cdr' && e.type !== 'cc_cdr') return;
     const item = cdrItem(e);
     if (!item) {
-      this.log.warn('record with an unusable time not indexed', { siteId: e.siteId, seq: e.seq, occurredAt: e.occurredAt });
+      this.log.warn('record with an unusable time not indexed', { [LogField.siteId]: e.siteId, [LogField.seq]: e.seq, occurredAt: e.occurredAt });
       return;
     }
     const put = { TableName: this.table, Item: item, ConditionExpression: 'attribute_not_exists(PK)' };
@@ -114,7 +115,7 @@ export class AnalyticsStore implements Projection {
         if (reasons[0]?.Code === 'ConditionalCheckFailed') return;
         const retriable = reasons.some((r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError' || r.Code === 'ProvisionedThroughputExceeded');
         if (!retriable || attempt >= attempts) throw err;
-        this.log.debug('rollup transaction retried', { siteId: e.siteId, seq: e.seq, attempt, reasons: reasons.map((r) => r.Code) });
+        this.log.debug('rollup transaction retried', { [LogField.siteId]: e.siteId, [LogField.seq]: e.seq, attempt, reasons: reasons.map((r) => r.Code) });
         await new Promise<void>((resolve) => this.clock.setTimeout(resolve, Math.min(1000, 10 * 2 ** attempt) * (0.5 + Math.random())));
       }
     }

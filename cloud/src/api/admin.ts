@@ -8,31 +8,30 @@
  */
 
 import { Hono } from 'hono';
-import { adminAuth, tenantAuth } from './auth.js';
-import { jsonError, type CloudDeps, type CloudEnv } from './context.js';
-import type { Site } from '../store/accounts.js';
+import { LogField } from '../../../protocol/src/log-fields.js';
 import { isTimeZone } from '../../../protocol/src/zoned-time.js';
-
-async function body(c: { req: { json(): Promise<unknown> } }): Promise<Record<string, unknown> | undefined> {
-  try {
-    const b = await c.req.json();
-    return b && typeof b === 'object' && !Array.isArray(b) ? (b as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+import type { Site } from '../store/accounts.js';
+import { adminAuth, tenantAuth } from './auth.js';
+import { jsonObject } from './body.js';
+import type { CloudDeps, CloudEnv } from './context.js';
+import { errorAnswer, invalid, notFound } from './errors.js';
 
 const NAME = /^[^\x00-\x1f\x7f]{1,200}$/;
 
+/** A tenant's or site's name: 1-200 printable characters, trimmed. */
+function nameOf(v: unknown): string {
+  if (typeof v !== 'string' || !NAME.test(v.trim())) throw invalid('name: a string of 1-200 printable characters is required');
+  return v.trim();
+}
+
 export function adminRoutes(deps: CloudDeps): Hono<CloudEnv> {
   const app = new Hono<CloudEnv>();
+  app.onError(errorAnswer);
 
   app.post('/v1/tenants', adminAuth(deps), async (c) => {
-    const b = await body(c);
-    const name = b?.name;
-    if (typeof name !== 'string' || !NAME.test(name.trim())) return jsonError(c, 400, 'name: a string of 1-200 printable characters is required');
-    const { tenant, apiKey } = await deps.accounts.createTenant(name.trim());
-    c.get('log').info('tenant created', { tenantId: tenant.id });
+    const name = nameOf((await jsonObject(c))?.name);
+    const { tenant, apiKey } = await deps.accounts.createTenant(name);
+    c.get('log').info('tenant created', { [LogField.tenantId]: tenant.id });
     return c.json({ id: tenant.id, name: tenant.name, apiKey }, 201);
   });
 
@@ -48,19 +47,14 @@ export function adminRoutes(deps: CloudDeps): Hono<CloudEnv> {
   });
 
   app.post('/v1/tenants/:tenantId/sites', async (c) => {
-    const b = await body(c);
-    const name = b?.name;
-    if (typeof name !== 'string' || !NAME.test(name.trim())) return jsonError(c, 400, 'name: a string of 1-200 printable characters is required');
+    const b = await jsonObject(c);
+    const name = nameOf(b?.name);
     const webkey = b?.webkey;
-    if (webkey !== undefined && (typeof webkey !== 'string' || !NAME.test(webkey))) return jsonError(c, 400, 'webkey: a string of 1-200 printable characters');
+    if (webkey !== undefined && (typeof webkey !== 'string' || !NAME.test(webkey))) throw invalid('webkey: a string of 1-200 printable characters');
     const timezone = b?.timezone;
-    if (timezone !== undefined && (typeof timezone !== 'string' || !isTimeZone(timezone))) return jsonError(c, 400, 'timezone: an IANA time zone such as Europe/Berlin');
-    const { site, relayToken } = await deps.accounts.createSite(c.get('tenant').id, {
-      name: name.trim(),
-      webkey: webkey as string | undefined,
-      timezone: timezone as string | undefined,
-    });
-    c.get('log').info('site created', { tenantId: site.tenantId, siteId: site.id });
+    if (timezone !== undefined && (typeof timezone !== 'string' || !isTimeZone(timezone))) throw invalid('timezone: an IANA time zone such as Europe/Berlin');
+    const { site, relayToken } = await deps.accounts.createSite(c.get('tenant').id, { name, webkey, timezone });
+    c.get('log').info('site created', { [LogField.tenantId]: site.tenantId, [LogField.siteId]: site.id });
     return c.json({ id: site.id, name: site.name, relayToken }, 201);
   });
 
@@ -71,17 +65,17 @@ export function adminRoutes(deps: CloudDeps): Hono<CloudEnv> {
 
   app.get('/v1/tenants/:tenantId/sites/:siteId', async (c) => {
     const site = await deps.accounts.siteOfTenant(c.get('tenant').id, c.req.param('siteId'));
-    if (!site) return jsonError(c, 404, 'not found');
+    if (!site) throw notFound();
     return c.json(await withRelay(site));
   });
 
   app.post('/v1/tenants/:tenantId/sites/:siteId/relay-token', async (c) => {
     const siteId = c.req.param('siteId');
     const token = await deps.accounts.rotateRelayToken(c.get('tenant').id, siteId);
-    if (!token) return jsonError(c, 404, 'not found');
+    if (!token) throw notFound();
     // The relay holding the old token must not stay connected.
     await deps.gateway.disconnect(siteId, 'relay token rotated');
-    c.get('log').info('relay token rotated', { siteId });
+    c.get('log').info('relay token rotated', { [LogField.siteId]: siteId });
     return c.json({ id: siteId, relayToken: token }, 200);
   });
 

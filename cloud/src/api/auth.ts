@@ -10,7 +10,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { CloudDeps, CloudEnv } from './context.js';
-import { jsonError } from './context.js';
+import { apiError, notFound } from './errors.js';
 
 export function bearer(header: string | undefined): string | undefined {
   if (!header) return undefined;
@@ -27,9 +27,9 @@ export function secretEquals(a: string, b: string): boolean {
 
 export function adminAuth(deps: CloudDeps): MiddlewareHandler<CloudEnv> {
   return async (c, next) => {
-    if (!deps.adminToken) return jsonError(c, 503, 'admin API disabled: set ADMIN_TOKEN');
+    if (!deps.adminToken) throw apiError('unavailable', 'admin API disabled: set ADMIN_TOKEN');
     const token = bearer(c.req.header('authorization'));
-    if (!token || !secretEquals(token, deps.adminToken)) return jsonError(c, 401, 'invalid or missing admin token');
+    if (!token || !secretEquals(token, deps.adminToken)) throw apiError('unauthorized', 'invalid or missing admin token');
     await next();
   };
 }
@@ -39,8 +39,8 @@ export function tenantAuth(deps: CloudDeps): MiddlewareHandler<CloudEnv> {
   return async (c, next) => {
     const token = bearer(c.req.header('authorization'));
     const tenant = token ? await deps.accounts.tenantForApiKey(token) : undefined;
-    if (!tenant) return jsonError(c, 401, 'invalid or missing tenant API key');
-    if (tenant.id !== c.req.param('tenantId')) return jsonError(c, 404, 'not found');
+    if (!tenant) throw apiError('unauthorized', 'invalid or missing tenant API key');
+    if (tenant.id !== c.req.param('tenantId')) throw notFound();
     c.set('tenant', tenant);
     await next();
   };

@@ -7,9 +7,11 @@
 
 import { Hono, type MiddlewareHandler } from 'hono';
 import { boxRoutes } from '../../../protocol/src/box-api/routes.js';
+import { boxError } from '../../../protocol/src/box-api/errors.js';
 import { checkWebkey } from '../../../protocol/src/box-api/webkey.js';
 import { bearer } from './auth.js';
-import { jsonError, type CloudDeps, type CloudEnv } from './context.js';
+import type { CloudDeps, CloudEnv } from './context.js';
+import { errorAnswer } from './errors.js';
 import { TunnelPbx } from './tunnel-pbx.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
@@ -21,24 +23,26 @@ function siteAuth(deps: CloudDeps): MiddlewareHandler<CloudEnv> {
     const token = bearer(header);
     if (token) {
       const tenant = await deps.accounts.tenantForApiKey(token);
-      if (!tenant) return jsonError(c, 401, 'invalid or missing Authorization');
+      if (!tenant) throw boxError(401, 'invalid or missing Authorization');
       // Another tenant's site answers exactly like a site that does not exist.
-      if (!(await deps.accounts.siteOfTenant(tenant.id, siteId))) return jsonError(c, 404, 'not found');
+      if (!(await deps.accounts.siteOfTenant(tenant.id, siteId))) throw boxError(404, 'not found');
     } else {
       const key = await deps.accounts.webkeyOf(siteId);
       // Unknown site, site without WEBKEY, wrong or stale token: one answer.
       if (!key || !checkWebkey(header, key.webkey, deps.clock.now(), key.timezone ?? 'UTC')) {
-        return jsonError(c, 401, 'invalid or missing Authorization');
+        throw boxError(401, 'invalid or missing Authorization');
       }
     }
     const idem = c.req.header('idempotency-key');
-    if (idem !== undefined && !IDEMPOTENCY_KEY.test(idem)) return jsonError(c, 400, 'Idempotency-Key: 1-128 printable ASCII characters');
+    if (idem !== undefined && !IDEMPOTENCY_KEY.test(idem)) throw boxError(400, 'Idempotency-Key: 1-128 printable ASCII characters');
     await next();
   };
 }
 
 export function siteRoutes(deps: CloudDeps): Hono<CloudEnv> {
   const app = new Hono<CloudEnv>();
+  // The box routes answer their own errors; these are the site authentication's, in the box's words.
+  app.onError(errorAnswer);
   app.use('/sites/:siteId/coocenter-api/*', siteAuth(deps));
   app.route(
     '/sites/:siteId/coocenter-api',

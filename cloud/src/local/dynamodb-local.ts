@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from '../../../protocol/src/log.js';
 import { silentLogger } from '../../../protocol/src/log.js';
 import { freePort, waitForPort } from './free-port.js';
+import { LogField } from '../../../protocol/src/log-fields.js';
 
 export interface LocalDynamo {
   endpoint: string;
@@ -47,7 +48,7 @@ function launcherSource(): string {
 }
 
 export async function startDynamoDbLocal(options: LocalDynamoOptions = {}): Promise<LocalDynamo> {
-  const log = (options.logger ?? silentLogger).child({ component: 'dynamodb-local' });
+  const log = (options.logger ?? silentLogger).child({ [LogField.component]: 'dynamodb-local' });
   const port = options.port ?? (await freePort());
   const dir = jarDir();
   const args = [

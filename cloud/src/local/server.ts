@@ -15,20 +15,19 @@ import { systemClock } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import type { CloudDeps } from '../api/context.js';
 import { createCloudApp } from '../app.js';
-import { AccountStore } from '../store/accounts.js';
-import { dynamoClient, tableNames, type TableNames } from '../store/dynamo.js';
-import { EventStore } from '../store/events.js';
-import { RelayStore } from '../store/relays.js';
+import { dynamoClient, sqsClient } from '../aws-clients.js';
+import { accountStore, appDeps, cloudOf, deliveryDeps, eventStore, outboxDeps, relayStore, webhookFanout, webhookStore } from '../compose.js';
+import { OutboxRunner } from '../pipeline/outbox.js';
+import { DEFAULT_COMMAND_TIMEOUT_MS } from '../settings.js';
+import { DEFAULT_TABLE_PREFIX, tableNames, type TableNames } from '../store/dynamo.js';
+import type { EventStore } from '../store/events.js';
 import { SecretBox } from '../store/secrets.js';
 import { ensureTables } from '../store/tables.js';
-import { AnalyticsStore } from '../analytics/store.js';
-import { OutboxRunner } from '../pipeline/outbox.js';
 import { LocalHub } from '../tunnel/local-hub.js';
-import { DeliveryLog } from '../webhooks/deliveries.js';
-import { WebhookFanout } from '../webhooks/fanout.js';
-import { DeliveryQueue, ensureQueues, sqsClient } from '../webhooks/queue.js';
+import type { WebhookFanout } from '../webhooks/fanout.js';
+import { DeliveryQueue, ensureQueues } from '../webhooks/queue.js';
 import type { Resolver } from '../webhooks/ssrf.js';
-import { WebhookStore } from '../webhooks/subscriptions.js';
+import type { WebhookStore } from '../webhooks/subscriptions.js';
 import { DeliveryWorker } from '../webhooks/worker.js';
 import { startDynamoDbLocal, type LocalDynamo } from './dynamodb-local.js';
 import { startSqsLocal, type LocalSqs } from './sqs-local.js';
@@ -75,6 +74,10 @@ export interface LocalCloud {
   queue: DeliveryQueue;
   sqsEndpoint?: string;
   deps: CloudDeps;
+  /** The stores behind it (tests look inside). */
+  events: EventStore;
+  webhooks: WebhookStore;
+  fanout: WebhookFanout;
   tables: TableNames;
   dynamoEndpoint?: string;
   stop(): Promise<void>;
@@ -99,7 +102,8 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     endpoint = embedded.endpoint;
   }
   const db = dynamoClient({ endpoint });
-  const tables = tableNames(opts.tablePrefix);
+  const prefix = opts.tablePrefix ?? DEFAULT_TABLE_PREFIX;
+  const tables = tableNames(prefix);
   // No stream: this process runs the outbox itself (the stream is for the AWS outbox function).
   if (endpoint) await ensureTables(db, tables, { stream: false });
 
@@ -110,21 +114,25 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     sqsEndpoint = embeddedSqs.endpoint;
   }
   const sqs = sqsClient(sqsEndpoint);
-  const queue = new DeliveryQueue(sqs, await ensureQueues(sqs, opts.tablePrefix ?? 'coocenter'));
+  const queue = new DeliveryQueue(sqs, await ensureQueues(sqs, prefix));
 
-  const box = secretsKey(opts.dataDir, opts.secretsKey);
-  const accounts = new AccountStore(db, tables.main, box, clock);
-  const events = new EventStore(db, tables.events, tables.main, { retentionDays: opts.eventRetentionDays });
-  const relays = new RelayStore(db, tables.main);
-  const webhooks = new WebhookStore(db, tables.main, box, clock);
-  const deliveries = new DeliveryLog(db, tables.events, clock);
-  const fanout = new WebhookFanout(webhooks, queue, () => clock.now());
-  const analytics = new AnalyticsStore(db, tables.events, clock, { mainTable: tables.main, logger: log });
-  const outbox = new OutboxRunner({ events, projections: [analytics], fanout, logger: log }, clock, { sweepEveryMs: opts.outboxSweepMs, staleAfterMs: opts.outboxStaleMs });
+  const cloud = cloudOf(
+    { db, tables, box: secretsKey(opts.dataDir, opts.secretsKey), clock, logger: log, queue },
+    {
+      adminToken: opts.adminToken,
+      commandTimeoutMs: opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
+      eventRetentionDays: opts.eventRetentionDays,
+      allowPrivateWebhooks: opts.allowPrivateWebhooks ?? false,
+      resolver: opts.resolver,
+      deliveryTimeoutMs: opts.deliveryTimeoutMs,
+      retrySchedule: opts.webhookRetrySchedule,
+    },
+  );
+  const outbox = new OutboxRunner(outboxDeps(cloud), clock, { sweepEveryMs: opts.outboxSweepMs, staleAfterMs: opts.outboxStaleMs });
   const hub = new LocalHub({
-    accounts,
-    events,
-    relays,
+    accounts: accountStore(cloud),
+    events: eventStore(cloud),
+    relays: relayStore(cloud),
     clock,
     logger: log,
     pingMs: opts.pingMs,
@@ -133,33 +141,8 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       for (const entry of outboxes) void outbox.submit(entry, fresh.filter((e) => entry.seqs.includes(e.seq)));
     },
   });
-  const deps: CloudDeps = {
-    accounts,
-    events,
-    gateway: hub,
-    clock,
-    logger: log,
-    adminToken: opts.adminToken,
-    commandTimeoutMs: opts.commandTimeoutMs ?? 12_000,
-    webhooks,
-    deliveries,
-    fanout,
-    analytics,
-    allowPrivateWebhooks: opts.allowPrivateWebhooks,
-    resolver: opts.resolver,
-    deliveryTimeoutMs: opts.deliveryTimeoutMs,
-  };
-  const worker = new DeliveryWorker({
-    webhooks,
-    deliveries,
-    queue,
-    clock,
-    logger: log,
-    allowPrivate: opts.allowPrivateWebhooks ?? false,
-    resolver: opts.resolver,
-    timeoutMs: opts.deliveryTimeoutMs,
-    schedule: opts.webhookRetrySchedule,
-  });
+  const deps = appDeps(cloud, hub);
+  const worker = new DeliveryWorker(deliveryDeps(cloud));
   worker.start();
   outbox.startSweeper();
   const app = createCloudApp(deps);
@@ -188,6 +171,9 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     queue,
     sqsEndpoint,
     deps,
+    events: eventStore(cloud),
+    webhooks: webhookStore(cloud),
+    fanout: webhookFanout(cloud),
     tables,
     dynamoEndpoint: endpoint,
     async stop() {

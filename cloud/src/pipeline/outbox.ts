@@ -9,6 +9,7 @@
 import type { Clock, TimerHandle } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import type { EventStore, OutboxEntry, StoredEvent } from '../store/events.js';
+import { LogField } from '../../../protocol/src/log-fields.js';
 
 /** Turns stored events into derived data; must be idempotent. */
 export interface Projection {
@@ -54,14 +55,14 @@ export class OutboxRunner {
     private readonly clock: Clock,
     private readonly opts: { sweepEveryMs?: number; staleAfterMs?: number } = {},
   ) {
-    this.log = deps.logger.child({ component: 'outbox' });
+    this.log = deps.logger.child({ [LogField.component]: 'outbox' });
   }
 
   submit(entry: OutboxEntry, known?: StoredEvent[]): Promise<void> {
     const prev = this.chains.get(entry.siteId) ?? Promise.resolve();
     const next = prev
       .then(() => processOutbox(this.deps, entry, known))
-      .catch((err) => this.log.warn('outbox entry left for the sweeper', { siteId: entry.siteId, seqs: entry.seqs.length, error: err }));
+      .catch((err) => this.log.warn('outbox entry left for the sweeper', { [LogField.siteId]: entry.siteId, [LogField.seq]: entry.seqs[0], seqs: entry.seqs.length, [LogField.error]: err }));
     this.chains.set(entry.siteId, next);
     void next.finally(() => {
       if (this.chains.get(entry.siteId) === next) this.chains.delete(entry.siteId);
@@ -81,7 +82,7 @@ export class OutboxRunner {
       try {
         await this.sweep();
       } catch (err) {
-        this.log.warn('outbox sweep failed', { error: err });
+        this.log.warn('outbox sweep failed', { [LogField.error]: err });
       }
       if (!this.stopped) this.sweepTimer = this.clock.setTimeout(() => void run(), every);
     };

@@ -7,8 +7,8 @@
  *      ttl                                        raw call events expire; cdr, cc_cdr, ivr are kept
  *   PK OUTBOX#<n>  SK <received ms>#<siteId>#<firstSeq>   one per stored batch: the fresh seqs
  *      still to be projected and fanned out (n = a hash of the site, 8 partitions)
- *   PK S#<siteId>  SK SEQ (main table)               acked: highest seq stored without gaps (the ack);
- *                                                    ahead: runs stored above a gap, not yet covered
+ *   PK S#<siteId>  SK SEQ (main table)               the ack mark (ack-mark.ts): acked, the highest seq
+ *                                                    stored without gaps; ahead, runs stored above a gap
  *
  * Writes: the events and the outbox entry (BatchWriteItem, 25 a request, in
  * parallel), then the ack mark; the relay is acked only after both. A crash
@@ -23,16 +23,9 @@
  */
 
 import { createHash } from 'node:crypto';
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  DeleteCommand,
-  GetCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BoxEvent, EventType } from '../../../protocol/src/events/box-events.js';
+import { AckMarks } from './ack-mark.js';
 
 export const EVENT_SHARDS = 16;
 export const OUTBOX_PARTITIONS = 8;
@@ -111,14 +104,17 @@ export class EventStore {
   /** Last known ack mark per site (this process is usually the only writer of a site). */
   private readonly acked = new Map<string, number>();
 
+  private readonly marks: AckMarks;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly eventsTable: string,
-    private readonly mainTable: string,
+    mainTable: string,
     options: EventStoreOptions = {},
   ) {
     this.retentionDays = options.retentionDays ?? 30;
     this.cacheAckMark = options.cacheAckMark ?? true;
+    this.marks = new AckMarks(db, mainTable);
   }
 
   /**
@@ -161,11 +157,12 @@ export class EventStore {
       await Promise.all(chunks(items, BATCH_ITEMS).map((chunk) => this.writeAll(chunk)));
       outboxes.push(outbox);
     }
-    const ackedSeq = await this.advance(
+    const ackedSeq = await this.marks.advance(
       siteId,
       before,
-      records.map((r) => r.seq).sort((a, b) => a - b),
+      records.map((r) => r.seq),
     );
+    this.acked.set(siteId, ackedSeq);
     return { ackedSeq, fresh, outboxes };
   }
 
@@ -194,8 +191,7 @@ export class EventStore {
   }
 
   async ackedSeq(siteId: string): Promise<number> {
-    const item = (await this.db.send(new GetCommand({ TableName: this.mainTable, Key: { PK: `S#${siteId}`, SK: 'SEQ' }, ConsistentRead: true }))).Item;
-    const acked = (item?.acked as number | undefined) ?? 0;
+    const acked = await this.marks.read(siteId);
     this.acked.set(siteId, acked);
     return acked;
   }
@@ -279,98 +275,7 @@ export class EventStore {
     }
     return out;
   }
-
-  /**
-   * Move the site's gap-free mark (main table, S#<site>/SEQ) over the seqs
-   * just stored, and return it.
-   *
-   * Batches are not always stored in order: API Gateway runs one connection's
-   * frames in parallel, in several processes, and a relay overlaps two
-   * connections while it switches. A batch stored above a gap leaves its runs
-   * of seqs in the item's `ahead` set; whichever writer closes the gap carries
-   * the mark over them. Every step is one conditional write that returns the
-   * item as it now is, so of two writers the later always sees what the
-   * earlier left. A stale mark (another process moved it) fails the condition
-   * and is read again.
-   */
-  private async advance(siteId: string, known: number, seqs: number[]): Promise<number> {
-    const key = { PK: `S#${siteId}`, SK: 'SEQ' };
-    let mine = runsOf(seqs.filter((s) => s > known));
-    let mark = known;
-    let ahead: string[] = [];
-    const absorb = (item: Record<string, unknown> | undefined) => {
-      mark = Number(item?.acked ?? 0);
-      ahead = [...((item?.ahead as Set<string> | undefined) ?? [])];
-      mine = mine.filter(([, hi]) => hi > mark);
-    };
-    for (let step = 0; step < 12; step++) {
-      const top = chain(mark, [...mine, ...ahead.map(parseRun)]);
-      try {
-        if (top > mark) {
-          const used = ahead.filter((a) => parseRun(a)[1] <= top);
-          const r = await this.db.send(
-            new UpdateCommand({
-              TableName: this.mainTable,
-              Key: key,
-              UpdateExpression: used.length > 0 ? 'SET acked = :top DELETE ahead :used' : 'SET acked = :top',
-              ConditionExpression: mark === 0 ? 'attribute_not_exists(acked) OR acked = :mark' : 'acked = :mark',
-              ExpressionAttributeValues: { ':top': top, ':mark': mark, ...(used.length > 0 ? { ':used': new Set(used) } : {}) },
-              ReturnValues: 'ALL_NEW',
-            }),
-          );
-          absorb(r.Attributes);
-        } else if (mine.length > 0) {
-          // A gap below: leave our runs to whoever closes it.
-          const r = await this.db.send(
-            new UpdateCommand({
-              TableName: this.mainTable,
-              Key: key,
-              UpdateExpression: 'ADD ahead :runs',
-              ExpressionAttributeValues: { ':runs': new Set(mine.map(formatRun)) },
-              ReturnValues: 'ALL_NEW',
-            }),
-          );
-          mine = [];
-          absorb(r.Attributes);
-        } else {
-          break;
-        }
-      } catch (err) {
-        if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
-        absorb((await this.db.send(new GetCommand({ TableName: this.mainTable, Key: key, ConsistentRead: true }))).Item);
-      }
-    }
-    this.acked.set(siteId, mark);
-    return mark;
-  }
 }
-
-type Run = [lo: number, hi: number];
-
-/** Sorted seqs → runs of consecutive ones. */
-function runsOf(seqs: number[]): Run[] {
-  const sorted = [...new Set(seqs)].sort((a, b) => a - b);
-  const runs: Run[] = [];
-  for (const s of sorted) {
-    const last = runs[runs.length - 1];
-    if (last && s === last[1] + 1) last[1] = s;
-    else runs.push([s, s]);
-  }
-  return runs;
-}
-
-/** How far the mark reaches over the runs that continue it. */
-function chain(mark: number, runs: Run[]): number {
-  let m = mark;
-  for (const [lo, hi] of [...runs].sort((a, b) => a[0] - b[0])) if (lo <= m + 1 && hi > m) m = hi;
-  return m;
-}
-
-const formatRun = ([lo, hi]: Run) => `${lo}-${hi}`;
-const parseRun = (s: string): Run => {
-  const [lo, hi] = s.split('-').map(Number);
-  return [lo, hi];
-};
 
 function toStored(item: Record<string, unknown>): StoredEvent {
   const e: StoredEvent = {

@@ -10,25 +10,9 @@
  * close code 1000 and reconnects on its own schedule).
  */
 
-import {
-  ApiGatewayManagementApiClient,
-  DeleteConnectionCommand,
-  PostToConnectionCommand,
-} from '@aws-sdk/client-apigatewaymanagementapi';
+import { DeleteConnectionCommand, PostToConnectionCommand, type ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { encodeFrame } from '../../../protocol/src/wire/codec.js';
 import type { CloudFrame } from '../../../protocol/src/wire/frames.js';
-
-export function managementClient(endpoint: string): ApiGatewayManagementApiClient {
-  const host = new URL(endpoint).hostname;
-  const local = host === '127.0.0.1' || host === 'localhost' || host === '::1';
-  return new ApiGatewayManagementApiClient({
-    region: process.env.AWS_REGION ?? 'us-east-1',
-    endpoint,
-    // A local stand-in accepts anything; on AWS the function's role signs.
-    credentials: local && !process.env.AWS_ACCESS_KEY_ID ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined,
-    maxAttempts: 3,
-  });
-}
 
 export function isGone(err: unknown): boolean {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };

@@ -11,16 +11,16 @@
  * PUT, the relay uploads, and the caller is redirected to a presigned GET.
  */
 
-import { boxError, isBoxApiError } from '../../../protocol/src/box-api/errors.js';
 import type { Clock } from '../../../protocol/src/clock.js';
+import { LogField } from '../../../protocol/src/log-fields.js';
 import type { Logger } from '../../../protocol/src/log.js';
-import type { CloudFrame } from '../../../protocol/src/wire/frames.js';
 import type { PendingCommandStore } from '../store/pending-commands.js';
 import type { RecordingBucket } from '../store/recordings.js';
 import type { RelayStatus, RelayStore } from '../store/relays.js';
 import { randomId } from '../store/secrets.js';
 import type { RelayConnections } from './apigw-connections.js';
-import type { CommandOutcome, CommandRequest, RelayGateway } from './gateway.js';
+import { relayGone, relayOffline, relayProtocolError, relayTimeout, relayUnreachable } from './errors.js';
+import { commandFrame, commandLog, logAnswer, type CommandOutcome, type CommandRequest, type RelayGateway } from './gateway.js';
 import { PendingReply } from './replies.js';
 
 export interface AwsGatewayOptions {
@@ -39,11 +39,11 @@ export class AwsRelayGateway implements RelayGateway {
   private readonly log: Logger;
 
   constructor(private readonly opts: AwsGatewayOptions) {
-    this.log = opts.logger.child({ component: 'relay-gateway' });
+    this.log = opts.logger.child({ [LogField.component]: 'relay-gateway' });
   }
 
   async command(req: CommandRequest): Promise<CommandOutcome> {
-    const log = this.log.child({ siteId: req.siteId, requestId: req.requestId, command: req.command.name });
+    const log = commandLog(this.log, req);
     const waitMs = Math.max(0, req.deadlineMs - this.opts.clock.now());
     // A connection that takes no commands (gone, or retired after a switch) is
     // dropped from the RELAY item unless a newer one is there already, which
@@ -54,18 +54,21 @@ export class AwsRelayGateway implements RelayGateway {
       const outcome = await this.send(relay.connectionId, req, waitMs, log);
       if (outcome) return outcome;
       await this.opts.relays.disconnected(req.siteId, relay.connectionId);
-      log.info('relay connection takes no commands; trying the site\'s current one', { connectionId: relay.connectionId });
+      log.info('relay connection takes no commands; trying the site\'s current one', { [LogField.connectionId]: relay.connectionId });
     }
-    throw boxError(503, 'site relay is offline');
+    const offline = relayOffline();
+    logAnswer(log, 0, offline);
+    throw offline;
   }
 
   /** Send on one connection and wait for the answer; undefined when the connection takes no commands. */
-  private async send(connectionId: string, req: CommandRequest, waitMs: number, log: Logger): Promise<CommandOutcome | undefined> {
+  private async send(connectionId: string, req: CommandRequest, waitMs: number, commandsLog: Logger): Promise<CommandOutcome | undefined> {
     const { clock, pending, connections } = this.opts;
+    const started = clock.now();
     const id = randomId('cmd');
+    const log = commandsLog.child({ [LogField.commandId]: id, [LogField.connectionId]: connectionId });
     let uploadKey: string | undefined;
-    const frame: Extract<CloudFrame, { t: 'command' }> = { t: 'command', id, deadline: req.deadlineMs, cmd: req.command };
-    if (req.idempotencyKey) frame.idem = req.idempotencyKey;
+    const frame = commandFrame(id, req);
     if (req.command.name === 'recording') {
       const { recordings } = this.opts;
       uploadKey = recordings.key(req.siteId, id, req.command.path);
@@ -77,19 +80,31 @@ export class AwsRelayGateway implements RelayGateway {
     try {
       sent = await connections.send(connectionId, frame);
     } catch (err) {
-      log.error('could not post the command to API Gateway', { error: err, connectionId });
+      log.error('could not post the command to API Gateway', { [LogField.error]: err });
       await pending.remove(connectionId, id, 0).catch(() => undefined);
-      throw boxError(503, 'site relay is unreachable');
+      const unreachable = relayUnreachable();
+      logAnswer(log, clock.now() - started, unreachable);
+      throw unreachable;
     }
     if (!sent) {
       await pending.remove(connectionId, id, 0);
       return undefined;
     }
-    return this.follow(connectionId, id, req, waitMs, uploadKey, log);
+    const answer = await this.follow(connectionId, id, req, waitMs, uploadKey, log);
+    logAnswer(log, clock.now() - started, 'error' in answer ? answer.error : undefined);
+    if ('error' in answer) throw answer.error;
+    return answer.outcome;
   }
 
   /** Poll the pending item until the reply is complete, the connection closes, or the deadline passes. */
-  private async follow(connectionId: string, id: string, req: CommandRequest, waitMs: number, uploadKey: string | undefined, log: Logger): Promise<CommandOutcome> {
+  private async follow(
+    connectionId: string,
+    id: string,
+    req: CommandRequest,
+    waitMs: number,
+    uploadKey: string | undefined,
+    log: Logger,
+  ): Promise<{ outcome: CommandOutcome } | { error: Error }> {
     const { clock, pending } = this.opts;
     let settled: { outcome: CommandOutcome } | { error: Error } | undefined;
     const reply = new PendingReply(
@@ -110,7 +125,7 @@ export class AwsRelayGateway implements RelayGateway {
             break;
           }
           // A 6 MB Lambda answer cannot carry a streamed recording: the relay must upload it.
-          if (stream) throw boxError(502, 'the relay sent the recording through the tunnel instead of uploading it');
+          if (stream) throw relayProtocolError('the relay sent the recording through the tunnel instead of uploading it');
           reply.onReply(snap.reply);
         }
         if (replied) {
@@ -121,20 +136,18 @@ export class AwsRelayGateway implements RelayGateway {
           }
         }
         if (settled) break;
-        if (snap.gone || !snap.exists) throw boxError(503, 'site relay disconnected before answering');
+        if (snap.gone || !snap.exists) throw relayGone();
         const left = req.deadlineMs - clock.now();
-        if (left <= 0) throw boxError(504, `site relay did not answer within ${Math.round(waitMs / 100) / 10} s`);
+        if (left <= 0) throw relayTimeout(waitMs);
         await new Promise<void>((r) => clock.setTimeout(r, Math.min(pause, left)));
         pause = Math.min(this.opts.pollMaxMs ?? 100, Math.ceil(pause * 1.5));
       }
     } catch (err) {
-      if (!isBoxApiError(err)) log.error('waiting for the relay failed', { error: err });
       settled = { error: err as Error };
     } finally {
-      await pending.remove(connectionId, id, nextPart).catch((err) => log.warn('pending command not cleaned up (its TTL will)', { error: err }));
+      await pending.remove(connectionId, id, nextPart).catch((err) => log.warn('pending command not cleaned up (its TTL will)', { [LogField.error]: err }));
     }
-    if ('error' in settled) throw settled.error;
-    return settled.outcome;
+    return settled;
   }
 
   status(siteId: string): Promise<RelayStatus> {

@@ -30,6 +30,7 @@ import type { PendingCommandStore } from '../store/pending-commands.js';
 import type { RelayStore } from '../store/relays.js';
 import type { RelayConnections } from './apigw-connections.js';
 import { checkHello, onEvents, onStatus, type RelayContext } from './inbound.js';
+import { LogField } from '../../../protocol/src/log-fields.js';
 
 export interface RelaySocketOptions {
   accounts: AccountStore;
@@ -55,7 +56,7 @@ export class RelaySocket {
   private readonly pingMs: number;
 
   constructor(private readonly opts: RelaySocketOptions) {
-    this.log = opts.logger.child({ component: 'relay-socket' });
+    this.log = opts.logger.child({ [LogField.component]: 'relay-socket' });
     this.pingMs = Math.min(opts.pingMs ?? 30_000, 30_000);
   }
 
@@ -67,11 +68,11 @@ export class RelaySocket {
     try {
       site = token ? await this.opts.accounts.siteForRelayToken(token) : undefined;
     } catch (err) {
-      this.log.error('relay authentication failed', { error: err, connectionId: c.connectionId });
+      this.log.error('relay authentication failed', { [LogField.error]: err, [LogField.connectionId]: c.connectionId });
       return 500;
     }
     if (!site) {
-      this.log.info('relay refused: invalid token', { connectionId: c.connectionId });
+      this.log.info('relay refused: invalid token', { [LogField.connectionId]: c.connectionId });
       return 401;
     }
     await this.opts.connections.put({ connectionId: c.connectionId, siteId: site.id, tenantId: site.tenantId, connectedAt: new Date(this.opts.clock.now()).toISOString() });
@@ -84,16 +85,16 @@ export class RelaySocket {
     const info = await this.opts.connections.get(c.connectionId);
     if (!info) {
       // Not registered by $connect (or long expired): nothing to serve it with.
-      this.log.warn('frame on an unknown connection; closing it', { connectionId: c.connectionId });
+      this.log.warn('frame on an unknown connection; closing it', { [LogField.connectionId]: c.connectionId });
       await api.close(c.connectionId);
       return;
     }
-    const log = this.log.child({ siteId: info.siteId, connectionId: c.connectionId });
+    const log = this.log.child({ [LogField.siteId]: info.siteId, [LogField.connectionId]: c.connectionId });
     let frame: RelayFrame;
     try {
       frame = decodeRelayFrame(c.body);
     } catch (err) {
-      log.warn('bad frame from relay', { error: err });
+      log.warn('bad frame from relay', { [LogField.error]: err });
       await api.send(c.connectionId, { t: 'error', code: 'bad-frame', message: (err as Error).message, fatal: false });
       return;
     }
@@ -107,11 +108,11 @@ export class RelaySocket {
           // Stored, then acked; the events table's stream takes the outbox entry from there.
           await onEvents(ctx, frame);
         } catch (err) {
-          log.error('storing events failed; the relay will resend', { error: err });
+          log.error('storing events failed; the relay will resend', { [LogField.error]: err });
         }
         return;
       case 'reply':
-        if (!(await this.opts.pending.putReply(c.connectionId, frame))) log.info('reply nobody waits for (late or repeated)', { commandId: frame.id });
+        if (!(await this.opts.pending.putReply(c.connectionId, frame))) log.info('reply nobody waits for (late or repeated)', { [LogField.commandId]: frame.id });
         return;
       case 'part':
         await this.opts.pending.putPart(c.connectionId, frame, this.opts.clock.now());
@@ -137,7 +138,7 @@ export class RelaySocket {
     if (info) await this.opts.relays.disconnected(info.siteId, c.connectionId);
     const abandoned = await this.opts.pending.abandon(c.connectionId);
     await this.opts.connections.delete(c.connectionId);
-    this.log.info('relay connection closed', { siteId: info?.siteId, connectionId: c.connectionId, code: c.code, reason: c.reason, abandoned });
+    this.log.info('relay connection closed', { [LogField.siteId]: info?.siteId, [LogField.connectionId]: c.connectionId, code: c.code, reason: c.reason, abandoned });
   }
 
   private context(info: ConnectionInfo, log: Logger): RelayContext {

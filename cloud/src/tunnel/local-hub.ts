@@ -8,7 +8,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { boxError } from '../../../protocol/src/box-api/errors.js';
 import type { Clock, TimerHandle } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import { decodeRelayFrame, encodeFrame } from '../../../protocol/src/wire/codec.js';
@@ -17,9 +16,11 @@ import type { AccountStore, Site } from '../store/accounts.js';
 import type { EventStore, OutboxEntry, StoredEvent } from '../store/events.js';
 import { OFFLINE, type RelayStatus, type RelayStore } from '../store/relays.js';
 import { randomId } from '../store/secrets.js';
-import type { CommandOutcome, CommandRequest, RelayGateway } from './gateway.js';
+import { commandFrame, commandLog, logAnswer, type CommandOutcome, type CommandRequest, type RelayGateway } from './gateway.js';
+import { relayGone, relayOffline, relayTimeout } from './errors.js';
 import { checkHello, onEvents, onStatus, type RelayContext } from './inbound.js';
 import { PendingReply } from './replies.js';
+import { LogField } from '../../../protocol/src/log-fields.js';
 
 export interface LocalHubOptions {
   accounts: AccountStore;
@@ -68,7 +69,7 @@ export class LocalHub implements RelayGateway {
   private readonly nodeId: string;
 
   constructor(private readonly opts: LocalHubOptions) {
-    this.log = opts.logger.child({ component: 'relay-hub' });
+    this.log = opts.logger.child({ [LogField.component]: 'relay-hub' });
     this.pingMs = opts.pingMs ?? 20_000;
     this.nodeId = opts.nodeId ?? `local:${process.pid}`;
   }
@@ -86,7 +87,7 @@ export class LocalHub implements RelayGateway {
     try {
       site = token ? await this.opts.accounts.siteForRelayToken(token) : undefined;
     } catch (err) {
-      this.log.error('relay authentication failed', { error: err });
+      this.log.error('relay authentication failed', { [LogField.error]: err });
     }
     if (!site) {
       socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\ninvalid relay token\n');
@@ -112,7 +113,7 @@ export class LocalHub implements RelayGateway {
       storing: false,
       timers: [],
     };
-    const log = this.log.child({ siteId: site.id, connectionId: conn.id });
+    const log = this.log.child({ [LogField.siteId]: site.id, [LogField.connectionId]: conn.id });
     this.all.add(conn);
     let greeted = false;
     const helloTimer = clock.setTimeout(() => {
@@ -126,7 +127,7 @@ export class LocalHub implements RelayGateway {
       try {
         frame = decodeRelayFrame(isBinary ? Buffer.from(data as Buffer) : data.toString());
       } catch (err) {
-        log.warn('bad frame from relay', { error: err });
+        log.warn('bad frame from relay', { [LogField.error]: err });
         this.send(conn, { t: 'error', code: 'bad-frame', message: (err as Error).message, fatal: false });
         return;
       }
@@ -143,7 +144,7 @@ export class LocalHub implements RelayGateway {
       this.onFrame(conn, frame, log);
     });
     ws.on('close', (code, reason) => this.onClose(conn, code, reason.toString(), log));
-    ws.on('error', (err) => log.warn('relay socket error', { error: err }));
+    ws.on('error', (err) => log.warn('relay socket error', { [LogField.error]: err }));
   }
 
   private async onHello(conn: Conn, hello: Extract<RelayFrame, { t: 'hello' }>, log: Logger): Promise<void> {
@@ -194,7 +195,7 @@ export class LocalHub implements RelayGateway {
       }
       case 'status':
         conn.amiConnected = frame.amiConnected;
-        void onStatus(this.ctx(conn, log), frame.amiConnected).catch((err) => log.warn('status update failed', { error: err }));
+        void onStatus(this.ctx(conn, log), frame.amiConnected).catch((err) => log.warn('status update failed', { [LogField.error]: err }));
         return;
       case 'ping':
         this.send(conn, { t: 'pong', ts: frame.ts });
@@ -223,7 +224,7 @@ export class LocalHub implements RelayGateway {
         try {
           await onEvents(this.ctx(conn, log), { t: 'events', events: batch });
         } catch (err) {
-          log.error('storing events failed; the relay will resend', { error: err });
+          log.error('storing events failed; the relay will resend', { [LogField.error]: err });
         }
       }
     } finally {
@@ -287,7 +288,7 @@ export class LocalHub implements RelayGateway {
     for (const t of conn.timers) this.opts.clock.clearTimeout(t);
     for (const p of conn.pending.values()) {
       this.opts.clock.clearTimeout(p.timer);
-      p.reply.abort(boxError(503, 'site relay disconnected before answering'));
+      p.reply.abort(relayGone());
     }
     conn.pending.clear();
     if (this.active.get(conn.site.id) === conn) {
@@ -300,23 +301,39 @@ export class LocalHub implements RelayGateway {
   // ── RelayGateway ───────────────────────────────────────────────────────
 
   command(req: CommandRequest): Promise<CommandOutcome> {
+    const clock = this.opts.clock;
+    const started = clock.now();
     const conn = this.active.get(req.siteId);
-    if (!conn || conn.ws.readyState !== conn.ws.OPEN) return Promise.reject(boxError(503, 'site relay is offline'));
+    if (!conn || conn.ws.readyState !== conn.ws.OPEN) {
+      const offline = relayOffline();
+      logAnswer(commandLog(this.log, req), 0, offline);
+      return Promise.reject(offline);
+    }
     const id = randomId('cmd');
+    const log = commandLog(this.log, req, id, conn.id);
     return new Promise<CommandOutcome>((resolve, reject) => {
-      const pending = new PendingReply(resolve, reject);
+      const pending = new PendingReply(
+        (outcome) => {
+          logAnswer(log, clock.now() - started);
+          resolve(outcome);
+        },
+        (err) => {
+          logAnswer(log, clock.now() - started, err);
+          reject(err);
+        },
+      );
       const wait = Math.max(0, req.deadlineMs - this.opts.clock.now());
       const timer = this.opts.clock.setTimeout(() => {
         if (!conn.pending.has(id)) return;
         this.settled(conn, id);
-        pending.abort(boxError(504, `site relay did not answer within ${Math.round(wait / 100) / 10} s`));
+        pending.abort(relayTimeout(wait));
       }, wait);
       conn.pending.set(id, { reply: pending, timer });
       try {
-        this.send(conn, { t: 'command', id, deadline: req.deadlineMs, cmd: req.command, idem: req.idempotencyKey });
+        this.send(conn, commandFrame(id, req));
       } catch (err) {
         this.settled(conn, id);
-        reject(err);
+        pending.abort(err as Error);
       }
     });
   }

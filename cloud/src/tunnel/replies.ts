@@ -5,7 +5,7 @@
  */
 
 import type { PartFrame, ReplyFrame } from '../../../protocol/src/wire/frames.js';
-import { boxErrorFromWire } from '../../../protocol/src/box-api/errors.js';
+import { relayRefusal } from './errors.js';
 import type { CommandOutcome } from './gateway.js';
 
 /** Turns a file's parts into an async iterable as they arrive. */
@@ -58,7 +58,7 @@ export class PendingReply {
     this.reply = frame;
     if (!frame.ok) {
       this.complete = true;
-      this.reject(boxErrorFromWire(frame.error ?? { status: 502, message: 'relay error' }));
+      this.reject(relayRefusal(frame.error));
     } else if (frame.stream) {
       this.stream = new PartStream();
       this.resolve({ kind: 'file', file: { contentType: frame.stream.contentType, size: frame.stream.size, body: this.stream } });

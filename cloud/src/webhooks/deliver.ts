@@ -18,6 +18,7 @@ import { judgeAttempt, type AttemptVerdict } from './schedule.js';
 import { signedHeaders } from './signing.js';
 import { guardedLookup, type Resolver } from './ssrf.js';
 import type { WebhookStore } from './subscriptions.js';
+import { LogField } from '../../../protocol/src/log-fields.js';
 
 export interface DeliveryDeps {
   webhooks: WebhookStore;
@@ -37,6 +38,11 @@ export interface PostResult {
   retryAfter?: string | null;
   latencyMs: number;
   error?: string;
+}
+
+/** What went wrong with an attempt, as the delivery log and the test send say it (null: delivered). */
+export function attemptError(r: PostResult, delivered: boolean): string | null {
+  return r.error ?? (delivered ? null : `HTTP ${r.status}`);
 }
 
 /** POST a body with the given headers; never throws. */
@@ -81,7 +87,7 @@ export function postJson(url: string, body: string, headers: Record<string, stri
 /** Attempt the delivery a queue message stands for, record it, and settle the message. */
 export async function handleDelivery(deps: DeliveryDeps, m: ReceivedMessage): Promise<AttemptVerdict | { kind: 'gone' }> {
   const msg: DeliveryMessage = m.body;
-  const log = deps.logger.child({ component: 'webhooks', webhookId: msg.webhookId, eventId: msg.envelope.id });
+  const log = deps.logger.child({ [LogField.component]: 'webhooks', [LogField.webhookId]: msg.webhookId, [LogField.eventId]: msg.envelope.id });
   const ref = { webhookId: msg.webhookId, eventId: msg.envelope.id, seq: msg.envelope.seq, enqueuedAt: msg.enqueuedAt };
   const base = { type: msg.envelope.type, siteId: msg.envelope.siteId };
   const found = await deps.webhooks.forDelivery(msg.tenantId, msg.webhookId);
@@ -117,7 +123,7 @@ export async function handleDelivery(deps: DeliveryDeps, m: ReceivedMessage): Pr
     attempts: m.receiveCount,
     responseCode: result.status ?? null,
     latencyMs: result.latencyMs,
-    error: result.error ?? (verdict.kind === 'delivered' ? null : `HTTP ${result.status}`),
+    error: attemptError(result, verdict.kind === 'delivered'),
     lastAttemptAt: nowIso(),
   };
   switch (verdict.kind) {
@@ -130,7 +136,7 @@ export async function handleDelivery(deps: DeliveryDeps, m: ReceivedMessage): Pr
       if (!webhook.failingSince) await deps.webhooks.recordFailure(msg.tenantId, msg.webhookId, deps.clock.now());
       await deps.deliveries.record(ref, { ...record, status: 'retrying', nextAttemptAt: new Date(deps.clock.now() + verdict.delaySec * 1000).toISOString() });
       await deps.queue.later(m, verdict.delaySec);
-      log.info('webhook delivery failed; will retry', { attempt: m.receiveCount, status: result.status, error: result.error, inSec: verdict.delaySec });
+      log.info('webhook delivery failed; will retry', { attempt: m.receiveCount, status: result.status, [LogField.error]: result.error, inSec: verdict.delaySec });
       break;
     case 'dead':
       await deps.deliveries.record(ref, { ...record, status: 'failed', error: `${record.error}; ${verdict.reason}: dead-lettered`, nextAttemptAt: null });

@@ -19,7 +19,7 @@ import {
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
-  SQSClient,
+  type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { Batcher } from '../store/batcher.js';
 import type { Envelope } from './envelope.js';
@@ -47,16 +47,6 @@ export interface ReceivedMessage {
   /** 1 on the first receive. */
   receiveCount: number;
   body: DeliveryMessage;
-}
-
-export function sqsClient(endpoint?: string): SQSClient {
-  const local = endpoint !== undefined;
-  return new SQSClient({
-    region: process.env.AWS_REGION ?? 'us-east-1',
-    endpoint,
-    credentials: local && !process.env.AWS_ACCESS_KEY_ID ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined,
-    maxAttempts: 5,
-  });
 }
 
 /** Create the four queues (local servers; on AWS the stack creates them). */

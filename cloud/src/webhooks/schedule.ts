@@ -39,8 +39,13 @@ export interface AttemptFacts {
   schedule?: readonly number[];
 }
 
+/** A 2xx answer is a delivery; anything else, or no answer, is not. */
+export function isDelivered(status: number | undefined): boolean {
+  return status !== undefined && status >= 200 && status < 300;
+}
+
 export function judgeAttempt(f: AttemptFacts): AttemptVerdict {
-  if (f.status !== undefined && f.status >= 200 && f.status < 300) return { kind: 'delivered' };
+  if (isDelivered(f.status)) return { kind: 'delivered' };
   if (f.status === 410) return { kind: 'disable', reason: 'the endpoint answered 410 Gone' };
   const since = f.failingSinceMs ?? f.nowMs;
   if (f.nowMs - since >= DISABLE_AFTER_MS) {

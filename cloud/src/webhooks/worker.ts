@@ -9,6 +9,7 @@
 import type { Logger } from '../../../protocol/src/log.js';
 import { handleDelivery, type DeliveryDeps } from './deliver.js';
 import { groupOf, type ReceivedMessage } from './queue.js';
+import { LogField } from '../../../protocol/src/log-fields.js';
 
 /**
  * Handle one receive's messages: groups in parallel, each group in order. A
@@ -32,7 +33,7 @@ export async function handleBatch(deps: DeliveryDeps, messages: ReceivedMessage[
           verdict = await handleDelivery(deps, group[i]);
         } catch (err) {
           // Left as is: the message reappears after its visibility timeout.
-          log.error('delivery handling failed', { error: err });
+          log.error('delivery handling failed', { [LogField.error]: err });
           failed.push(...group.slice(i));
           return;
         }
@@ -45,6 +46,9 @@ export async function handleBatch(deps: DeliveryDeps, messages: ReceivedMessage[
   );
   return failed;
 }
+
+/** How long one receive waits for messages (SQS long polling). */
+export const RECEIVE_WAIT_SEC = 1;
 
 export class DeliveryWorker {
   private running = false;
@@ -61,7 +65,7 @@ export class DeliveryWorker {
     private readonly deps: DeliveryDeps,
     private readonly opts: { concurrency?: number; waitSec?: number; maxInFlight?: number } = {},
   ) {
-    this.log = deps.logger.child({ component: 'webhook-worker' });
+    this.log = deps.logger.child({ [LogField.component]: 'webhook-worker' });
   }
 
   start(): void {
@@ -95,10 +99,10 @@ export class DeliveryWorker {
       }
       let messages: ReceivedMessage[];
       try {
-        messages = await this.deps.queue.receive(url, 10, this.opts.waitSec ?? 1);
+        messages = await this.deps.queue.receive(url, 10, this.opts.waitSec ?? RECEIVE_WAIT_SEC);
       } catch (err) {
         if (!this.running) return;
-        this.log.warn('delivery queue unreachable; retrying', { error: err });
+        this.log.warn('delivery queue unreachable; retrying', { [LogField.error]: err });
         await new Promise((r) => setTimeout(r, 1000));
         continue;
       }
@@ -107,7 +111,7 @@ export class DeliveryWorker {
       const work: Promise<void> = handleBatch(this.deps, messages, this.log)
         .then(
           () => undefined,
-          (err) => this.log.error('delivery batch failed', { error: err }),
+          (err) => this.log.error('delivery batch failed', { [LogField.error]: err }),
         )
         .finally(() => {
           this.inFlight.delete(work);

@@ -8,6 +8,8 @@
  * - An Idempotency-Key makes a write command run at most once (24 h memory).
  * - Answers bigger than a frame go as numbered parts; a recording goes as
  *   base64 parts, or is uploaded to the presigned URL the cloud gave.
+ * - Every command is logged once answered, with the cloud's request id and
+ *   the command id, so its lines join the cloud's for the same request.
  */
 
 import { BoxApiError, boxError, isBoxApiError } from '../../../protocol/src/box-api/errors.js';
@@ -16,13 +18,11 @@ import { COMMAND_FIELDS, dispatchCommand, type BoxCommand } from '../../../proto
 import type { Pbx } from '../../../protocol/src/box-api/pbx.js';
 import { checkRecordingPath } from '../../../protocol/src/box-api/recording-path.js';
 import type { Clock } from '../../../protocol/src/clock.js';
+import { LogField } from '../../../protocol/src/log-fields.js';
 import type { Logger } from '../../../protocol/src/log.js';
-import { splitForFrames } from '../../../protocol/src/wire/codec.js';
-import { MAX_FRAME_BYTES, type CommandFrameT, type RelayFrame } from '../../../protocol/src/wire/frames.js';
+import type { CommandFrameT, RelayFrame } from '../../../protocol/src/wire/frames.js';
+import { fileParts, resultFrames } from '../../../protocol/src/wire/parts.js';
 import type { IdempotencyStore, StoredOutcome } from './idempotency.js';
-
-/** Raw bytes per recording part: base64 grows them by 4/3 and the frame must stay under 32 KB. */
-const RECORDING_CHUNK = 22 * 1024;
 
 export type Send = (frame: RelayFrame) => void;
 
@@ -39,11 +39,17 @@ export class CommandRunner {
   running = 0;
 
   constructor(private readonly opts: CommandRunnerOptions) {
-    this.log = opts.logger.child({ component: 'commands' });
+    this.log = opts.logger.child({ [LogField.component]: 'commands' });
   }
 
-  async handle(frame: CommandFrameT, send: Send): Promise<void> {
-    const log = this.log.child({ commandId: frame.id, command: frame.cmd.name });
+  async handle(frame: CommandFrameT, sendFrame: Send): Promise<void> {
+    const log = this.log.child({ [LogField.requestId]: frame.requestId, [LogField.commandId]: frame.id, [LogField.command]: frame.cmd.name });
+    const started = this.opts.clock.now();
+    let refused: { status: number; message: string } | undefined;
+    const send: Send = (f) => {
+      if (f.t === 'reply' && !f.ok) refused = f.error;
+      sendFrame(f);
+    };
     this.running++;
     try {
       if (this.opts.clock.now() > frame.deadline) {
@@ -58,11 +64,12 @@ export class CommandRunner {
       this.reply(frame.id, outcome, send);
     } catch (err) {
       // A refusal (404, 400…) is an answer, not a fault of the relay.
-      if (isBoxApiError(err)) log.info('command refused', { status: err.status, message: err.message });
-      else log.error('command failed', { error: err });
+      if (!isBoxApiError(err)) log.error('command failed', { [LogField.error]: err });
       send(errorReply(frame.id, isBoxApiError(err) ? err : boxError(500, 'relay error')));
     } finally {
       this.running--;
+      const ms = this.opts.clock.now() - started;
+      log.info('command answered', refused ? { ok: false, status: refused.status, message: refused.message, ms } : { ok: true, ms });
     }
   }
 
@@ -93,7 +100,7 @@ export class CommandRunner {
       return { ok: true, result: await dispatchCommand(this.opts.pbx, cmd) };
     } catch (err) {
       const e = isBoxApiError(err) ? err : boxError(500, 'relay error');
-      if (!isBoxApiError(err)) this.log.error('command crashed', { error: err, command: cmd.name });
+      if (!isBoxApiError(err)) this.log.error('command crashed', { [LogField.error]: err, [LogField.command]: cmd.name });
       return { ok: false, error: { status: e.status, message: e.message } };
     }
   }
@@ -103,15 +110,7 @@ export class CommandRunner {
       send({ t: 'reply', id, ok: false, error: outcome.error });
       return;
     }
-    const whole: RelayFrame = { t: 'reply', id, ok: true, result: outcome.result };
-    const text = JSON.stringify(whole);
-    if (Buffer.byteLength(text) <= MAX_FRAME_BYTES - 256) {
-      send(whole);
-      return;
-    }
-    const parts = splitForFrames(JSON.stringify(outcome.result));
-    send({ t: 'reply', id, ok: true, parts: parts.length });
-    parts.forEach((data, n) => send({ t: 'part', id, n, last: n === parts.length - 1, data }));
+    for (const f of resultFrames(id, outcome.result)) send(f);
   }
 
   private async recording(frame: CommandFrameT, send: Send): Promise<void> {
@@ -129,17 +128,9 @@ export class CommandRunner {
       return;
     }
     send({ t: 'reply', id: frame.id, ok: true, stream: { contentType: file.contentType, size: file.size } });
+    // An empty file is complete with its reply.
     if (file.size === 0) return;
-    let n = 0;
-    let pending: Buffer = Buffer.alloc(0);
-    for await (const chunk of file.body) {
-      pending = Buffer.concat([pending, Buffer.from(chunk)]);
-      while (pending.length >= RECORDING_CHUNK) {
-        send({ t: 'part', id: frame.id, n: n++, last: false, data: pending.subarray(0, RECORDING_CHUNK).toString('base64') });
-        pending = pending.subarray(RECORDING_CHUNK);
-      }
-    }
-    send({ t: 'part', id: frame.id, n: n++, last: true, data: pending.toString('base64') });
+    for await (const part of fileParts(frame.id, file.body)) send(part);
   }
 }
 

@@ -77,6 +77,8 @@ const CommandFrame = v.object({
   cmd: CommandSchema,
   /** The HTTP caller's Idempotency-Key, for write commands. */
   idem: v.optional(Id),
+  /** The cloud's id of the HTTP request the command serves: both sides log it (LogField.requestId). */
+  requestId: v.optional(Id),
   /** Where to upload a recording (presigned PUT), instead of streaming it through the tunnel. */
   upload: v.optional(v.object({ url: v.pipe(v.string(), v.maxLength(8192)), headers: v.optional(v.record(v.string(), v.string())) })),
 });

@@ -27,6 +27,8 @@ export interface SessionHost {
   /** Real milliseconds to wait before refusing a bad login (Asterisk sleeps 1 s). */
   readonly loginFailDelayMs: number;
   responding(): boolean;
+  /** An action read while not responding (a hung Asterisk): counted, never answered. */
+  unanswered(m: AmiMessage): void;
   /** Run a logged-in action; the result is written as the answer. */
   runAction(session: AmiSession, m: AmiMessage): Frame[] | Promise<Frame[]>;
   /** Login succeeded: FullyBooted for this session, SuccessfulAuth for all. */
@@ -120,7 +122,8 @@ export class AmiSession {
   }
 
   private async handle(m: AmiMessage): Promise<void> {
-    if (this.ended || !this.host.responding()) return;
+    if (this.ended) return;
+    if (!this.host.responding()) return this.host.unanswered(m);
     const action = (m.get('Action') ?? '').trim();
     if (!action) return this.send([errorFrame(m, 'Missing action in request')]);
     const name = action.toLowerCase();

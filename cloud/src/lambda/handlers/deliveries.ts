@@ -14,22 +14,14 @@
  */
 
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { systemClock, type Clock } from '../../../../protocol/src/clock.js';
-import type { Logger } from '../../../../protocol/src/log.js';
-import { dynamoClient } from '../../store/dynamo.js';
-import type { DeliveryDeps } from '../../webhooks/deliver.js';
-import { DeliveryLog } from '../../webhooks/deliveries.js';
-import { DeliveryQueue, sqsClient, type DeliveryMessage, type QueueUrls, type ReceivedMessage } from '../../webhooks/queue.js';
-import type { Resolver } from '../../webhooks/ssrf.js';
-import { WebhookStore } from '../../webhooks/subscriptions.js';
+import { LogField } from '../../../../protocol/src/log-fields.js';
+import { deliveryDeps } from '../../compose.js';
+import { DeliveryQueue, type DeliveryMessage, type QueueUrls, type ReceivedMessage } from '../../webhooks/queue.js';
 import { handleBatch } from '../../webhooks/worker.js';
-import { must, queueUrls, type LambdaConfig } from '../config.js';
-import { lambdaLogger, secretBox } from './common.js';
+import type { LambdaConfig } from '../config.js';
+import { lambdaCloud, lambdaQueue, type LambdaCloudOptions } from './common.js';
 
-export interface DeliveriesHandlerOptions {
-  clock?: Clock;
-  logger?: Logger;
-  resolver?: Resolver;
+export interface DeliveriesHandlerOptions extends Pick<LambdaCloudOptions, 'clock' | 'logger' | 'resolver'> {
   timeoutMs?: number;
   /** Retry delays in seconds (tests shorten them). */
   schedule?: readonly number[];
@@ -52,23 +44,10 @@ function queueUrlOf(urls: QueueUrls, arn: string | undefined): string | undefine
 }
 
 export function createDeliveriesHandler(config: LambdaConfig, options: DeliveriesHandlerOptions = {}) {
-  const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? lambdaLogger(config, 'deliveries');
-  const log = logger.child({ component: 'webhook-deliveries' });
-  const db = dynamoClient({ endpoint: config.dynamoEndpoint });
-  const sqs = sqsClient(config.sqsEndpoint);
-  const urls = queueUrls(config, true);
-  const box = secretBox({ ...config, secretsKey: must(config.secretsKey, 'SECRETS_KEY') });
-  const base: Omit<DeliveryDeps, 'queue'> = {
-    webhooks: new WebhookStore(db, config.mainTable, box, clock),
-    deliveries: new DeliveryLog(db, config.eventsTable, clock),
-    clock,
-    logger,
-    allowPrivate: config.allowPrivateWebhooks,
-    resolver: options.resolver,
-    timeoutMs: options.timeoutMs,
-    schedule: options.schedule,
-  };
+  const queues = lambdaQueue(config, 'consume');
+  const cloud = lambdaCloud(config, 'deliveries', { secrets: true, queue: queues }, { ...options, deliveryTimeoutMs: options.timeoutMs, retrySchedule: options.schedule });
+  const log = cloud.logger.child({ [LogField.component]: 'webhook-deliveries' });
+  const { sqs, urls } = queues;
 
   return async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
     const failures: string[] = [];
@@ -97,7 +76,7 @@ export function createDeliveriesHandler(config: LambdaConfig, options: Deliverie
         messages.push({ queueUrl: url, receiptHandle: r.receiptHandle, receiveCount: Number(r.attributes?.ApproximateReceiveCount ?? '1'), body });
       }
       const queue = new InvocationQueue(sqs, urls);
-      const failed = await handleBatch({ ...base, queue }, messages, log);
+      const failed = await handleBatch(deliveryDeps(cloud, queue), messages, log);
       const keep = new Set([...failed.map((m) => m.receiptHandle), ...queue.postponed]);
       for (const handle of keep) failures.push(messageIds.get(handle)!);
     }

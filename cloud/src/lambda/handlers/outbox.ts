@@ -12,22 +12,15 @@
  */
 
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { systemClock, type Clock } from '../../../../protocol/src/clock.js';
-import type { Logger } from '../../../../protocol/src/log.js';
-import { AnalyticsStore } from '../../analytics/store.js';
-import { OutboxRunner, processOutbox, type OutboxDeps } from '../../pipeline/outbox.js';
-import { dynamoClient } from '../../store/dynamo.js';
-import { EventStore, type OutboxEntry } from '../../store/events.js';
-import { WebhookFanout } from '../../webhooks/fanout.js';
-import { DeliveryQueue, sqsClient } from '../../webhooks/queue.js';
-import { WebhookStore } from '../../webhooks/subscriptions.js';
-import { queueUrls, type LambdaConfig } from '../config.js';
+import { LogField } from '../../../../protocol/src/log-fields.js';
+import { outboxDeps } from '../../compose.js';
+import { OutboxRunner, processOutbox } from '../../pipeline/outbox.js';
+import type { OutboxEntry } from '../../store/events.js';
+import type { LambdaConfig } from '../config.js';
 import { unmarshallImage } from '../stream-image.js';
-import { lambdaLogger, secretBox } from './common.js';
+import { lambdaCloud, lambdaQueue, type LambdaCloudOptions } from './common.js';
 
-export interface OutboxHandlerOptions {
-  clock?: Clock;
-  logger?: Logger;
+export interface OutboxHandlerOptions extends Pick<LambdaCloudOptions, 'clock' | 'logger'> {
   /** Entries older than this are the sweeper's (default 5 minutes: the stream normally takes seconds). */
   staleAfterMs?: number;
 }
@@ -44,21 +37,12 @@ export function outboxEntryOf(record: DynamoDBRecord): OutboxEntry | undefined {
 }
 
 export function createOutboxHandlers(config: LambdaConfig, options: OutboxHandlerOptions = {}) {
-  const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? lambdaLogger(config, 'outbox');
-  const log = logger.child({ component: 'outbox' });
-  const db = dynamoClient({ endpoint: config.dynamoEndpoint });
-  const events = new EventStore(db, config.eventsTable, config.mainTable);
-  const queue = new DeliveryQueue(sqsClient(config.sqsEndpoint), queueUrls(config, false));
   // The fan-out only lists endpoints; signing secrets are the delivery function's business.
-  const webhooks = new WebhookStore(db, config.mainTable, secretBox(config), clock);
-  const deps: OutboxDeps = {
-    events,
-    projections: [new AnalyticsStore(db, config.eventsTable, clock, { mainTable: config.mainTable, logger })],
-    fanout: new WebhookFanout(webhooks, queue, () => clock.now()),
-    logger,
-  };
-  const runner = new OutboxRunner(deps, clock, { staleAfterMs: options.staleAfterMs ?? 5 * 60_000 });
+  const cloud = lambdaCloud(config, 'outbox', { secrets: false, queue: lambdaQueue(config, 'send') }, options);
+  const log = cloud.logger.child({ [LogField.component]: 'outbox' });
+  const deps = outboxDeps(cloud);
+  const events = deps.events;
+  const runner = new OutboxRunner(deps, cloud.clock, { staleAfterMs: options.staleAfterMs ?? 5 * 60_000 });
 
   return {
     /** DynamoDB Streams consumer (ReportBatchItemFailures). */
@@ -78,7 +62,7 @@ export function createOutboxHandlers(config: LambdaConfig, options: OutboxHandle
             try {
               if (await events.hasOutbox(entry)) await processOutbox(deps, entry);
             } catch (err) {
-              log.warn('outbox entry failed; the stream will retry it', { siteId: entry.siteId, seqs: entry.seqs.length, error: err });
+              log.warn('outbox entry failed; the stream will retry it', { [LogField.siteId]: entry.siteId, [LogField.seq]: entry.seqs[0], seqs: entry.seqs.length, [LogField.error]: err });
               failed.push(...list.slice(i).map((x) => x.sequenceNumber));
               return;
             }

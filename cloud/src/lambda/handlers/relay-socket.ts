@@ -5,18 +5,12 @@
  */
 
 import type { APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
-import { systemClock, type Clock } from '../../../../protocol/src/clock.js';
-import type { Logger } from '../../../../protocol/src/log.js';
-import { AccountStore } from '../../store/accounts.js';
-import { ConnectionStore } from '../../store/connections.js';
-import { dynamoClient } from '../../store/dynamo.js';
-import { EventStore } from '../../store/events.js';
-import { PendingCommandStore } from '../../store/pending-commands.js';
-import { RelayStore } from '../../store/relays.js';
-import { managementClient, RelayConnections } from '../../tunnel/apigw-connections.js';
+import { managementClient } from '../../aws-clients.js';
+import { accountStore, connectionStore, eventStore, pendingCommandStore, relayStore } from '../../compose.js';
+import { RelayConnections } from '../../tunnel/apigw-connections.js';
 import { RelaySocket } from '../../tunnel/aws-socket.js';
 import { must, type LambdaConfig } from '../config.js';
-import { lambdaLogger, secretBox, type InvocationContext } from './common.js';
+import { lambdaCloud, type InvocationContext, type LambdaCloudOptions } from './common.js';
 
 /** $connect events also carry the upgrade request's headers (and $disconnect some). */
 export type RelaySocketEvent = APIGatewayProxyWebsocketEventV2 & {
@@ -29,9 +23,7 @@ export interface RelaySocketResult {
   body?: string;
 }
 
-export interface RelaySocketOptions {
-  clock?: Clock;
-  logger?: Logger;
+export interface RelaySocketOptions extends Pick<LambdaCloudOptions, 'clock' | 'logger'> {
   pingMs?: number;
 }
 
@@ -48,21 +40,18 @@ function header(event: RelaySocketEvent, name: string): string | undefined {
 }
 
 export function createRelaySocketHandlers(config: LambdaConfig, options: RelaySocketOptions = {}): RelaySocketHandlers {
-  const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? lambdaLogger(config, 'relay-socket');
-  const db = dynamoClient({ endpoint: config.dynamoEndpoint });
-  const main = config.mainTable;
+  // Frames of one site are stored by many instances: read the ack mark for each batch.
+  // Relay tokens are checked against their hash: no secret is ever opened here.
+  const cloud = lambdaCloud(config, 'relay-socket', { secrets: false }, { ...options, cacheAckMark: false });
   const socket = new RelaySocket({
-    // Relay tokens are checked against their hash: no secret is ever opened here.
-    accounts: new AccountStore(db, main, secretBox(config), clock),
-    // Frames of one site are stored by many instances: read the ack mark for each batch.
-    events: new EventStore(db, config.eventsTable, main, { retentionDays: config.eventRetentionDays, cacheAckMark: false }),
-    relays: new RelayStore(db, main),
-    connections: new ConnectionStore(db, main, clock),
-    pending: new PendingCommandStore(db, main),
+    accounts: accountStore(cloud),
+    events: eventStore(cloud),
+    relays: relayStore(cloud),
+    connections: connectionStore(cloud),
+    pending: pendingCommandStore(cloud),
     api: new RelayConnections(managementClient(must(config.relayManagementEndpoint, 'RELAY_MANAGEMENT_ENDPOINT'))),
-    clock,
-    logger,
+    clock: cloud.clock,
+    logger: cloud.logger,
     pingMs: options.pingMs,
   });
 

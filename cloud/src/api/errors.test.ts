@@ -1,0 +1,51 @@
+/**
+ * The one place errors become answers: a /v1 refusal keeps its status and
+ * message, the box API's authentication answers in the box's words, and
+ * anything unexpected is a bare 500 (logged, never shown).
+ */
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import { boxError } from '../../../protocol/src/box-api/errors.js';
+import { createLogger } from '../../../protocol/src/log.js';
+import { API_ERRORS, apiError, errorAnswer, invalid, notFound } from './errors.js';
+
+function appThrowing(err: Error, lines: string[] = []) {
+  const app = new Hono();
+  app.use('*', async (c, next) => {
+    c.set('log' as never, createLogger({ write: (l) => lines.push(l) }) as never);
+    await next();
+  });
+  app.get('/x', () => {
+    throw err;
+  });
+  app.onError(errorAnswer);
+  return app;
+}
+
+const answer = async (err: Error, lines?: string[]) => {
+  const res = await appThrowing(err, lines).request('/x');
+  return { status: res.status, body: await res.json() };
+};
+
+describe('errorAnswer', () => {
+  it('answers a /v1 refusal with its status and message, in the body the API has always had', async () => {
+    expect(await answer(invalid('limit: 1 to 500'))).toEqual({ status: 400, body: { status: 'error', message: 'limit: 1 to 500' } });
+    expect(await answer(notFound())).toEqual({ status: 404, body: { status: 'error', message: 'not found' } });
+    expect(await answer(apiError('conflict', 'the endpoint is disabled'))).toEqual({ status: 409, body: { status: 'error', message: 'the endpoint is disabled' } });
+    expect(await answer(apiError('unavailable', 'admin API disabled: set ADMIN_TOKEN'))).toMatchObject({ status: 503 });
+  });
+
+  it('gives every code one status', () => {
+    for (const [code, status] of Object.entries(API_ERRORS)) expect(apiError(code as keyof typeof API_ERRORS, 'x').status).toBe(status);
+  });
+
+  it('passes the box API\'s own errors through unchanged', async () => {
+    expect(await answer(boxError(401, 'invalid or missing Authorization'))).toEqual({ status: 401, body: { status: 'error', message: 'invalid or missing Authorization' } });
+  });
+
+  it('answers anything else 500 without its details, and logs it', async () => {
+    const lines: string[] = [];
+    expect(await answer(new Error('DynamoDB said no: secret detail'), lines)).toEqual({ status: 500, body: { status: 'error', message: 'internal error' } });
+    expect(lines.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ level: 'error', msg: 'request failed', error: { name: 'Error', message: 'DynamoDB said no: secret detail' }, path: '/x' })]);
+  });
+});

@@ -1,0 +1,187 @@
+/**
+ * The composition root: how the cloud's parts are built and wired, once, for
+ * both runtimes. The local server (local/server.ts) and the Lambda functions
+ * (lambda/handlers) hand in what differs between them — the DynamoDB client
+ * and table names, the delivery queues, the clock and the logger — with the
+ * settings, and take the parts they run: the stores, the webhook fan-out,
+ * the analytics, what the outbox, a delivery and the HTTP app need. The relay
+ * gateway (the local hub, or API Gateway's management API) is theirs too and
+ * comes in last, for the HTTP app.
+ *
+ * Each part is one function of the Cloud, made on first use and shared from
+ * then on (the local server's routes, fan-out and worker see one
+ * WebhookStore, and its cache). Functions rather than one object, so that a
+ * Lambda bundle only carries the parts its entry uses: the relay socket's
+ * has no webhooks, the deliveries' no analytics.
+ */
+
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '../../protocol/src/clock.js';
+import type { Logger } from '../../protocol/src/log.js';
+import { AnalyticsStore } from './analytics/store.js';
+import type { CloudDeps } from './api/context.js';
+import type { OutboxDeps } from './pipeline/outbox.js';
+import { AccountStore } from './store/accounts.js';
+import { ConnectionStore } from './store/connections.js';
+import type { TableNames } from './store/dynamo.js';
+import { EventStore } from './store/events.js';
+import { PendingCommandStore } from './store/pending-commands.js';
+import { RelayStore } from './store/relays.js';
+import type { SecretBox } from './store/secrets.js';
+import type { RelayGateway } from './tunnel/gateway.js';
+import type { DeliveryDeps } from './webhooks/deliver.js';
+import { DeliveryLog } from './webhooks/deliveries.js';
+import { WebhookFanout } from './webhooks/fanout.js';
+import type { DeliveryQueue } from './webhooks/queue.js';
+import { WebhookService } from './webhooks/service.js';
+import type { Resolver } from './webhooks/ssrf.js';
+import { WebhookStore } from './webhooks/subscriptions.js';
+
+/** What the runtime hands in. */
+export interface CloudBase {
+  db: DynamoDBDocumentClient;
+  tables: TableNames;
+  /** Seals and opens site WEBKEYs and webhook secrets. */
+  box: SecretBox;
+  clock: Clock;
+  logger: Logger;
+  /** The delivery queues (SQS, or fauxqs locally), in the runtimes that enqueue or deliver webhooks. */
+  queue?: DeliveryQueue;
+}
+
+/** How the parts behave (from the settings, and from tests). */
+export interface CloudOptions {
+  /** The operator's token for POST /v1/tenants; undefined disables it. */
+  adminToken?: string;
+  /** How long an HTTP caller waits for the relay. */
+  commandTimeoutMs: number;
+  /** Days raw call events are kept. */
+  eventRetentionDays?: number;
+  /** False where many processes store one site's batches (the relay socket functions): read the ack mark every time. */
+  cacheAckMark?: boolean;
+  /** Webhook URLs may point at private addresses (local and test deployments). */
+  allowPrivateWebhooks: boolean;
+  /** DNS for webhook hosts (tests); the system resolver otherwise. */
+  resolver?: Resolver;
+  /** How long a webhook POST may take. */
+  deliveryTimeoutMs?: number;
+  /** Seconds between webhook attempts (tests shorten them). */
+  retrySchedule?: readonly number[];
+}
+
+/** A webhook POST gets this long to answer (README "Webhooks"). */
+export const DELIVERY_TIMEOUT_MS = 15_000;
+
+export interface Cloud extends CloudBase {
+  readonly options: CloudOptions;
+  /** The parts made so far, by the function that makes them. */
+  readonly made: Map<(cloud: Cloud) => unknown, unknown>;
+}
+
+export function cloudOf(base: CloudBase, options: CloudOptions): Cloud {
+  return { ...base, options, made: new Map() };
+}
+
+/** The part `of` makes, made on first use, then kept. */
+function part<T>(cloud: Cloud, of: (cloud: Cloud) => T, make: () => T): T {
+  if (!cloud.made.has(of)) cloud.made.set(of, make());
+  return cloud.made.get(of) as T;
+}
+
+function queueOf(cloud: Cloud): DeliveryQueue {
+  if (!cloud.queue) throw new Error('this runtime has no delivery queues');
+  return cloud.queue;
+}
+
+// ── stores ─────────────────────────────────────────────────────────────
+
+export function accountStore(c: Cloud): AccountStore {
+  return part(c, accountStore, () => new AccountStore(c.db, c.tables.main, c.box, c.clock));
+}
+
+export function eventStore(c: Cloud): EventStore {
+  return part(c, eventStore, () => new EventStore(c.db, c.tables.events, c.tables.main, { retentionDays: c.options.eventRetentionDays, cacheAckMark: c.options.cacheAckMark }));
+}
+
+export function relayStore(c: Cloud): RelayStore {
+  return part(c, relayStore, () => new RelayStore(c.db, c.tables.main));
+}
+
+export function connectionStore(c: Cloud): ConnectionStore {
+  return part(c, connectionStore, () => new ConnectionStore(c.db, c.tables.main, c.clock));
+}
+
+export function pendingCommandStore(c: Cloud): PendingCommandStore {
+  return part(c, pendingCommandStore, () => new PendingCommandStore(c.db, c.tables.main));
+}
+
+export function webhookStore(c: Cloud): WebhookStore {
+  return part(c, webhookStore, () => new WebhookStore(c.db, c.tables.main, c.box, c.clock));
+}
+
+export function deliveryLog(c: Cloud): DeliveryLog {
+  return part(c, deliveryLog, () => new DeliveryLog(c.db, c.tables.events, c.clock));
+}
+
+export function analyticsStore(c: Cloud): AnalyticsStore {
+  // The events table's generated name does not end in -events on AWS: say where the main table is.
+  return part(c, analyticsStore, () => new AnalyticsStore(c.db, c.tables.events, c.clock, { mainTable: c.tables.main, logger: c.logger }));
+}
+
+// ── what the runtimes run ──────────────────────────────────────────────
+
+export function webhookFanout(c: Cloud): WebhookFanout {
+  return part(c, webhookFanout, () => new WebhookFanout(webhookStore(c), queueOf(c), () => c.clock.now()));
+}
+
+/** What a tenant can do with its webhook endpoints (/v1). */
+export function webhookService(c: Cloud): WebhookService {
+  return part(
+    c,
+    webhookService,
+    () =>
+      new WebhookService({
+        webhooks: webhookStore(c),
+        deliveries: deliveryLog(c),
+        fanout: webhookFanout(c),
+        accounts: accountStore(c),
+        events: eventStore(c),
+        clock: c.clock,
+        delivery: { allowPrivate: c.options.allowPrivateWebhooks, resolver: c.options.resolver, timeoutMs: c.options.deliveryTimeoutMs ?? DELIVERY_TIMEOUT_MS },
+      }),
+  );
+}
+
+/** What the outbox needs (the local runner, the stream function). */
+export function outboxDeps(c: Cloud): OutboxDeps {
+  return part(c, outboxDeps, () => ({ events: eventStore(c), projections: [analyticsStore(c)], fanout: webhookFanout(c), logger: c.logger }));
+}
+
+/** What a delivery needs, on these queues (the Lambda hands in one per invocation). */
+export function deliveryDeps(c: Cloud, queue: DeliveryQueue = queueOf(c)): DeliveryDeps {
+  return {
+    webhooks: webhookStore(c),
+    deliveries: deliveryLog(c),
+    queue,
+    clock: c.clock,
+    logger: c.logger,
+    allowPrivate: c.options.allowPrivateWebhooks,
+    resolver: c.options.resolver,
+    timeoutMs: c.options.deliveryTimeoutMs ?? DELIVERY_TIMEOUT_MS,
+    schedule: c.options.retrySchedule,
+  };
+}
+
+/** What the HTTP app needs, around the runtime's way to its relays. */
+export function appDeps(c: Cloud, gateway: RelayGateway): CloudDeps {
+  return {
+    accounts: accountStore(c),
+    gateway,
+    clock: c.clock,
+    logger: c.logger,
+    adminToken: c.options.adminToken,
+    commandTimeoutMs: c.options.commandTimeoutMs,
+    webhooks: webhookService(c),
+    analytics: analyticsStore(c),
+  };
+}
