@@ -43,10 +43,10 @@ export function expectedConf(name: 'api.conf' | 'api-pjsip.conf'): string {
 export const quietLogger: Logger = createLogger({ level: (process.env.TEST_LOG_LEVEL as 'debug') ?? 'error' });
 
 /** `clock`: the relay's every timer and timestamp (a ManualClock lets a test move time itself). */
-export async function startTestRelay(confText: string, opts: { dataDir?: string; tunnelMaxAgeMs?: number; clock?: Clock } = {}): Promise<Relay> {
+export async function startTestRelay(confText: string, opts: { dataDir?: string; tunnelMaxAgeMs?: number; clock?: Clock; logger?: Logger } = {}): Promise<Relay> {
   const config: RelayConfig = parseConfig(confText, 'test-api.conf');
   return startRelay(config, {
-    logger: quietLogger,
+    logger: opts.logger ?? quietLogger,
     clock: opts.clock,
     dataDir: opts.dataDir ?? tempDir(),
     amiRetry: () => 50,

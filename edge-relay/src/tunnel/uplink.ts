@@ -73,7 +73,7 @@ export class Uplink {
    * The cloud already holds seqs up to `mark` for this site (the relay's data
    * directory was wiped or restored): number what is not yet delivered above it.
    */
-  renumberAbove(mark: number): void {
+  renumberAbove(mark: number): number {
     const shift = this.spool.renumberAbove(CLOUD_CONSUMER, mark);
     if (shift > 0) {
       this.log.error('the cloud holds more events for this site than this relay has numbered (data directory wiped or restored?): undelivered events renumbered above its mark', {
@@ -83,6 +83,7 @@ export class Uplink {
       });
     }
     this.sentSeq = this.spool.cursor(CLOUD_CONSUMER);
+    return shift;
   }
 
   /** Durable events the cloud has not acked yet. */
