@@ -57,6 +57,12 @@ export interface SimulatorOptions {
   amiCallTalkMs?: number;
   /** Simulated ms the PBX stays down during restart(); default 2000. */
   restartDownMs?: number;
+  /**
+   * Simulated ms after restart() during which the PBX accepts logins but has
+   * not fully booted: QueueStatus is an unknown command, ExtensionStateList
+   * lists no hints, and FullyBooted comes when it is over. Default 0.
+   */
+  restartBootMs?: number;
   /** Override lab phones (registration, behaviour when rung, DTMF mode). */
   phones?: Record<string, Partial<PhoneConfig>>;
   /** Append every CDR to this Master.csv, as cdr_csv does (loguniqueid, loguserfield, local time). */
@@ -216,7 +222,10 @@ export class PbxSimulator {
     await this.server.stopListening();
     await sleep(this.options.restartDownMs ?? 2000);
     this.core.pbx.reboot();
+    const bootMs = this.options.restartBootMs ?? 0;
+    this.core.pbx.booting = bootMs > 0;
     await this.server.listen(this.server.port);
+    if (bootMs > 0) clock.setTimeout(() => this.server.fullyBooted(), bootMs);
   }
 
   /** `logger rotate`: queue_log is renamed to queue_log.N and a new one started; returns the rotated file's path. */
