@@ -49,6 +49,12 @@ export interface SimulatorOptions {
   timestampEvents?: boolean;
   /** Multiplies every scenario delay (0.01 in tests); the PBX's clock runs 1/timeScale as fast. */
   timeScale?: number;
+  /**
+   * Reported durations exact even on a loaded machine (tests comparing two
+   * runs): the PBX clock tolerates late timers and idles in steps (see
+   * model/sim-clock.ts). Off by default: the clock then follows real time closely.
+   */
+  steadyClock?: boolean;
   clock?: Clock;
   logger?: Logger;
   /** Real ms before a failed login is answered; default 1 s of simulated time. */
@@ -88,6 +94,8 @@ export interface QueueCallOptions extends QueuePlan {}
 
 export interface IvrCallOptions {
   dtmf?: 'rfc2833' | 'info';
+  /** Simulated ms the caller waits before each key, by index (default: the lab's pace). */
+  delaysMs?: number[];
   /** What happens after the IVR: options of the operator call (3) or the queue (1). */
   then?: CallOptions & { queue?: QueuePlan };
 }
@@ -125,6 +133,7 @@ export class PbxSimulator {
       amiCallTalkMs: options.amiCallTalkMs ?? Infinity,
       phones: options.phones,
       records: { cdrCsvPath: options.cdrCsvPath, queueLogPath: options.queueLogPath },
+      steadyClock: options.steadyClock,
     });
     this.server = new AmiServer(this.core, {
       host: this.host,
@@ -181,7 +190,7 @@ export class PbxSimulator {
 
   /** Extension `from` calls the IVR (700) and presses `digits` (e.g. `921234#` as in ivr-dtmf-rfc2833). */
   ivrCall(from: string, digits: string, opts: IvrCallOptions = {}): Promise<CallResult> {
-    const ivr: IvrPlan = { digits, dtmf: opts.dtmf ?? 'rfc2833' };
+    const ivr: IvrPlan = { digits, dtmf: opts.dtmf ?? 'rfc2833', delaysMs: opts.delaysMs };
     return this.core.runCall(`ivr ${from}`, (ctx) => phoneCall(ctx, from, '700', policyOf(opts.then), opts.then?.talkMs ?? DEFAULT_TALK_MS, { ivr, queue: opts.then?.queue }));
   }
 

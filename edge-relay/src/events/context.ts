@@ -74,8 +74,10 @@ export class Output {
   /** Marks of everything output while set (a call closed after an outage, …). */
   marks?: EventMarks;
 
-  private m(event: BoxEvent, call?: string, partial?: boolean): MappedEvent {
-    const marks = partial ? { ...this.marks, partial: true } : this.marks;
+  /** `extra`: true (partial) or marks carried over from earlier (a record kept for its wrap-up). */
+  private m(event: BoxEvent, call?: string, extra?: boolean | EventMarks): MappedEvent {
+    const more = extra === true ? { partial: true } : extra || undefined;
+    const marks = more ? { ...this.marks, ...more } : this.marks;
     return marks ? { event, call, marks } : { event, call };
   }
   own_(event: BoxEvent, call?: string, partial?: boolean): void {
@@ -87,8 +89,8 @@ export class Output {
   ivrEvent(event: BoxEvent, call?: string, partial?: boolean): void {
     this.ivr.push(this.m(event, call, partial));
   }
-  ccCdr(event: BoxEvent, call?: string, partial?: boolean): void {
-    this.cc.push(this.m(event, call, partial));
+  ccCdr(event: BoxEvent, call?: string, extra?: boolean | EventMarks): void {
+    this.cc.push(this.m(event, call, extra));
   }
 
   /** Output `fn`'s events with `marks`. */

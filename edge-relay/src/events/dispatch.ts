@@ -197,5 +197,5 @@ function noteForward(ctx: MapperContext, msg: AmiMessage): void {
 
 /** cc_cdrs whose wrap-up ended, now with pauseTime. */
 export function release(ctx: MapperContext, done: ReleasedRecord[]): void {
-  for (const r of done) ctx.out.ccCdr({ ...r.record, timestamp: ctx.time.stamp }, r.call, r.partial);
+  for (const r of done) ctx.out.ccCdr({ ...r.record, timestamp: ctx.time.stamp }, r.call, r.marks);
 }

@@ -87,7 +87,9 @@ export function emitCc(ctx: MapperContext, r: CcRecord, ch: Channel, cause: stri
   const incomplete = partial || r.partial === true || r.blind === true;
   ctx.seenCc.add(ch.uniqueid, endSec);
   if (ctx.wrapups.isWaiting(ch.uniqueid)) {
-    ctx.wrapups.hold(ch.uniqueid, record, r.linkedid, incomplete);
+    // Kept for its wrap-up: how it came about goes with it.
+    const marks = incomplete ? { ...ctx.out.marks, partial: true } : ctx.out.marks;
+    ctx.wrapups.hold(ch.uniqueid, record, r.linkedid, marks);
     return;
   }
   const settled = ctx.wrapups.takeSettled(ch.uniqueid);

@@ -54,8 +54,14 @@ export class EventPipeline {
   private readonly snapshots: SnapshotScheduler;
   private readonly timers: NamedTimers;
   private stopped = false;
-  /** Set at each login until a snapshot has told which channels are still up. */
-  private window?: { fromSec?: number; toSec: number };
+  /**
+   * Set at each login until a snapshot has told which channels are still up.
+   * It ends when the relay heard Asterisk again: the PBX's time of the first
+   * stamped event after the login (the relay's own clock until one comes).
+   */
+  private window?: { fromSec?: number; toSec: number; heard?: true };
+  /** The last message the relay mapped before it stopped listening (restored with the state; undefined: none saved). */
+  private blindSince?: number;
 
   constructor(private readonly opts: PipelineOptions) {
     this.log = opts.logger.child({ [LogField.component]: 'events' });
@@ -67,6 +73,7 @@ export class EventPipeline {
 
   /** Pick up the wrap-ups a previous run left, then follow AMI. */
   start(): void {
+    this.blindSince = this.opts.mapper.ctx.clockBase?.sec;
     this.wrapups.restore();
     this.opts.ami.on('event', this.onEvent);
     this.opts.ami.on('ready', this.onReady);
@@ -116,7 +123,7 @@ export class EventPipeline {
   private takeWindow(): { fromSec?: number; toSec: number } {
     const w = this.window ?? { toSec: this.opts.mapper.timeAt(this.opts.clock.now()).sec };
     this.window = undefined;
-    return w;
+    return { fromSec: w.fromSec, toSec: w.toSec };
   }
 
   private async askQueue(queue: string): Promise<void> {
@@ -135,6 +142,7 @@ export class EventPipeline {
     if (msg.event === 'FullyBooted' && !msg.has('ActionID')) this.snapshots.fullyBooted();
     try {
       this.publish(this.opts.mapper.map(msg, this.opts.clock.now()));
+      if (this.window && !this.window.heard && msg.has('Timestamp')) this.window = { ...this.window, toSec: this.opts.mapper.ctx.time.sec, heard: true };
     } catch (err) {
       // One odd message must not stop the stream.
       this.log.error('mapping failed for one AMI message', { error: err, event: msg.event });
@@ -144,12 +152,13 @@ export class EventPipeline {
   private readonly onReady = (): void => {
     // Everything since the last message mapped (before the drop, or before the restart) went unseen.
     const { mapper, clock } = this.opts;
-    this.window = { fromSec: mapper.ctx.clockBase?.sec, toSec: mapper.timeAt(clock.now()).sec };
+    this.window = { fromSec: this.blindSince, toSec: mapper.timeAt(clock.now()).sec };
     this.wrapups.onAmiReady();
     this.snapshots.ready();
   };
 
   private readonly onDisconnected = (): void => {
+    this.blindSince = this.opts.mapper.ctx.clockBase?.sec;
     this.snapshots.disconnected();
   };
 

@@ -41,6 +41,9 @@ export function closeGone(ctx: MapperContext, uniqueid: string, facts: GoneFacts
   const now = ctx.time;
   const known = facts.endSec !== undefined;
   if (known) ctx.time = fromMs(Math.min(facts.endSec! * 1000, now.sec * 1000));
+  // Asterisk's records keep no hang-up cause: a caller's cc_cdr closed this way lacks it.
+  const r = ctx.cc.get(uniqueid);
+  if (r) r.partial = true;
   ctx.out.marked({ recovered: true, ...(known ? {} : { partial: true }) }, () => {
     endChannel(ctx, ch, true, facts.cause ?? '', '');
     // No AgentComplete will come for it now: what queue_log did not give stays unknown.

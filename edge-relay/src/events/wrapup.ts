@@ -6,7 +6,7 @@
  */
 
 import type { CcCdrEvent } from '../../../protocol/src/events/box-events.js';
-import type { MapperCommand } from './context.js';
+import type { EventMarks, MapperCommand } from './context.js';
 
 export interface Wrapup {
   /** Queue member interface, e.g. `SIP/804`. */
@@ -20,15 +20,15 @@ export interface Wrapup {
   built: CcCdrEvent[];
   /** Call (Linkedid) of each built record, by caller uniqueid. */
   calls: Record<string, string>;
-  /** Built records that are partial (some fields unknown), by caller uniqueid. */
-  partial?: Record<string, true>;
+  /** Marks of built records that have some (recovered, partial), by caller uniqueid. */
+  marks?: Record<string, EventMarks>;
 }
 
 /** A cc_cdr whose wrap-up ended: pauseTime set. */
 export interface ReleasedRecord {
   record: CcCdrEvent;
   call?: string;
-  partial: boolean;
+  marks?: EventMarks;
 }
 
 /** What survives a restart. */
@@ -80,12 +80,12 @@ export class Wrapups {
   }
 
   /** The caller hung up: keep its built record until the wrap-up ends. */
-  hold(callerUniqueid: string, record: CcCdrEvent, call?: string, partial = false): void {
+  hold(callerUniqueid: string, record: CcCdrEvent, call?: string, marks?: EventMarks): void {
     for (const w of this.byMember.values()) {
       if (w.waiting.includes(callerUniqueid)) {
         w.built.push(record);
         if (call) w.calls[callerUniqueid] = call;
-        if (partial) (w.partial ??= {})[callerUniqueid] = true;
+        if (marks) (w.marks ??= {})[callerUniqueid] = marks;
         this.dirty = true;
         return;
       }
@@ -124,7 +124,7 @@ export class Wrapups {
     const pauseTime = w.pausedSec === undefined ? 0 : Math.max(0, Math.round(sec - w.pausedSec));
     const built = new Set(w.built.map((r) => r.uuid));
     for (const id of w.waiting) if (!built.has(id)) this.settled.set(id, pauseTime);
-    return w.built.map((r) => ({ record: { ...r, pauseTime }, call: w.calls[r.uuid], partial: w.partial?.[r.uuid] === true }));
+    return w.built.map((r) => ({ record: { ...r, pauseTime }, call: w.calls[r.uuid], marks: w.marks?.[r.uuid] }));
   }
 
   /** pauseTime for a caller whose agent's wrap-up already ended (e.g. it stayed for a survey). */

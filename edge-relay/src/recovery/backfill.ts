@@ -136,9 +136,16 @@ export class RecordsBackfill implements Backfill {
       // Lines strictly inside the window: the seconds it starts and ends in were heard.
       const from = Math.floor(w.fromSec);
       const to = Math.floor(w.toSec);
+      const gone = new Set(w.gone);
       for (const l of lines) {
-        if (l.time <= from || l.time >= to) continue;
-        if (l.event !== 'ENTERQUEUE' && mapper.knowsCaller(l.callid)) calls.seed(l.callid, l.queue, l.time);
+        // A caller the relay knows was heard up to `from` (the second it starts in excluded, or a line
+        // would count twice), and from `to` on if it is still up; one it never saw, or one gone
+        // before the relay was back, was not heard at all.
+        const known = mapper.knowsCaller(l.callid);
+        if (l.time < from || (known && l.time <= from)) continue;
+        if (l.time > to && !gone.has(l.callid)) continue;
+        if (known && l.time === to && !gone.has(l.callid)) continue;
+        if (l.event !== 'ENTERQUEUE' && known) calls.seed(l.callid, l.queue, l.time);
         calls.push(l);
       }
       for (const q of calls.all()) {
@@ -161,8 +168,10 @@ export class RecordsBackfill implements Backfill {
       const from = Math.floor(w.fromSec);
       const to = Math.floor(w.toSec);
       const lastSeenSec = (u: string) => calls.get(u)?.lastSec;
+      // A channel's CDRs are posted together: pushed through AMI, all of them were.
+      const pushed = new Set(rows.map((r) => r.uniqueId).filter((u) => mapper.pushedCdr(u)));
       for (const c of cdrEventsFromRows(mapper, rows, { settings: CDR_CSV_RECOMMENDED, timezone: this.opts.timezone, lastSeenSec })) {
-        if (c.postedAtSec < from || c.postedAtSec > to || mapper.pushedCdr(c.event.uniqueid)) continue;
+        if (c.postedAtSec < from || c.postedAtSec > to || pushed.has(c.event.uniqueid)) continue;
         out.push({ sec: c.postedAtSec, result: mapper.recoveredCdr(c.event, c.call, c.postedAtSec) });
       }
     }

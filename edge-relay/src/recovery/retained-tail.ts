@@ -11,6 +11,8 @@ import type { RecordDecoder } from '../records/framer.js';
 import type { TailPosition } from '../records/position-store.js';
 import { FileTail } from '../records/tail.js';
 
+const NO_FILE_YET: TailPosition = { dev: '0', ino: '0', offset: 0, head: '' };
+
 interface Kept<T> {
   record: T;
   sec: number;
@@ -32,6 +34,7 @@ export class RetainedTail<T> {
   private kept: Array<Kept<T>> = [];
   private position?: TailPosition;
   private failing = false;
+  private committed = false;
 
   constructor(private readonly opts: RetainedTailOptions<T>) {
     this.tail = new FileTail({ path: opts.path, statePath: opts.statePath, decoder: opts.decoder, startAt: 'end', logger: opts.logger });
@@ -69,10 +72,20 @@ export class RetainedTail<T> {
     let i = 0;
     while (i < this.kept.length && this.kept[i].sec < sec) i++;
     this.kept.splice(0, i);
-    if (!this.position) return;
-    if (this.kept.length === 0) return this.tail.commit(this.position);
+    if (!this.position) {
+      // No file yet: whatever file appears later is all new, to be read from its start even after a
+      // restart. A position naming no file says so (FileTail then reads the path from 0).
+      if (!this.committed) await this.commit(NO_FILE_YET);
+      return;
+    }
+    if (this.kept.length === 0) return this.commit(this.position);
     const start = this.kept[0].start;
-    if (start !== undefined && this.kept.every((k) => k.start !== undefined)) await this.tail.commit({ ...this.position, offset: start });
+    if (start !== undefined && this.kept.every((k) => k.start !== undefined)) await this.commit({ ...this.position, offset: start });
+  }
+
+  private async commit(position: TailPosition): Promise<void> {
+    await this.tail.commit(position);
+    this.committed = true;
   }
 
   async close(): Promise<void> {
