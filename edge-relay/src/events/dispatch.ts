@@ -110,6 +110,9 @@ function touch(ctx: MapperContext, msg: AmiMessage): Channel | undefined {
   }
   ch.lastSeenSec = time.sec;
   ch.lastMessage = messages;
+  // The channel, its call-center record and the dial it is the destination of, and its call.
+  state.changes.id(uniqueid);
+  state.changes.call(ch.linkedid);
   const linkedid = msg.get('Linkedid');
   if (linkedid !== undefined && linkedid !== ch.linkedid) state.relink(ch, linkedid);
   const num = msg.get('CallerIDNum');

@@ -68,14 +68,10 @@ export class EventMapper {
     ctx.messages++;
     ctx.time = messageTime(msg, receivedAtMs);
     ctx.clockBase = { sec: ctx.time.sec, atMs: receivedAtMs };
+    // Whatever this message touches is saved with its events (persist.ts): its channel's
+    // records are marked when it is touched, other changes where they are made.
     handleMessage(ctx, msg);
-    // Whatever this message touched is saved with its events (persist.ts).
-    const changes = ctx.state.changes;
-    changes.id(msg.get('Uniqueid'));
-    changes.id(msg.get('DestUniqueid'));
-    changes.call(msg.get('Linkedid'));
-    changes.call(msg.get('DestLinkedid'));
-    changes.other = true;
+    ctx.state.changes.other = true;
     // Expiry walks all state: once a second of message time is plenty.
     if (ctx.time.sec - this.lastExpireSec >= 1) this.expire();
     return this.result();

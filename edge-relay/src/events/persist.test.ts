@@ -36,7 +36,7 @@ const flat = (results: MapResult[]) => results.flatMap((r) => r.events.map((e, i
 const json = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
 describe('the mapper state saved and restored', () => {
-  for (const name of ['queue-answered', 'ivr-dtmf-rfc2833', 'call-answered-basic', 'trunk-outbound']) {
+  for (const name of ['queue-answered', 'ivr-dtmf-rfc2833', 'call-answered-basic', 'call-busy', 'call-noanswer', 'trunk-outbound']) {
     it(`${name}: stopped after any message, restored from a checkpoint and deltas, the rest maps the same`, () => {
       const msgs = messages(name);
       const whole = new EventMapper(config);
