@@ -88,6 +88,9 @@ export class Spool extends EventEmitter<{ durable: [number] }> {
   private memory: SpoolRecord[] = [];
   private pending: SpoolRecord[] = [];
   private flushing?: Promise<void>;
+  /** Batches cut, and batches written (journal and files), so far. */
+  private cuts = 0;
+  private written = 0;
   private readonly cursors = new Map<string, number>();
   private readonly readers = new Map<string, SegmentReader>();
   private readonly dirtyCursors = new Set<string>();
@@ -141,9 +144,15 @@ export class Spool extends EventEmitter<{ durable: [number] }> {
     if (!this.closed && this.journal?.pending) this.scheduleFlush();
   }
 
-  /** Resolves once everything appended so far is durable. */
+  /**
+   * Resolves once everything appended so far is durable, and what the journal
+   * had to commit at the time of the call is committed (however busy the
+   * PBX keeps it afterwards).
+   */
   async flush(): Promise<void> {
-    while (this.pending.length > 0 || this.flushing || (this.journal?.pending && !this.closed)) {
+    const seq = this.lastSeq;
+    const cut = this.journal?.pending ? this.cuts + 1 : this.cuts;
+    while (this._durableSeq < seq || this.written < cut) {
       if (!this.flushing) this.scheduleFlush();
       await this.flushing;
     }
@@ -247,9 +256,11 @@ export class Spool extends EventEmitter<{ durable: [number] }> {
     while (this.pending.length > 0 || this.journal?.pending) {
       const take = this.pending.slice();
       const batch = this.journal?.cut(take, this.lastSeq);
+      this.cuts++;
       if (this.journal) await this.journal.write(batch);
       if (take.length > 0) await this.writeRecords(take);
       if (this.journal) this.journal.written(batch);
+      this.written++;
     }
   }
 
