@@ -21,9 +21,9 @@ const caller: ChannelRef = { channel: 'SIP/801-00000018', uniqueid: '1795513000.
 const agent803: ChannelRef = { channel: 'SIP/803-00000019', uniqueid: '1795513001.43', linkedid: '1795513000.42', num: '803' };
 const agent804: ChannelRef = { channel: 'SIP/804-0000001a', uniqueid: '1795513010.44', linkedid: '1795513000.42', num: '804' };
 
-function run(mapper: EventMapper, msgs: AmiMessage[]): { events: BoxEvent[]; commands: WrapupCommand[] } {
+function run(mapper: EventMapper, msgs: AmiMessage[]): { events: BoxEvent[]; commands: MapperCommand[] } {
   const events: BoxEvent[] = [];
-  const commands: WrapupCommand[] = [];
+  const commands: MapperCommand[] = [];
   for (const m of msgs) {
     // The relay's clock reads the same as the PBX's in these scenarios.
     const r = mapper.map(m, Number(m.get('Timestamp')) * 1000);
