@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BoxEvent, CcCdrEvent, IvrEvent } from '../../../protocol/src/events/box-events.js';
 import { queueStatusItems, Scenario, type ChannelRef } from '../../../test/helpers/ami-scenario.js';
 import type { AmiMessage } from '../../../ami-codec/src/message.js';
-import type { MapperConfig, WrapupCommand } from './context.js';
+import type { MapperCommand, MapperConfig } from './context.js';
 import { EventMapper } from './mapper.js';
 
 const config: MapperConfig = {
