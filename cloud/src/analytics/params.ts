@@ -3,6 +3,7 @@
  * message of a 400. Pure (the current time is an argument).
  */
 
+import { idShape, isId } from '../store/ids.js';
 import { GROUP_BYS, type GroupBy } from './aggregate.js';
 import { decodeCursor } from './cursor.js';
 import { ceilTo, DAY_MS, floorTo, HOUR_MS, type CdrType } from './keys.js';
@@ -34,7 +35,7 @@ function single(params: URLSearchParams, allowed: readonly string[]): Parsed<Map
 function siteIdParam(p: Map<string, string>): Parsed<string | undefined> {
   const s = p.get('siteId');
   if (s === undefined) return { ok: true, value: undefined };
-  if (!/^[A-Za-z0-9_.-]{1,128}$/.test(s)) return fail('siteId: a site id');
+  if (!isId('site', s)) return fail(`siteId: a site id (${idShape('site')})`);
   return { ok: true, value: s };
 }
 

@@ -12,6 +12,7 @@ import { LogField } from '../../../protocol/src/log-fields.js';
 import { isTimeZone } from '../../../protocol/src/zoned-time.js';
 import type { Site } from '../store/accounts.js';
 import { adminAuth, tenantAuth } from './auth.js';
+import { pathId } from './path-id.js';
 import { jsonObject } from './body.js';
 import type { CloudDeps, CloudEnv } from './context.js';
 import { errorAnswer, invalid, notFound } from './errors.js';
@@ -36,6 +37,8 @@ export function adminRoutes(deps: CloudDeps): Hono<CloudEnv> {
   });
 
   app.use('/v1/tenants/:tenantId/*', tenantAuth(deps));
+  app.use('/v1/tenants/:tenantId/sites/:siteId', pathId('site', 'siteId'));
+  app.use('/v1/tenants/:tenantId/sites/:siteId/*', pathId('site', 'siteId'));
 
   const withRelay = async (site: Site) => ({
     id: site.id,

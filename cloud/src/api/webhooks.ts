@@ -18,11 +18,14 @@ import type { WebhookService } from '../webhooks/service.js';
 import { jsonObject, requireObject } from './body.js';
 import type { CloudEnv } from './context.js';
 import { errorAnswer } from './errors.js';
+import { pathId } from './path-id.js';
 
 export function webhookRoutes(service: WebhookService): Hono<CloudEnv> {
   const app = new Hono<CloudEnv>();
   app.onError(errorAnswer);
   const base = '/v1/tenants/:tenantId/webhooks';
+  app.use(`${base}/:id`, pathId('webhook', 'id'));
+  app.use(`${base}/:id/*`, pathId('webhook', 'id'));
 
   app.post(base, async (c) => {
     const { webhook, secret } = await service.create(c.get('tenant').id, requireObject(await jsonObject(c)));

@@ -23,7 +23,12 @@ describe('webhook input', () => {
 
   it('siteIds: every site by default, a list without repeats, never something else', () => {
     expect(siteIdList(null)).toBeNull();
-    expect(siteIdList(['s1', 's2', 's1'])).toEqual(['s1', 's2']);
+    const [s1, s2] = ['site_0000000000000001', 'site_0000000000000002'];
+    expect(siteIdList([s1, s2, s1])).toEqual([s1, s2]);
+    // Ids have their shape (an id DynamoDB cannot take as a key was a 500).
+    expect(refusal(() => siteIdList(['s1'])).message).toMatch(/^siteIds: "s1" is not a site id/);
+    expect(refusal(() => siteIdList(['x'.repeat(3000)])).message).toMatch(/^siteIds: "x+ is not a site id/);
+    expect(refusal(() => siteIdList(Array.from({ length: 1001 }, () => s1))).message).toMatch(/^siteIds: at most 1000/);
     for (const bad of [[], 's1', [1]]) expect(refusal(() => siteIdList(bad)).message).toBe('siteIds: a non-empty array of site ids');
     expect(booleanField(undefined, 'ordered')).toBeUndefined();
     expect(refusal(() => booleanField('yes', 'ordered')).message).toBe('ordered: a boolean');
