@@ -48,14 +48,15 @@ export function analyticsRoutes(deps: { analytics: AnalyticsStore }): Hono<Cloud
     if (!sites) throw notFound();
 
     if (format === 'json') {
-      const page = await analytics.searchPage(tenantId, sites, query, limit, after);
+      // The client's signal: a search it no longer waits for stops reading partitions.
+      const page = await analytics.searchPage(tenantId, sites, query, limit, after, c.req.raw.signal);
       return c.json({ data: page.rows, nextCursor: page.next ? encodeCursor(query, page.next) : null });
     }
 
     // CSV, streamed batch by batch as the client reads. The first batch is read
     // before answering, so a failing store still gives a 500 rather than a
     // truncated 200; a failure later can only cut the download short.
-    const batches = analytics.searchAll(tenantId, sites, query);
+    const batches = analytics.searchAll(tenantId, sites, query, undefined, c.req.raw.signal);
     const first = await batches.next();
     const encoder = new TextEncoder();
     const log = c.get('log');
