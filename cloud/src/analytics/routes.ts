@@ -16,6 +16,7 @@ import { encodeCursor } from './cursor.js';
 import { csvHeader, csvRow } from './csv.js';
 import { parseCdrParams, parseStatsParams } from './params.js';
 import type { AnalyticsStore } from './store.js';
+import { isClientAbort } from '../../../protocol/src/http/body.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 
 /** The sites a request may read: its own `siteId`, or every site of the tenant; undefined = not the tenant's. */
@@ -76,7 +77,8 @@ export function analyticsRoutes(deps: { analytics: AnalyticsStore }): Hono<Cloud
             controller.close();
           } else controller.enqueue(lines(next.value));
         } catch (err) {
-          log?.error('CSV export failed midway', { [LogField.error]: err });
+          if (isClientAbort(err, c.req.raw)) log?.debug('CSV export stopped: the client went away');
+          else log?.error('CSV export failed midway', { [LogField.error]: err });
           controller.error(err);
         }
       },
