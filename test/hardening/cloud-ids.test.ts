@@ -27,7 +27,8 @@ afterAll(async () => cloud.stop());
 
 describe('a path id of the wrong shape is 404, before any look-up', () => {
   it.each([LONG, 'site_abc', `${NO_SITE}x`, 'SITE_0000000000000000', 'site_000000000000000%2F'])('box API of site %#', async (id) => {
-    for (const headers of [{}, { authorization: 'b2e8f2c6f8b1f5a1d2c3e4f5a6b7c8d9' }, { authorization: `Bearer ${a.apiKey}` }]) {
+    const variants: Array<Record<string, string>> = [{}, { authorization: 'b2e8f2c6f8b1f5a1d2c3e4f5a6b7c8d9' }, { authorization: `Bearer ${a.apiKey}` }];
+    for (const headers of variants) {
       const r = await call('GET', `/sites/${id}/coocenter-api/queues/queue-info`, { headers });
       expect(r.status, JSON.stringify(headers)).toBe(404);
       expect(r.body).toEqual({ status: 'error', message: 'not found' });
