@@ -49,6 +49,10 @@ describe('webhook input', () => {
     for (const bad of ['0', '501', '2.5', 'ten']) expect(refusal(() => deliveriesPage(bad, undefined)).message).toBe('limit: 1 to 500');
     const sk = '000001772366400000#evt_s_1';
     expect(deliveriesPage('10', pageCursor(sk)!)).toEqual({ limit: 10, after: sk });
+    // Client input all the same: an over-long or foreign cursor is a 400, not a key DynamoDB refuses (500).
+    for (const bad of ['x'.repeat(3000), pageCursor(`${'1'.repeat(15)}#${'e'.repeat(2000)}`)!, pageCursor('not a key')!, '!!']) {
+      expect(refusal(() => deliveriesPage('10', bad)).message).toBe('cursor: not a cursor of this API');
+    }
     expect(pageCursor(null)).toBeNull();
   });
 });

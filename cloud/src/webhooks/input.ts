@@ -69,7 +69,11 @@ export function replayRange(b: Record<string, unknown>, nowMs: number): { from: 
 export function deliveriesPage(limit: string | undefined, cursor: string | undefined): { limit: number; after?: string } {
   const n = Number(limit ?? String(DEFAULT_DELIVERIES_PAGE));
   if (!Number.isInteger(n) || n < 1 || n > MAX_DELIVERIES_PAGE) throw invalid(`limit: 1 to ${MAX_DELIVERIES_PAGE}`);
-  return { limit: n, after: cursor ? Buffer.from(cursor, 'base64url').toString() : undefined };
+  if (cursor === undefined || cursor === '') return { limit: n };
+  // Opaque to the caller, but client input all the same: a sort key the store made (an over-long one was a 500).
+  const after = /^[A-Za-z0-9_-]{1,512}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString() : '';
+  if (!/^\d{1,20}#[\x21-\x7e]{1,256}$/.test(after)) throw invalid('cursor: not a cursor of this API');
+  return { limit: n, after };
 }
 
 export function pageCursor(next: string | null): string | null {
