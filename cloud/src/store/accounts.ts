@@ -48,8 +48,8 @@ export class AccountStore {
   /** Hot look-ups of every API request: key → tenant, site id → site (misses too). */
   private readonly tenantsByKey: TtlCache<string, Tenant | undefined>;
   private readonly sites: TtlCache<string, SiteItem | undefined>;
-  /** Opened and compared when a site has no WEBKEY (or does not exist): it matches no request. */
-  private readonly decoyWebkey: string;
+  /** Opened and compared when a site has no WEBKEY (or does not exist): it matches no request. Sealed at first use (some functions have no key). */
+  private decoyWebkey?: string;
   /** Compared against when a credential names nothing. */
   private readonly decoyHash = hashSecret(randomSecret());
 
@@ -62,7 +62,6 @@ export class AccountStore {
   ) {
     this.tenantsByKey = new TtlCache(clock, cacheTtlMs);
     this.sites = new TtlCache(clock, cacheTtlMs);
-    this.decoyWebkey = box.seal(randomSecret());
   }
 
   private now(): string {
@@ -197,7 +196,7 @@ export class AccountStore {
    */
   async webkeyOf(siteId: string): Promise<{ webkey: string; timezone?: string; real: boolean }> {
     const site = await this.cachedSite(siteId);
-    const webkey = this.box.open(site?.webkey ?? this.decoyWebkey);
+    const webkey = this.box.open(site?.webkey ?? (this.decoyWebkey ??= this.box.seal(randomSecret())));
     return { webkey, timezone: site?.timezone, real: site?.webkey !== undefined };
   }
 }
