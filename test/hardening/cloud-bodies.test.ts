@@ -10,7 +10,7 @@ import { BODY_LIMITS } from '../../cloud/src/api/body.js';
 import type { LocalCloud } from '../../cloud/src/local/server.js';
 import { ADMIN_TOKEN, api, startTestCloud, tenantAndSite, type Api } from '../helpers/cloud-harness.js';
 import { captureLog, type CapturedLog } from '../helpers/log-capture.js';
-import { openRequest } from '../helpers/raw-http.js';
+import { incompleteHead, openRequest } from '../helpers/raw-http.js';
 
 let cloud: LocalCloud;
 let call: Api;
@@ -89,14 +89,7 @@ describe('slow requests are cut by the server (defect 10)', () => {
   });
 
   it('headers that never complete: 408', async () => {
-    const net = await import('node:net');
-    const sock = net.connect({ host: '127.0.0.1', port: cloud.port });
-    sock.write('GET /health HTTP/1.1\r\nHost: x\r\n');
-    const answer = await new Promise<string>((resolve) => {
-      let text = '';
-      sock.on('data', (d) => (text += d.toString('latin1')));
-      sock.on('close', () => resolve(text));
-    });
+    const answer = await incompleteHead(host(), 'GET /health HTTP/1.1\r\nHost: x\r\n');
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
   });
 });

@@ -5,6 +5,7 @@
  * client that vanishes halfway.
  */
 import http from 'node:http';
+import net from 'node:net';
 
 export interface RawResponse {
   status: number;
@@ -64,4 +65,16 @@ export async function rawRequest(host: string, opts: { method: string; path: str
   const req = openRequest(host, opts);
   req.end(opts.body);
   return req.response;
+}
+
+/** Send the start of a request head that never completes; resolves with what the server wrote before closing. */
+export function incompleteHead(host: string, head: string): Promise<string> {
+  const [hostname, port] = host.split(':');
+  const sock = net.connect({ host: hostname, port: Number(port) });
+  sock.write(head);
+  return new Promise<string>((resolve) => {
+    let text = '';
+    sock.on('data', (d) => (text += d.toString('latin1')));
+    sock.on('close', () => resolve(text));
+  });
 }
