@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../../protocol/src/clock.js';
 import { systemClock } from '../../protocol/src/clock.js';
+import type { HttpTimeouts } from '../../protocol/src/http/timeouts.js';
 import type { Logger } from '../../protocol/src/log.js';
 import { AmiClient } from './ami/client.js';
 import type { RelayConfig } from './config/config.js';
@@ -33,6 +34,8 @@ export interface RelayDeps {
   tunnelMaxAgeMs?: number;
   /** Overrides [general] data_dir (the entry point passes env DATA_DIR here). */
   dataDir?: string;
+  /** The LAN server's HTTP time limits (default: protocol/src/http/timeouts.ts). */
+  httpTimeouts?: Partial<HttpTimeouts>;
 }
 
 export interface Relay {
@@ -124,7 +127,7 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
   }
 
   const app = lanApp({ pbx, webkey: config.general.webkey, timeZone: config.pbx.timezone, now: () => clock.now(), logger: log });
-  const lan = await listen(app, config.general.bindPort, config.general.bindAddress);
+  const lan = await listen(app, config.general.bindPort, config.general.bindAddress, deps.httpTimeouts);
   log.info('lan api listening', { port: lan.port, auth: config.general.webkey ? 'webkey' : 'off', dataDir });
   ami.connect();
 

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import type { Clock } from '../../../protocol/src/clock.js';
 import { systemClock } from '../../../protocol/src/clock.js';
+import { httpServerOptions, httpTimeouts, type HttpTimeouts } from '../../../protocol/src/http/timeouts.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import type { CloudDeps } from '../api/context.js';
 import { createCloudApp } from '../app.js';
@@ -61,6 +62,8 @@ export interface LocalCloudOptions {
   /** How often to retry outbox entries left by a failure, and how old they must be. */
   outboxSweepMs?: number;
   outboxStaleMs?: number;
+  /** The HTTP server's time limits (default: protocol/src/http/timeouts.ts). */
+  httpTimeouts?: Partial<HttpTimeouts>;
   logger: Logger;
   clock?: Clock;
 }
@@ -148,7 +151,8 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
   const app = createCloudApp(deps);
 
   const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: opts.port ?? 8787, hostname: opts.host ?? '127.0.0.1' }, () => resolve(s as Server)) as Server;
+    const serverOptions = httpServerOptions(httpTimeouts(opts.httpTimeouts));
+    const s = serve({ fetch: app.fetch, port: opts.port ?? 8787, hostname: opts.host ?? '127.0.0.1', serverOptions }, () => resolve(s as Server)) as Server;
   });
   server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;

@@ -8,6 +8,7 @@ import { Hono } from 'hono';
 import type { Pbx } from '../../../protocol/src/box-api/pbx.js';
 import { boxRoutes } from '../../../protocol/src/box-api/routes.js';
 import { webkeyAuth } from '../../../protocol/src/box-api/webkey.js';
+import { httpServerOptions, httpTimeouts, type HttpTimeouts } from '../../../protocol/src/http/timeouts.js';
 import type { Logger } from '../../../protocol/src/log.js';
 
 export interface LanApiOptions {
@@ -50,11 +51,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Listen with @hono/node-server; resolves once the port is bound. */
-export function listen(app: Hono, port: number, hostname: string): Promise<RunningServer> {
+/** Listen with @hono/node-server, with our HTTP time limits; resolves once the port is bound. */
+export function listen(app: Hono, port: number, hostname: string, timeouts: Partial<HttpTimeouts> = {}): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     let server: ServerType | undefined = undefined;
-    server = serve({ fetch: app.fetch, port, hostname }, (info) => {
+    server = serve({ fetch: app.fetch, port, hostname, serverOptions: httpServerOptions(httpTimeouts(timeouts)) }, (info) => {
       resolve({
         port: info.port,
         close: () =>
