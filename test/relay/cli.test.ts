@@ -2,30 +2,14 @@
  * The relay's real command line (bin/coocenter-relay.js, compiled), as a user
  * meets it: exit codes and the one line on stderr, never a stack trace.
  */
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/relay-harness.js';
+import { runBin, type Run } from '../helpers/run-bin.js';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function relay(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/coocenter-relay.js', ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const relay = (args: string[], env: Record<string, string> = {}): Promise<Run> => runBin('coocenter-relay.js', args, env);
 
 /** Exit 2 and exactly one line on stderr, nothing on stdout. */
 async function expectUsage(args: string[], line: string): Promise<void> {
