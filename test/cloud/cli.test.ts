@@ -5,13 +5,13 @@
  * options win over the environment.
  */
 import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../cloud/src/local/free-port.js';
 import { randomId } from '../../cloud/src/store/secrets.js';
 import { tempDir } from '../helpers/relay-harness.js';
+import { takePort } from '../helpers/processes.js';
 import { runBin, type Run } from '../helpers/run-bin.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -22,19 +22,14 @@ async function expectUsage(args: string[], line: string, env: Record<string, str
   expect(await cloud(args, env)).toEqual({ code: 2, stdout: '', stderr: `coocenter-cloud: ${line}\n` });
 }
 
-let taken: Server;
-let takenPort: number;
-beforeAll(async () => {
-  taken = createServer();
-  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
-  takenPort = (taken.address() as { port: number }).port;
-});
-afterAll(() => new Promise<void>((resolve) => taken.close(() => resolve())));
+let taken: Awaited<ReturnType<typeof takePort>>;
+beforeAll(async () => void (taken = await takePort()));
+afterAll(() => taken.close());
 
 describe('coocenter-cloud command line', () => {
   it('--help prints usage, options, environment and exit codes, and starts nothing; exit 0', async () => {
     const dataDir = join(tempDir('cloud-cli-'), 'never-created');
-    const r = await cloud(['--port', String(takenPort), '--help'], { DATA_DIR: dataDir });
+    const r = await cloud(['--port', String(taken.port), '--help'], { DATA_DIR: dataDir });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^usage: coocenter-cloud /);
@@ -59,8 +54,8 @@ describe('coocenter-cloud command line', () => {
 
   it('a taken port: exit 1 with one line naming the address and port, before starting the database', async () => {
     const dataDir = tempDir('cloud-taken-');
-    const r = await cloud(['--port', String(takenPort), '--data-dir', dataDir]);
-    expect(r).toEqual({ code: 1, stdout: '', stderr: `coocenter-cloud: cannot listen on 127.0.0.1:${takenPort}: the port is already in use (--port/PORT, --host/HOST)\n` });
+    const r = await cloud(['--port', String(taken.port), '--data-dir', dataDir]);
+    expect(r).toEqual({ code: 1, stdout: '', stderr: `coocenter-cloud: cannot listen on 127.0.0.1:${taken.port}: the port is already in use (--port/PORT, --host/HOST)\n` });
     expect(existsSync(join(dataDir, 'dynamodb'))).toBe(false);
   });
 
@@ -69,7 +64,7 @@ describe('coocenter-cloud command line', () => {
     const child = spawn(process.execPath, ['bin/coocenter-cloud.js', '--port', String(port), '--data-dir', fromFlag], {
       env: {
         ...process.env,
-        PORT: String(takenPort),
+        PORT: String(taken.port),
         DATA_DIR: fromEnv,
         DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
         SQS_ENDPOINT: inject('sqsEndpoint'),

@@ -3,10 +3,10 @@
  * meets it: exit codes and the one line on stderr, never a stack trace.
  */
 import { writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/relay-harness.js';
+import { takePort } from '../helpers/processes.js';
 import { runBin, type Run } from '../helpers/run-bin.js';
 
 const relay = (args: string[], env: Record<string, string> = {}): Promise<Run> => runBin('coocenter-relay.js', args, env);
@@ -77,22 +77,17 @@ describe('coocenter-relay command line', () => {
   });
 
   describe('with its LAN port taken', () => {
-    let taken: Server;
-    let port: number;
-    beforeAll(async () => {
-      taken = createServer();
-      await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
-      port = (taken.address() as { port: number }).port;
-    });
-    afterAll(() => new Promise<void>((resolve) => taken.close(() => resolve())));
+    let taken: Awaited<ReturnType<typeof takePort>>;
+    beforeAll(async () => void (taken = await takePort()));
+    afterAll(() => taken.close());
 
     it('exits 1 with one line naming the address and port', async () => {
-      const file = conf('taken.conf', `[general]\nBINDPORT = ${port}\nBINDADDR = 127.0.0.1\n${AMI}`);
+      const file = conf('taken.conf', `[general]\nBINDPORT = ${taken.port}\nBINDADDR = 127.0.0.1\n${AMI}`);
       const r = await relay(['--config', file], { DATA_DIR: join(dir, 'taken-data') });
       expect(r).toEqual({
         code: 1,
         stdout: '',
-        stderr: `coocenter-relay: cannot listen on 127.0.0.1:${port}: the port is already in use ([general] BINDADDR, BINDPORT in ${file})\n`,
+        stderr: `coocenter-relay: cannot listen on 127.0.0.1:${taken.port}: the port is already in use ([general] BINDADDR, BINDPORT in ${file})\n`,
       });
     });
   });
