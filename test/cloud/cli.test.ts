@@ -59,7 +59,7 @@ describe('coocenter-cloud command line', () => {
     expect(existsSync(join(dataDir, 'dynamodb'))).toBe(false);
   });
 
-  it('options win over the environment; SIGTERM stops it with exit 0', async () => {
+  it('options win over the environment, LOG_FORMAT=pretty logs for people; SIGTERM stops it with exit 0', async () => {
     const [port, fromEnv, fromFlag] = [await freePort(), tempDir('cloud-env-'), tempDir('cloud-flag-')];
     const child = spawn(process.execPath, ['bin/coocenter-cloud.js', '--port', String(port), '--data-dir', fromFlag], {
       env: {
@@ -71,13 +71,16 @@ describe('coocenter-cloud command line', () => {
         TABLE_PREFIX: randomId('t'),
         ADMIN_TOKEN: 'admin',
         LOG_LEVEL: 'info',
+        LOG_FORMAT: 'pretty',
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    await waitFor(() => stderr.includes('local cloud listening'), { timeoutMs: 30_000, what: `the cloud to listen:\n${stderr}` });
+    // LOG_FORMAT=pretty: time, level, who, message, key=value.
+    const listening = new RegExp(`^\\S+Z INFO {2}cloud {2}local cloud listening {2}url=http://127\\.0\\.0\\.1:${port} `, 'm');
+    await waitFor(() => listening.test(stderr), { timeoutMs: 30_000, what: `the cloud to listen:\n${stderr}` });
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     expect(await health.json()).toEqual({ status: 'ok' });
     expect(existsSync(join(fromFlag, 'secrets.key'))).toBe(true);

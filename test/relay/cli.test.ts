@@ -2,12 +2,14 @@
  * The relay's real command line (bin/coocenter-relay.js, compiled), as a user
  * meets it: exit codes and the one line on stderr, never a stack trace.
  */
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/relay-harness.js';
 import { takePort } from '../helpers/processes.js';
 import { runBin, type Run } from '../helpers/run-bin.js';
+import { waitFor } from '../helpers/wait.js';
 
 const relay = (args: string[], env: Record<string, string> = {}): Promise<Run> => runBin('coocenter-relay.js', args, env);
 
@@ -74,6 +76,22 @@ describe('coocenter-relay command line', () => {
     expect(r.stdout).toContain(`data_dir = ${join(dir, 'data')}    ; from DATA_DIR\n`);
     for (const secret of ['the-webkey', 'rt_the-token', 'ami-secret']) expect(r.stdout).not.toContain(secret);
     expect(r.stdout.match(/= \*{8}$/gm)).toHaveLength(3);
+  });
+
+  it('LOG_FORMAT=pretty logs a line a person reads, with the cause of a failure', async () => {
+    const closed = await takePort();
+    await closed.close(); // nothing listens there now
+    const file = conf('pretty.conf', `[general]\nBINDPORT = 0\nBINDADDR = 127.0.0.1\n[ami]\nport = ${closed.port}\nusername = relay\nsecret = s\n`);
+    const child = spawn(process.execPath, ['bin/coocenter-relay.js', '--config', file], { env: { ...process.env, LOG_LEVEL: 'info', LOG_FORMAT: 'pretty', DATA_DIR: join(dir, 'pretty-data') } });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const line = new RegExp(`^\\S+Z WARN {2}relay/ami {2}ami connect failed {2}ami=127\\.0\\.0\\.1:${closed.port} error="AMI socket error: connect ECONNREFUSED 127\\.0\\.0\\.1:${closed.port} \\[AMI_CONNECTION_LOST\\] \\(cause: connect ECONNREFUSED 127\\.0\\.0\\.1:${closed.port} \\[ECONNREFUSED\\]\\)"$`, 'm');
+    try {
+      await waitFor(() => line.test(stderr), { timeoutMs: 15_000, what: `a pretty line:\n${stderr}` });
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
   });
 
   describe('with its LAN port taken', () => {
