@@ -4,7 +4,7 @@
  * alone (a service manager, `kill <pid>`) leaves no DynamoDB Local, no relay
  * and no listening port behind.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freeDemoPorts, runDemo, type DemoRun } from '../helpers/demo.js';
@@ -23,6 +23,7 @@ afterAll(async () => {
     await run.exited;
   }
   for (const pid of started) if (running(pid)) killTree(pid);
+  for (const run of runs) rmSync(run.dataDir, { recursive: true, force: true });
   await Promise.all(held.map((h) => h.close()));
 });
 

@@ -8,7 +8,7 @@
  * started.
  */
 import { execFileSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { curlLines, freeDemoPorts, runDemo, type DemoRun } from '../helpers/demo.js';
@@ -25,6 +25,7 @@ afterAll(async () => {
     await demo.exited;
   }
   for (const pid of started) if (running(pid)) killTree(pid);
+  if (demo) rmSync(demo.dataDir, { recursive: true, force: true });
 });
 
 // Each test starts the whole demo (DynamoDB Local's JVM first): minutes on a loaded 2-core machine.
