@@ -44,10 +44,10 @@ describe('errorAnswer', () => {
     expect(await answer(boxError(401, 'invalid or missing Authorization'))).toEqual({ status: 401, body: { status: 'error', message: 'invalid or missing Authorization' } });
   });
 
-  it('answers anything else 500 without its details, and logs it', async () => {
+  it('answers anything else 500 without its details, and logs it with its stack', async () => {
     const lines: string[] = [];
     expect(await answer(new Error('DynamoDB said no: secret detail'), lines)).toEqual({ status: 500, body: { status: 'error', message: 'internal error' } });
-    expect(lines.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ level: 'error', msg: 'request failed', error: { name: 'Error', message: 'DynamoDB said no: secret detail' }, path: '/x' })]);
+    expect(lines.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ level: 'error', msg: 'request failed', error: { name: 'Error', message: 'DynamoDB said no: secret detail', stack: expect.stringMatching(/^Error: DynamoDB said no: secret detail\n\s+at /) }, path: '/x' })]);
   });
 
   it('logs a client that went away at debug, not as our error', async () => {

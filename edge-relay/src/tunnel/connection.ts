@@ -22,8 +22,9 @@ export class TunnelError extends Error {
   constructor(
     readonly code: TunnelErrorCode,
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'TunnelError';
     // A wrong token or protocol needs an operator; retrying still happens, slowly.
     this.recoverable = code !== 'UNAUTHORIZED' && code !== 'VERSION_MISMATCH';
@@ -101,7 +102,7 @@ export class TunnelConnection extends EventEmitter<{ welcome: [WelcomeFrame]; fr
     });
     ws.on('message', (data) => this.onMessage(data.toString()));
     ws.on('close', (code, reason) => this.end(closeError(code, reason.toString())));
-    ws.on('error', (err) => this.end(new TunnelError('NETWORK', `tunnel socket error: ${err.message}`)));
+    ws.on('error', (err) => this.end(new TunnelError('NETWORK', `tunnel socket error: ${err.message}`, { cause: err })));
   }
 
   /** Send a frame; false when the connection is not usable. */
