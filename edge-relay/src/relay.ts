@@ -7,7 +7,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../../protocol/src/clock.js';
 import { systemClock } from '../../protocol/src/clock.js';
+import type { HttpTimeouts } from '../../protocol/src/http/timeouts.js';
 import type { Logger } from '../../protocol/src/log.js';
+import { listen, type RunningServer } from '../../protocol/src/listen.js';
 import { AmiClient } from './ami/client.js';
 import type { RelayConfig } from './config/config.js';
 import { LAN_CONSUMER, LanPusher } from './events/lan-push.js';
@@ -16,7 +18,7 @@ import { EventPipeline } from './events/pipeline.js';
 import { Spool } from './events/spool.js';
 import { RecordsBackfill } from './recovery/backfill.js';
 import { StateJournal } from './recovery/journal.js';
-import { lanApp, listen, type RunningServer } from './http/lan-api.js';
+import { lanApp } from './http/lan-api.js';
 import { AmiPbx } from './pbx/ami-pbx.js';
 import type { RetryStrategy } from './retry.js';
 import { CommandRunner } from './tunnel/commands.js';
@@ -35,6 +37,8 @@ export interface RelayDeps {
   tunnelMaxAgeMs?: number;
   /** Overrides [general] data_dir (the entry point passes env DATA_DIR here). */
   dataDir?: string;
+  /** The LAN server's HTTP time limits (default: protocol/src/http/timeouts.ts). */
+  httpTimeouts?: Partial<HttpTimeouts>;
 }
 
 export interface Relay {
@@ -161,7 +165,7 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
   }
 
   const app = lanApp({ pbx, webkey: config.general.webkey, timeZone: config.pbx.timezone, now: () => clock.now(), logger: log });
-  const lan = await listen(app, config.general.bindPort, config.general.bindAddress);
+  const lan = await listen(app.fetch, config.general.bindPort, config.general.bindAddress, deps.httpTimeouts);
   log.info('lan api listening', { port: lan.port, auth: config.general.webkey ? 'webkey' : 'off', dataDir });
   logUnrecoverable(config, log);
   backfill?.start();

@@ -8,6 +8,7 @@
  *   await sim.close();
  */
 
+import type { AmiMessage } from '../../ami-codec/src/message.js';
 import type { Clock } from '../../protocol/src/clock.js';
 import { systemClock } from '../../protocol/src/clock.js';
 import type { Logger } from '../../protocol/src/log.js';
@@ -75,6 +76,8 @@ export interface SimulatorOptions {
   cdrCsvPath?: string;
   /** Append app_queue's lines to this queue_log, as Asterisk does. */
   queueLogPath?: string;
+  /** Sees every message a session reads, before anything is done with it (tests check what reaches the PBX). */
+  onAction?: (action: AmiMessage) => void;
 }
 
 export interface CallOptions {
@@ -142,6 +145,7 @@ export class PbxSimulator {
       logger,
       loginFailDelayMs: options.loginFailDelayMs ?? 1000 * timeScale,
       timestampEvents: options.timestampEvents ?? false,
+      onAction: options.onAction,
     });
   }
 

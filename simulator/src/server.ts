@@ -22,6 +22,7 @@ export interface ServerOptions {
   logger: Logger;
   loginFailDelayMs: number;
   timestampEvents: boolean;
+  onAction?: (action: AmiMessage) => void;
 }
 
 export class AmiServer implements SessionHost {
@@ -99,6 +100,10 @@ export class AmiServer implements SessionHost {
 
   /** ActionIDs of the actions read while not responding, oldest first (tests wait on it). */
   readonly unansweredActions: string[] = [];
+
+  received(m: AmiMessage): void {
+    this.options.onAction?.(m);
+  }
 
   unanswered(m: AmiMessage): void {
     this.unansweredActions.push(m.get('ActionID') ?? '');

@@ -3,6 +3,7 @@
  * message of a 400. Pure (the current time is an argument).
  */
 
+import { idShape, isId } from '../store/ids.js';
 import { GROUP_BYS, type GroupBy } from './aggregate.js';
 import { decodeCursor } from './cursor.js';
 import { ceilTo, DAY_MS, floorTo, HOUR_MS, type CdrType } from './keys.js';
@@ -34,7 +35,7 @@ function single(params: URLSearchParams, allowed: readonly string[]): Parsed<Map
 function siteIdParam(p: Map<string, string>): Parsed<string | undefined> {
   const s = p.get('siteId');
   if (s === undefined) return { ok: true, value: undefined };
-  if (!/^[A-Za-z0-9_.-]{1,128}$/.test(s)) return fail('siteId: a site id');
+  if (!isId('site', s)) return fail(`siteId: a site id (${idShape('site')})`);
   return { ok: true, value: s };
 }
 
@@ -52,10 +53,38 @@ function rangeParams(p: Map<string, string>, nowMs: number): Parsed<{ fromMs: nu
   if (!t.ok) return t;
   const toMs = t.value ?? (f.value !== undefined ? Math.max(nowMs, f.value + 1) : nowMs);
   const fromMs = f.value ?? toMs - DEFAULT_RANGE_MS;
-  if (fromMs >= toMs) return fail('from: must be before to');
-  if (fromMs < 0) return fail('from: must not be before 1970');
-  if (toMs - fromMs > MAX_RANGE_DAYS * DAY_MS) return fail(`to: the range may span at most ${MAX_RANGE_DAYS} days`);
-  return { ok: true, value: { fromMs, toMs } };
+  const bad = rangeError(fromMs, toMs);
+  return bad ? fail(bad) : { ok: true, value: { fromMs, toMs } };
+}
+
+/** What is wrong with a range, or undefined: it must start after 1970, end after it starts, and span at most 366 days. */
+function rangeError(fromMs: number, toMs: number): string | undefined {
+  if (fromMs >= toMs) return 'from: must be before to';
+  if (fromMs < 0) return 'from: must not be before 1970';
+  if (toMs - fromMs > MAX_RANGE_DAYS * DAY_MS) return `to: the range may span at most ${MAX_RANGE_DAYS} days`;
+  return undefined;
+}
+
+/** What is wrong with the filters of a query of this type: at most 256 printable characters, not a bare `*`, applicable to the type. */
+function filtersError(type: CdrType, filters: CdrFilters): string | undefined {
+  for (const name of FILTERS) {
+    const v = filters[name];
+    if (v === undefined) continue;
+    if (v.length > MAX_VALUE || !PRINTABLE.test(v)) return `${name}: at most ${MAX_VALUE} printable characters`;
+    if (v === '*') return `${name}: a prefix before * is required`;
+    if (!FILTER_FIELDS[type][name]) return `${name}: filters cc_cdr records only (add type=cc_cdr)`;
+  }
+  return undefined;
+}
+
+/**
+ * A CDR query's bounds, whether it came from parameters or from a cursor
+ * (which a client can forge): a site id of its shape, filters as above, and
+ * a range of at most 366 days. The message names the parameter at fault.
+ */
+function queryError(q: CdrQuery): string | undefined {
+  if (q.siteId !== undefined && !isId('site', q.siteId)) return `siteId: a site id (${idShape('site')})`;
+  return filtersError(q.type, q.filters) ?? rangeError(q.fromMs, q.toMs);
 }
 
 export interface CdrRequest {
@@ -93,18 +122,19 @@ export function parseCdrParams(params: URLSearchParams, nowMs: number): Parsed<C
   const filters: CdrFilters = {};
   for (const name of FILTERS) {
     const v = p.get(name);
-    if (v === undefined) continue;
-    if (v.length > MAX_VALUE || !PRINTABLE.test(v)) return fail(`${name}: at most ${MAX_VALUE} printable characters`);
-    if (v === '*') return fail(`${name}: a prefix before * is required`);
-    filters[name] = v;
+    if (v !== undefined) filters[name] = v;
   }
 
   const cursorRaw = p.get('cursor');
   if (cursorRaw !== undefined) {
     const c = decodeCursor(cursorRaw);
     if (!c) return fail('cursor: not a cursor of this API');
-    // The cursor carries its query; parameters given with it must agree.
+    // A cursor is client input like any parameter: the same bounds, and a position inside its range.
     const q = c.query;
+    const bad = queryError(q);
+    if (bad) return fail(`cursor: ${bad}`);
+    if (!isId('site', c.after.siteId) || c.after.ms < q.fromMs || c.after.ms >= q.toMs) return fail('cursor: not a cursor of this API');
+    // The cursor carries its query; parameters given with it must agree.
     const differs = (name: 'from' | 'to', ms: number): boolean | string => {
       const raw = p.get(name);
       if (raw === undefined) return false;
@@ -126,9 +156,8 @@ export function parseCdrParams(params: URLSearchParams, nowMs: number): Parsed<C
   }
 
   const type: CdrType = (typeRaw as CdrType | undefined) ?? 'cdr';
-  for (const name of FILTERS) {
-    if (filters[name] !== undefined && !FILTER_FIELDS[type][name]) return fail(`${name}: filters cc_cdr records only (add type=cc_cdr)`);
-  }
+  const bad = filtersError(type, filters);
+  if (bad) return fail(bad);
   const range = rangeParams(p, nowMs);
   if (!range.ok) return range;
   const query: CdrQuery = { type, fromMs: range.value.fromMs, toMs: range.value.toMs, filters };

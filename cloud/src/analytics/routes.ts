@@ -16,6 +16,7 @@ import { encodeCursor } from './cursor.js';
 import { csvHeader, csvRow } from './csv.js';
 import { parseCdrParams, parseStatsParams } from './params.js';
 import type { AnalyticsStore } from './store.js';
+import { isClientAbort } from '../../../protocol/src/http/body.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 
 /** The sites a request may read: its own `siteId`, or every site of the tenant; undefined = not the tenant's. */
@@ -48,14 +49,15 @@ export function analyticsRoutes(deps: { analytics: AnalyticsStore }): Hono<Cloud
     if (!sites) throw notFound();
 
     if (format === 'json') {
-      const page = await analytics.searchPage(tenantId, sites, query, limit, after);
+      // The client's signal: a search it no longer waits for stops reading partitions.
+      const page = await analytics.searchPage(tenantId, sites, query, limit, after, c.req.raw.signal);
       return c.json({ data: page.rows, nextCursor: page.next ? encodeCursor(query, page.next) : null });
     }
 
     // CSV, streamed batch by batch as the client reads. The first batch is read
     // before answering, so a failing store still gives a 500 rather than a
     // truncated 200; a failure later can only cut the download short.
-    const batches = analytics.searchAll(tenantId, sites, query);
+    const batches = analytics.searchAll(tenantId, sites, query, undefined, c.req.raw.signal);
     const first = await batches.next();
     const encoder = new TextEncoder();
     const log = c.get('log');
@@ -75,7 +77,8 @@ export function analyticsRoutes(deps: { analytics: AnalyticsStore }): Hono<Cloud
             controller.close();
           } else controller.enqueue(lines(next.value));
         } catch (err) {
-          log?.error('CSV export failed midway', { [LogField.error]: err });
+          if (isClientAbort(err, c.req.raw)) log?.debug('CSV export stopped: the client went away');
+          else log?.error('CSV export failed midway', { [LogField.error]: err });
           controller.error(err);
         }
       },

@@ -12,6 +12,7 @@ import { LogField } from '../../../protocol/src/log-fields.js';
 import { isTimeZone } from '../../../protocol/src/zoned-time.js';
 import type { Site } from '../store/accounts.js';
 import { adminAuth, tenantAuth } from './auth.js';
+import { pathId } from './path-id.js';
 import { jsonObject } from './body.js';
 import type { CloudDeps, CloudEnv } from './context.js';
 import { errorAnswer, invalid, notFound } from './errors.js';
@@ -29,13 +30,15 @@ export function adminRoutes(deps: CloudDeps): Hono<CloudEnv> {
   app.onError(errorAnswer);
 
   app.post('/v1/tenants', adminAuth(deps), async (c) => {
-    const name = nameOf((await jsonObject(c))?.name);
+    const name = nameOf((await jsonObject(c, 'admin'))?.name);
     const { tenant, apiKey } = await deps.accounts.createTenant(name);
     c.get('log').info('tenant created', { [LogField.tenantId]: tenant.id });
     return c.json({ id: tenant.id, name: tenant.name, apiKey }, 201);
   });
 
   app.use('/v1/tenants/:tenantId/*', tenantAuth(deps));
+  app.use('/v1/tenants/:tenantId/sites/:siteId', pathId('site', 'siteId'));
+  app.use('/v1/tenants/:tenantId/sites/:siteId/*', pathId('site', 'siteId'));
 
   const withRelay = async (site: Site) => ({
     id: site.id,
@@ -47,7 +50,7 @@ export function adminRoutes(deps: CloudDeps): Hono<CloudEnv> {
   });
 
   app.post('/v1/tenants/:tenantId/sites', async (c) => {
-    const b = await jsonObject(c);
+    const b = await jsonObject(c, 'admin');
     const name = nameOf(b?.name);
     const webkey = b?.webkey;
     if (webkey !== undefined && (typeof webkey !== 'string' || !NAME.test(webkey))) throw invalid('webkey: a string of 1-200 printable characters');

@@ -6,13 +6,14 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { boxError } from '../../../protocol/src/box-api/errors.js';
+import { RequestAbortedError } from '../../../protocol/src/http/body.js';
 import { createLogger } from '../../../protocol/src/log.js';
 import { API_ERRORS, apiError, errorAnswer, invalid, notFound } from './errors.js';
 
 function appThrowing(err: Error, lines: string[] = []) {
   const app = new Hono();
   app.use('*', async (c, next) => {
-    c.set('log' as never, createLogger({ write: (l) => lines.push(l) }) as never);
+    c.set('log' as never, createLogger({ level: 'debug', write: (l) => lines.push(l) }) as never);
     await next();
   });
   app.get('/x', () => {
@@ -43,9 +44,16 @@ describe('errorAnswer', () => {
     expect(await answer(boxError(401, 'invalid or missing Authorization'))).toEqual({ status: 401, body: { status: 'error', message: 'invalid or missing Authorization' } });
   });
 
-  it('answers anything else 500 without its details, and logs it', async () => {
+  it('answers anything else 500 without its details, and logs it with its stack', async () => {
     const lines: string[] = [];
     expect(await answer(new Error('DynamoDB said no: secret detail'), lines)).toEqual({ status: 500, body: { status: 'error', message: 'internal error' } });
-    expect(lines.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ level: 'error', msg: 'request failed', error: { name: 'Error', message: 'DynamoDB said no: secret detail' }, path: '/x' })]);
+    expect(lines.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ level: 'error', msg: 'request failed', error: { name: 'Error', message: 'DynamoDB said no: secret detail', stack: expect.stringMatching(/^Error: DynamoDB said no: secret detail\n\s+at /) }, path: '/x' })]);
+  });
+
+  it('logs a client that went away at debug, not as our error', async () => {
+    const lines: string[] = [];
+    const res = await answer(new RequestAbortedError(new Error('aborted')), lines);
+    expect(res.status).toBe(400);
+    expect(lines.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ level: 'debug', msg: 'request aborted by the client' })]);
   });
 });

@@ -11,6 +11,7 @@
 
 import type { Context } from 'hono';
 import { isBoxApiError } from '../../../protocol/src/box-api/errors.js';
+import { isClientAbort } from '../../../protocol/src/http/body.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 import { silentLogger, type Logger } from '../../../protocol/src/log.js';
 
@@ -20,6 +21,7 @@ export const API_ERRORS = {
   unauthorized: 401,
   not_found: 404,
   conflict: 409,
+  too_large: 413,
   unavailable: 503,
   internal: 500,
 } as const;
@@ -64,6 +66,11 @@ export function errorAnswer(err: Error, c: Context): Response {
   if (err instanceof ApiError) return c.json(err.toBody(), err.status);
   if (isBoxApiError(err)) return c.json(err.toBody(), err.status);
   const log = (c.get('log') as Logger | undefined) ?? silentLogger;
+  // The client went away (or the request timeout cut its body): nobody reads this answer, and it is not our fault.
+  if (isClientAbort(err, c.req.raw)) {
+    log.debug('request aborted by the client', { path: c.req.path });
+    return c.json(invalid('request aborted by the client').toBody(), 400);
+  }
   log.error('request failed', { [LogField.error]: err, path: c.req.path });
   return c.json(apiError('internal', 'internal error').toBody(), 500);
 }

@@ -18,14 +18,17 @@ import type { WebhookService } from '../webhooks/service.js';
 import { jsonObject, requireObject } from './body.js';
 import type { CloudEnv } from './context.js';
 import { errorAnswer } from './errors.js';
+import { pathId } from './path-id.js';
 
 export function webhookRoutes(service: WebhookService): Hono<CloudEnv> {
   const app = new Hono<CloudEnv>();
   app.onError(errorAnswer);
   const base = '/v1/tenants/:tenantId/webhooks';
+  app.use(`${base}/:id`, pathId('webhook', 'id'));
+  app.use(`${base}/:id/*`, pathId('webhook', 'id'));
 
   app.post(base, async (c) => {
-    const { webhook, secret } = await service.create(c.get('tenant').id, requireObject(await jsonObject(c)));
+    const { webhook, secret } = await service.create(c.get('tenant').id, requireObject(await jsonObject(c, 'webhooks')));
     c.get('log').info('webhook created', { [LogField.webhookId]: webhook.id });
     return c.json({ ...webhook, secret }, 201);
   });
@@ -34,7 +37,7 @@ export function webhookRoutes(service: WebhookService): Hono<CloudEnv> {
 
   app.get(`${base}/:id`, async (c) => c.json(await service.get(c.get('tenant').id, c.req.param('id'))));
 
-  app.patch(`${base}/:id`, async (c) => c.json(await service.update(c.get('tenant').id, c.req.param('id'), requireObject(await jsonObject(c)))));
+  app.patch(`${base}/:id`, async (c) => c.json(await service.update(c.get('tenant').id, c.req.param('id'), requireObject(await jsonObject(c, 'webhooks')))));
 
   app.delete(`${base}/:id`, async (c) => {
     await service.remove(c.get('tenant').id, c.req.param('id'));
@@ -53,7 +56,7 @@ export function webhookRoutes(service: WebhookService): Hono<CloudEnv> {
   );
 
   app.post(`${base}/:id/replay`, async (c) => {
-    const r = await service.replay(c.get('tenant').id, c.req.param('id'), await jsonObject(c));
+    const r = await service.replay(c.get('tenant').id, c.req.param('id'), await jsonObject(c, 'webhooks'));
     c.get('log').info('webhook replay', { [LogField.webhookId]: r.id, enqueued: r.enqueued });
     return c.json(r, 202);
   });

@@ -23,7 +23,12 @@ describe('webhook input', () => {
 
   it('siteIds: every site by default, a list without repeats, never something else', () => {
     expect(siteIdList(null)).toBeNull();
-    expect(siteIdList(['s1', 's2', 's1'])).toEqual(['s1', 's2']);
+    const [s1, s2] = ['site_0000000000000001', 'site_0000000000000002'];
+    expect(siteIdList([s1, s2, s1])).toEqual([s1, s2]);
+    // Ids have their shape (an id DynamoDB cannot take as a key was a 500).
+    expect(refusal(() => siteIdList(['s1'])).message).toMatch(/^siteIds: "s1" is not a site id/);
+    expect(refusal(() => siteIdList(['x'.repeat(3000)])).message).toMatch(/^siteIds: "x+ is not a site id/);
+    expect(refusal(() => siteIdList(Array.from({ length: 1001 }, () => s1))).message).toMatch(/^siteIds: at most 1000/);
     for (const bad of [[], 's1', [1]]) expect(refusal(() => siteIdList(bad)).message).toBe('siteIds: a non-empty array of site ids');
     expect(booleanField(undefined, 'ordered')).toBeUndefined();
     expect(refusal(() => booleanField('yes', 'ordered')).message).toBe('ordered: a boolean');
@@ -44,6 +49,10 @@ describe('webhook input', () => {
     for (const bad of ['0', '501', '2.5', 'ten']) expect(refusal(() => deliveriesPage(bad, undefined)).message).toBe('limit: 1 to 500');
     const sk = '000001772366400000#evt_s_1';
     expect(deliveriesPage('10', pageCursor(sk)!)).toEqual({ limit: 10, after: sk });
+    // Client input all the same: an over-long or foreign cursor is a 400, not a key DynamoDB refuses (500).
+    for (const bad of ['x'.repeat(3000), pageCursor(`${'1'.repeat(15)}#${'e'.repeat(2000)}`)!, pageCursor('not a key')!, '!!']) {
+      expect(refusal(() => deliveriesPage('10', bad)).message).toBe('cursor: not a cursor of this API');
+    }
     expect(pageCursor(null)).toBeNull();
   });
 });

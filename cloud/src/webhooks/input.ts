@@ -7,6 +7,7 @@
 
 import { EVENT_TYPES, normaliseEventType, type EventType } from '../../../protocol/src/events/box-events.js';
 import { invalid } from '../api/errors.js';
+import { idShape, isId } from '../store/ids.js';
 
 /** At most this much is replayed in one request. */
 export const MAX_REPLAY_MS = 31 * 86_400_000;
@@ -27,10 +28,16 @@ export function eventTypes(v: unknown): EventType[] | null {
   return [...out];
 }
 
-/** `siteIds`: null (every site), or a non-empty list of ids (whether they are the tenant's is the service's to check). */
+/** At most this many sites in one endpoint's `siteIds` (more: leave it out, every site). */
+export const MAX_SITE_IDS = 1000;
+
+/** `siteIds`: null (every site), or a non-empty list of site ids (whether they are the tenant's is the service's to check). */
 export function siteIdList(v: unknown): string[] | null {
   if (v === undefined || v === null) return null;
   if (!Array.isArray(v) || v.length === 0 || v.some((s) => typeof s !== 'string')) throw invalid('siteIds: a non-empty array of site ids');
+  if (v.length > MAX_SITE_IDS) throw invalid(`siteIds: at most ${MAX_SITE_IDS} site ids (leave siteIds out for every site)`);
+  const bad = v.find((s) => !isId('site', s));
+  if (bad !== undefined) throw invalid(`siteIds: ${JSON.stringify(bad).slice(0, 40)} is not a site id (${idShape('site')})`);
   return [...new Set(v as string[])];
 }
 
@@ -62,7 +69,11 @@ export function replayRange(b: Record<string, unknown>, nowMs: number): { from: 
 export function deliveriesPage(limit: string | undefined, cursor: string | undefined): { limit: number; after?: string } {
   const n = Number(limit ?? String(DEFAULT_DELIVERIES_PAGE));
   if (!Number.isInteger(n) || n < 1 || n > MAX_DELIVERIES_PAGE) throw invalid(`limit: 1 to ${MAX_DELIVERIES_PAGE}`);
-  return { limit: n, after: cursor ? Buffer.from(cursor, 'base64url').toString() : undefined };
+  if (cursor === undefined || cursor === '') return { limit: n };
+  // Opaque to the caller, but client input all the same: a sort key the store made (an over-long one was a 500).
+  const after = /^[A-Za-z0-9_-]{1,512}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString() : '';
+  if (!/^\d{1,20}#[\x21-\x7e]{1,256}$/.test(after)) throw invalid('cursor: not a cursor of this API');
+  return { limit: n, after };
 }
 
 export function pageCursor(next: string | null): string | null {

@@ -229,7 +229,7 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
       }
     });
     socket.on('error', (err) => {
-      this.fail(socket, amiError('AMI_CONNECTION_LOST', `AMI socket error: ${err.message}`));
+      this.fail(socket, amiError('AMI_CONNECTION_LOST', `AMI socket error: ${err.message}`, { cause: err }));
     });
     socket.on('close', () => {
       this.fail(socket, amiError('AMI_CONNECTION_LOST', 'AMI connection closed by peer'));

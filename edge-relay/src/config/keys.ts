@@ -7,7 +7,7 @@
  */
 
 import type { IniSections } from './ini.js';
-import { closest } from '../suggest.js';
+import { closest } from '../../../protocol/src/cli/suggest.js';
 
 export const CONFIG_KEYS = {
   general: ['BINDPORT', 'BINDADDR', 'URL', 'WEBKEY', 'mac', 'pop_url', 'data_dir'],

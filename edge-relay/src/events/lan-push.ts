@@ -4,7 +4,8 @@
  * loses nothing: the pusher retries the same event with backoff and resumes in
  * order. The body is the box event exactly; the sequence number travels in
  * headers so a receiver can drop a repeat (after a relay crash, an event may be
- * sent again: at-least-once).
+ * sent again: at-least-once). The user-agent says which relay version sent it
+ * (`coocenter-relay/0.1.0`).
  */
 
 import type { Clock, TimerHandle } from '../../../protocol/src/clock.js';
@@ -12,6 +13,7 @@ import { systemClock } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 import { exponentialBackoff, type RetryStrategy } from '../retry.js';
+import { RELAY_VERSION } from '../version.js';
 import type { Spool, SpoolRecord } from './spool.js';
 
 export const LAN_CONSUMER = 'lan';
@@ -121,6 +123,8 @@ export class LanPusher {
 export function lanHeaders(record: SpoolRecord): Record<string, string> {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
+    // Who is pushing, so a receiver's logs tell the relay (and its version) from the old box.
+    'user-agent': RELAY_VERSION,
     'x-coocenter-seq': String(record.seq),
     'x-coocenter-event': record.event.event,
   };

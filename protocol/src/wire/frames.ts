@@ -40,7 +40,12 @@ export const FatalErrorCode = {
 } as const;
 
 const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(128));
-const Seq = v.pipe(v.number(), v.integer(), v.minValue(0));
+/**
+ * Sequence numbers, part numbers and sizes: safe integers (≤ 2^53 − 1). JSON
+ * calls 1e300 an integer too, but it cannot be stored or counted from, so it
+ * is refused here, where the frame comes in, not forever at storage.
+ */
+const Seq = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 const ShortText = v.pipe(v.string(), v.maxLength(2048));
 
 const Hello = v.object({
@@ -65,7 +70,7 @@ const Welcome = v.object({
   /** Highest seq the cloud has stored for this site: the relay may skip up to it. */
   ackedSeq: Seq,
   /** How often the relay should ping. */
-  pingMs: v.pipe(v.number(), v.integer(), v.minValue(1000)),
+  pingMs: v.pipe(Seq, v.minValue(1000)),
 });
 
 const CommandFrame = v.object({
@@ -92,7 +97,7 @@ const Reply = v.object({
   result: v.optional(v.unknown()),
   error: v.optional(ErrorBody),
   /** The result is JSON text split over this many `part` frames. */
-  parts: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  parts: v.optional(v.pipe(Seq, v.minValue(1))),
   /** The result is a file streamed in `part` frames (base64), or uploaded (`uploaded`). */
   stream: v.optional(v.object({ contentType: ShortText, size: Seq, uploaded: v.optional(v.boolean()) })),
 });
@@ -106,7 +111,7 @@ const Part = v.object({
 });
 
 const EventRecord = v.object({
-  seq: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  seq: v.pipe(Seq, v.minValue(1)),
   event: v.looseObject({ event: v.picklist(EVENT_TYPES) }),
   /** The call (Asterisk Linkedid): webhooks with ordered delivery keep one call's events in order. */
   call: v.optional(v.pipe(v.string(), v.maxLength(256))),
