@@ -73,7 +73,7 @@ export class LanPusher {
     this.busy = true;
     try {
       while (this.running) {
-        const [record] = this.opts.spool.read(this.opts.spool.cursor(LAN_CONSUMER), 1);
+        const [record] = this.opts.spool.read(this.opts.spool.cursor(LAN_CONSUMER), 1, LAN_CONSUMER);
         if (!record) return;
         const ok = await this.post(record);
         if (!ok) {
@@ -104,13 +104,7 @@ export class LanPusher {
     try {
       const res = await fetch(this.opts.url, {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          // Who is pushing, so a receiver's logs tell the relay (and its version) from the old box.
-          'user-agent': RELAY_VERSION,
-          'x-coocenter-seq': String(record.seq),
-          'x-coocenter-event': record.event.event,
-        },
+        headers: lanHeaders(record),
         body: JSON.stringify(record.event),
         signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
       });
@@ -123,4 +117,18 @@ export class LanPusher {
       return false;
     }
   }
+}
+
+/** The box body travels unchanged; what the relay knows about it goes in headers. */
+export function lanHeaders(record: SpoolRecord): Record<string, string> {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    // Who is pushing, so a receiver's logs tell the relay (and its version) from the old box.
+    'user-agent': RELAY_VERSION,
+    'x-coocenter-seq': String(record.seq),
+    'x-coocenter-event': record.event.event,
+  };
+  if (record.recovered) headers['x-coocenter-recovered'] = '1';
+  if (record.partial) headers['x-coocenter-partial'] = '1';
+  return headers;
 }
