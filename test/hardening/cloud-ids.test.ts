@@ -61,7 +61,7 @@ describe('a path id of the wrong shape is 404, before any look-up', () => {
 describe('credentials carrying an id of the wrong shape are refused like wrong ones', () => {
   it('a tenant key', async () => {
     const r = await call('GET', `/v1/tenants/${a.tenantId}/sites`, { token: `ck.${LONG}.${'s'.repeat(43)}` });
-    expect([r.status, r.body]).toEqual([401, { status: 'error', message: 'invalid or missing tenant API key' }]);
+    expect([r.status, r.body]).toEqual([401, { status: 'error', code: 'unauthorized', message: 'invalid or missing tenant API key' }]);
     const box = await call('GET', `/sites/${a.siteId}/coocenter-api/queues/queue-info`, { token: `ck.${LONG}.${'s'.repeat(43)}` });
     expect(box.status).toBe(401);
   });

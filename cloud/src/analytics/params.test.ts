@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { parseCdrParams, parseStatsParams } from '../../../test/helpers/query-params.js';
 import { encodeCursor } from './cursor.js';
-import { parseCdrParams, parseStatsParams } from './params.js';
 
 const now = Date.UTC(2026, 10, 24, 12, 30);
-const qs = (s: string) => new URLSearchParams(s);
-const cdr = (s: string) => parseCdrParams(qs(s), now);
-const stats = (s: string) => parseStatsParams(qs(s), now);
+const cdr = (s: string) => parseCdrParams(s, now);
+const stats = (s: string) => parseStatsParams(s, now);
 const error = (r: { ok: boolean; message?: string }) => (r.ok ? 'OK' : r.message);
 /** A site id of the shape the cloud mints (store/ids.ts). */
 const S = 'site_ssssssssssssssss';
@@ -48,6 +47,17 @@ describe('CDR parameters', () => {
     expect(error(cdr('format=xml'))).toMatch(/^format:/);
     expect(error(cdr('format=csv&limit=5'))).toMatch(/format=csv exports the whole range/);
     expect(error(cdr('cursor=abc'))).toMatch(/^cursor:/);
+  });
+
+  it('matches the box data\'s enumerations in any case, as the records spell them', () => {
+    const filters = (q: string) => (cdr(q) as { value: { query: { filters: object } } }).value.query.filters;
+    expect(filters('disposition=answered')).toEqual({ disposition: 'ANSWERED' });
+    expect(filters('disposition=No%20Answer')).toEqual({ disposition: 'NO ANSWER' });
+    expect(filters('disposition=no*')).toEqual({ disposition: 'NO*' });
+    expect(filters('type=CC_CDR&disposition=BRIDGED&missCause=no_assign')).toEqual({ disposition: 'bridged', missCause: 'NO_ASSIGN' });
+    expect(filters('type=cc_cdr&missCause=')).toEqual({ missCause: '' });
+    expect(error(cdr('disposition=answerd'))).toMatch(/^disposition: one of ANSWERED, NO ANSWER, BUSY, FAILED, CONGESTION/);
+    expect(error(cdr('type=cc_cdr&disposition=ANSWERED'))).toMatch(/^disposition: one of bridged, feedback, queue, ivr/);
   });
 
   it('takes the query from the cursor; parameters given with it must agree', () => {

@@ -1,12 +1,12 @@
 /**
  * Reading a /v1 request's JSON body: through the one bounded reader
- * (protocol/src/http/body.ts) with the limit of its route family, and only
- * as far as the routes accept it (an object).
+ * (protocol/src/http/body.ts) with the limit of its route family. What it
+ * must hold is the route's schema's to say (api/input.ts).
  */
 
 import type { Context } from 'hono';
 import { BodyTooLargeError, readText } from '../../../protocol/src/http/body.js';
-import { apiError, invalid } from './errors.js';
+import { apiError } from './errors.js';
 
 /**
  * Largest body of each /v1 route family. Admin bodies are a name, a WEBKEY
@@ -21,24 +21,23 @@ export const BODY_LIMITS = {
 
 export type BodyFamily = keyof typeof BODY_LIMITS;
 
-/** The body when it is a JSON object; undefined when it is empty, not JSON, or not an object. */
-export async function jsonObject(c: Context, family: BodyFamily): Promise<Record<string, unknown> | undefined> {
+/** A route that takes no fields still reads what it is sent (it must be empty or `{}`), this much at most. */
+export const NO_FIELDS_LIMIT = 1024;
+
+/** The parsed JSON body; undefined when there is none. Not JSON: `malformed-body`, naming the content type it came as. */
+export async function readJson(c: Context, limit: number): Promise<unknown> {
   let text: string;
   try {
-    text = await readText(c.req.raw, BODY_LIMITS[family]);
+    text = await readText(c.req.raw, limit);
   } catch (err) {
-    throw err instanceof BodyTooLargeError ? apiError('too_large', err.message) : err;
+    throw err instanceof BodyTooLargeError ? apiError('body-too-large', err.message, { limit }) : err;
   }
+  if (text.trim() === '') return undefined;
   try {
-    const b: unknown = JSON.parse(text);
-    return b && typeof b === 'object' && !Array.isArray(b) ? (b as Record<string, unknown>) : undefined;
+    return JSON.parse(text);
   } catch {
-    return undefined;
+    const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
+    const as = type && type !== 'application/json' ? ` (it came as ${type.slice(0, 80)})` : '';
+    throw apiError('malformed-body', `body: not JSON${as}; send a JSON object with content-type: application/json`, { contentType: type || null });
   }
-}
-
-/** A body that must be a JSON object. */
-export function requireObject(b: Record<string, unknown> | undefined): Record<string, unknown> {
-  if (!b) throw invalid('body must be a JSON object');
-  return b;
 }

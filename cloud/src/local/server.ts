@@ -97,7 +97,7 @@ function secretsKey(dataDir: string, given?: string): SecretBox {
 
 /** What the port answers while the rest of the cloud is still starting. */
 function starting(): Response {
-  const body = JSON.stringify(apiError('unavailable', 'the cloud is starting').toBody());
+  const body = JSON.stringify(apiError('starting', 'the cloud is starting').toBody());
   return new Response(body, { status: 503, headers: { 'content-type': 'application/json', 'retry-after': '1' } });
 }
 

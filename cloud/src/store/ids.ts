@@ -31,6 +31,11 @@ const SHAPES = Object.fromEntries(
   Object.entries(ID_PREFIXES).map(([kind, prefix]) => [kind, new RegExp(`^${prefix}_[a-z0-9]{${ID_RANDOM_CHARS}}$`)]),
 ) as Record<IdKind, RegExp>;
 
+/** The pattern of an id of this kind (for schemas and the API document). */
+export function idPattern(kind: IdKind): RegExp {
+  return SHAPES[kind];
+}
+
 /** Whether a value has the shape of an id of this kind (it may still name nothing). */
 export function isId(kind: IdKind, value: unknown): value is string {
   return typeof value === 'string' && SHAPES[kind].test(value);
