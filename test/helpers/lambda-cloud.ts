@@ -25,6 +25,7 @@ import { startHttpApi, type HttpApiStandIn, type HttpLambda } from './apigw-http
 import { startWebSocketApi, type WebSocketApiStandIn } from './apigw-websocket.js';
 import { ADMIN_TOKEN } from './cloud-harness.js';
 import { QueueSource, StreamSource } from './event-sources.js';
+import type { Logger } from '../../protocol/src/log.js';
 import { quietLogger } from './relay-harness.js';
 
 export interface LambdaCloudOptions {
@@ -38,6 +39,8 @@ export interface LambdaCloudOptions {
   eventSources?: boolean;
   /** The SQS endpoint the outbox function sends to (a hop a test can cut); default the run's fauxqs. */
   outboxSqsEndpoint?: string;
+  /** The relay socket functions' logger (default: errors only, dropped). */
+  relaySocketLogger?: Logger;
 }
 
 export interface LambdaCloud {
@@ -89,7 +92,7 @@ export async function startLambdaCloud(opts: LambdaCloudOptions = {}): Promise<L
     s3Endpoint: sqsEndpoint,
     allowPrivateWebhooks: true,
   };
-  for (let i = 0; i < (opts.instances ?? 2); i++) instances.push(createRelaySocketHandlers(config, { logger: quietLogger }));
+  for (let i = 0; i < (opts.instances ?? 2); i++) instances.push(createRelaySocketHandlers(config, { logger: opts.relaySocketLogger ?? quietLogger }));
   const http = await startHttpApi(createHttpHandler(config, { logger: quietLogger }) as unknown as HttpLambda);
   const outbox = createOutboxHandlers({ ...config, sqsEndpoint: opts.outboxSqsEndpoint ?? sqsEndpoint }, { logger: quietLogger });
   const deliveries = createDeliveriesHandler(config, { logger: quietLogger, schedule: opts.webhookRetrySchedule });
