@@ -6,6 +6,8 @@
  * the hop comes back up no sooner than one long poll after the cut — and,
  * when the test says so, at a moment its `quiet` check holds (no send in
  * flight that could be half refused and half taken as it comes back up).
+ * It can also hold every request a while before passing it on (`setDelay`):
+ * a slow SQS, so that what the cloud sends stays in flight for long.
  */
 import net from 'node:net';
 import { RECEIVE_WAIT_SEC } from '../../cloud/src/webhooks/worker.js';
@@ -15,12 +17,15 @@ export interface CuttableProxy {
   port: number;
   url: string;
   setUp(up: boolean, quiet?: () => boolean): Promise<void>;
+  /** Hold what the client sends this long before passing it on (0: at once). */
+  setDelay(ms: number): void;
   close(): Promise<void>;
 }
 
 export async function cuttableProxy(targetPort: number): Promise<CuttableProxy> {
   let up = true;
   let cutAt = 0;
+  let delayMs = 0;
   const open = new Set<net.Socket>();
   const server = net.createServer((client) => {
     if (!up) return client.destroy();
@@ -30,7 +35,9 @@ export async function cuttableProxy(targetPort: number): Promise<CuttableProxy> 
       s.on('error', () => undefined);
       s.on('close', () => open.delete(s));
     }
-    client.pipe(upstream);
+    // Timers of one duration fire in the order they were set: the bytes keep theirs.
+    client.on('data', (chunk) => (delayMs > 0 ? setTimeout(() => upstream.write(chunk), delayMs) : upstream.write(chunk)));
+    client.on('end', () => setTimeout(() => upstream.end(), delayMs));
     upstream.pipe(client);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -44,6 +51,9 @@ export async function cuttableProxy(targetPort: number): Promise<CuttableProxy> 
       else cutAt = Date.now();
       up = v;
       if (!v) for (const s of open) s.destroy();
+    },
+    setDelay(ms) {
+      delayMs = ms;
     },
     close: () =>
       new Promise<void>((r) => {

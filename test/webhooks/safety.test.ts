@@ -64,6 +64,37 @@ describe('outbox', () => {
     const extens = receiver.deliveries.map((d) => Number(d.body.data.exten) - 30000).sort((a, b) => a - b);
     expect(extens).toEqual(Array.from({ length: 30 }, (_, i) => i));
   });
+
+  it('never sends an entry again while its fan-out is in flight, though the sweeper keeps finding it', async () => {
+    // A slow SQS: every fan-out stays in flight for a while, and the sweeper (every 50 ms, entries of
+    // any age) lists each entry many times before its first fan-out is done.
+    const hop = (proxy = await cuttableProxy(Number(new URL(inject('sqsEndpoint')).port)));
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = createLogger({ level: 'info', write: (line) => lines.push(JSON.parse(line)) });
+    cloud = await startTestCloud({ sqsEndpoint: hop.url, outboxSweepMs: 50, outboxStaleMs: 0, logger });
+    const call = api(cloud.url);
+    const ids = await tenantAndSite(call);
+    receiver = await startWebhookReceiver();
+    expect((await call('POST', `/v1/tenants/${ids.tenantId}/webhooks`, { token: ids.apiKey, body: { url: receiver.url, events: ['extensionstatus'] } })).status).toBe(201);
+    const pbx = (site = await relayOnQuietPbx(cloud.url, ids.relayToken));
+    hop.setDelay(300);
+
+    // Three stored batches, each submitted for fan-out as it is stored.
+    for (let burst = 0; burst < 3; burst++) {
+      for (let i = 0; i < 10; i++) pbx.say(extensionStatus(30000 + burst * 10 + i));
+      await waitFor(() => pbx.acked() === (burst + 1) * 10, { what: `burst ${burst + 1} acked` });
+    }
+    await receiver.waitForCount(30, 30_000);
+    await deliveriesSettled(cloud, pbx.relay, 30_000);
+    // The sweeper did find entries whose fan-out was under way…
+    expect(lines.filter((l) => l.msg === 'outbox sweep').length).toBeGreaterThan(0);
+    // …none failed (so no retry could explain a repeat)…
+    expect(lines.filter((l) => l.msg === 'outbox entry left for the sweeper')).toEqual([]);
+    // …and each event went out once: one webhook-id each, every extension once.
+    const webhookIds = receiver.deliveries.map((d) => d.headers['webhook-id']);
+    expect(new Set(webhookIds).size).toBe(30);
+    expect(receiver.deliveries.map((d) => Number(d.body.data.exten) - 30000).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+  });
 });
 
 describe('SSRF guard in production mode', () => {

@@ -90,6 +90,13 @@ export interface OutboxRunnerOptions {
 /**
  * Runs entries in order per site: the local cloud submits each stored batch
  * here right after storing it; both runtimes sweep what is left.
+ *
+ * An entry is never processed again while it is in flight: everything done
+ * for a site (each submit, the sweep's drain) waits its turn on the site's one
+ * chain, and a step ends only once every request it made has (the queue's
+ * and the delivery log's sends: protocol/src/settle.ts). A sweep that lists an
+ * entry during its fan-out therefore looks again after it, finds it gone and
+ * leaves it (test/webhooks/safety.test.ts).
  */
 export class OutboxRunner {
   private readonly chains = new Map<string, Promise<unknown>>();

@@ -19,6 +19,7 @@
 
 import { BatchWriteCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../../protocol/src/clock.js';
+import { allSettledOrThrow } from '../../../protocol/src/settle.js';
 import { Batcher } from '../store/batcher.js';
 
 export const DELIVERY_SHARDS = 8;
@@ -94,7 +95,8 @@ export class DeliveryLog {
 
   /** Deliveries about to be queued, recorded first, where the queue may lose them (fanout.ts). */
   async pending(deliveries: Array<{ ref: DeliveryRef; type: string; siteId: string }>): Promise<void> {
-    await Promise.all(
+    // All settled before the step fails: a late 'pending' could land over the record of a later try that was delivered.
+    await allSettledOrThrow(
       deliveries.map(({ ref, type, siteId }) =>
         this.record(ref, { type, siteId, status: 'pending', attempts: 0, responseCode: null, latencyMs: null, error: null, lastAttemptAt: null, nextAttemptAt: null }),
       ),

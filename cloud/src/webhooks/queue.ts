@@ -21,6 +21,7 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { allSettledOrThrow } from '../../../protocol/src/settle.js';
 import { Batcher } from '../store/batcher.js';
 import type { DeliveryRef } from './deliveries.js';
 import type { Envelope } from './envelope.js';
@@ -116,8 +117,7 @@ export class DeliveryQueue {
     // Fail only once every request has settled: a request still being retried
     // when another failed would otherwise land later, behind the caller's
     // back, while the caller sends the whole batch again.
-    const failed = (await Promise.allSettled([...sendStandard, sendFifo])).find((r) => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    await allSettledOrThrow([...sendStandard, sendFifo]);
   }
 
   private async batch(url: string, entries: Array<{ Id: string; MessageBody: string; MessageGroupId?: string; MessageDeduplicationId?: string }>): Promise<void> {
