@@ -20,6 +20,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitForPort } from '../cloud/src/local/free-port.js';
 import { startLocalCloud } from '../cloud/src/local/server.js';
+import { CONSOLE_BUILD } from '../infra/lib/paths.js';
 import { createLogger } from '../protocol/src/log.js';
 import { DemoTraffic } from '../simulator/src/demo.js';
 import { startSimulator } from '../simulator/src/index.js';
@@ -92,7 +93,7 @@ async function main(): Promise<void> {
   const savedAdmin = existsSync(join(dataDir, 'demo.json')) ? (JSON.parse(readFileSync(join(dataDir, 'demo.json'), 'utf8')) as Demo).adminToken : undefined;
   const adminToken = env.ADMIN_TOKEN ?? savedAdmin ?? randomBytes(18).toString('base64url');
 
-  const cloud = await startLocalCloud({ port: cloudPort, dataDir: join(dataDir, 'cloud'), adminToken, logger: logger.child({ service: 'cloud' }) });
+  const cloud = await startLocalCloud({ port: cloudPort, dataDir: join(dataDir, 'cloud'), adminToken, consoleDir: join(ROOT, CONSOLE_BUILD), logger: logger.child({ service: 'cloud' }) });
   const monitorDir = join(dataDir, 'monitor');
   mkdirSync(monitorDir, { recursive: true });
   const sim = await startSimulator({ port: amiPort, monitorDir, logger: logger.child({ service: 'pbx' }) });

@@ -7,6 +7,7 @@ import http from 'node:http';
 import { inject } from 'vitest';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../cloud/src/local/server.js';
 import { randomId } from '../../cloud/src/store/secrets.js';
+import { CONSOLE_OUT } from '../../scripts/build-console.js';
 import { quietLogger, tempDir } from './relay-harness.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -21,6 +22,7 @@ export async function startTestCloud(extra: Partial<LocalCloudOptions> = {}): Pr
     allowPrivateWebhooks: true,
     tablePrefix: randomId('t'),
     logger: quietLogger,
+    consoleDir: CONSOLE_OUT,
     ...extra,
   });
 }

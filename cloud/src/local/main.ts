@@ -6,6 +6,7 @@
  * EVENT_RETENTION_DAYS, LOG_LEVEL.
  */
 
+import { fileURLToPath } from 'node:url';
 import { LogField } from '../../../protocol/src/log-fields.js';
 import { createLogger } from '../../../protocol/src/log.js';
 import { ConfigError } from '../settings.js';
@@ -27,7 +28,9 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: settings.logLevel, fields: { [LogField.service]: 'cloud' } });
   if (!settings.adminToken) logger.warn('ADMIN_TOKEN is not set: POST /v1/tenants is disabled');
-  const cloud = await startLocalCloud({ ...settings, logger });
+  // This file runs compiled (dist/cloud/src/local/main.js); the build writes the console to dist/console.
+  const consoleDir = fileURLToPath(new URL('../../../console/', import.meta.url));
+  const cloud = await startLocalCloud({ ...settings, consoleDir, logger });
   const stop = async (signal: string) => {
     logger.info('stopping', { signal });
     await cloud.stop();

@@ -61,6 +61,8 @@ export interface LocalCloudOptions {
   /** How often to retry outbox entries left by a failure, and how old they must be. */
   outboxSweepMs?: number;
   outboxStaleMs?: number;
+  /** The web console's built files (dist/console), served at /console; absent: no console. */
+  consoleDir?: string;
   logger: Logger;
   clock?: Clock;
 }
@@ -145,7 +147,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
   const worker = new DeliveryWorker(deliveryDeps(cloud));
   worker.start();
   outbox.startSweeper();
-  const app = createCloudApp(deps);
+  const app = createCloudApp(deps, { consoleDir: opts.consoleDir });
 
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: opts.port ?? 8787, hostname: opts.host ?? '127.0.0.1' }, () => resolve(s as Server)) as Server;
