@@ -151,6 +151,7 @@ async function main(): Promise<void> {
   out('coocenter demo is running: cloud, relay and a simulated call center (demo calls every few seconds).');
   out('');
   out(`  cloud        ${cloud.url}            (admin token: ${adminToken})`);
+  out(`  console      ${cloud.url}/console/#key=${encodeURIComponent(demo.apiKey)}   (signs in as the demo tenant)`);
   out(`  relay (LAN)  http://127.0.0.1:${lanPort}/coocenter-api   config ${conf}`);
   out(`  PBX (AMI)    127.0.0.1:${sim.port}               simulated Asterisk 20, admin/secret`);
   out(`  tenant ${demo.tenantId}, site ${demo.siteId}`);

@@ -38,6 +38,12 @@ describe('npm start', () => {
       const parsed = JSON.parse(body);
       expect(parsed.status ?? 'site', line).not.toBe('error');
     }
+    // The console's sign-in link: the page, with the tenant key in the fragment only (never sent to the server).
+    const link = /console +(http:\/\/\S+\/console\/#key=(\S+))/.exec(output);
+    expect(link, output).not.toBeNull();
+    const page = await fetch(link![1]);
+    expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+    expect((await fetch(`http://127.0.0.1:${port}/v1/tenants/${decodeURIComponent(link![2]).split('.')[1]}/sites`, { headers: { authorization: `Bearer ${decodeURIComponent(link![2])}` } })).status).toBe(200);
     child.kill('SIGTERM');
     const code = await new Promise((r) => child!.once('exit', r));
     expect(code).toBe(0);

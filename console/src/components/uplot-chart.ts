@@ -28,6 +28,10 @@ export interface DrawnChart {
   destroy(): void;
 }
 
+/** Ticks at whole groups only: hours (or multiples), days (or multiples). */
+const HOUR_TICKS = [1, 2, 3, 6, 12, 24, 48, 168].map((h) => h * 3600);
+const DAY_TICKS = [1, 2, 7, 14, 28, 91, 182, 364].map((d) => d * 86_400);
+
 function valueText(unit: Unit, v: number | null | undefined, locale: Locale): string {
   if (v === null || v === undefined) return NONE;
   if (unit === 'percent') return `${formatNumber(v, locale)} %`;
@@ -43,22 +47,23 @@ export function drawChart(el: HTMLElement, data: ChartData, o: DrawOptions): Dra
   });
   const xText = (v: number) => (time ? fmt.format(new Date(v * 1000)) : (data.categories?.[Math.round(v)] ?? ''));
   const unit = data.series[0]?.unit ?? 'calls';
+  const slot = o.timeUnit === 'hour' ? 3600 : o.timeUnit === 'day' ? 86_400 : 1;
   const bars = (size: number) => uPlot.paths.bars!({ size: [size, 64], align: 0 });
 
   const opts: uPlot.Options = {
     width: o.width,
     height: o.height,
     // Categories sit at whole positions with half a slot of room on each side.
+    // Half a slot of room on each side of the first and last group (an hour, a day, or one queue or agent).
     scales: {
-      x: time ? { time: true } : { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] },
+      // From the data itself: uPlot widens a single time point to a thousand days on its own.
+      x: { time, range: () => (data.x.length ? [data.x[0] - slot / 2, data.x[data.x.length - 1] + slot / 2] : [0, slot]) },
       y: { range: (_u, _min, max) => [0, unit === 'percent' ? 100 : Math.max(1, max * 1.1)] },
     },
     axes: [
-      {
-        space: time ? 90 : 40,
-        incrs: time ? undefined : [1],
-        values: (_u, splits) => splits.map((v) => (time || Number.isInteger(v) ? xText(v) : '')),
-      },
+      time
+        ? { space: 120, incrs: o.timeUnit === 'hour' ? HOUR_TICKS : DAY_TICKS, values: (_u, splits) => splits.map(xText) }
+        : { space: 40, incrs: [1], values: (_u, splits) => splits.map((v) => (Number.isInteger(v) ? xText(v) : '')) },
       { values: (_u, splits) => splits.map((v) => valueText(unit, v, o.locale)), size: 64 },
     ],
     series: [
