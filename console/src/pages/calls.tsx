@@ -6,7 +6,7 @@
  * site's zone (UTC for all sites together).
  */
 
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { cdrApiQuery, NEW_SEARCH, PAGE_SIZES, searchFromQuery, searchToQuery, type CdrSearch } from '../api/cdr-search.js';
 import { DISPOSITIONS, MISS_CAUSES, type CdrRow, type Page as ApiPage } from '../api/types.js';
 import { QueryForm, SiteField, useFields } from '../components/query-form.js';
@@ -22,9 +22,10 @@ export function CallsPage({ route }: { route: Route }) {
   const queryText = route.query.toString();
   const search = searchFromQuery(route.query);
   const zone = zoneOf(sites, search.siteId);
-  // Cursors of the pages seen before this one, for "previous"; reset by a new search.
-  const [cursors, setCursors] = useState<string[]>([]);
-  useEffect(() => setCursors([]), [queryText]);
+  // The cursors that led to this page (for "previous"), kept with the search they belong to: a new search starts at its first page.
+  const [paging, setPaging] = useState<{ search: string; cursors: string[] }>({ search: queryText, cursors: [] });
+  const cursors = paging.search === queryText ? paging.cursors : [];
+  const setCursors = (next: (c: string[]) => string[]) => setPaging({ search: queryText, cursors: next(cursors) });
   const cursor = cursors[cursors.length - 1];
 
   const api = cdrApiQuery(search, zone);
