@@ -61,6 +61,7 @@ describe('languages', () => {
       expect(await page.evaluate('document.documentElement.lang'), browserLanguage).toBe(lang);
     }
     const page = await signedInPage('en-US');
+    await walk[0].ready(page);
     // What the Chinese walk below reads: in English it is full of Latin words.
     expect((await uiTexts(page)).flatMap(latinWords)).toEqual(expect.arrayContaining(['Sites', 'Relay', 'Refresh', 'Language']));
     await page.getByLabel('Language').selectOption('zh-Hant');
