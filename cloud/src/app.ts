@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import { analyticsRoutes } from './analytics/routes.js';
 import { adminRoutes } from './api/admin.js';
+import { authenticate } from './api/auth.js';
 import type { CloudDeps, CloudEnv } from './api/context.js';
 import { errorAnswer, notFound } from './api/errors.js';
 import { requestId } from './api/request-id.js';
@@ -27,9 +28,10 @@ export function createCloudApp(deps: CloudDeps, options: CloudAppOptions = {}): 
     // A person opening the cloud's address in a browser gets the console.
     app.get('/', (c) => c.redirect(`${CONSOLE_PATH}/`, 302));
   }
-  app.route('/', adminRoutes(deps));
-  app.route('/', webhookRoutes(deps.webhooks));
-  app.route('/', analyticsRoutes({ analytics: deps.analytics }));
+  const auth = authenticate(deps);
+  app.route('/', adminRoutes(deps, auth));
+  app.route('/', webhookRoutes(deps.webhooks, auth));
+  app.route('/', analyticsRoutes(deps, auth));
   app.route('/', siteRoutes(deps));
   app.notFound((c) => c.json(notFound().toBody(), 404));
   app.onError(errorAnswer);

@@ -26,6 +26,7 @@ import { startWebSocketApi, type WebSocketApiStandIn } from './apigw-websocket.j
 import { CONSOLE_OUT } from '../../scripts/build-console.js';
 import { ADMIN_TOKEN } from './cloud-harness.js';
 import { QueueSource, StreamSource } from './event-sources.js';
+import type { Logger } from '../../protocol/src/log.js';
 import { quietLogger } from './relay-harness.js';
 
 export interface LambdaCloudOptions {
@@ -37,6 +38,8 @@ export interface LambdaCloudOptions {
   webhookRetrySchedule?: readonly number[];
   /** Run the event source pollers in the background (default); false: the test calls poll() itself. */
   eventSources?: boolean;
+  /** The relay socket functions' logger (default: errors only, dropped). */
+  relaySocketLogger?: Logger;
 }
 
 export interface LambdaCloud {
@@ -88,7 +91,7 @@ export async function startLambdaCloud(opts: LambdaCloudOptions = {}): Promise<L
     s3Endpoint: sqsEndpoint,
     allowPrivateWebhooks: true,
   };
-  for (let i = 0; i < (opts.instances ?? 2); i++) instances.push(createRelaySocketHandlers(config, { logger: quietLogger }));
+  for (let i = 0; i < (opts.instances ?? 2); i++) instances.push(createRelaySocketHandlers(config, { logger: opts.relaySocketLogger ?? quietLogger }));
   const http = await startHttpApi(createHttpHandler(config, { logger: quietLogger, consoleDir: CONSOLE_OUT }) as unknown as HttpLambda);
   const outbox = createOutboxHandlers(config, { logger: quietLogger });
   const deliveries = createDeliveriesHandler(config, { logger: quietLogger, schedule: opts.webhookRetrySchedule });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseConfig, type RelayConfig } from '../../edge-relay/src/config/config.js';
 import { startRelay, type Relay } from '../../edge-relay/src/relay.js';
 import type { Clock } from '../../protocol/src/clock.js';
+import type { HttpTimeouts } from '../../protocol/src/http/timeouts.js';
 import { createLogger, type Logger } from '../../protocol/src/log.js';
 import { FIXTURES } from './recordings.js';
 
@@ -43,10 +44,11 @@ export function expectedConf(name: 'api.conf' | 'api-pjsip.conf'): string {
 export const quietLogger: Logger = createLogger({ level: (process.env.TEST_LOG_LEVEL as 'debug') ?? 'error' });
 
 /** `clock`: the relay's every timer and timestamp (a ManualClock lets a test move time itself). */
-export async function startTestRelay(confText: string, opts: { dataDir?: string; tunnelMaxAgeMs?: number; clock?: Clock } = {}): Promise<Relay> {
+export async function startTestRelay(confText: string, opts: { dataDir?: string; tunnelMaxAgeMs?: number; clock?: Clock; logger?: Logger; httpTimeouts?: Partial<HttpTimeouts> } = {}): Promise<Relay> {
   const config: RelayConfig = parseConfig(confText, 'test-api.conf');
   return startRelay(config, {
-    logger: quietLogger,
+    logger: opts.logger ?? quietLogger,
+    httpTimeouts: opts.httpTimeouts,
     clock: opts.clock,
     dataDir: opts.dataDir ?? tempDir(),
     amiRetry: () => 50,
