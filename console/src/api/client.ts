@@ -1,9 +1,9 @@
 /**
  * The one way the console calls the cloud: same origin (the console is served
  * by the cloud it talks to), the session's key as `Authorization: Bearer`,
- * JSON in and out, and every refusal as an ApiFailure carrying the status and
- * the cloud's message (and, once issue 12 gives /v1 errors a `code`, that
- * code: the pages translate known codes and show the message otherwise).
+ * JSON in and out, and every refusal as an ApiFailure carrying the status and,
+ * from the cloud's error answer (`{"status":"error","code","message"}`), its
+ * code and message (failure.ts words them for the reader).
  * A 401 signs the tab out: the key was revoked or mistyped.
  */
 
@@ -30,7 +30,9 @@ export interface Api {
   blob(path: string, query?: Query): Promise<{ blob: Blob; filename: string | undefined }>;
 }
 
-export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
+/** `cache` spelled out: Node's RequestInit (the tests run this module there too) lacks it. */
+type FetchInit = RequestInit & { cache?: RequestInit extends { cache?: infer C } ? C : string };
+export type Fetch = (input: string, init: FetchInit) => Promise<Response>;
 
 /** The file name of a `Content-Disposition: attachment; filename="…"` header. */
 export function attachmentName(header: string | null): string | undefined {

@@ -8,8 +8,8 @@
 
 import type { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
-import { ApiFailure, NETWORK_FAILURE } from '../api/client.js';
 import { useI18n } from '../context.js';
+import { failureText } from '../failure.js';
 import type { MessageId } from '../i18n/index.js';
 import { href, navigate } from '../router.js';
 
@@ -84,21 +84,6 @@ export type Tone = 'ok' | 'bad' | 'warn' | 'muted';
 /** A state in words and colour (never colour alone). */
 export function Badge({ tone, children }: { tone: Tone; children: ComponentChildren }) {
   return <span class={`badge badge-${tone}`}>{children}</span>;
-}
-
-/** The words for what went wrong: known statuses in the reader's language, the cloud's own message beside them. */
-export function failureText(err: unknown, t: (id: MessageId) => string): { summary: string; detail?: string } {
-  if (!(err instanceof ApiFailure)) return { summary: t('error.unexpected'), detail: err instanceof Error ? err.message : String(err) };
-  const byStatus: Partial<Record<number, MessageId>> = {
-    [NETWORK_FAILURE]: 'error.network',
-    400: 'error.invalid',
-    401: 'error.unauthorized',
-    404: 'error.notFound',
-    409: 'error.conflict',
-    503: 'error.unavailable',
-    504: 'error.timeout',
-  };
-  return { summary: t(byStatus[err.status] ?? 'error.unexpected'), detail: err.message || undefined };
 }
 
 export function ErrorNote({ error }: { error: unknown }) {

@@ -234,6 +234,11 @@ export const en = {
   'error.conflict': 'Not possible in the current state.',
   'error.unavailable': 'Not available right now (is the site’s relay online?).',
   'error.timeout': 'No answer in time (from the site’s relay).',
+  'error.forbidden': 'This key may not do this.',
+  'error.tooLarge': 'Too large for the cloud to accept.',
+  'error.relay': 'The site’s relay gave an answer the cloud cannot use.',
+  'error.starting': 'The cloud is still starting: try again in a moment.',
+  'error.unknownOutcome': 'The relay’s connection was lost with the command on it: it may or may not have run.',
   'error.unexpected': 'Something went wrong.',
 } as const;
 

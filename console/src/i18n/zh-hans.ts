@@ -236,5 +236,10 @@ export const zhHans: Catalog = {
   'error.conflict': '当前状态下无法执行。',
   'error.unavailable': '暂时不可用（站点的中继是否在线？）。',
   'error.timeout': '站点的中继未及时响应。',
+  'error.forbidden': '此密钥无权执行此操作。',
+  'error.tooLarge': '内容过大，云端无法接受。',
+  'error.relay': '站点的中继返回了云端无法使用的响应。',
+  'error.starting': '云端仍在启动，请稍后再试。',
+  'error.unknownOutcome': '中继连接在执行命令时中断：命令可能已执行，也可能未执行。',
   'error.unexpected': '出现错误。',
 };

@@ -236,5 +236,10 @@ export const zhHant: Catalog = {
   'error.conflict': '目前狀態下無法執行。',
   'error.unavailable': '暫時無法使用（站點的中繼是否在線上？）。',
   'error.timeout': '站點的中繼未及時回應。',
+  'error.forbidden': '此金鑰無權執行此操作。',
+  'error.tooLarge': '內容過大，雲端無法接受。',
+  'error.relay': '站點的中繼傳回了雲端無法使用的回應。',
+  'error.starting': '雲端仍在啟動，請稍後再試。',
+  'error.unknownOutcome': '中繼連線在執行命令時中斷：命令可能已執行，也可能未執行。',
   'error.unexpected': '發生錯誤。',
 };
