@@ -177,6 +177,9 @@ describe('calls', () => {
     const json = (await calls('caller=801&limit=100')).data;
     expect(rows.map((r) => r[0])).toEqual(json.map((r: { id: string }) => r.id));
     const col = (name: string) => header.indexOf(name);
+    // What the simulator was asked for: eleven answered calls 801 → 802, the rest to the busy 805.
+    expect(rows.filter((r) => r[col('disposition')] === 'ANSWERED').map((r) => [r[col('source')], r[col('destination')]])).toEqual(Array.from({ length: 11 }, () => ['801', '802']));
+    expect(new Set(rows.filter((r) => r[col('disposition')] !== 'ANSWERED').map((r) => r[col('destination')]))).toEqual(new Set(['805']));
     for (const [i, r] of rows.entries()) {
       expect([r[col('source')], r[col('destination')], r[col('disposition')], r[col('uniqueid')]]).toEqual([json[i].data.source, json[i].data.destination, json[i].data.disposition, json[i].data.uniqueid]);
     }

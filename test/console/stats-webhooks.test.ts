@@ -2,14 +2,17 @@
  * The console's statistics and webhooks pages in a real headless Chromium
  * against the local stack: queue calls the simulator makes show up as the
  * charts' and tables' totals, equal to what the scenario made and to /stats;
- * a webhook endpoint is created, tested (its signature checked with the
- * Standard Webhooks library), changed, disabled, its secret rotated, its
- * deliveries listed with their states and attempts, replayed and deleted,
- * each step checked against the API and the receiver.
+ * their cc_cdr records listed and downloaded as CSV with each caller's
+ * queue, agent and outcome; a webhook endpoint is created, tested (its
+ * signature checked with the Standard Webhooks library), changed, disabled,
+ * its secret rotated, its deliveries listed with their states and attempts,
+ * replayed and deleted, each step checked against the API and the receiver.
  */
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCsv } from '../analytics/expected.js';
 import { launchChromium, newContext, pageProblems, screenshot } from '../helpers/browser.js';
 import { navigateTo, openSignedIn, tableCells, waitForText } from '../helpers/console-page.js';
 import { startConsoleWorld, type ConsoleWorld } from '../helpers/console-world.js';
@@ -97,6 +100,30 @@ describe('statistics', () => {
     ]);
     const canvas = page.locator('#chart-calls canvas');
     await canvas.waitFor();
+  });
+});
+
+describe('the queue calls as call-center records', () => {
+  it('lists their cc_cdr records and downloads them as CSV: each caller’s queue, agent and outcome as the scenario made them', async () => {
+    await page.goto(w.url('/calls?type=cc_cdr&limit=100'));
+    await waitForText(page.locator('p.count'), 'Records on page 1: 5');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^cdrs-all-cc_cdr-\d{8}T\d{6}Z-\d{8}T\d{6}Z\.csv$/);
+    const [header, ...rows] = parseCsv(readFileSync((await download.path())!, 'utf8'));
+    const col = (name: string) => header.indexOf(name);
+    const bridged = rows.filter((r) => r[col('cdrState')] === 'bridged');
+    // Three callers on 630 answered by 803, one on 631 by 806; 802 gave up waiting on 630.
+    expect(bridged.map((r) => [r[col('caller')], r[col('queueCode')], r[col('agentCode')]]).sort()).toEqual([
+      ['801', '630', '803'],
+      ['801', '630', '803'],
+      ['801', '630', '803'],
+      ['808', '631', '806'],
+    ]);
+    for (const r of bridged) expect(Number(r[col('talkingTime')]), 'talk time').toBeGreaterThan(0);
+    const missed = rows.filter((r) => r[col('cdrState')] !== 'bridged');
+    expect(missed.map((r) => [r[col('caller')], r[col('queueCode')], r[col('agentCode')]])).toEqual([['802', '630', '']]);
+    expect(missed[0][col('missCause')]).not.toBe('');
+    await page.getByRole('status').getByText('CSV downloaded.').waitFor();
   });
 });
 
