@@ -8,6 +8,7 @@ import { analyticsRoutes } from './analytics/routes.js';
 import { adminRoutes } from './api/admin.js';
 import { authenticate } from './api/auth.js';
 import type { CloudDeps, CloudEnv } from './api/context.js';
+import { boxError } from '../../protocol/src/box-api/errors.js';
 import { errorAnswer, notFound } from './api/errors.js';
 import { requestId } from './api/request-id.js';
 import { siteRoutes } from './api/sites.js';
@@ -33,7 +34,8 @@ export function createCloudApp(deps: CloudDeps, options: CloudAppOptions = {}): 
   app.route('/', webhookRoutes(deps.webhooks, auth));
   app.route('/', analyticsRoutes(deps, auth));
   app.route('/', siteRoutes(deps));
-  app.notFound((c) => c.json(notFound().toBody(), 404));
+  // A path under a site's box API that no box route matches answers in the box's words, as the box does.
+  app.notFound((c) => (c.req.path.startsWith('/sites/') ? errorAnswer(boxError(404, 'not found'), c) : c.json(notFound().toBody(), 404)));
   app.onError(errorAnswer);
   return app;
 }
