@@ -67,6 +67,8 @@ export interface LocalCloudOptions {
   outboxStaleMs?: number;
   /** A delivery overdue by this much is taken as lost from its queue. */
   overdueAfterMs?: number;
+  /** The web console's built files (dist/console), served at /console; absent: no console. */
+  consoleDir?: string;
   /** The HTTP server's time limits (default: protocol/src/http/timeouts.ts). */
   httpTimeouts?: Partial<HttpTimeouts>;
   logger: Logger;
@@ -219,7 +221,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       () => worker.stop(),
       () => sweeper.stop(),
     );
-    app = createCloudApp(deps);
+    app = createCloudApp(deps, { consoleDir: opts.consoleDir });
     hub = relays;
 
     const url = `http://${opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1'}:${http.port}`;
