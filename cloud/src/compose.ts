@@ -31,6 +31,7 @@ import type { SecretBox } from './store/secrets.js';
 import type { RelayGateway } from './tunnel/gateway.js';
 import type { DeliveryDeps } from './webhooks/deliver.js';
 import { DeliveryLog } from './webhooks/deliveries.js';
+import { DueDeliveries } from './webhooks/due-deliveries.js';
 import { WebhookFanout } from './webhooks/fanout.js';
 import type { DeliveryQueue } from './webhooks/queue.js';
 import { WebhookService } from './webhooks/service.js';
@@ -136,6 +137,10 @@ export function deliveryLog(c: Cloud): DeliveryLog {
   return part(c, deliveryLog, () => new DeliveryLog(c.db, c.tables.events, c.clock));
 }
 
+export function dueDeliveries(c: Cloud): DueDeliveries {
+  return part(c, dueDeliveries, () => new DueDeliveries(c.db, c.tables.events));
+}
+
 export function analyticsStore(c: Cloud): AnalyticsStore {
   // The events table's generated name does not end in -events on AWS: say where the main table is.
   return part(c, analyticsStore, () => new AnalyticsStore(c.db, c.tables.events, c.clock, { mainTable: c.tables.main, logger: c.logger }));
@@ -154,7 +159,7 @@ export function deliveryRecovery(c: Cloud): DeliveryRecovery {
     deliveryRecovery,
     () =>
       new DeliveryRecovery(
-        { deliveries: deliveryLog(c), events: eventStore(c), webhooks: webhookStore(c), queue: queueOf(c), clock: c.clock, logger: c.logger },
+        { due: dueDeliveries(c), events: eventStore(c), webhooks: webhookStore(c), queue: queueOf(c), clock: c.clock, logger: c.logger },
         { bornAt: c.options.queueBornAt, overdueAfterMs: c.options.overdueAfterMs ?? DEFAULT_OVERDUE_AFTER_MS },
       ),
   );

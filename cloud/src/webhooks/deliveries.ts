@@ -14,10 +14,11 @@
  * also in the due index, by when it is due, which is how deliveries lost
  * with their queue message are found again (recovery.ts). A finished one
  * (delivered, failed, skipped) leaves the index: every write replaces the
- * whole item.
+ * whole item. Reading and changing the index is due-deliveries.ts's (only
+ * the sweep needs it; class methods stay in every bundle that has the class).
  */
 
-import { BatchWriteCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../../protocol/src/clock.js';
 import { allSettledOrThrow } from '../../../protocol/src/settle.js';
 import { Batcher } from '../store/batcher.js';
@@ -68,12 +69,12 @@ export interface UnfinishedDelivery extends Required<DeliveryRef> {
 
 export type Attempt = Omit<DeliveryRecord, 'eventId' | 'enqueuedAt'>;
 
-const pad = (ms: number) => String(Math.max(0, Math.round(ms))).padStart(15, '0');
+export const pad = (ms: number) => String(Math.max(0, Math.round(ms))).padStart(15, '0');
 const isUnfinished = (s: DeliveryStatus) => s === 'pending' || s === 'retrying';
 
-const dueKey = (d: Pick<DeliveryRef, 'webhookId' | 'eventId'>, due: number) => `${pad(due)}#${d.webhookId}#${d.eventId}`;
+export const dueKey = (d: Pick<DeliveryRef, 'webhookId' | 'eventId'>, due: number) => `${pad(due)}#${d.webhookId}#${d.eventId}`;
 
-function key(ref: Pick<DeliveryRef, 'webhookId' | 'eventId' | 'seq' | 'enqueuedAt'>): { PK: string; SK: string } {
+export function key(ref: Pick<DeliveryRef, 'webhookId' | 'eventId' | 'seq' | 'enqueuedAt'>): { PK: string; SK: string } {
   return { PK: `DLV#${ref.webhookId}#${ref.seq % DELIVERY_SHARDS}`, SK: `${pad(ref.enqueuedAt)}#${ref.eventId}` };
 }
 
@@ -143,90 +144,6 @@ export class DeliveryLog {
       const r = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }));
       pending = (r.UnprocessedItems?.[this.table] ?? []) as typeof pending;
       if (attempt > 10 && pending.length > 0) throw new Error(`DynamoDB kept ${pending.length} delivery records unprocessed`);
-    }
-  }
-
-  /**
-   * One page of a due-index shard, earliest due first: deliveries due before
-   * `dueBefore` (ms; omitted: all), from `cursor` on.
-   */
-  async unfinished(shard: number, opts: { dueBefore?: number; cursor?: Record<string, unknown>; limit: number }): Promise<{ data: UnfinishedDelivery[]; cursor?: Record<string, unknown> }> {
-    const r = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: 'GSI1',
-        KeyConditionExpression: opts.dueBefore === undefined ? 'GSI1PK = :pk' : 'GSI1PK = :pk AND GSI1SK < :before',
-        ExpressionAttributeValues: { ':pk': `DUE#${shard}`, ...(opts.dueBefore === undefined ? {} : { ':before': pad(opts.dueBefore) }) },
-        ExclusiveStartKey: opts.cursor,
-        Limit: opts.limit,
-      }),
-    );
-    const data = (r.Items ?? []).map((i) => ({
-      webhookId: i.webhookId as string,
-      tenantId: i.tenantId as string,
-      eventId: i.eventId as string,
-      seq: Number(i.seq),
-      enqueuedAt: Date.parse(i.enqueuedAt as string),
-      queuedAt: Number(i.queuedAt),
-      requeues: Number(i.requeues ?? 0),
-      siteId: i.siteId as string,
-      type: i.type as string,
-      status: i.status as UnfinishedDelivery['status'],
-      attempts: Number(i.attempts ?? 0),
-      due: Number(String(i.GSI1SK).slice(0, 15)),
-    }));
-    return { data, cursor: r.LastEvaluatedKey };
-  }
-
-  /**
-   * Say that a delivery was queued again, due now. False when it changed
-   * since `d` was read (attempted, finished, queued again by someone else):
-   * then it is not queued again.
-   */
-  async requeued(d: UnfinishedDelivery, nowMs: number): Promise<boolean> {
-    return this.change(d, 'SET queuedAt = :now, requeues = :requeues, GSI1SK = :due, nextAttemptAt = :next', {
-      ':now': nowMs,
-      ':requeues': d.requeues + 1,
-      ':due': dueKey(d, nowMs),
-      ':next': d.status === 'retrying' ? new Date(nowMs).toISOString() : null,
-    });
-  }
-
-  /** Take back `requeued` when the message could not be sent (best effort: otherwise it is overdue again later). */
-  async notRequeued(d: UnfinishedDelivery, nowMs: number): Promise<void> {
-    await this.change(
-      d,
-      'SET queuedAt = :was, requeues = :requeues, GSI1SK = :due, nextAttemptAt = :next',
-      { ':was': d.queuedAt, ':requeues': d.requeues, ':due': dueKey(d, d.due), ':next': d.status === 'retrying' ? new Date(d.due).toISOString() : null },
-      dueKey(d, nowMs),
-    );
-  }
-
-  /** Finish a delivery that will not be made (its endpoint or event is gone, it keeps being lost). */
-  async close(d: UnfinishedDelivery, status: Extract<DeliveryStatus, 'failed' | 'skipped'>, error: string): Promise<void> {
-    await this.change(d, 'SET #status = :status, #error = :error, nextAttemptAt = :none REMOVE GSI1PK, GSI1SK', { ':status': status, ':error': error, ':none': null }, undefined, {
-      '#status': 'status',
-      '#error': 'error',
-    });
-  }
-
-  /** Update an unfinished delivery as read from the due index, only if it is still as read. */
-  private async change(d: UnfinishedDelivery, update: string, values: Record<string, unknown>, expectedDue = dueKey(d, d.due), names?: Record<string, string>): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: key(d),
-          UpdateExpression: update,
-          ConditionExpression: 'GSI1SK = :expected',
-          ExpressionAttributeValues: { ...values, ':expected': expectedDue },
-          ...(names ? { ExpressionAttributeNames: names } : {}),
-        }),
-      );
-      return true;
-    } catch (err) {
-      if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
-      throw err;
     }
   }
 

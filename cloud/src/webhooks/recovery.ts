@@ -22,14 +22,16 @@ import type { Clock } from '../../../protocol/src/clock.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import type { EventStore, StoredEvent } from '../store/events.js';
-import { DELIVERY_SHARDS, type DeliveryLog, type UnfinishedDelivery } from './deliveries.js';
+import { DELIVERY_SHARDS, type UnfinishedDelivery } from './deliveries.js';
+import type { DueDeliveries } from './due-deliveries.js';
 import { envelopeOf } from './envelope.js';
 import type { DeliveryQueue } from './queue.js';
 import { requeueMessage, requeueOrder, requeueVerdict, type QueueFacts } from './requeue.js';
 import type { Webhook, WebhookStore } from './subscriptions.js';
 
 export interface RecoveryDeps {
-  deliveries: DeliveryLog;
+  /** The delivery log's due index. */
+  due: DueDeliveries;
   events: EventStore;
   webhooks: WebhookStore;
   queue: DeliveryQueue;
@@ -87,7 +89,7 @@ export class DeliveryRecovery {
   /** The head of each shard: deliveries overdue by more than the overdue age. */
   private async overdue(now: number): Promise<UnfinishedDelivery[]> {
     const limit = Math.ceil((this.opts.maxPerRun ?? 1000) / DELIVERY_SHARDS);
-    const pages = await Promise.all(Array.from({ length: DELIVERY_SHARDS }, (_, shard) => this.deps.deliveries.unfinished(shard, { dueBefore: now - this.opts.overdueAfterMs, limit })));
+    const pages = await Promise.all(Array.from({ length: DELIVERY_SHARDS }, (_, shard) => this.deps.due.unfinished(shard, { dueBefore: now - this.opts.overdueAfterMs, limit })));
     return pages.flatMap((p) => p.data);
   }
 
@@ -100,7 +102,7 @@ export class DeliveryRecovery {
         const out: UnfinishedDelivery[] = [];
         let cursor = this.cursors.get(shard);
         do {
-          const page = await this.deps.deliveries.unfinished(shard, { cursor, limit: Math.min(100, share - out.length) });
+          const page = await this.deps.due.unfinished(shard, { cursor, limit: Math.min(100, share - out.length) });
           out.push(...page.data);
           cursor = page.cursor;
         } while (cursor && out.length < share);
@@ -149,7 +151,7 @@ export class DeliveryRecovery {
     const marked: typeof list = [];
     for (let i = 0; i < list.length; i += 25) {
       const chunk = list.slice(i, i + 25);
-      const ok = await Promise.all(chunk.map((r) => this.deps.deliveries.requeued(r.d, now)));
+      const ok = await Promise.all(chunk.map((r) => this.deps.due.requeued(r.d, now)));
       marked.push(...chunk.filter((_, j) => ok[j]));
     }
     try {
@@ -161,14 +163,14 @@ export class DeliveryRecovery {
         })),
       );
     } catch (err) {
-      await Promise.allSettled(marked.map(({ d }) => this.deps.deliveries.notRequeued(d, now)));
+      await Promise.allSettled(marked.map(({ d }) => this.deps.due.notRequeued(d, now)));
       throw err;
     }
     return marked.length;
   }
 
   private async close(d: UnfinishedDelivery, status: 'failed' | 'skipped', error: string): Promise<number> {
-    await this.deps.deliveries.close(d, status, error);
+    await this.deps.due.close(d, status, error);
     this.log.warn('webhook delivery closed by recovery', { [LogField.webhookId]: d.webhookId, [LogField.eventId]: d.eventId, status, error });
     return 1;
   }
