@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Relay } from '../../edge-relay/src/relay.js';
-import { startSimulator, type PbxSimulator } from '../../simulator/src/index.js';
+import { startSimulator, type PbxSimulator, type SimulatorOptions } from '../../simulator/src/index.js';
 import { expectedConf, setConf, startTestRelay, tempDir } from './relay-harness.js';
 import { waitFor } from './wait.js';
 
@@ -39,12 +39,14 @@ export interface WorldOptions {
   settings?: Record<string, Record<string, string | number>>;
   /** AMI action timeout of the relay. */
   timeoutMs?: number;
+  /** More simulator options (restartDownMs, …). */
+  simulator?: SimulatorOptions;
 }
 
 export async function startBoxWorld(opts: WorldOptions = {}): Promise<BoxWorld> {
   const monitorDir = tempDir('monitor-');
   mkdirSync(monitorDir, { recursive: true });
-  const sim = await startSimulator({ port: 0, tech: opts.tech ?? 'SIP', timeScale: 0.01, monitorDir, loginFailDelayMs: 10 });
+  const sim = await startSimulator({ port: 0, tech: opts.tech ?? 'SIP', timeScale: 0.01, monitorDir, loginFailDelayMs: 10, ...opts.simulator });
   let conf = expectedConf(opts.tech === 'PJSIP' ? 'api-pjsip.conf' : 'api.conf');
   conf = setConf(conf, 'general', { BINDPORT: 0, BINDADDR: '127.0.0.1', URL: '', WEBKEY: opts.webkey ?? '' });
   conf = setConf(conf, 'ami', { port: sim.port, timeout_ms: opts.timeoutMs ?? 1500 });

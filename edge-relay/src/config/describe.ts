@@ -37,7 +37,7 @@ export function effectiveSettings(c: RelayConfig, dataDir: string, dataDirFromEn
       ['username', c.ami.username],
       ['secret', MASK],
       ['auth', c.ami.authType],
-      ['tech', c.ami.tech],
+      ['tech', c.ami.tech, c.ami.tech === 'auto' ? 'chan_sip if Asterisk has it, else chan_pjsip (asked after each login)' : undefined],
       ['context', c.ami.context],
       ['timeout_ms', String(c.ami.timeoutMs)],
     ],
@@ -45,6 +45,7 @@ export function effectiveSettings(c: RelayConfig, dataDir: string, dataDirFromEn
       ['url', c.cloud?.url, c.cloud ? undefined : 'LAN only'],
       ['token', secret(c.cloud?.token)],
     ],
+    metrics: [['listen', c.metrics.listen ? hostPort(c.metrics.listen) : 'off', c.metrics.listen ? '/healthz, /readyz, /metrics' : 'no health or metrics endpoint']],
     pbx: [
       ['blacklist_family', c.pbx.blacklistFamily],
       ['monitor_dir', c.pbx.monitorDir],
@@ -54,6 +55,11 @@ export function effectiveSettings(c: RelayConfig, dataDir: string, dataDirFromEn
       ['timezone', c.pbx.timezone, c.pbx.timezone ? undefined : `the host's (${Intl.DateTimeFormat().resolvedOptions().timeZone})`],
     ],
   };
+}
+
+/** `127.0.0.1:9464`, `[::1]:9464`. */
+export function hostPort(l: { host: string; port: number }): string {
+  return `${l.host.includes(':') ? `[${l.host}]` : l.host}:${l.port}`;
 }
 
 export function describeConfig(c: RelayConfig, dataDir: string, dataDirFromEnv = false): string {

@@ -46,7 +46,7 @@ interface Segment {
   file: string;
 }
 
-export class Spool extends EventEmitter<{ durable: [number] }> {
+export class Spool extends EventEmitter<{ durable: [number]; appended: [SpoolRecord[]] }> {
   private readonly dir: string;
   private readonly consumers: string[];
   private readonly segmentRecords: number;
@@ -100,6 +100,7 @@ export class Spool extends EventEmitter<{ durable: [number] }> {
     if (records.length === 0) return records;
     this.pending.push(...records);
     this.scheduleFlush();
+    this.emit('appended', records);
     return records;
   }
 

@@ -33,6 +33,8 @@ export class ListenError extends Error {
     readonly address: string,
     readonly port: number,
     reason: string,
+    /** The api.conf settings that name this address. */
+    readonly setting = '[general] BINDADDR, BINDPORT',
   ) {
     super(`cannot listen on ${address.includes(':') ? `[${address}]` : address}:${port}: ${reason}`);
     this.name = 'ListenError';
@@ -50,8 +52,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Listen with @hono/node-server; resolves once the port is bound. */
-export function listen(app: Hono, port: number, hostname: string): Promise<RunningServer> {
+/** Listen with @hono/node-server; resolves once the port is bound. `setting`: what names the address in api.conf. */
+export function listen(app: Hono, port: number, hostname: string, setting?: string): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     let server: ServerType | undefined = undefined;
     server = serve({ fetch: app.fetch, port, hostname }, (info) => {
@@ -67,7 +69,7 @@ export function listen(app: Hono, port: number, hostname: string): Promise<Runni
     });
     (server as unknown as NodeJS.EventEmitter).once('error', (err: NodeJS.ErrnoException) => {
       const reason = err.code && LISTEN_REASONS[err.code];
-      reject(reason ? new ListenError(err.code!, hostname, port, reason) : err);
+      reject(reason ? new ListenError(err.code!, hostname, port, reason, setting) : err);
     });
   });
 }
