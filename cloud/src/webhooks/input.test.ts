@@ -19,6 +19,11 @@ describe('webhook input', () => {
     expect(eventTypes(['dialbegein', 'hangup', 'hangup'])).toEqual(['dialbegin', 'hangup']);
     expect(refusal(() => eventTypes([]))).toMatchObject({ status: 400, message: expect.stringMatching(/^events: a non-empty array of dialbegin, /) });
     expect(refusal(() => eventTypes(['ringing'])).message).toMatch(/^events: unknown event type "ringing" \(known: /);
+    // The cloud's own events are named like any other, and only then delivered.
+    expect(eventTypes(['relay.offline', ' AMI.Down', 'cdr'])).toEqual(['relay.offline', 'ami.down', 'cdr']);
+    expect(refusal(() => eventTypes(['relay.gone'])).message).toBe(
+      'events: unknown event type "relay.gone" (known: dialbegin, dialend, hangup, extensionstatus, ivr, cdr, cc_cdr, relay.offline, relay.online, ami.down, ami.up)',
+    );
   });
 
   it('siteIds: every site by default, a list without repeats, never something else', () => {

@@ -5,8 +5,8 @@
  * which field is wrong and what it must be.
  */
 
-import { EVENT_TYPES, normaliseEventType, type EventType } from '../../../protocol/src/events/box-events.js';
 import { invalid } from '../api/errors.js';
+import { TENANT_EVENT_TYPES, tenantEventType, type TenantEventType } from '../operational/types.js';
 
 /** At most this much is replayed in one request. */
 export const MAX_REPLAY_MS = 31 * 86_400_000;
@@ -14,14 +14,17 @@ export const MAX_REPLAY_MS = 31 * 86_400_000;
 export const MAX_DELIVERIES_PAGE = 500;
 const DEFAULT_DELIVERIES_PAGE = 50;
 
-/** `events`: null (every type), or a non-empty list of known types (the box's `dialbegein` is `dialbegin`). */
-export function eventTypes(v: unknown): EventType[] | null {
+/**
+ * `events`: null (the box's seven), or a non-empty list of known types: box
+ * and operational (the box's `dialbegein` is `dialbegin`).
+ */
+export function eventTypes(v: unknown): TenantEventType[] | null {
   if (v === undefined || v === null) return null;
-  if (!Array.isArray(v) || v.length === 0) throw invalid(`events: a non-empty array of ${EVENT_TYPES.join(', ')}`);
-  const out = new Set<EventType>();
+  if (!Array.isArray(v) || v.length === 0) throw invalid(`events: a non-empty array of ${TENANT_EVENT_TYPES.join(', ')}`);
+  const out = new Set<TenantEventType>();
   for (const name of v) {
-    const t = typeof name === 'string' ? normaliseEventType(name) : undefined;
-    if (!t) throw invalid(`events: unknown event type ${JSON.stringify(name)} (known: ${EVENT_TYPES.join(', ')})`);
+    const t = typeof name === 'string' ? tenantEventType(name) : undefined;
+    if (!t) throw invalid(`events: unknown event type ${JSON.stringify(name)} (known: ${TENANT_EVENT_TYPES.join(', ')})`);
     out.add(t);
   }
   return [...out];

@@ -9,8 +9,10 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../../protocol/src/clock.js';
 import { invalid, notFound, apiError } from '../api/errors.js';
 import type { AccountStore } from '../store/accounts.js';
+import type { OperationalEventStore } from '../operational/store.js';
+import { isOperationalEventType } from '../operational/types.js';
 import type { EventStore } from '../store/events.js';
-import type { Envelope } from './envelope.js';
+import type { Envelope, TenantEvent } from './envelope.js';
 import { attemptError, postJson } from './deliver.js';
 import type { DeliveryLog, DeliveryRecord } from './deliveries.js';
 import { matches, type WebhookFanout } from './fanout.js';
@@ -26,6 +28,7 @@ export interface WebhookServiceDeps {
   fanout: WebhookFanout;
   accounts: AccountStore;
   events: EventStore;
+  operational: OperationalEventStore;
   clock: Clock;
   /** How test sends go out: the same guard and timeout as deliveries. */
   delivery: { allowPrivate: boolean; resolver?: Resolver; timeoutMs: number };
@@ -104,10 +107,11 @@ export class WebhookService {
     if (!body) throw invalid('body must be a JSON object');
     const { from, to } = replayRange(body, this.deps.clock.now());
     const sites = found.siteIds ?? (await this.deps.accounts.listSites(tenantId)).map((s) => s.id);
+    const wanted = (e: TenantEvent) => matches({ ...found, status: 'active' }, e);
     let enqueued = 0;
-    for (const siteId of sites) {
-      enqueued += await this.deps.fanout.replay(found, this.deps.events.between(siteId, from, to), (e) => matches({ ...found, status: 'active' }, e));
-    }
+    for (const siteId of sites) enqueued += await this.deps.fanout.replay(found, this.deps.events.between(siteId, from, to), wanted);
+    // The cloud's own events of the tenant (outages, …), for the endpoints that name them.
+    if (found.events?.some(isOperationalEventType)) enqueued += await this.deps.fanout.replay(found, this.deps.operational.between(tenantId, from, to), wanted);
     return { id: found.id, from: new Date(from).toISOString(), to: new Date(to).toISOString(), enqueued };
   }
 
