@@ -5,6 +5,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AmiDecoder } from '../ami-codec/src/decoder.js';
+import type { AmiMessage } from '../ami-codec/src/message.js';
 
 export function fixturesDir(): string {
   // bench/ in the source tree, dist/bench/ once compiled.
@@ -47,3 +49,37 @@ export function recordedStream(repeat: number): { bytes: Buffer; events: number 
     events: frames.length * repeat,
   };
 }
+
+/** One pass of the recordings with ids and channel names unique to repetition `rep` (so calls do not collide). */
+function repetition(frames: Buffer[], rep: number): string {
+  const tag = rep.toString(36);
+  return frames
+    .map((f) =>
+      f
+        .toString('latin1')
+        .replace(/^((?:Dest)?(?:Uniqueid|Linkedid)|UniqueID): (\S+)/gm, `$1: r${tag}-$2`)
+        .replace(/((?:SIP|PJSIP)\/[\w-]+?)-([0-9a-f]{8})\b/g, `$1-${tag}$2`),
+    )
+    .join('');
+}
+
+/** Every recorded Event message, `repeat` times over, decoded. */
+export function recordedMessages(repeat: number): AmiMessage[] {
+  const frames = recordedEventFrames();
+  const messages: AmiMessage[] = [];
+  for (let rep = 0; rep < repeat; rep++) new AmiDecoder({ expectBanner: false }).push(Buffer.from(repetition(frames, rep), 'latin1'), (m) => messages.push(m));
+  return messages;
+}
+
+/** The mapper configuration the benchmarks use (the lab's). */
+export const BENCH_MAPPER_CONFIG = {
+  mac: '68:69:2e:03:8b:3e',
+  trunks: ['trunk-provider'],
+  inboundContexts: ['from-trunk'],
+  feedbackContext: 'feedback',
+  timezone: 'UTC',
+  monitorDir: '/var/spool/asterisk/monitor',
+  ivr: new Map([['ivr-main', { id: '700', name: 'Main menu' }]]),
+  pausetime: false,
+  wrapupSeconds: 30,
+};

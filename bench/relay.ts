@@ -9,44 +9,15 @@
  *   npm run bench:relay [-- --repeat 40 --calls 1000]
  */
 import { parseArgs } from 'node:util';
-import { AmiDecoder } from '../ami-codec/src/decoder.js';
-import type { AmiMessage } from '../ami-codec/src/message.js';
 import { EventMapper } from '../edge-relay/src/events/mapper.js';
 import { startSimulator } from '../simulator/src/index.js';
-import { recordedEventFrames } from './recorded-stream.js';
+import { BENCH_MAPPER_CONFIG, recordedMessages } from './recorded-stream.js';
 import { BENCH_ADMIN_TOKEN, json, print, rssMb, startCloudProcess, startRelayProcess } from './support.js';
 
-/** One pass of the recordings with ids and channel names unique to repetition `rep`. */
-function repetition(frames: Buffer[], rep: number): string {
-  const tag = rep.toString(36);
-  return frames
-    .map((f) =>
-      f
-        .toString('latin1')
-        .replace(/^((?:Dest)?(?:Uniqueid|Linkedid)|UniqueID): (\S+)/gm, `$1: r${tag}-$2`)
-        .replace(/((?:SIP|PJSIP)\/[\w-]+?)-([0-9a-f]{8})\b/g, `$1-${tag}$2`),
-    )
-    .join('');
-}
-
 function mapperThroughput(repeat: number): Record<string, number> {
-  const frames = recordedEventFrames();
-  const messages: AmiMessage[] = [];
-  for (let rep = 0; rep < repeat; rep++) {
-    new AmiDecoder({ expectBanner: false }).push(Buffer.from(repetition(frames, rep), 'latin1'), (m) => messages.push(m));
-  }
+  const messages = recordedMessages(repeat);
   const run = () => {
-    const mapper = new EventMapper({
-      mac: '68:69:2e:03:8b:3e',
-      trunks: ['trunk-provider'],
-      inboundContexts: ['from-trunk'],
-      feedbackContext: 'feedback',
-      timezone: 'UTC',
-      monitorDir: '/var/spool/asterisk/monitor',
-      ivr: new Map([['ivr-main', { id: '700', name: 'Main menu' }]]),
-      pausetime: false,
-      wrapupSeconds: 30,
-    });
+    const mapper = new EventMapper(BENCH_MAPPER_CONFIG);
     let events = 0;
     let now = Date.UTC(2026, 10, 24, 9, 0, 0);
     const t = process.hrtime.bigint();

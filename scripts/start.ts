@@ -1,196 +1,159 @@
 /**
  * `npm start`: the whole product on one machine, as a user would run it —
  *   - the local cloud (Hono + embedded DynamoDB Local, data in .data/cloud),
+ *     allowing webhooks to loopback for the demo's own receiver,
  *   - a simulated PBX (AMI over TCP) making realistic demo calls,
  *   - an edge relay (the real `coocenter-relay` CLI, as its own process)
  *     logged in to that PBX and tunnelled to the cloud,
  *   - a demo tenant and site (kept in .data/demo.json across restarts),
- *   - a small LAN event receiver standing in for a CRM,
- * then prints working curl lines. Ctrl-C stops everything.
+ *   - a stand-in CRM taking the relay's LAN pushes, and a webhook receiver
+ *     printing one line per delivery,
+ * then prints working curl lines. One Ctrl-C (or SIGTERM, also through npm)
+ * stops everything.
  *
- * Environment: PORT (cloud, 8787), LAN_PORT (relay's box API, 8000),
- * AMI_PORT (simulator, 5038), DATA_DIR (.data), ADMIN_TOKEN.
+ * Environment: PORT (cloud, 8787), AMI_PORT (simulator, 5038), LAN_PORT
+ * (relay's box API, 8000), WEBHOOK_PORT (receiver, 8788), DATA_DIR (.data),
+ * ADMIN_TOKEN, LOG_LEVEL (warn), LOG_FORMAT (pretty).
  */
 
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { waitForPort } from '../cloud/src/local/free-port.js';
 import { startLocalCloud } from '../cloud/src/local/server.js';
+import { ConfigError } from '../cloud/src/settings.js';
+import { ExitError } from '../protocol/src/cli/program.js';
+import { portProblem } from '../protocol/src/listen.js';
 import { createLogger } from '../protocol/src/log.js';
 import { DemoTraffic } from '../simulator/src/demo.js';
 import { startSimulator } from '../simulator/src/index.js';
+import { createDemo, savedDemo, siteStatus, stillThere, type Demo } from './demo/accounts.js';
+import { banner } from './demo/banner.js';
+import { startCrmReceiver, startWebhookReceiver } from './demo/receivers.js';
+import { lanReady, runRelay, waitForRelay, writeRelayConf } from './demo/relay.js';
+import { demoPorts, demoSettings, type DemoSettings } from './demo/settings.js';
+import { Shutdown } from './demo/shutdown.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const env = process.env;
-const dataDir = resolve(env.DATA_DIR ?? join(ROOT, '.data'));
-const cloudPort = Number(env.PORT ?? 8787);
-const lanPort = Number(env.LAN_PORT ?? 8000);
-const amiPort = Number(env.AMI_PORT ?? 5038);
-const out = (line = '') => process.stdout.write(line + '\n');
+const say = (line = '') => process.stdout.write(line + '\n');
+const shutdown = new Shutdown(say);
 
-interface Demo {
-  adminToken: string;
-  tenantId: string;
-  apiKey: string;
-  siteId: string;
-  relayToken: string;
-  webkey: string;
-}
-
-async function json(url: string, init: RequestInit): Promise<any> {
-  const res = await fetch(url, init);
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${init.method} ${url}: ${res.status} ${text}`);
-  return JSON.parse(text);
-}
-
-/** Reuse the demo tenant and site of an earlier run (same data directory), else create them. */
-async function demoAccounts(cloudUrl: string, adminToken: string): Promise<Demo> {
-  const file = join(dataDir, 'demo.json');
-  if (existsSync(file)) {
-    const saved = JSON.parse(readFileSync(file, 'utf8')) as Demo;
-    const check = await fetch(`${cloudUrl}/v1/tenants/${saved.tenantId}/sites/${saved.siteId}`, { headers: { authorization: `Bearer ${saved.apiKey}` } });
-    if (check.ok) return saved;
+/** Every port free before anything starts, or one line per taken port and exit 1. */
+async function checkPorts(settings: DemoSettings): Promise<void> {
+  const ports = demoPorts(settings);
+  const lines: string[] = [];
+  for (const [i, p] of ports.entries()) {
+    const twin = ports.slice(0, i).find((q) => q.port === p.port);
+    if (twin) lines.push(`${twin.variable} and ${p.variable} are both ${p.port}: give them different ports`);
   }
-  const post = (path: string, token: string, body: unknown) =>
-    json(`${cloudUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const webkey = randomBytes(9).toString('base64url');
-  const tenant = await post('/v1/tenants', adminToken, { name: 'Demo Call Center' });
-  const site = await post(`/v1/tenants/${tenant.id}/sites`, tenant.apiKey, { name: 'Headquarters', webkey, timezone: 'UTC' });
-  const demo: Demo = { adminToken, tenantId: tenant.id, apiKey: tenant.apiKey, siteId: site.id, relayToken: site.relayToken, webkey };
-  writeFileSync(file, JSON.stringify(demo, null, 2), { mode: 0o600 });
-  return demo;
-}
-
-/** A CRM's event receiver on the LAN: counts what the relay pushes. */
-function startCrmReceiver(): Promise<{ url: string; close(): void; count(): number }> {
-  let n = 0;
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      n++;
-      res.writeHead(200).end();
-    });
-  });
-  return new Promise((r) =>
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      r({ url: `http://127.0.0.1:${port}/crm/events`, close: () => server.close(), count: () => n });
-    }),
-  );
+  for (const p of ports) {
+    const problem = await portProblem(p.port, '127.0.0.1');
+    if (!problem) continue;
+    let other = p.port + 1;
+    while (other < 65535 && (ports.some((q) => q.port === other) || (await portProblem(other, '127.0.0.1')))) other++;
+    lines.push(`${problem.message} (${p.variable}: ${p.what}); free it or choose another, e.g. ${p.variable}=${other} npm start`);
+  }
+  if (lines.length) throw new ExitError(1, `${lines.join('\nnpm start: ')}\nnpm start: nothing was started`);
 }
 
 async function main(): Promise<void> {
-  mkdirSync(dataDir, { recursive: true });
-  const logger = createLogger({ level: (env.LOG_LEVEL as 'warn') ?? 'warn', fields: { service: 'demo' } });
-  const savedAdmin = existsSync(join(dataDir, 'demo.json')) ? (JSON.parse(readFileSync(join(dataDir, 'demo.json'), 'utf8')) as Demo).adminToken : undefined;
-  const adminToken = env.ADMIN_TOKEN ?? savedAdmin ?? randomBytes(18).toString('base64url');
+  let settings: DemoSettings;
+  try {
+    settings = demoSettings(process.env, ROOT);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ExitError(2, err.message);
+    throw err;
+  }
+  await checkPorts(settings);
+  const { dataDir } = settings;
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const logger = createLogger({ level: settings.logLevel, format: settings.logFormat });
+  const saved = savedDemo(dataDir);
+  const adminToken = settings.adminToken ?? saved?.adminToken ?? randomBytes(18).toString('base64url');
 
-  const cloud = await startLocalCloud({ port: cloudPort, dataDir: join(dataDir, 'cloud'), adminToken, logger: logger.child({ service: 'cloud' }) });
+  say(`starting the local cloud on http://127.0.0.1:${settings.cloud.port} (data in ${join(dataDir, 'cloud')})…`);
+  const cloud = await startLocalCloud({
+    port: settings.cloud.port,
+    dataDir: join(dataDir, 'cloud'),
+    adminToken,
+    // The demo's webhooks go to its own receiver on loopback.
+    allowPrivateWebhooks: true,
+    logger: logger.child({ service: 'cloud' }),
+    progress: (step) => say(`  ${step}`),
+  });
+  shutdown.add({ what: 'the cloud', stop: () => cloud.stop() });
+
+  say(`starting the simulated PBX (AMI on 127.0.0.1:${settings.ami.port})…`);
   const monitorDir = join(dataDir, 'monitor');
   mkdirSync(monitorDir, { recursive: true });
-  const sim = await startSimulator({ port: amiPort, monitorDir, logger: logger.child({ service: 'pbx' }) });
-  const demo = await demoAccounts(cloud.url, adminToken);
+  const sim = await startSimulator({ port: settings.ami.port, monitorDir, logger: logger.child({ service: 'pbx' }) });
+  shutdown.add({ what: 'the simulated PBX', stop: () => sim.close() });
+
+  let demo: Demo;
+  if (saved && (await stillThere(cloud.url, saved))) {
+    say(`reusing the demo tenant and site of ${join(dataDir, 'demo.json')}…`);
+    demo = saved;
+  } else {
+    say('creating the demo tenant and site…');
+    demo = await createDemo(cloud.url, dataDir, adminToken);
+  }
+
   const crm = await startCrmReceiver();
+  shutdown.add({ what: 'the stand-in CRM', stop: () => crm.close() });
+  const webhooks = await startWebhookReceiver(settings.webhooks.port, (line) => say(line));
+  shutdown.add({ what: 'the webhook receiver', stop: () => webhooks.close() });
 
   const relayDir = join(dataDir, 'relay');
   mkdirSync(relayDir, { recursive: true });
-  const conf = join(relayDir, 'api.conf');
-  writeFileSync(
-    conf,
-    [
-      '; written by npm start: the relay of the demo site',
-      '[general]',
-      `BINDPORT = ${lanPort}`,
-      'BINDADDR = 127.0.0.1',
-      `URL = ${crm.url}`,
-      `WEBKEY = ${demo.webkey}`,
-      'mac = 68:69:2e:03:8b:3e',
-      `data_dir = ${relayDir}`,
-      '[ami]',
-      `port = ${sim.port}`,
-      'username = admin',
-      'secret = secret',
-      '[cloud]',
-      `url = ${cloud.url}`,
-      `token = ${demo.relayToken}`,
-      '[pbx]',
-      `monitor_dir = ${monitorDir}`,
-      'trunks = trunk-provider',
-      'inbound_contexts = from-trunk',
-      'timezone = UTC',
-      '[ivr]',
-      'ivr-main = 700,Main menu',
-      '',
-    ].join('\n'),
-  );
-  const relay = spawn(process.execPath, [join(ROOT, 'bin', 'coocenter-relay.js'), '--config', conf], {
-    env: { ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit'],
+  const confFile = join(relayDir, 'api.conf');
+  writeRelayConf(confFile, {
+    lanPort: settings.lan.port,
+    crmUrl: crm.url,
+    webkey: demo.webkey,
+    dataDir: relayDir,
+    amiPort: sim.port,
+    cloudUrl: cloud.url,
+    relayToken: demo.relayToken,
+    monitorDir,
   });
-  await waitForPort(lanPort, 30_000, () => relay.exitCode === null);
-  // Wait until the relay's tunnel is up, so the printed commands work at once.
-  for (let i = 0; i < 100; i++) {
-    const s = await json(`${cloud.url}/v1/tenants/${demo.tenantId}/sites/${demo.siteId}`, { method: 'GET', headers: { authorization: `Bearer ${demo.apiKey}` } });
-    if (s.relay.connected && s.relay.amiConnected) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  say(`starting the relay: coocenter-relay --config ${confFile}…`);
+  const relay = runRelay(ROOT, confFile, process.env, { level: settings.logLevel, format: settings.logFormat, dataDir: relayDir });
+  shutdown.add({ what: 'the relay', stop: () => relay.stop() }, () => relay.child.kill('SIGKILL'));
+  say('waiting for the relay to log in to the PBX and connect to the cloud…');
+  const tunnelUp = () => siteStatus(cloud.url, demo).then((s) => s.relay.connected, () => false);
+  await waitForRelay(relay, async () => (await lanReady(settings.lan.port, demo.webkey)) && (await tunnelUp()), 30_000);
+  void relay.exited.then((code) => {
+    if (!shutdown.isStopping) void shutdown.stop(1, `npm start: the relay exited (${code === null ? 'killed' : `code ${code}`}); stopping`);
+  });
+
   const demoCalls = new DemoTraffic(sim, { logger });
   demoCalls.start();
+  shutdown.add({ what: 'the demo calls', stop: () => demoCalls.stop() });
 
-  const site = `${cloud.url}/sites/${demo.siteId}/coocenter-api`;
-  const bearer = `-H 'Authorization: Bearer ${demo.apiKey}'`;
-  out('');
-  out('coocenter demo is running: cloud, relay and a simulated call center (demo calls every few seconds).');
-  out('');
-  out(`  cloud        ${cloud.url}            (admin token: ${adminToken})`);
-  out(`  relay (LAN)  http://127.0.0.1:${lanPort}/coocenter-api   config ${conf}`);
-  out(`  PBX (AMI)    127.0.0.1:${sim.port}               simulated Asterisk 20, admin/secret`);
-  out(`  tenant ${demo.tenantId}, site ${demo.siteId}`);
-  out('');
-  out('Try, through the cloud (the tenant key):');
-  out(`  curl -s -X POST ${bearer} ${site}/extensions/current-calls`);
-  out(`  curl -s ${bearer} ${site}/queues/queue-info`);
-  out(`  curl -s -X POST ${bearer} -d 'src=801&dst=802' ${site}/extensions/click-number`);
-  out(`  curl -s ${bearer} ${cloud.url}/v1/tenants/${demo.tenantId}/sites/${demo.siteId}`);
-  out('With the box\'s own WEBKEY header, as an existing integration would:');
-  out(`  curl -s -H "Authorization: $(printf '%s' '${demo.webkey}'$(date -u +%F) | md5sum | cut -d' ' -f1)" ${site}/extensions/extension-status`);
-  out('On the LAN, exactly like the old box:');
-  out(`  curl -s -H "Authorization: $(printf '%s' '${demo.webkey}'$(date -u +%F) | md5sum | cut -d' ' -f1)" http://127.0.0.1:${lanPort}/coocenter-api/blacklist/index`);
-  out('');
-  out(`Events the relay pushes to its LAN URL (a stand-in CRM) are counted below. Ctrl-C to stop.`);
-  const ticker = setInterval(() => logger.warn('demo', { crmEventsReceived: crm.count() }), 30_000);
-  ticker.unref();
-
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    demoCalls.stop();
-    relay.kill('SIGTERM');
-    await new Promise((r) => relay.once('exit', r));
-    crm.close();
-    await sim.close();
-    await cloud.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
-  relay.once('exit', (code) => {
-    if (!stopping) {
-      process.stderr.write(`relay exited (${code}); stopping\n`);
-      void stop();
-    }
-  });
+  const existing = (await (await fetch(`${cloud.url}/v1/tenants/${demo.tenantId}/webhooks`, { headers: { authorization: `Bearer ${demo.apiKey}` } })).json()) as { data: Array<{ id: string; url: string }> };
+  for (const line of banner({
+    cloudUrl: cloud.url,
+    lanPort: settings.lan.port,
+    amiPort: sim.port,
+    confFile,
+    demo,
+    webhookUrl: webhooks.url,
+    existingWebhooks: existing.data.filter((w) => w.url === webhooks.url).map((w) => w.id),
+  })) {
+    say(line);
+  }
+  let counted = 0;
+  setInterval(() => {
+    if (crm.count() === counted) return;
+    counted = crm.count();
+    say(`lan push: ${counted} events received by the stand-in CRM so far`);
+  }, 30_000).unref();
 }
 
-main().catch((err) => {
-  process.stderr.write(`npm start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
+main().catch((err: unknown) => {
+  const expected = err instanceof ExitError || (err instanceof Error && 'code' in err);
+  process.stderr.write(`npm start: ${err instanceof Error ? (expected ? err.message : (err.stack ?? err.message)) : String(err)}\n`);
+  void shutdown.stop(err instanceof ExitError ? err.status : 1);
 });

@@ -19,6 +19,8 @@ export interface AmiErrorDetails {
   actionId?: string;
   /** Asterisk's own `Message:` for an action Asterisk refused. */
   amiMessage?: string;
+  /** The error underneath (a socket's), kept for the logs. */
+  cause?: unknown;
 }
 
 export class AmiError<Code extends string = string> extends Error {
@@ -30,7 +32,7 @@ export class AmiError<Code extends string = string> extends Error {
   readonly amiMessage?: string;
 
   constructor(code: Code, message: string, recoverable: boolean, extra: AmiErrorDetails = {}) {
-    super(message);
+    super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
     this.name = 'AmiError';
     this.code = code;
     this.recoverable = recoverable;

@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import { analyticsRoutes } from './analytics/routes.js';
 import { adminRoutes } from './api/admin.js';
+import { authenticate } from './api/auth.js';
 import type { CloudDeps, CloudEnv } from './api/context.js';
 import { errorAnswer, notFound } from './api/errors.js';
 import { requestId } from './api/request-id.js';
@@ -16,9 +17,10 @@ export function createCloudApp(deps: CloudDeps): Hono<CloudEnv> {
   const app = new Hono<CloudEnv>();
   app.use('*', requestId(deps.logger));
   app.get('/health', (c) => c.json({ status: 'ok' }));
-  app.route('/', adminRoutes(deps));
-  app.route('/', webhookRoutes(deps.webhooks));
-  app.route('/', analyticsRoutes({ analytics: deps.analytics }));
+  const auth = authenticate(deps);
+  app.route('/', adminRoutes(deps, auth));
+  app.route('/', webhookRoutes(deps.webhooks, auth));
+  app.route('/', analyticsRoutes(deps, auth));
   app.route('/', siteRoutes(deps));
   app.notFound((c) => c.json(notFound().toBody(), 404));
   app.onError(errorAnswer);

@@ -21,6 +21,7 @@ describe('the local server\'s settings', () => {
       commandTimeoutMs: 12_000,
       allowPrivateWebhooks: false,
       logLevel: 'info',
+      logFormat: 'json',
     });
   });
 
@@ -39,5 +40,12 @@ describe('the local server\'s settings', () => {
     expect(() => localSettings({ SECRETS_KEY: 'c2hvcnQ=' })).toThrow(refused('SECRETS_KEY', 'SECRETS_KEY must be base64 of exactly 32 bytes'));
     expect(() => localSettings({ DYNAMODB_ENDPOINT: 'localhost:8000' })).toThrow(refused('DYNAMODB_ENDPOINT', 'DYNAMODB_ENDPOINT must be an http(s) URL (got "localhost:8000")'));
     expect(() => localSettings({ LOG_LEVEL: 'verbose' })).toThrow(refused('LOG_LEVEL'));
+    expect(() => localSettings({ LOG_FORMAT: 'text' })).toThrow(refused('LOG_FORMAT', 'LOG_FORMAT must be json or pretty (got "text")'));
+  });
+
+  it('take the command line over the environment, checked the same way and named as written', () => {
+    const flags = { PORT: { value: '9000', from: '--port' }, DATA_DIR: { value: '/data', from: '--data-dir' } };
+    expect(localSettings({ PORT: '8000', DATA_DIR: '/env', HOST: '0.0.0.0' }, '/x', flags)).toMatchObject({ port: 9000, dataDir: '/data', host: '0.0.0.0' });
+    expect(() => localSettings({ PORT: '8000' }, '/x', { PORT: { value: 'abc', from: '--port' } })).toThrow(refused('PORT', '--port must be a whole number from 0 to 65535 (got "abc")'));
   });
 });

@@ -9,7 +9,7 @@
  * A variable that is unset, empty or blank counts as not given.
  */
 
-import type { LogLevel } from '../../protocol/src/log.js';
+import { parseFormat, parseLevel, type LogFormat, type LogLevel } from '../../protocol/src/log.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -22,35 +22,42 @@ export class ConfigError extends Error {
   }
 }
 
-type Parse<T> = (value: string, name: EnvName) => T;
+/** Check and convert one value; `name` is the variable, `label` how the user gave it (`PORT`, or `--port`). */
+type Parse<T> = (value: string, name: EnvName, label: string) => T;
 
 const text: Parse<string> = (v) => v;
 
 /** `1` or `true` turn a switch on; anything else leaves it off. */
 const flag: Parse<boolean> = (v) => v === '1' || v === 'true';
 
-const httpUrl: Parse<string> = (v, name) => {
-  if (!/^https?:\/\/[^/]/.test(v)) throw new ConfigError(`${name} must be an http(s) URL (got ${JSON.stringify(v)})`, name);
+const httpUrl: Parse<string> = (v, name, label) => {
+  if (!/^https?:\/\/[^/]/.test(v)) throw new ConfigError(`${label} must be an http(s) URL (got ${JSON.stringify(v)})`, name);
   return v;
 };
 
 function wholeNumber(min: number, max: number, what: string): Parse<number> {
-  return (v, name) => {
+  return (v, name, label) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be ${what} (got ${JSON.stringify(v)})`, name);
+    if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${label} must be ${what} (got ${JSON.stringify(v)})`, name);
     return n;
   };
 }
 
-const secretsKey: Parse<string> = (v, name) => {
-  if (Buffer.from(v, 'base64').length !== 32) throw new ConfigError(`${name} must be base64 of exactly 32 bytes`, name);
+const secretsKey: Parse<string> = (v, name, label) => {
+  if (Buffer.from(v, 'base64').length !== 32) throw new ConfigError(`${label} must be base64 of exactly 32 bytes`, name);
   return v;
 };
 
-const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
-const logLevel: Parse<LogLevel> = (v, name) => {
-  if (!(LOG_LEVELS as readonly string[]).includes(v)) throw new ConfigError(`${name} must be debug, info, warn or error (got ${JSON.stringify(v)})`, name);
-  return v as LogLevel;
+const logLevel: Parse<LogLevel> = (v, name, label) => {
+  const level = parseLevel(v);
+  if (!level) throw new ConfigError(`${label} must be debug, info, warn or error (got ${JSON.stringify(v)})`, name);
+  return level;
+};
+
+const logFormat: Parse<LogFormat> = (v, name, label) => {
+  const format = parseFormat(v);
+  if (!format) throw new ConfigError(`${label} must be json or pretty (got ${JSON.stringify(v)})`, name);
+  return format;
 };
 
 /** Every variable the cloud reads (README "The cloud", docs/deploy.md). */
@@ -73,6 +80,7 @@ const VARIABLES = {
   COMMAND_TIMEOUT_MS: wholeNumber(100, Number.MAX_SAFE_INTEGER, 'a whole number of milliseconds, at least 100'),
   EVENT_RETENTION_DAYS: wholeNumber(1, Number.MAX_SAFE_INTEGER, 'a whole number of days, at least 1'),
   LOG_LEVEL: logLevel,
+  LOG_FORMAT: logFormat,
   // The local server.
   PORT: wholeNumber(0, 65535, 'a whole number from 0 to 65535'),
   HOST: text,
@@ -97,12 +105,20 @@ export function given(env: Env, name: EnvName): string | undefined {
   return v ? v : undefined;
 }
 
+/**
+ * Values given another way than the environment (the local server's command
+ * line: `--port` for PORT), winning over it; `from` is how the user wrote it,
+ * so an error names what to fix.
+ */
+export type Overrides = Partial<Record<EnvName, { value: string; from: string }>>;
+
 /** Check and convert the variables of `names` that were given (the first malformed one throws). */
-export function readEnv(env: Env, names: readonly EnvName[]): EnvValues {
+export function readEnv(env: Env, names: readonly EnvName[], overrides: Overrides = {}): EnvValues {
   const out: Record<string, unknown> = {};
   for (const name of names) {
-    const raw = given(env, name);
-    if (raw !== undefined) out[name] = (VARIABLES[name] as Parse<unknown>)(raw, name);
+    const override = overrides[name];
+    const raw = override ? override.value.trim() || undefined : given(env, name);
+    if (raw !== undefined) out[name] = (VARIABLES[name] as Parse<unknown>)(raw, name, override?.from ?? name);
   }
   return out as EnvValues;
 }

@@ -4,34 +4,19 @@
  * (arguments, signals, exit codes, what reaches the terminal) live here.
  */
 
+import { ExitError, runProgram } from '../../protocol/src/cli/program.js';
+import { ListenError } from '../../protocol/src/listen.js';
 import { createLogger } from '../../protocol/src/log.js';
-import { parseRelayArgs, UsageError, type RelayInvocation } from './cli/args.js';
+import { parseRelayArgs } from './cli/args.js';
 import { EXIT, relayUsage } from './cli/usage.js';
 import { ConfigError, loadConfig, type RelayConfig } from './config/config.js';
-import { readEnvironment, type RelayEnvironment } from './config/env.js';
 import { describeConfig } from './config/describe.js';
-import { ListenError } from './http/lan-api.js';
+import { readEnvironment, type RelayEnvironment } from './config/env.js';
 import { resolveDataDir, startRelay } from './relay.js';
 import { RELAY_PACKAGE_VERSION } from './version.js';
 
-/** A message for the user, one line on stderr, then exit. */
-class Exit extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 async function main(): Promise<void> {
-  let invocation: RelayInvocation;
-  try {
-    invocation = parseRelayArgs(process.argv.slice(2));
-  } catch (err) {
-    if (err instanceof UsageError) throw new Exit(EXIT.usage.code, `${err.message}; see coocenter-relay --help`);
-    throw err;
-  }
+  const invocation = parseRelayArgs(process.argv.slice(2));
   switch (invocation.command) {
     case 'help':
       process.stdout.write(relayUsage());
@@ -54,20 +39,20 @@ function readConfig(file: string): RelayConfig {
   try {
     return loadConfig(file);
   } catch (err) {
-    if (err instanceof ConfigError) throw new Exit(EXIT.usage.code, err.message);
+    if (err instanceof ConfigError) throw new ExitError(EXIT.usage.code, err.message);
     throw err;
   }
 }
 
 async function run(config: RelayConfig, env: RelayEnvironment): Promise<void> {
-  const logger = createLogger({ level: env.logLevel, fields: { service: 'relay' } });
+  const logger = createLogger({ level: env.logLevel, format: env.logFormat, fields: { service: 'relay' } });
   let relay;
   try {
     relay = await startRelay(config, { logger, dataDir: env.dataDir });
   } catch (err) {
-    if (err instanceof ListenError) throw new Exit(EXIT.failure.code, `${err.message} (${err.setting} in ${config.file})`);
+    if (err instanceof ListenError) throw new ExitError(EXIT.failure.code, `${err.message} (${err.setting ?? '[general] BINDADDR, BINDPORT'} in ${config.file})`);
     // A system error (data directory not writable, …) says enough in its message.
-    if (err instanceof Error && 'syscall' in err) throw new Exit(EXIT.failure.code, err.message);
+    if (err instanceof Error && 'syscall' in err) throw new ExitError(EXIT.failure.code, err.message);
     throw err;
   }
   const stop = async (signal: string) => {
@@ -79,12 +64,4 @@ async function run(config: RelayConfig, env: RelayEnvironment): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof Exit) {
-    process.stderr.write(`coocenter-relay: ${err.message}\n`);
-    process.exit(err.status);
-  }
-  // Not an error we foresaw: the stack is what a bug report needs.
-  process.stderr.write(`coocenter-relay: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(EXIT.failure.code);
-});
+runProgram('coocenter-relay', EXIT, main);

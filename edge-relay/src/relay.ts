@@ -7,19 +7,23 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../../protocol/src/clock.js';
 import { systemClock } from '../../protocol/src/clock.js';
+import type { HttpTimeouts } from '../../protocol/src/http/timeouts.js';
 import type { Logger } from '../../protocol/src/log.js';
+import { listen, ListenError, type RunningServer } from '../../protocol/src/listen.js';
 import { AmiClient } from './ami/client.js';
 import { AmiReadiness } from './ami/readiness.js';
 import type { RelayConfig } from './config/config.js';
 import { hostPort } from './config/describe.js';
 import { LAN_CONSUMER, LanPusher } from './events/lan-push.js';
-import { EventMapper } from './events/mapper.js';
+import { EventMapper, type MapResult } from './events/mapper.js';
 import { EventPipeline } from './events/pipeline.js';
 import { Spool } from './events/spool.js';
 import { RelayMetrics } from './health/metrics.js';
 import { readiness, type Readiness } from './health/ready.js';
 import { healthApp } from './health/server.js';
-import { lanApp, listen, type RunningServer } from './http/lan-api.js';
+import { lanApp } from './http/lan-api.js';
+import { RecordsBackfill } from './recovery/backfill.js';
+import { StateJournal } from './recovery/journal.js';
 import { AmiPbx } from './pbx/ami-pbx.js';
 import type { RetryStrategy } from './retry.js';
 import { CommandRunner } from './tunnel/commands.js';
@@ -38,6 +42,8 @@ export interface RelayDeps {
   tunnelMaxAgeMs?: number;
   /** Overrides [general] data_dir (the entry point passes env DATA_DIR here). */
   dataDir?: string;
+  /** The LAN server's HTTP time limits (default: protocol/src/http/timeouts.ts). */
+  httpTimeouts?: Partial<HttpTimeouts>;
 }
 
 export interface Relay {
@@ -58,6 +64,7 @@ export interface Relay {
   pipeline: EventPipeline;
   pusher?: LanPusher;
   tunnel?: TunnelSupervisor;
+  backfill?: RecordsBackfill;
   runner: CommandRunner;
   stop(): Promise<void>;
 }
@@ -95,8 +102,6 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
     timeoutMs: config.ami.timeoutMs,
   });
 
-  const consumers = [...(config.general.url ? [LAN_CONSUMER] : []), ...(config.cloud ? [CLOUD_CONSUMER] : [])];
-  const spool = new Spool({ dir: join(dataDir, 'spool'), consumers, logger: log });
   const mapper = new EventMapper({
     mac: config.general.mac,
     trunks: config.pbx.trunks,
@@ -107,8 +112,44 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
     ivr: config.ivr,
     pausetime: config.enable.pausetime,
     wrapupSeconds: config.enable.wrapupSeconds,
+    closeGoneFromRecords: config.pbx.cdrCsv !== undefined || config.pbx.queueLog !== undefined,
   });
-  const pipeline = new EventPipeline({ ami, mapper, spool, wrapupsFile: join(dataDir, 'wrapups.json'), clock, logger: log });
+  // The call state comes back first, then the spool takes what the journal holds that it lacks.
+  const journal = new StateJournal({
+    dir: join(dataDir, 'state'),
+    source: mapper,
+    clock,
+    logger: log,
+  });
+  const saved = journal.recover();
+  mapper.restoreState(saved.full as never, saved.deltas as never);
+  if (saved.full !== undefined || saved.deltas.length > 0) log.info('call state restored', { ...mapper.stats });
+  const consumers = [...(config.general.url ? [LAN_CONSUMER] : []), ...(config.cloud ? [CLOUD_CONSUMER] : [])];
+  const spool = new Spool({
+    dir: join(dataDir, 'spool'),
+    consumers,
+    startAt: config.cloud?.backfill ? { [CLOUD_CONSUMER]: 'oldest' } : {},
+    journal,
+    clock,
+    logger: log,
+  });
+  // The backfill publishes through the pipeline, which hands it the windows the relay was blind for.
+  const publish = (r: MapResult) => pipeline.publish(r);
+  const backfill =
+    config.pbx.cdrCsv || config.pbx.queueLog
+      ? new RecordsBackfill({
+          mapper,
+          publish,
+          spool,
+          cdrCsv: config.pbx.cdrCsv,
+          queueLog: config.pbx.queueLog,
+          dir: join(dataDir, 'state'),
+          timezone: config.pbx.timezone,
+          clock,
+          logger: log,
+        })
+      : undefined;
+  const pipeline = new EventPipeline({ ami, mapper, spool, wrapupsFile: join(dataDir, 'wrapups.json'), clock, logger: log, backfill });
   const pusher = config.general.url ? new LanPusher({ url: config.general.url, spool, logger: log, clock, retryStrategy: deps.pushRetry }) : undefined;
   const uplink = config.cloud ? new Uplink({ spool, clock, logger: log }) : undefined;
   const metrics = new RelayMetrics({ ami, readiness: amiReadiness, spool, consumers, pusher, version: RELAY_VERSION });
@@ -140,16 +181,21 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
 
   // Bind the ports first: a taken one stops the relay before it does anything.
   const app = lanApp({ pbx: timedPbx, webkey: config.general.webkey, timeZone: config.pbx.timezone, now: () => clock.now(), logger: log });
-  const lan = await listen(app, config.general.bindPort, config.general.bindAddress).catch(async (err: unknown) => {
+  const closeStores = async () => {
     await spool.close();
+    await journal.close();
+  };
+  const lan = await listen(app.fetch, config.general.bindPort, config.general.bindAddress, deps.httpTimeouts).catch(async (err: unknown) => {
+    await closeStores();
     throw err;
   });
   let health: RunningServer | undefined;
   if (config.metrics.listen) {
     const { host, port } = config.metrics.listen;
-    health = await listen(healthApp({ metrics, readiness: ready }), port, host, '[metrics] listen').catch(async (err: unknown) => {
+    health = await listen(healthApp({ metrics, readiness: ready }).fetch, port, host, deps.httpTimeouts).catch(async (err: unknown) => {
       await lan.close();
-      await spool.close();
+      await closeStores();
+      if (err instanceof ListenError) err.setting = '[metrics] listen';
       throw err;
     });
   }
@@ -163,11 +209,14 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
     amiReadiness.on('change', () => tunnel.amiChanged());
     tunnel.start();
   }
+  logUnrecoverable(config, log);
+  backfill?.start();
   ami.connect();
 
   return {
     config,
     dataDir,
+    backfill,
     ami,
     amiReadiness,
     pbx,
@@ -185,6 +234,7 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
       tunnel?.stop();
       uplink?.stop();
       pipeline.stop();
+      await backfill?.stop();
       pusher?.stop();
       amiReadiness.stop();
       await lan.close();
@@ -192,6 +242,19 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
       await ami.close();
       metrics.close();
       await spool.close();
+      await journal.close();
     },
   };
+}
+
+/** Without Asterisk's records the relay cannot recover what happens while it is not listening: say so once. */
+function logUnrecoverable(config: RelayConfig, log: Logger): void {
+  const missing: string[] = [];
+  if (!config.pbx.cdrCsv) missing.push('cdr events ([pbx] cdr_csv)');
+  if (!config.pbx.queueLog) missing.push('cc_cdr of queue calls ([pbx] queue_log)');
+  if (missing.length === 0) return;
+  log.warn(
+    `calls that end while the relay is not listening (stopped, restarting, AMI down) cannot be recovered from Asterisk's records: ${missing.join(', ')}; they are closed with what the relay knew, marked partial`,
+    { missing },
+  );
 }

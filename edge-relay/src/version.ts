@@ -1,5 +1,5 @@
-/** The relay's software version, as reported to the cloud in `hello`. */
-import { readFileSync } from 'node:fs';
+/** The relay's software version, as reported to the cloud in `hello` and sent as the LAN push's user-agent. */
+import { packageVersion } from '../../protocol/src/package-version.js';
 
 /**
  * Set by the release bundle (scripts/package: esbuild `define`), where no
@@ -7,19 +7,7 @@ import { readFileSync } from 'node:fs';
  */
 declare const COOCENTER_RELAY_VERSION: string | undefined;
 
-function packageVersion(): string {
-  if (typeof COOCENTER_RELAY_VERSION === 'string') return COOCENTER_RELAY_VERSION;
-  for (const rel of ['../../package.json', '../../../package.json']) {
-    try {
-      return (JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { version: string }).version;
-    } catch {
-      // try the next layout (source tree vs dist)
-    }
-  }
-  return '0.0.0';
-}
-
 /** package.json's version, e.g. 0.1.0. */
-export const RELAY_PACKAGE_VERSION = packageVersion();
+export const RELAY_PACKAGE_VERSION = typeof COOCENTER_RELAY_VERSION === 'string' ? COOCENTER_RELAY_VERSION : packageVersion(import.meta.url);
 
 export const RELAY_VERSION = `coocenter-relay/${RELAY_PACKAGE_VERSION}`;

@@ -1,14 +1,22 @@
 /**
- * Structured JSON logs, one object per line.
+ * Structured logs, one record per line: JSON (the default, for journald,
+ * CloudWatch and log shippers) or `pretty` (for a person at a terminal).
  *
  * Library code never writes to the console directly: it receives a Logger and
  * adds its own context (site, request id, component) with `child()`. Entry
- * points decide where lines go (stderr by default) and at which level.
+ * points decide where lines go (stderr by default), at which level and in
+ * which format, from their own configuration: this module reads no
+ * environment.
  */
 
+import { isExpectedError, serialiseError } from './log-error.js';
+import { prettyLine } from './log-pretty.js';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type LogFormat = 'json' | 'pretty';
 
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const FORMATS: readonly LogFormat[] = ['json', 'pretty'];
 
 export type LogFields = Record<string, unknown>;
 
@@ -21,8 +29,10 @@ export interface Logger {
 }
 
 export interface LoggerOptions {
-  /** Default info. Entry points read it from their configuration (LOG_LEVEL); this module reads no environment. */
+  /** Default info. Entry points read it from their configuration (LOG_LEVEL). */
   level?: LogLevel;
+  /** Default json. Entry points read it from their configuration (LOG_FORMAT). */
+  format?: LogFormat;
   /** Where a finished line goes; defaults to process.stderr. */
   write?: (line: string) => void;
   /** Injected clock, so tests get stable timestamps. */
@@ -30,21 +40,10 @@ export interface LoggerOptions {
   fields?: LogFields;
 }
 
-/** Errors are not JSON-serialisable by default; keep what an operator needs. */
-function serialise(value: unknown): unknown {
-  if (value instanceof Error) {
-    const out: Record<string, unknown> = { name: value.name, message: value.message };
-    for (const key of ['code', 'recoverable', 'status'] as const) {
-      const v = (value as unknown as Record<string, unknown>)[key];
-      if (v !== undefined) out[key] = v;
-    }
-    return out;
-  }
-  return value;
-}
-
 export function createLogger(options: LoggerOptions = {}): Logger {
   const threshold = LEVELS[options.level ?? 'info'];
+  const stacks = threshold <= LEVELS.debug;
+  const format = options.format === 'pretty' ? prettyLine : (record: Record<string, unknown>) => JSON.stringify(record);
   const write = options.write ?? ((line: string) => process.stderr.write(line + '\n'));
   const now = options.now ?? Date.now;
   const base = options.fields ?? {};
@@ -53,8 +52,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     const emit = (level: LogLevel, msg: string, fields?: LogFields) => {
       if (LEVELS[level] < threshold) return;
       const record: Record<string, unknown> = { time: new Date(now()).toISOString(), level, msg, ...context };
-      if (fields) for (const [k, v] of Object.entries(fields)) record[k] = serialise(v);
-      write(JSON.stringify(record));
+      if (fields) for (const [k, v] of Object.entries(fields)) record[k] = v instanceof Error ? serialiseError(v, stacks || !isExpectedError(v)) : v;
+      write(format(record));
     };
     return {
       debug: (m, f) => emit('debug', m, f),
@@ -69,6 +68,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
 export function parseLevel(value: string | undefined): LogLevel | undefined {
   return value && value in LEVELS ? (value as LogLevel) : undefined;
+}
+
+export function parseFormat(value: string | undefined): LogFormat | undefined {
+  return (FORMATS as readonly (string | undefined)[]).includes(value) ? (value as LogFormat) : undefined;
 }
 
 /** A logger that drops everything; handy default for library constructors. */

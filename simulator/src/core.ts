@@ -27,6 +27,8 @@ export interface CoreOptions {
   phones?: Record<string, Partial<PhoneConfig>>;
   /** Where Master.csv and queue_log go; unset: not written. */
   records?: AsteriskRecordsOptions;
+  /** See SimClock: durations exact on a loaded machine. */
+  steadyClock?: boolean;
 }
 
 export class SimulatorRestartedError extends Error {
@@ -45,7 +47,7 @@ export class SimulatorCore {
   private readonly running = new Set<Promise<unknown>>();
 
   constructor(readonly options: CoreOptions) {
-    this.clock = new SimClock(options.clock, options.timeScale);
+    this.clock = new SimClock(options.clock, options.timeScale, options.steadyClock);
     const records = new AsteriskRecords(options.records ?? {}, this.clock, options.logger);
     this.pbx = new Pbx({ tech: options.tech, clock: this.clock, monitorDir: options.monitorDir ?? '', phones: options.phones, records });
     this.rt = new Runtime(this.clock);

@@ -8,6 +8,7 @@
  *   await sim.close();
  */
 
+import type { AmiMessage } from '../../ami-codec/src/message.js';
 import type { Clock } from '../../protocol/src/clock.js';
 import { systemClock } from '../../protocol/src/clock.js';
 import type { Logger } from '../../protocol/src/log.js';
@@ -49,6 +50,12 @@ export interface SimulatorOptions {
   timestampEvents?: boolean;
   /** Multiplies every scenario delay (0.01 in tests); the PBX's clock runs 1/timeScale as fast. */
   timeScale?: number;
+  /**
+   * Reported durations exact even on a loaded machine (tests comparing two
+   * runs): the PBX clock tolerates late timers and idles in steps (see
+   * model/sim-clock.ts). Off by default: the clock then follows real time closely.
+   */
+  steadyClock?: boolean;
   clock?: Clock;
   logger?: Logger;
   /** Real ms before a failed login is answered; default 1 s of simulated time. */
@@ -57,12 +64,20 @@ export interface SimulatorOptions {
   amiCallTalkMs?: number;
   /** Simulated ms the PBX stays down during restart(); default 2000. */
   restartDownMs?: number;
+  /**
+   * Simulated ms after restart() during which the PBX accepts logins but has
+   * not fully booted: QueueStatus is an unknown command, ExtensionStateList
+   * lists no hints, and FullyBooted comes when it is over. Default 0.
+   */
+  restartBootMs?: number;
   /** Override lab phones (registration, behaviour when rung, DTMF mode). */
   phones?: Record<string, Partial<PhoneConfig>>;
   /** Append every CDR to this Master.csv, as cdr_csv does (loguniqueid, loguserfield, local time). */
   cdrCsvPath?: string;
   /** Append app_queue's lines to this queue_log, as Asterisk does. */
   queueLogPath?: string;
+  /** Sees every message a session reads, before anything is done with it (tests check what reaches the PBX). */
+  onAction?: (action: AmiMessage) => void;
 }
 
 export interface CallOptions {
@@ -82,6 +97,8 @@ export interface QueueCallOptions extends QueuePlan {}
 
 export interface IvrCallOptions {
   dtmf?: 'rfc2833' | 'info';
+  /** Simulated ms the caller waits before each key, by index (default: the lab's pace). */
+  delaysMs?: number[];
   /** What happens after the IVR: options of the operator call (3) or the queue (1). */
   then?: CallOptions & { queue?: QueuePlan };
 }
@@ -119,6 +136,7 @@ export class PbxSimulator {
       amiCallTalkMs: options.amiCallTalkMs ?? Infinity,
       phones: options.phones,
       records: { cdrCsvPath: options.cdrCsvPath, queueLogPath: options.queueLogPath },
+      steadyClock: options.steadyClock,
     });
     this.server = new AmiServer(this.core, {
       host: this.host,
@@ -127,6 +145,7 @@ export class PbxSimulator {
       logger,
       loginFailDelayMs: options.loginFailDelayMs ?? 1000 * timeScale,
       timestampEvents: options.timestampEvents ?? false,
+      onAction: options.onAction,
     });
   }
 
@@ -175,7 +194,7 @@ export class PbxSimulator {
 
   /** Extension `from` calls the IVR (700) and presses `digits` (e.g. `921234#` as in ivr-dtmf-rfc2833). */
   ivrCall(from: string, digits: string, opts: IvrCallOptions = {}): Promise<CallResult> {
-    const ivr: IvrPlan = { digits, dtmf: opts.dtmf ?? 'rfc2833' };
+    const ivr: IvrPlan = { digits, dtmf: opts.dtmf ?? 'rfc2833', delaysMs: opts.delaysMs };
     return this.core.runCall(`ivr ${from}`, (ctx) => phoneCall(ctx, from, '700', policyOf(opts.then), opts.then?.talkMs ?? DEFAULT_TALK_MS, { ivr, queue: opts.then?.queue }));
   }
 
@@ -216,7 +235,10 @@ export class PbxSimulator {
     await this.server.stopListening();
     await sleep(this.options.restartDownMs ?? 2000);
     this.core.pbx.reboot();
+    const bootMs = this.options.restartBootMs ?? 0;
+    this.core.pbx.booting = bootMs > 0;
     await this.server.listen(this.server.port);
+    if (bootMs > 0) clock.setTimeout(() => this.server.fullyBooted(), bootMs);
   }
 
   /** `logger rotate`: queue_log is renamed to queue_log.N and a new one started; returns the rotated file's path. */

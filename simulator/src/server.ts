@@ -22,6 +22,7 @@ export interface ServerOptions {
   logger: Logger;
   loginFailDelayMs: number;
   timestampEvents: boolean;
+  onAction?: (action: AmiMessage) => void;
 }
 
 export class AmiServer implements SessionHost {
@@ -100,6 +101,10 @@ export class AmiServer implements SessionHost {
   /** ActionIDs of the actions read while not responding, oldest first (tests wait on it). */
   readonly unansweredActions: string[] = [];
 
+  received(m: AmiMessage): void {
+    this.options.onAction?.(m);
+  }
+
   unanswered(m: AmiMessage): void {
     this.unansweredActions.push(m.get('ActionID') ?? '');
   }
@@ -127,21 +132,26 @@ export class AmiServer implements SessionHost {
   }
 
   loggedIn(session: AmiSession): void {
-    if (session.wantsSystem()) {
-      const uptime = Math.floor((this.core.clock.now() - this.core.pbx.startedAt) / 1000);
-      session.write(
-        encodeFrame({
-          fields: [
-            ['Event', 'FullyBooted'],
-            ['Privilege', 'system,all'],
-            ['Uptime', String(uptime)],
-            ['LastReload', String(uptime)],
-            ['Status', 'Fully Booted'],
-          ],
-        }),
-      );
-    }
+    // Asterisk tells a new session it has booted only once it has (otherwise every session hears it later).
+    if (session.wantsSystem() && !this.core.pbx.booting) session.write(encodeFrame({ fields: this.fullyBootedFields() }));
     this.core.ctx.ev.successfulAuth('AMI', session.username, pointerId(), this.port, session.remote, false);
+  }
+
+  /** Booting is over: FullyBooted to every logged-in session that takes system events (manager.c). */
+  fullyBooted(): void {
+    this.core.pbx.booting = false;
+    for (const s of this.sessions) s.deliver({ name: 'FullyBooted', privilege: 'system,all', fields: this.fullyBootedFields().slice(2) });
+  }
+
+  private fullyBootedFields(): Array<[string, string]> {
+    const uptime = Math.floor((this.core.clock.now() - this.core.pbx.startedAt) / 1000);
+    return [
+      ['Event', 'FullyBooted'],
+      ['Privilege', 'system,all'],
+      ['Uptime', String(uptime)],
+      ['LastReload', String(uptime)],
+      ['Status', 'Fully Booted'],
+    ];
   }
 
   formatEvent(event: AmiEvent): string {

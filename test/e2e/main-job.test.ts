@@ -1,45 +1,72 @@
 /**
- * The README's main job (`npm start`): brings up the local cloud, a simulated
- * PBX and a relay, and prints curl lines that must work exactly as printed.
+ * The README's main job (`npm start`), run through npm as a user runs it in a
+ * terminal: it brings up the local cloud, a simulated PBX and a relay, and
+ * prints curl lines that must work exactly as printed — including the one
+ * that makes a webhook to the demo's receiver, whose deliveries then show on
+ * the console. Its secrets are readable by their owner only, and one Ctrl-C
+ * (the terminal's SIGINT to the whole process group) stops everything it
+ * started.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../cloud/src/local/free-port.js';
-import { tempDir } from '../helpers/relay-harness.js';
+import { curlLines, freeDemoPorts, runDemo, type DemoRun } from '../helpers/demo.js';
+import { accepts, commandLine, descendants, killTree, running } from '../helpers/processes.js';
 import { waitFor } from '../helpers/wait.js';
 
-let child: ChildProcess | undefined;
+let demo: DemoRun | undefined;
+/** What it started, to end it whatever happens to the test (once orphaned, they are no one's descendants). */
+const started: number[] = [];
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    child.kill('SIGTERM');
-    await new Promise((r) => child!.once('exit', r));
+  if (demo && demo.child.exitCode === null) {
+    killTree(demo.child.pid!);
+    await demo.exited;
   }
+  for (const pid of started) if (running(pid)) killTree(pid);
+  if (demo) rmSync(demo.dataDir, { recursive: true, force: true });
 });
 
-describe('npm start', () => {
-  it('prints curl lines that work as printed, then stops cleanly', async () => {
-    const [port, lan, ami] = [await freePort(), await freePort(), await freePort()];
-    let output = '';
-    child = spawn(process.execPath, ['dist/scripts/start.js'], {
-      env: { ...process.env, DATA_DIR: tempDir('demo-'), PORT: String(port), LAN_PORT: String(lan), AMI_PORT: String(ami), LOG_LEVEL: 'error' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout!.on('data', (d) => (output += d));
-    child.stderr!.on('data', (d) => (output += d));
-    await waitFor(() => output.includes('Ctrl-C to stop'), { timeoutMs: 90_000, what: `the demo to start:\n${output}` });
-    const lines = output
-      .split('\n')
-      .map((l) => l.trim())
-      .filter((l) => l.startsWith('curl '));
-    expect(lines.length).toBeGreaterThanOrEqual(6);
+// Each test starts the whole demo (DynamoDB Local's JVM first): minutes on a loaded 2-core machine.
+describe('npm start', { timeout: 180_000 }, () => {
+  it('prints curl lines that work as printed, shows webhook deliveries, keeps secrets 0600, and stops on one Ctrl-C', async () => {
+    demo = runDemo({ ports: await freeDemoPorts(), detached: true });
+    await demo.ready();
+    const output = demo.output();
+    for (const step of ['starting DynamoDB Local', 'creating the demo tenant and site', 'waiting for the relay']) expect(output).toContain(step);
+
+    const lines = curlLines(output);
+    expect(lines.length).toBeGreaterThanOrEqual(7);
+    const makeWebhook = lines.filter((l) => l.endsWith('/webhooks'));
+    expect(makeWebhook).toHaveLength(1);
+    const answers = new Map<string, any>();
     for (const line of lines) {
       const body = execFileSync('sh', ['-c', line], { encoding: 'utf8', timeout: 20_000 });
       const parsed = JSON.parse(body);
       expect(parsed.status ?? 'site', line).not.toBe('error');
+      answers.set(line, parsed);
     }
-    child.kill('SIGTERM');
-    const code = await new Promise((r) => child!.once('exit', r));
-    expect(code).toBe(0);
+    // The webhook it made posts to the demo's receiver, which prints a line per delivery.
+    expect(answers.get(makeWebhook[0])).toMatchObject({ url: `http://127.0.0.1:${demo.ports.webhooks}/webhooks`, status: 'active', secret: expect.stringMatching(/^whsec_/) });
+    await waitFor(() => /^webhook {2}(dialbegin|dialend|hangup|extensionstatus|ivr|cdr|cc_cdr) +seq \d+ +\S/m.test(demo!.output()), {
+      timeoutMs: 60_000,
+      what: `a delivery line on the console:\n${demo.output().slice(-2000)}`,
+    });
+
+    for (const file of [join(demo.dataDir, 'relay', 'api.conf'), join(demo.dataDir, 'demo.json')]) {
+      expect((statSync(file).mode & 0o777).toString(8), file).toBe('600');
+    }
+
+    // One Ctrl-C: the terminal signals the whole foreground group (npm, the demo); npm forwards it too.
+    started.push(...descendants(demo.child.pid!));
+    expect(started.map(commandLine).join('\n')).toMatch(/java .*DynamoDBLocal/);
+    expect(started.map(commandLine).join('\n')).toContain('coocenter-relay.js --config');
+    process.kill(-demo.child.pid!, 'SIGINT');
+    await demo.exited;
+    await waitFor(() => started.every((pid) => !running(pid)), { timeoutMs: 20_000, what: `every process it started to end: ${started.filter(running).map(commandLine).join(', ')}` });
+    for (const port of Object.values(demo.ports)) expect(await accepts(port), `port ${port}`).toBe(false);
+    expect(demo.output()).toContain('SIGINT: stopping…');
+    expect(demo.output()).not.toContain('exiting now');
   });
 });

@@ -170,3 +170,10 @@ export function queueStatusItems(queue: string, members: Array<{ iface: string; 
     ),
   ];
 }
+
+/** A message as Asterisk puts it on the wire (CRLF lines, blank line after). */
+export function wire(m: AmiMessage): string {
+  let out = '';
+  for (const [k, v] of m.entries()) out += `${k}: ${v}\r\n`;
+  return out + '\r\n';
+}

@@ -137,6 +137,11 @@ export const boxCases: BoxCase[] = [
   { name: 'monitor: encoded traversal (400)', run: (_w, box) => box('GET', '/monitor/..%2F..%2Fetc%2Fpasswd') },
   { name: 'CR/LF smuggled into a field (400)', run: (_w, box) => box('POST', '/extensions/hangup', { extension: '801\r\nAction: Originate' }) },
   { name: 'missing field (400)', run: (_w, box) => box('POST', '/extensions/click-number', { src: '801' }) },
+  // Values that fit "safe characters" but mean nothing to a PBX: refused alike on the LAN and through the cloud.
+  { name: 'a placeholder for a missing value (400)', run: (_w, box) => box('POST', '/extensions/click-number', { src: '801', dst: 'null' }) },
+  { name: 'a path step as a queue (400)', run: (_w, box) => box('POST', '/queues/agent-login', { extension: '808', queue: '..' }) },
+  { name: 'a dial string as an extension (400)', run: (_w, box) => box('POST', '/extensions/extenSpy', { src: '800', dst: '802,qE' }) },
+  { name: 'monitor without a file path (404)', run: (_w, box) => box('GET', '/monitor') },
 ];
 
 /** The relay's own LAN API, for set-up and clean-up steps. */

@@ -4,7 +4,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AmiMessage } from '../../ami-codec/src/message.js';
 import type { Relay } from '../../edge-relay/src/relay.js';
+import type { HttpTimeouts } from '../../protocol/src/http/timeouts.js';
+import type { Logger } from '../../protocol/src/log.js';
 import { startSimulator, type PbxSimulator, type SimulatorOptions } from '../../simulator/src/index.js';
 import { expectedConf, setConf, startTestRelay, tempDir } from './relay-harness.js';
 import { waitFor } from './wait.js';
@@ -41,18 +44,24 @@ export interface WorldOptions {
   timeoutMs?: number;
   /** More simulator options (restartDownMs, …). */
   simulator?: SimulatorOptions;
+  /** The relay's logger (default: errors only). */
+  logger?: Logger;
+  /** The LAN server's HTTP timeouts (default: the product's). */
+  httpTimeouts?: Partial<HttpTimeouts>;
+  /** Sees every AMI message the simulator reads. */
+  onAction?: (action: AmiMessage) => void;
 }
 
 export async function startBoxWorld(opts: WorldOptions = {}): Promise<BoxWorld> {
   const monitorDir = tempDir('monitor-');
   mkdirSync(monitorDir, { recursive: true });
-  const sim = await startSimulator({ port: 0, tech: opts.tech ?? 'SIP', timeScale: 0.01, monitorDir, loginFailDelayMs: 10, ...opts.simulator });
+  const sim = await startSimulator({ port: 0, tech: opts.tech ?? 'SIP', timeScale: 0.01, monitorDir, loginFailDelayMs: 10, onAction: opts.onAction, ...opts.simulator });
   let conf = expectedConf(opts.tech === 'PJSIP' ? 'api-pjsip.conf' : 'api.conf');
   conf = setConf(conf, 'general', { BINDPORT: 0, BINDADDR: '127.0.0.1', URL: '', WEBKEY: opts.webkey ?? '' });
   conf = setConf(conf, 'ami', { port: sim.port, timeout_ms: opts.timeoutMs ?? 1500 });
   conf = setConf(conf, 'pbx', { monitor_dir: monitorDir });
   for (const [section, values] of Object.entries(opts.settings ?? {})) conf = setConf(conf, section, values);
-  const relay = await startTestRelay(conf);
+  const relay = await startTestRelay(conf, { logger: opts.logger, httpTimeouts: opts.httpTimeouts });
   await relay.ami.waitReady();
   return {
     sim,

@@ -1,4 +1,3 @@
-import http from 'node:http';
 /**
  * A local cloud for tests: the real server on loopback, on the shared DynamoDB
  * Local of this test run, with its own table prefix so test files never see
@@ -7,6 +6,7 @@ import http from 'node:http';
 import { inject } from 'vitest';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../cloud/src/local/server.js';
 import { randomId } from '../../cloud/src/store/secrets.js';
+import { rawRequest } from './raw-http.js';
 import { quietLogger, tempDir } from './relay-harness.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -64,16 +64,7 @@ export async function tenantAndSite(call: Api, opts: { webkey?: string } = {}) {
 }
 
 /** GET a path exactly as written (fetch would normalise `%2e%2e` away before sending). */
-export function rawGet(base: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const u = new URL(base);
-    const req = http.request({ host: u.hostname, port: u.port, path, method: 'GET', headers }, (res) => {
-      let body = '';
-      res.setEncoding('latin1');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+export async function rawGet(base: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  const r = await rawRequest(new URL(base).host, { method: 'GET', path, headers });
+  return { status: r.status, body: r.body };
 }

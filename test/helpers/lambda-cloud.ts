@@ -25,6 +25,7 @@ import { startHttpApi, type HttpApiStandIn, type HttpLambda } from './apigw-http
 import { startWebSocketApi, type WebSocketApiStandIn } from './apigw-websocket.js';
 import { ADMIN_TOKEN } from './cloud-harness.js';
 import { QueueSource, StreamSource } from './event-sources.js';
+import type { Logger } from '../../protocol/src/log.js';
 import { quietLogger } from './relay-harness.js';
 
 export interface LambdaCloudOptions {
@@ -36,6 +37,8 @@ export interface LambdaCloudOptions {
   webhookRetrySchedule?: readonly number[];
   /** Run the event source pollers in the background (default); false: the test calls poll() itself. */
   eventSources?: boolean;
+  /** The relay socket functions' logger (default: errors only, dropped). */
+  relaySocketLogger?: Logger;
 }
 
 export interface LambdaCloud {
@@ -87,7 +90,7 @@ export async function startLambdaCloud(opts: LambdaCloudOptions = {}): Promise<L
     s3Endpoint: sqsEndpoint,
     allowPrivateWebhooks: true,
   };
-  for (let i = 0; i < (opts.instances ?? 2); i++) instances.push(createRelaySocketHandlers(config, { logger: quietLogger }));
+  for (let i = 0; i < (opts.instances ?? 2); i++) instances.push(createRelaySocketHandlers(config, { logger: opts.relaySocketLogger ?? quietLogger }));
   const http = await startHttpApi(createHttpHandler(config, { logger: quietLogger }) as unknown as HttpLambda);
   const outbox = createOutboxHandlers(config, { logger: quietLogger });
   const deliveries = createDeliveriesHandler(config, { logger: quietLogger, schedule: opts.webhookRetrySchedule });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseConfig, type RelayConfig } from '../../edge-relay/src/config/config.js';
 import { startRelay, type Relay } from '../../edge-relay/src/relay.js';
 import type { Clock } from '../../protocol/src/clock.js';
+import type { HttpTimeouts } from '../../protocol/src/http/timeouts.js';
 import { createLogger, type Logger } from '../../protocol/src/log.js';
 import { FIXTURES } from './recordings.js';
 
@@ -47,11 +48,12 @@ export const quietLogger: Logger = createLogger({ level: (process.env.TEST_LOG_L
  * move time itself). Health and metrics listen on a free port unless the
  * configuration says otherwise: tests run many relays at once.
  */
-export async function startTestRelay(confText: string, opts: { dataDir?: string; tunnelMaxAgeMs?: number; clock?: Clock; logger?: Logger } = {}): Promise<Relay> {
+export async function startTestRelay(confText: string, opts: { dataDir?: string; tunnelMaxAgeMs?: number; clock?: Clock; logger?: Logger; httpTimeouts?: Partial<HttpTimeouts> } = {}): Promise<Relay> {
   if (!/^\s*\[metrics\]/im.test(confText)) confText = setConf(confText, 'metrics', { listen: '127.0.0.1:0' });
   const config: RelayConfig = parseConfig(confText, 'test-api.conf');
   return startRelay(config, {
     logger: opts.logger ?? quietLogger,
+    httpTimeouts: opts.httpTimeouts,
     clock: opts.clock,
     dataDir: opts.dataDir ?? tempDir(),
     amiRetry: () => 50,

@@ -4,28 +4,14 @@
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/relay-harness.js';
+import { takePort } from '../helpers/processes.js';
+import { runBin, type Run } from '../helpers/run-bin.js';
+import { waitFor } from '../helpers/wait.js';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function relay(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/coocenter-relay.js', ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const relay = (args: string[], env: Record<string, string> = {}): Promise<Run> => runBin('coocenter-relay.js', args, env);
 
 /** Exit 2 and exactly one line on stderr, nothing on stdout. */
 async function expectUsage(args: string[], line: string): Promise<void> {
@@ -92,30 +78,41 @@ describe('coocenter-relay command line', () => {
     expect(r.stdout.match(/= \*{8}$/gm)).toHaveLength(3);
   });
 
+  it('LOG_FORMAT=pretty logs a line a person reads, with the cause of a failure', async () => {
+    const closed = await takePort();
+    await closed.close(); // nothing listens there now
+    const file = conf('pretty.conf', `[general]\nBINDPORT = 0\nBINDADDR = 127.0.0.1\n[ami]\nport = ${closed.port}\nusername = relay\nsecret = s\n`);
+    const child = spawn(process.execPath, ['bin/coocenter-relay.js', '--config', file], { env: { ...process.env, LOG_LEVEL: 'info', LOG_FORMAT: 'pretty', DATA_DIR: join(dir, 'pretty-data') } });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const line = new RegExp(`^\\S+Z WARN {2}relay/ami {2}ami connect failed {2}ami=127\\.0\\.0\\.1:${closed.port} error="AMI socket error: connect ECONNREFUSED 127\\.0\\.0\\.1:${closed.port} \\[AMI_CONNECTION_LOST\\] \\(cause: connect ECONNREFUSED 127\\.0\\.0\\.1:${closed.port} \\[ECONNREFUSED\\]\\)"$`, 'm');
+    try {
+      await waitFor(() => line.test(stderr), { timeoutMs: 15_000, what: `a pretty line:\n${stderr}` });
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
+
   describe('with its LAN port taken', () => {
-    let taken: Server;
-    let port: number;
-    beforeAll(async () => {
-      taken = createServer();
-      await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
-      port = (taken.address() as { port: number }).port;
-    });
-    afterAll(() => new Promise<void>((resolve) => taken.close(() => resolve())));
+    let taken: Awaited<ReturnType<typeof takePort>>;
+    beforeAll(async () => void (taken = await takePort()));
+    afterAll(() => taken.close());
 
     it('exits 1 with one line naming the address and port', async () => {
-      const file = conf('taken.conf', `[general]\nBINDPORT = ${port}\nBINDADDR = 127.0.0.1\n${AMI}`);
+      const file = conf('taken.conf', `[general]\nBINDPORT = ${taken.port}\nBINDADDR = 127.0.0.1\n${AMI}`);
       const r = await relay(['--config', file], { DATA_DIR: join(dir, 'taken-data') });
       expect(r).toEqual({
         code: 1,
         stdout: '',
-        stderr: `coocenter-relay: cannot listen on 127.0.0.1:${port}: the port is already in use ([general] BINDADDR, BINDPORT in ${file})\n`,
+        stderr: `coocenter-relay: cannot listen on 127.0.0.1:${taken.port}: the port is already in use ([general] BINDADDR, BINDPORT in ${file})\n`,
       });
     });
 
     it('the same for the health and metrics port, naming [metrics] listen', async () => {
-      const file = conf('taken-metrics.conf', `[general]\nBINDPORT = 0\nBINDADDR = 127.0.0.1\n${AMI}[metrics]\nlisten = 127.0.0.1:${port}\n`);
+      const file = conf('taken-metrics.conf', `[general]\nBINDPORT = 0\nBINDADDR = 127.0.0.1\n${AMI}[metrics]\nlisten = 127.0.0.1:${taken.port}\n`);
       const r = await relay(['--config', file], { DATA_DIR: join(dir, 'taken-metrics-data') });
-      expect(r).toEqual({ code: 1, stdout: '', stderr: `coocenter-relay: cannot listen on 127.0.0.1:${port}: the port is already in use ([metrics] listen in ${file})\n` });
+      expect(r).toEqual({ code: 1, stdout: '', stderr: `coocenter-relay: cannot listen on 127.0.0.1:${taken.port}: the port is already in use ([metrics] listen in ${file})\n` });
     });
   });
 });

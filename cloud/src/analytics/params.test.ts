@@ -1,21 +1,22 @@
 import { describe, expect, it } from 'vitest';
+import { parseCdrParams, parseStatsParams } from '../../../test/helpers/query-params.js';
 import { encodeCursor } from './cursor.js';
-import { parseCdrParams, parseStatsParams } from './params.js';
 
 const now = Date.UTC(2026, 10, 24, 12, 30);
-const qs = (s: string) => new URLSearchParams(s);
-const cdr = (s: string) => parseCdrParams(qs(s), now);
-const stats = (s: string) => parseStatsParams(qs(s), now);
+const cdr = (s: string) => parseCdrParams(s, now);
+const stats = (s: string) => parseStatsParams(s, now);
 const error = (r: { ok: boolean; message?: string }) => (r.ok ? 'OK' : r.message);
+/** A site id of the shape the cloud mints (store/ids.ts). */
+const S = 'site_ssssssssssssssss';
 
 describe('CDR parameters', () => {
   it('defaults: type cdr, the last 24 hours, 100 rows, JSON', () => {
     expect(cdr('')).toEqual({ ok: true, value: { query: { type: 'cdr', fromMs: now - 86_400_000, toMs: now, filters: {} }, format: 'json', limit: 100 } });
-    const r = cdr('siteId=site_a&type=cc_cdr&from=2026-11-01&to=1795510800000&caller=06*&queue=630&agent=804&disposition=bridged&missCause=NO_ASSIGN&called=100&limit=1000');
+    const r = cdr('siteId=site_aaaaaaaaaaaaaaaa&type=cc_cdr&from=2026-11-01&to=1795510800000&caller=06*&queue=630&agent=804&disposition=bridged&missCause=NO_ASSIGN&called=100&limit=1000');
     expect(r).toEqual({
       ok: true,
       value: {
-        query: { siteId: 'site_a', type: 'cc_cdr', fromMs: Date.UTC(2026, 10, 1), toMs: 1795510800000, filters: { caller: '06*', queue: '630', agent: '804', disposition: 'bridged', missCause: 'NO_ASSIGN', called: '100' } },
+        query: { siteId: 'site_aaaaaaaaaaaaaaaa', type: 'cc_cdr', fromMs: Date.UTC(2026, 10, 1), toMs: 1795510800000, filters: { caller: '06*', queue: '630', agent: '804', disposition: 'bridged', missCause: 'NO_ASSIGN', called: '100' } },
         format: 'json',
         limit: 1000,
       },
@@ -39,6 +40,8 @@ describe('CDR parameters', () => {
     expect(error(cdr(`caller=${'1'.repeat(257)}`))).toMatch(/^caller:/);
     expect(error(cdr('caller=%01'))).toMatch(/^caller:/);
     expect(error(cdr('siteId=a/b'))).toMatch(/^siteId:/);
+    expect(error(cdr(`siteId=${'x'.repeat(3000)}`))).toMatch(/^siteId: a site id/);
+    expect(error(stats('siteId=site_abc'))).toMatch(/^siteId: a site id/);
     expect(error(cdr('agnet=804'))).toMatch(/^unknown parameter: agnet/);
     expect(error(cdr('caller=1&caller=2'))).toBe('caller: given more than once');
     expect(error(cdr('format=xml'))).toMatch(/^format:/);
@@ -46,12 +49,23 @@ describe('CDR parameters', () => {
     expect(error(cdr('cursor=abc'))).toMatch(/^cursor:/);
   });
 
+  it('matches the box data\'s enumerations in any case, as the records spell them', () => {
+    const filters = (q: string) => (cdr(q) as { value: { query: { filters: object } } }).value.query.filters;
+    expect(filters('disposition=answered')).toEqual({ disposition: 'ANSWERED' });
+    expect(filters('disposition=No%20Answer')).toEqual({ disposition: 'NO ANSWER' });
+    expect(filters('disposition=no*')).toEqual({ disposition: 'NO*' });
+    expect(filters('type=CC_CDR&disposition=BRIDGED&missCause=no_assign')).toEqual({ disposition: 'bridged', missCause: 'NO_ASSIGN' });
+    expect(filters('type=cc_cdr&missCause=')).toEqual({ missCause: '' });
+    expect(error(cdr('disposition=answerd'))).toMatch(/^disposition: one of ANSWERED, NO ANSWER, BUSY, FAILED, CONGESTION/);
+    expect(error(cdr('type=cc_cdr&disposition=ANSWERED'))).toMatch(/^disposition: one of bridged, feedback, queue, ivr/);
+  });
+
   it('takes the query from the cursor; parameters given with it must agree', () => {
-    const query = { siteId: 's', type: 'cc_cdr' as const, fromMs: 1000, toMs: 5000, filters: { queue: '630' } };
-    const c = encodeCursor(query, { ms: 2000, siteId: 's', seq: 3 });
-    expect(cdr(`cursor=${c}&limit=5`)).toEqual({ ok: true, value: { query, format: 'json', limit: 5, after: { ms: 2000, siteId: 's', seq: 3 } } });
-    expect(cdr(`cursor=${c}&siteId=s&type=cc_cdr&from=1000&to=5000&queue=630`).ok).toBe(true);
-    for (const other of ['siteId=t', 'type=cdr', 'from=999', 'to=6000', 'queue=631', 'agent=804']) {
+    const query = { siteId: S, type: 'cc_cdr' as const, fromMs: 1000, toMs: 5000, filters: { queue: '630' } };
+    const c = encodeCursor(query, { ms: 2000, siteId: S, seq: 3 });
+    expect(cdr(`cursor=${c}&limit=5`)).toEqual({ ok: true, value: { query, format: 'json', limit: 5, after: { ms: 2000, siteId: S, seq: 3 } } });
+    expect(cdr(`cursor=${c}&siteId=${S}&type=cc_cdr&from=1000&to=5000&queue=630`).ok).toBe(true);
+    for (const other of ['siteId=site_tttttttttttttttt', 'type=cdr', 'from=999', 'to=6000', 'queue=631', 'agent=804']) {
       expect(error(cdr(`cursor=${c}&${other}`)), other).toMatch(/^cursor: belongs to a different query/);
     }
   });
@@ -59,7 +73,7 @@ describe('CDR parameters', () => {
 
 describe('stats parameters', () => {
   it('defaults: by day, service level at 20 s, UTC, the last 24 hours widened to whole hours', () => {
-    expect(stats('siteId=s')).toEqual({ ok: true, value: { siteId: 's', groupBy: 'day', fromMs: Date.UTC(2026, 10, 23, 12), toMs: Date.UTC(2026, 10, 24, 13), slSeconds: 20, timeZone: 'UTC' } });
+    expect(stats(`siteId=${S}`)).toEqual({ ok: true, value: { siteId: S, groupBy: 'day', fromMs: Date.UTC(2026, 10, 23, 12), toMs: Date.UTC(2026, 10, 24, 13), slSeconds: 20, timeZone: 'UTC' } });
   });
 
   it('widens to whole UTC days for queue and agent', () => {

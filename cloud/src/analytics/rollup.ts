@@ -19,10 +19,10 @@
  *              update, not a counter)
  */
 
-import type { CcCdrEvent } from '../../../protocol/src/events/box-events.js';
+import { MISS_CAUSES, type CcCdrEvent } from '../../../protocol/src/events/box-events.js';
 import { dayItemKey, hourItemKey, monthItemKey, utcDay, utcHour } from './keys.js';
 
-export const MISS_CAUSES = ['MEMBER_CANCEL', 'NO_AGENT_LOGIN', 'NO_ASSIGN', 'NO_AGENT_ANSWER'] as const;
+export { MISS_CAUSES };
 export type MissCause = (typeof MISS_CAUSES)[number] | 'OTHER';
 export const ABANDON_KEYS: readonly MissCause[] = [...MISS_CAUSES, 'OTHER'];
 

@@ -10,12 +10,16 @@
  */
 
 import { Hono } from 'hono';
-import type { CloudContext, CloudEnv } from '../api/context.js';
-import { errorAnswer, invalid, notFound } from '../api/errors.js';
+import type { CloudDeps, CloudEnv } from '../api/context.js';
+import type { Authenticate } from '../api/mount.js';
+import { getStats, searchCdrs } from '../api/contract/analytics.js';
+import { errorAnswer, notFound } from '../api/errors.js';
+import { mount } from '../api/mount.js';
 import { encodeCursor } from './cursor.js';
 import { csvHeader, csvRow } from './csv.js';
-import { parseCdrParams, parseStatsParams } from './params.js';
+import { cdrRequest, statsRequest } from './params.js';
 import type { AnalyticsStore } from './store.js';
+import { isClientAbort } from '../../../protocol/src/http/body.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 
 /** The sites a request may read: its own `siteId`, or every site of the tenant; undefined = not the tenant's. */
@@ -25,37 +29,29 @@ async function sitesFor(analytics: AnalyticsStore, tenantId: string, siteId: str
   return all.includes(siteId) ? [siteId] : undefined;
 }
 
-/** The authenticated tenant, when it is the one in the path. */
-function tenantOf(c: CloudContext): string | undefined {
-  const tenant = c.get('tenant');
-  return tenant && tenant.id === c.req.param('tenantId') ? tenant.id : undefined;
-}
-
 const compact = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
 
-export function analyticsRoutes(deps: { analytics: AnalyticsStore }): Hono<CloudEnv> {
+export function analyticsRoutes(deps: Pick<CloudDeps, 'analytics'>, authenticate: Authenticate): Hono<CloudEnv> {
   const app = new Hono<CloudEnv>();
   app.onError(errorAnswer);
   const { analytics } = deps;
 
-  app.get('/v1/tenants/:tenantId/cdrs', async (c) => {
-    const tenantId = tenantOf(c);
-    if (!tenantId) throw notFound();
-    const parsed = parseCdrParams(new URL(c.req.url).searchParams, analytics.clock.now());
-    if (!parsed.ok) throw invalid(parsed.message);
-    const { query, format, limit, after } = parsed.value;
+  mount(app, authenticate, searchCdrs, async (c, input) => {
+    const tenantId = c.get('tenant').id;
+    const { query, format, limit, after } = cdrRequest(input.query, analytics.clock.now());
     const sites = await sitesFor(analytics, tenantId, query.siteId);
     if (!sites) throw notFound();
 
     if (format === 'json') {
-      const page = await analytics.searchPage(tenantId, sites, query, limit, after);
-      return c.json({ data: page.rows, nextCursor: page.next ? encodeCursor(query, page.next) : null });
+      // The client's signal: a search it no longer waits for stops reading partitions.
+      const page = await analytics.searchPage(tenantId, sites, query, limit, after, c.req.raw.signal);
+      return { data: page.rows, nextCursor: page.next ? encodeCursor(query, page.next) : null };
     }
 
     // CSV, streamed batch by batch as the client reads. The first batch is read
     // before answering, so a failing store still gives a 500 rather than a
     // truncated 200; a failure later can only cut the download short.
-    const batches = analytics.searchAll(tenantId, sites, query);
+    const batches = analytics.searchAll(tenantId, sites, query, undefined, c.req.raw.signal);
     const first = await batches.next();
     const encoder = new TextEncoder();
     const log = c.get('log');
@@ -75,7 +71,8 @@ export function analyticsRoutes(deps: { analytics: AnalyticsStore }): Hono<Cloud
             controller.close();
           } else controller.enqueue(lines(next.value));
         } catch (err) {
-          log?.error('CSV export failed midway', { [LogField.error]: err });
+          if (isClientAbort(err, c.req.raw)) log?.debug('CSV export stopped: the client went away');
+          else log?.error('CSV export failed midway', { [LogField.error]: err });
           controller.error(err);
         }
       },
@@ -91,16 +88,12 @@ export function analyticsRoutes(deps: { analytics: AnalyticsStore }): Hono<Cloud
     });
   });
 
-  app.get('/v1/tenants/:tenantId/stats', async (c) => {
-    const tenantId = tenantOf(c);
-    if (!tenantId) throw notFound();
-    const parsed = parseStatsParams(new URL(c.req.url).searchParams, analytics.clock.now());
-    if (!parsed.ok) throw invalid(parsed.message);
-    const r = parsed.value;
-    const sites = await sitesFor(analytics, tenantId, r.siteId);
+  mount(app, authenticate, getStats, async (c, input) => {
+    const r = statsRequest(input.query, analytics.clock.now());
+    const sites = await sitesFor(analytics, c.get('tenant').id, r.siteId);
     if (!sites) throw notFound();
     const result = await analytics.stats(sites, r);
-    return c.json({
+    return {
       siteId: r.siteId ?? null,
       from: new Date(r.fromMs).toISOString(),
       to: new Date(r.toMs).toISOString(),
@@ -109,7 +102,7 @@ export function analyticsRoutes(deps: { analytics: AnalyticsStore }): Hono<Cloud
       serviceLevelSeconds: r.slSeconds,
       groups: result.groups,
       total: result.total,
-    });
+    };
   });
 
   return app;

@@ -179,10 +179,10 @@ export class AnalyticsStore implements Projection {
    * One page of records of `siteIds` (all of the tenant's own), strictly after
    * `after`, in (time, site, seq) order; `next` when more rows follow.
    */
-  async searchPage(tenantId: string, siteIds: string[], q: CdrQuery, limit: number, after?: Position): Promise<{ rows: CdrRow[]; next?: Position }> {
+  async searchPage(tenantId: string, siteIds: string[], q: CdrQuery, limit: number, after?: Position, signal?: AbortSignal): Promise<{ rows: CdrRow[]; next?: Position }> {
     const rows: CdrRow[] = [];
     let last: Position | undefined;
-    for await (const item of this.records(tenantId, siteIds, q, after, () => limit + 1 - rows.length)) {
+    for await (const item of this.records(tenantId, siteIds, q, after, () => limit + 1 - rows.length, signal)) {
       // One row more than the page: there is a next page, starting after the last row.
       if (rows.length === limit) return { rows, next: last };
       rows.push(rowOf(item));
@@ -192,9 +192,9 @@ export class AnalyticsStore implements Projection {
   }
 
   /** Every matching record, in batches (for the CSV export): reads as the consumer pulls. */
-  async *searchAll(tenantId: string, siteIds: string[], q: CdrQuery, batch = QUERY_BATCH_MAX): AsyncGenerator<CdrRow[]> {
+  async *searchAll(tenantId: string, siteIds: string[], q: CdrQuery, batch = QUERY_BATCH_MAX, signal?: AbortSignal): AsyncGenerator<CdrRow[]> {
     let rows: CdrRow[] = [];
-    for await (const item of this.records(tenantId, siteIds, q, undefined, () => batch)) {
+    for await (const item of this.records(tenantId, siteIds, q, undefined, () => batch, signal)) {
       rows.push(rowOf(item));
       if (rows.length >= batch) {
         yield rows;
@@ -204,10 +204,14 @@ export class AnalyticsStore implements Projection {
     if (rows.length) yield rows;
   }
 
-  /** k-way merge of the sites' streams by (time, site, seq). */
-  private async *records(tenantId: string, siteIds: string[], q: CdrQuery, after: Position | undefined, want: () => number): AsyncGenerator<Item> {
+  /**
+   * k-way merge of the sites' streams by (time, site, seq). `signal`: the
+   * client went away; no further partition is read (a range of quiet days
+   * is hundreds of Queries) and the Queries in flight are cancelled.
+   */
+  private async *records(tenantId: string, siteIds: string[], q: CdrQuery, after: Position | undefined, want: () => number, signal?: AbortSignal): AsyncGenerator<Item> {
     const spec = filterSpec(q, tenantId);
-    const streams = [...new Set(siteIds)].sort().map((s) => new SiteStream(this, s, q, spec, after, want));
+    const streams = [...new Set(siteIds)].sort().map((s) => new SiteStream(this, s, q, spec, after, want, signal));
     for (;;) {
       const heads = await Promise.all(streams.map((s) => s.head()));
       let best = -1;
@@ -224,7 +228,8 @@ export class AnalyticsStore implements Projection {
   }
 
   /** @internal one Query page of a CDR partition. */
-  async queryPartition(part: Partition, lo: string, hi: string, spec: FilterSpec, limit: number, start?: Item): Promise<{ items: Item[]; last?: Item }> {
+  async queryPartition(part: Partition, lo: string, hi: string, spec: FilterSpec, limit: number, start?: Item, signal?: AbortSignal): Promise<{ items: Item[]; last?: Item }> {
+    signal?.throwIfAborted();
     const r = await this.db.send(
       new QueryCommand({
         TableName: this.table,
@@ -236,6 +241,7 @@ export class AnalyticsStore implements Projection {
         Limit: limit,
         ExclusiveStartKey: start,
       }),
+      { abortSignal: signal },
     );
     return { items: r.Items ?? [], last: r.LastEvaluatedKey };
   }
@@ -308,6 +314,7 @@ class SiteStream {
     private readonly spec: FilterSpec,
     after: Position | undefined,
     private readonly want: () => number,
+    private readonly signal?: AbortSignal,
   ) {
     const range = sortKeyRange(siteId, q, after);
     this.lo = range.lo;
@@ -331,14 +338,15 @@ class SiteStream {
   }
 
   private async fill(): Promise<void> {
+    this.signal?.throwIfAborted();
     let page: { items: Item[]; last?: Item };
     if (this.last) {
-      page = await this.store.queryPartition(this.parts[this.part], this.lo, this.hi, this.spec, this.limit(), this.last);
+      page = await this.store.queryPartition(this.parts[this.part], this.lo, this.hi, this.spec, this.limit(), this.last, this.signal);
     } else {
       const limit = this.limit();
       for (let i = this.part; i < Math.min(this.parts.length, this.part + this.width); i++) {
         if (this.ahead.has(i)) continue;
-        const p = this.store.queryPartition(this.parts[i], this.lo, this.hi, this.spec, limit);
+        const p = this.store.queryPartition(this.parts[i], this.lo, this.hi, this.spec, limit, undefined, this.signal);
         p.catch(() => undefined); // awaited below when its turn comes; never unhandled
         this.ahead.set(i, p);
       }

@@ -10,7 +10,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { CloudDeps, CloudEnv } from './context.js';
+import type { RouteSpec } from './contract/route.js';
 import { apiError, notFound } from './errors.js';
+import type { Authenticate } from './mount.js';
 
 export function bearer(header: string | undefined): string | undefined {
   if (!header) return undefined;
@@ -25,9 +27,22 @@ export function secretEquals(a: string, b: string): boolean {
   return timingSafeEqual(ha, hb);
 }
 
-export function adminAuth(deps: CloudDeps): MiddlewareHandler<CloudEnv> {
+type AuthDeps = Pick<CloudDeps, 'accounts' | 'adminToken'>;
+
+/**
+ * How each /v1 route of the table is authenticated: by its `auth`. (Where
+ * keys get scopes, the check of `spec.scopes` belongs here: one place for
+ * every route.)
+ */
+export function authenticate(deps: AuthDeps): Authenticate {
+  const admin = adminAuth(deps);
+  const tenant = tenantAuth(deps);
+  return (spec: RouteSpec) => (spec.auth === 'admin' ? admin : tenant);
+}
+
+export function adminAuth(deps: AuthDeps): MiddlewareHandler<CloudEnv> {
   return async (c, next) => {
-    if (!deps.adminToken) throw apiError('unavailable', 'admin API disabled: set ADMIN_TOKEN');
+    if (!deps.adminToken) throw apiError('admin-disabled', 'admin API disabled: set ADMIN_TOKEN');
     const token = bearer(c.req.header('authorization'));
     if (!token || !secretEquals(token, deps.adminToken)) throw apiError('unauthorized', 'invalid or missing admin token');
     await next();
@@ -35,7 +50,7 @@ export function adminAuth(deps: CloudDeps): MiddlewareHandler<CloudEnv> {
 }
 
 /** For /v1/tenants/:tenantId/*: the key must belong to that tenant. */
-export function tenantAuth(deps: CloudDeps): MiddlewareHandler<CloudEnv> {
+export function tenantAuth(deps: AuthDeps): MiddlewareHandler<CloudEnv> {
   return async (c, next) => {
     const token = bearer(c.req.header('authorization'));
     const tenant = token ? await deps.accounts.tenantForApiKey(token) : undefined;

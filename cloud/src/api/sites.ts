@@ -9,6 +9,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { boxRoutes } from '../../../protocol/src/box-api/routes.js';
 import { boxError } from '../../../protocol/src/box-api/errors.js';
 import { checkWebkey } from '../../../protocol/src/box-api/webkey.js';
+import { isId } from '../store/ids.js';
 import { bearer } from './auth.js';
 import type { CloudDeps, CloudEnv } from './context.js';
 import { errorAnswer } from './errors.js';
@@ -19,6 +20,8 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 function siteAuth(deps: CloudDeps): MiddlewareHandler<CloudEnv> {
   return async (c, next) => {
     const siteId = c.req.param('siteId') ?? '';
+    // No look-up for what cannot be a site (an id DynamoDB would refuse was a 500).
+    if (!isId('site', siteId)) throw boxError(404, 'not found');
     const header = c.req.header('authorization');
     const token = bearer(header);
     if (token) {
@@ -28,8 +31,9 @@ function siteAuth(deps: CloudDeps): MiddlewareHandler<CloudEnv> {
       if (!(await deps.accounts.siteOfTenant(tenant.id, siteId))) throw boxError(404, 'not found');
     } else {
       const key = await deps.accounts.webkeyOf(siteId);
-      // Unknown site, site without WEBKEY, wrong or stale token: one answer.
-      if (!key || !checkWebkey(header, key.webkey, deps.clock.now(), key.timezone ?? 'UTC')) {
+      // Unknown site, site without WEBKEY, wrong or stale token: one answer, after the same work.
+      const matches = checkWebkey(header, key.webkey, deps.clock.now(), key.timezone ?? 'UTC');
+      if (!key.real || !matches) {
         throw boxError(401, 'invalid or missing Authorization');
       }
     }

@@ -1,61 +1,62 @@
 /**
- * Webhook endpoints of a tenant (the work is in webhooks/service.ts):
- *
- *   POST   /v1/tenants/{tenantId}/webhooks                     {url, events?, siteIds?, ordered?} → 201 + secret
- *   GET    /v1/tenants/{tenantId}/webhooks[/{id}]
- *   PATCH  /v1/tenants/{tenantId}/webhooks/{id}                {url?, events?, siteIds?, ordered?, enabled?}
- *   DELETE /v1/tenants/{tenantId}/webhooks/{id}
- *   POST   /v1/tenants/{tenantId}/webhooks/{id}/rotate-secret
- *   POST   /v1/tenants/{tenantId}/webhooks/{id}/test
- *   GET    /v1/tenants/{tenantId}/webhooks/{id}/deliveries?limit&cursor
- *   POST   /v1/tenants/{tenantId}/webhooks/{id}/replay          {from, to}
+ * Webhook endpoints of a tenant: the handlers of contract/webhooks.ts's
+ * routes (the work is in webhooks/service.ts).
  */
 
 import { Hono } from 'hono';
 import { LogField } from '../../../protocol/src/log-fields.js';
 import { ROTATION_GRACE_MS } from '../webhooks/subscriptions.js';
 import type { WebhookService } from '../webhooks/service.js';
-import { jsonObject, requireObject } from './body.js';
 import type { CloudEnv } from './context.js';
+import {
+  createWebhook,
+  deleteWebhook,
+  getWebhook,
+  listDeliveries,
+  listWebhooks,
+  replayWebhook,
+  rotateWebhookSecret,
+  testWebhook,
+  updateWebhook,
+} from './contract/webhooks.js';
 import { errorAnswer } from './errors.js';
+import { mount, type Authenticate } from './mount.js';
 
-export function webhookRoutes(service: WebhookService): Hono<CloudEnv> {
+export function webhookRoutes(service: WebhookService, authenticate: Authenticate): Hono<CloudEnv> {
   const app = new Hono<CloudEnv>();
   app.onError(errorAnswer);
-  const base = '/v1/tenants/:tenantId/webhooks';
+  const tenant = (c: { get(k: 'tenant'): { id: string } }) => c.get('tenant').id;
 
-  app.post(base, async (c) => {
-    const { webhook, secret } = await service.create(c.get('tenant').id, requireObject(await jsonObject(c)));
+  mount(app, authenticate, createWebhook, async (c, { body }) => {
+    const { webhook, secret } = await service.create(tenant(c), body);
     c.get('log').info('webhook created', { [LogField.webhookId]: webhook.id });
-    return c.json({ ...webhook, secret }, 201);
+    return { ...webhook, secret };
   });
 
-  app.get(base, async (c) => c.json({ data: await service.list(c.get('tenant').id) }));
+  mount(app, authenticate, listWebhooks, async (c) => ({ data: await service.list(tenant(c)) }));
 
-  app.get(`${base}/:id`, async (c) => c.json(await service.get(c.get('tenant').id, c.req.param('id'))));
+  mount(app, authenticate, getWebhook, async (c, { params }) => service.get(tenant(c), params.id));
 
-  app.patch(`${base}/:id`, async (c) => c.json(await service.update(c.get('tenant').id, c.req.param('id'), requireObject(await jsonObject(c)))));
+  mount(app, authenticate, updateWebhook, async (c, { params, body }) => service.update(tenant(c), params.id, body));
 
-  app.delete(`${base}/:id`, async (c) => {
-    await service.remove(c.get('tenant').id, c.req.param('id'));
-    return c.body(null, 204);
+  mount(app, authenticate, deleteWebhook, async (c, { params }) => {
+    await service.remove(tenant(c), params.id);
+    return undefined;
   });
 
-  app.post(`${base}/:id/rotate-secret`, async (c) => {
-    const secret = await service.rotateSecret(c.get('tenant').id, c.req.param('id'));
-    return c.json({ id: c.req.param('id'), secret, previousSecretValidForHours: ROTATION_GRACE_MS / 3_600_000 });
+  mount(app, authenticate, rotateWebhookSecret, async (c, { params }) => {
+    const secret = await service.rotateSecret(tenant(c), params.id);
+    return { id: params.id, secret, previousSecretValidForHours: ROTATION_GRACE_MS / 3_600_000 };
   });
 
-  app.post(`${base}/:id/test`, async (c) => c.json(await service.testSend(c.get('tenant').id, c.req.param('id'))));
+  mount(app, authenticate, testWebhook, async (c, { params }) => service.testSend(tenant(c), params.id));
 
-  app.get(`${base}/:id/deliveries`, async (c) =>
-    c.json(await service.deliveryLog(c.get('tenant').id, c.req.param('id'), { limit: c.req.query('limit'), cursor: c.req.query('cursor') })),
-  );
+  mount(app, authenticate, listDeliveries, async (c, { params, query }) => service.deliveryLog(tenant(c), params.id, query));
 
-  app.post(`${base}/:id/replay`, async (c) => {
-    const r = await service.replay(c.get('tenant').id, c.req.param('id'), await jsonObject(c));
+  mount(app, authenticate, replayWebhook, async (c, { params, body }) => {
+    const r = await service.replay(tenant(c), params.id, body);
     c.get('log').info('webhook replay', { [LogField.webhookId]: r.id, enqueued: r.enqueued });
-    return c.json(r, 202);
+    return r;
   });
 
   return app;

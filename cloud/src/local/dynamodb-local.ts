@@ -14,6 +14,15 @@ import { silentLogger } from '../../../protocol/src/log.js';
 import { freePort, waitForPort } from './free-port.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 
+/** DynamoDB Local did not start: what happened, in words an operator can act on. */
+export class DynamoDbLocalError extends Error {
+  readonly code = 'DYNAMODB_LOCAL_START';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DynamoDbLocalError';
+  }
+}
+
 export interface LocalDynamo {
   endpoint: string;
   port: number;
@@ -67,17 +76,19 @@ export async function startDynamoDbLocal(options: LocalDynamoOptions = {}): Prom
   } else {
     args.push('-inMemory', '-sharedDb');
   }
-  const child: ChildProcess = spawn('java', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  // Its own process group: a Ctrl-C at the terminal reaches only us, and we
+  // stop it in order (closing its stdin) after what still writes to it.
+  const child: ChildProcess = spawn('java', args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   let exited = false;
   let output = '';
   const failed = new Promise<never>((_, reject) => {
     child.once('error', (err) => {
       exited = true;
-      reject(new Error(`cannot start DynamoDB Local (is Java 17 installed? run scripts/ensure-system-deps.sh): ${err.message}`));
+      reject(new DynamoDbLocalError(`cannot start DynamoDB Local (is Java 17 installed? run scripts/ensure-system-deps.sh): ${err.message}`, { cause: err }));
     });
     child.once('exit', (code) => {
       exited = true;
-      reject(new Error(`DynamoDB Local exited with code ${code}: ${output.slice(-2000)}`));
+      reject(new DynamoDbLocalError(`DynamoDB Local exited with code ${code}: ${output.slice(-2000)}`));
     });
   });
   const collect = (d: Buffer) => {
@@ -86,8 +97,13 @@ export async function startDynamoDbLocal(options: LocalDynamoOptions = {}): Prom
   };
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
-  await Promise.race([waitForPort(port, options.startTimeoutMs ?? 60_000, () => !exited), failed]);
   failed.catch(() => undefined);
+  try {
+    await Promise.race([waitForPort(port, options.startTimeoutMs ?? 60_000, () => !exited), failed]);
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err instanceof DynamoDbLocalError ? err : new DynamoDbLocalError(`DynamoDB Local did not start: ${(err as Error).message}`, { cause: err });
+  }
   log.info('dynamodb local started', { port, dbPath: options.dbPath ?? 'memory' });
   return {
     endpoint: `http://127.0.0.1:${port}`,

@@ -7,13 +7,14 @@
 
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
 import type { Clock } from '../../../protocol/src/clock.js';
 import { systemClock } from '../../../protocol/src/clock.js';
+import { type HttpTimeouts } from '../../../protocol/src/http/timeouts.js';
+import { listen } from '../../../protocol/src/listen.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import type { CloudDeps } from '../api/context.js';
+import { apiError } from '../api/errors.js';
 import { createCloudApp } from '../app.js';
 import { dynamoClient, sqsClient } from '../aws-clients.js';
 import { accountStore, appDeps, cloudOf, deliveryDeps, eventStore, outboxDeps, relayStore, webhookFanout, webhookStore } from '../compose.js';
@@ -61,8 +62,12 @@ export interface LocalCloudOptions {
   /** How often to retry outbox entries left by a failure, and how old they must be. */
   outboxSweepMs?: number;
   outboxStaleMs?: number;
+  /** The HTTP server's time limits (default: protocol/src/http/timeouts.ts). */
+  httpTimeouts?: Partial<HttpTimeouts>;
   logger: Logger;
   clock?: Clock;
+  /** Told each slow step as it begins (`starting DynamoDB Local…`), for a person waiting at a terminal. */
+  progress?: (step: string) => void;
 }
 
 export interface LocalCloud {
@@ -90,104 +95,126 @@ function secretsKey(dataDir: string, given?: string): SecretBox {
   return SecretBox.fromBase64(readFileSync(file, 'utf8').trim());
 }
 
+/** What the port answers while the rest of the cloud is still starting. */
+function starting(): Response {
+  const body = JSON.stringify(apiError('starting', 'the cloud is starting').toBody());
+  return new Response(body, { status: 503, headers: { 'content-type': 'application/json', 'retry-after': '1' } });
+}
+
 export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalCloud> {
   const log = opts.logger;
   const clock = opts.clock ?? systemClock;
+  const progress = opts.progress ?? (() => undefined);
   mkdirSync(opts.dataDir, { recursive: true });
 
-  let embedded: LocalDynamo | undefined;
-  let endpoint = opts.dynamoEndpoint;
-  if (!endpoint && !opts.useAws) {
-    embedded = await startDynamoDbLocal({ dbPath: join(opts.dataDir, 'dynamodb'), logger: log });
-    endpoint = embedded.endpoint;
-  }
-  const db = dynamoClient({ endpoint });
-  const prefix = opts.tablePrefix ?? DEFAULT_TABLE_PREFIX;
-  const tables = tableNames(prefix);
-  // No stream: this process runs the outbox itself (the stream is for the AWS outbox function).
-  if (endpoint) await ensureTables(db, tables, { stream: false });
-
-  let embeddedSqs: LocalSqs | undefined;
-  let sqsEndpoint = opts.sqsEndpoint;
-  if (!sqsEndpoint && !opts.useAws) {
-    embeddedSqs = await startSqsLocal();
-    sqsEndpoint = embeddedSqs.endpoint;
-  }
-  const sqs = sqsClient(sqsEndpoint);
-  const queue = new DeliveryQueue(sqs, await ensureQueues(sqs, prefix));
-
-  const cloud = cloudOf(
-    { db, tables, box: secretsKey(opts.dataDir, opts.secretsKey), clock, logger: log, queue },
-    {
-      adminToken: opts.adminToken,
-      commandTimeoutMs: opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
-      eventRetentionDays: opts.eventRetentionDays,
-      allowPrivateWebhooks: opts.allowPrivateWebhooks ?? false,
-      resolver: opts.resolver,
-      deliveryTimeoutMs: opts.deliveryTimeoutMs,
-      retrySchedule: opts.webhookRetrySchedule,
-    },
-  );
-  const outbox = new OutboxRunner(outboxDeps(cloud), clock, { sweepEveryMs: opts.outboxSweepMs, staleAfterMs: opts.outboxStaleMs });
-  const hub = new LocalHub({
-    accounts: accountStore(cloud),
-    events: eventStore(cloud),
-    relays: relayStore(cloud),
-    clock,
-    logger: log,
-    pingMs: opts.pingMs,
-    maxConnectionAgeMs: opts.maxConnectionAgeMs,
-    afterStore: (outboxes, fresh) => {
-      for (const entry of outboxes) void outbox.submit(entry, fresh.filter((e) => entry.seqs.includes(e.seq)));
-    },
-  });
-  const deps = appDeps(cloud, hub);
-  const worker = new DeliveryWorker(deliveryDeps(cloud));
-  worker.start();
-  outbox.startSweeper();
-  const app = createCloudApp(deps);
-
-  const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: opts.port ?? 8787, hostname: opts.host ?? '127.0.0.1' }, () => resolve(s as Server)) as Server;
-  });
-  server.on('upgrade', (req, socket, head) => {
+  // The port first: a taken port is said at once, not after DynamoDB Local's
+  // start; until the rest is up it answers 503.
+  let app: ReturnType<typeof createCloudApp> | undefined;
+  let hub: LocalHub | undefined;
+  const http = await listen((request) => (app ? app.fetch(request) : starting()), opts.port ?? 8787, opts.host ?? '127.0.0.1', opts.httpTimeouts);
+  http.server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== '/relay') {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
-      return;
-    }
-    void hub.handleUpgrade(req, socket, head);
+    if (path !== '/relay') socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+    else if (!hub) socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\n\r\n');
+    else void hub.handleUpgrade(req, socket, head);
   });
-  const port = (server.address() as { port: number }).port;
-  const url = `http://${opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1'}:${port}`;
-  log.info('local cloud listening', { url, dynamodb: embedded ? 'embedded' : (endpoint ?? 'aws'), dataDir: opts.dataDir });
-
-  return {
-    url,
-    port,
-    hub,
-    outbox,
-    worker,
-    queue,
-    sqsEndpoint,
-    deps,
-    events: eventStore(cloud),
-    webhooks: webhookStore(cloud),
-    fanout: webhookFanout(cloud),
-    tables,
-    dynamoEndpoint: endpoint,
-    async stop() {
-      outbox.stop();
-      await worker.stop();
-      await hub.close();
-      await new Promise<void>((r) => {
-        server.close(() => r());
-        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      });
-      db.destroy();
-      sqs.destroy();
-      await embedded?.stop();
-      await embeddedSqs?.stop();
-    },
+  // What is running, stopped in reverse order (also when a later step fails).
+  const closeHttp = () => http.close();
+  const running: Array<() => unknown> = [closeHttp];
+  const stop = async () => {
+    for (const step of running.splice(0).reverse()) await step();
   };
+
+  try {
+    let endpoint = opts.dynamoEndpoint;
+    if (!endpoint && !opts.useAws) {
+      progress('starting DynamoDB Local (Java; the first start takes a few seconds)…');
+      const embedded: LocalDynamo = await startDynamoDbLocal({ dbPath: join(opts.dataDir, 'dynamodb'), logger: log });
+      running.push(() => embedded.stop());
+      endpoint = embedded.endpoint;
+    }
+    const db = dynamoClient({ endpoint });
+    running.push(() => db.destroy());
+    const prefix = opts.tablePrefix ?? DEFAULT_TABLE_PREFIX;
+    const tables = tableNames(prefix);
+    if (endpoint) {
+      progress('creating the tables…');
+      // No stream: this process runs the outbox itself (the stream is for the AWS outbox function).
+      await ensureTables(db, tables, { stream: false });
+    }
+
+    let sqsEndpoint = opts.sqsEndpoint;
+    if (!sqsEndpoint && !opts.useAws) {
+      progress('starting the embedded SQS (fauxqs)…');
+      const embeddedSqs: LocalSqs = await startSqsLocal();
+      running.push(() => embeddedSqs.stop());
+      sqsEndpoint = embeddedSqs.endpoint;
+    }
+    const sqs = sqsClient(sqsEndpoint);
+    running.push(() => sqs.destroy());
+    const queue = new DeliveryQueue(sqs, await ensureQueues(sqs, prefix));
+
+    const cloud = cloudOf(
+      { db, tables, box: secretsKey(opts.dataDir, opts.secretsKey), clock, logger: log, queue },
+      {
+        adminToken: opts.adminToken,
+        commandTimeoutMs: opts.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS,
+        eventRetentionDays: opts.eventRetentionDays,
+        allowPrivateWebhooks: opts.allowPrivateWebhooks ?? false,
+        resolver: opts.resolver,
+        deliveryTimeoutMs: opts.deliveryTimeoutMs,
+        retrySchedule: opts.webhookRetrySchedule,
+      },
+    );
+    const outbox = new OutboxRunner(outboxDeps(cloud), clock, { sweepEveryMs: opts.outboxSweepMs, staleAfterMs: opts.outboxStaleMs });
+    const relays = new LocalHub({
+      accounts: accountStore(cloud),
+      events: eventStore(cloud),
+      relays: relayStore(cloud),
+      clock,
+      logger: log,
+      pingMs: opts.pingMs,
+      maxConnectionAgeMs: opts.maxConnectionAgeMs,
+      afterStore: (outboxes, fresh) => {
+        for (const entry of outboxes) void outbox.submit(entry, fresh.filter((e) => entry.seqs.includes(e.seq)));
+      },
+    });
+    const deps = appDeps(cloud, relays);
+    const worker = new DeliveryWorker(deliveryDeps(cloud));
+    worker.start();
+    outbox.startSweeper();
+    // Stopped before the stores they use: the pipeline, the relays, then the port.
+    running.splice(running.indexOf(closeHttp), 1);
+    running.push(
+      closeHttp,
+      () => relays.close(),
+      () => worker.stop(),
+      () => outbox.stop(),
+    );
+    app = createCloudApp(deps);
+    hub = relays;
+
+    const url = `http://${opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1'}:${http.port}`;
+    log.info('local cloud listening', { url, dynamodb: opts.dynamoEndpoint ? endpoint : endpoint ? 'embedded' : 'aws', dataDir: opts.dataDir });
+
+    return {
+      url,
+      port: http.port,
+      hub: relays,
+      outbox,
+      worker,
+      queue,
+      sqsEndpoint,
+      deps,
+      events: eventStore(cloud),
+      webhooks: webhookStore(cloud),
+      fanout: webhookFanout(cloud),
+      tables,
+      dynamoEndpoint: endpoint,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }

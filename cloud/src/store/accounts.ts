@@ -12,7 +12,8 @@
 
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../../protocol/src/clock.js';
-import { hashSecret, makeCredential, parseCredential, randomId, verifySecret, type SecretBox } from './secrets.js';
+import { isId, newId } from './ids.js';
+import { hashSecret, makeCredential, parseCredential, randomSecret, verifySecret, type SecretBox } from './secrets.js';
 import { TtlCache } from './ttl-cache.js';
 
 export interface Tenant {
@@ -36,10 +37,21 @@ interface SiteItem extends Site {
   webkey?: string;
 }
 
+/**
+ * Whether a site exists must not show in how long a request takes or what it
+ * does (README "Limits"): a site that is missing and one that is another
+ * tenant's are cached alike (a miss as long as a hit), a missing site's
+ * WEBKEY check decrypts and compares a decoy, and a credential naming a
+ * missing tenant or site is still compared against a hash.
+ */
 export class AccountStore {
-  /** Hot look-ups of every API request: key → tenant, site id → site. */
+  /** Hot look-ups of every API request: key → tenant, site id → site (misses too). */
   private readonly tenantsByKey: TtlCache<string, Tenant | undefined>;
   private readonly sites: TtlCache<string, SiteItem | undefined>;
+  /** Opened and compared when a site has no WEBKEY (or does not exist): it matches no request. Sealed at first use (some functions have no key). */
+  private decoyWebkey?: string;
+  /** Compared against when a credential names nothing. */
+  private readonly decoyHash = hashSecret(randomSecret());
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -57,7 +69,7 @@ export class AccountStore {
   }
 
   async createTenant(name: string): Promise<{ tenant: Tenant; apiKey: string }> {
-    const id = randomId('ten');
+    const id = newId('tenant');
     const key = makeCredential('ck', id);
     const tenant: Tenant = { id, name, createdAt: this.now() };
     await this.db.send(
@@ -85,12 +97,13 @@ export class AccountStore {
 
   private async loadTenantForKey(cred: { id: string; secret: string }): Promise<Tenant | undefined> {
     const item = (await this.db.send(new GetCommand({ TableName: this.table, Key: { PK: `T#${cred.id}`, SK: 'META' } }))).Item;
-    if (!item || !verifySecret(cred.secret, item.apiKeyHash as string)) return undefined;
+    const matches = verifySecret(cred.secret, (item?.apiKeyHash as string | undefined) ?? this.decoyHash);
+    if (!item || !matches) return undefined;
     return { id: item.id, name: item.name, createdAt: item.createdAt };
   }
 
   async createSite(tenantId: string, input: { name: string; webkey?: string; timezone?: string }): Promise<{ site: Site; relayToken: string }> {
-    const id = randomId('site');
+    const id = newId('site');
     const token = makeCredential('rt', id);
     const site: Site = { id, tenantId, name: input.name, createdAt: this.now(), timezone: input.timezone, hasWebkey: Boolean(input.webkey) };
     await this.db.send(
@@ -107,6 +120,8 @@ export class AccountStore {
         ],
       }),
     );
+    // A look-up of this id before it existed (a guess) must not hide it now.
+    this.sites.delete(id);
     return { site, relayToken: token.token };
   }
 
@@ -130,13 +145,14 @@ export class AccountStore {
     return sites.filter((s): s is SiteItem => s !== undefined && s.tenantId === tenantId).map(publicSite);
   }
 
-  /** A site (cached briefly; relay tokens are always checked against a fresh read). */
+  /** A site, or that there is none: both cached for the same time (relay tokens are always checked against a fresh read). */
   async cachedSite(siteId: string): Promise<SiteItem | undefined> {
-    return this.sites.getOrLoad(siteId, () => this.getSite(siteId), 2_000);
+    return this.sites.getOrLoad(siteId, () => this.getSite(siteId));
   }
 
-  /** A site with its secrets' hashes (for authentication), or undefined. */
+  /** A site with its secrets' hashes (for authentication), or undefined; an id of the wrong shape is not looked up. */
   async getSite(siteId: string): Promise<SiteItem | undefined> {
+    if (!isId('site', siteId)) return undefined;
     const item = (await this.db.send(new GetCommand({ TableName: this.table, Key: { PK: `S#${siteId}`, SK: 'META' }, ConsistentRead: true }))).Item;
     return item as SiteItem | undefined;
   }
@@ -168,15 +184,20 @@ export class AccountStore {
     const cred = parseCredential('rt', token);
     if (!cred) return undefined;
     const site = await this.getSite(cred.id);
-    if (!site || !verifySecret(cred.secret, site.relayTokenHash)) return undefined;
+    const matches = verifySecret(cred.secret, site?.relayTokenHash ?? this.decoyHash);
+    if (!site || !matches) return undefined;
     return publicSite(site);
   }
 
-  /** The site's WEBKEY in clear, for the md5(WEBKEY + date) check. */
-  async webkeyOf(siteId: string): Promise<{ webkey: string; timezone?: string } | undefined> {
+  /**
+   * The site's WEBKEY in clear, for the md5(WEBKEY + date) check. A site
+   * without one, or no site, gets a decoy opened the same way, which no
+   * request matches (`real: false`): the caller checks it all the same.
+   */
+  async webkeyOf(siteId: string): Promise<{ webkey: string; timezone?: string; real: boolean }> {
     const site = await this.cachedSite(siteId);
-    if (!site?.webkey) return undefined;
-    return { webkey: this.box.open(site.webkey), timezone: site.timezone };
+    const webkey = this.box.open(site?.webkey ?? (this.decoyWebkey ??= this.box.seal(randomSecret())));
+    return { webkey, timezone: site?.timezone, real: site?.webkey !== undefined };
   }
 }
 

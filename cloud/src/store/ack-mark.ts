@@ -97,9 +97,23 @@ export class AckMarks {
 
   /** Move the site's mark over the seqs just stored (`known`: the mark as this process last saw it); returns the new mark. */
   async advance(siteId: string, known: number, seqs: readonly number[]): Promise<number> {
+    return this.advanceOver(siteId, known, runsOf(seqs.filter((s) => s > known)));
+  }
+
+  /**
+   * Move the mark to at least `to`, as if every seq up to it had been stored:
+   * the relay said it will never send them (a cloud added to a relay that had
+   * run without one). Returns the new mark.
+   */
+  async raise(siteId: string, to: number): Promise<number> {
+    const known = await this.read(siteId);
+    return to > known ? this.advanceOver(siteId, known, [[known + 1, to]]) : known;
+  }
+
+  private async advanceOver(siteId: string, known: number, runs: Run[]): Promise<number> {
     const Key = this.key(siteId);
     let item: AckItem = { acked: known, ahead: [] };
-    let mine = runsOf(seqs.filter((s) => s > known));
+    let mine = runs;
     const seen = (raw: Record<string, unknown> | undefined) => {
       item = itemOf(raw);
       mine = stillMine(mine, item.acked);

@@ -42,6 +42,10 @@ export interface StoredEvent {
   occurredAt: string;
   /** The call (Asterisk Linkedid), when the event belongs to one. */
   call?: string;
+  /** The relay made it for something that happened while it was not listening (Asterisk's records, a call closed after an outage). */
+  recovered?: true;
+  /** Some of its fields could not be known (left as the box leaves unknown fields). */
+  partial?: true;
   data: BoxEvent;
 }
 
@@ -129,14 +133,14 @@ export class EventStore {
   async storeBatch(
     tenantId: string,
     siteId: string,
-    records: Array<{ seq: number; event: BoxEvent; call?: string }>,
+    records: Array<{ seq: number; event: BoxEvent; call?: string; recovered?: boolean; partial?: boolean }>,
     nowMs: number,
   ): Promise<{ ackedSeq: number; fresh: StoredEvent[]; outboxes: OutboxEntry[] }> {
     const before = (this.cacheAckMark ? this.acked.get(siteId) : undefined) ?? (await this.ackedSeq(siteId));
     const fresh: StoredEvent[] = records
       .filter((r) => r.seq > before)
       .sort((a, b) => a.seq - b.seq)
-      .map(({ seq, event, call }) => ({
+      .map(({ seq, event, call, recovered, partial }) => ({
         id: eventId(siteId, seq),
         siteId,
         tenantId,
@@ -144,6 +148,8 @@ export class EventStore {
         type: event.event,
         occurredAt: occurredAt(event, nowMs),
         ...(call ? { call } : {}),
+        ...(recovered ? { recovered: true as const } : {}),
+        ...(partial ? { partial: true as const } : {}),
         data: event,
       }));
     const outboxes: OutboxEntry[] = [];
@@ -192,6 +198,13 @@ export class EventStore {
     };
     if (EXPIRING_TYPES.has(e.type)) item.ttl = Math.floor(nowMs / 1000) + this.retentionDays * 86_400;
     return item;
+  }
+
+  /** The relay will never send seqs up to `to` (see AckMarks.raise); returns the new mark. */
+  async raiseMark(siteId: string, to: number): Promise<number> {
+    const acked = await this.marks.raise(siteId, to);
+    this.acked.set(siteId, acked);
+    return acked;
   }
 
   async ackedSeq(siteId: string): Promise<number> {
@@ -306,6 +319,8 @@ function toStored(item: Record<string, unknown>): StoredEvent {
     data: inOrder(item.data as Record<string, unknown>, item.dataKeys) as unknown as BoxEvent,
   };
   if (item.call) e.call = item.call as string;
+  if (item.recovered) e.recovered = true;
+  if (item.partial) e.partial = true;
   return e;
 }
 

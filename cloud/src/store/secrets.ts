@@ -11,18 +11,12 @@
  */
 
 import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { isId } from './ids.js';
+
+export { randomId } from './ids.js';
 
 export function randomSecret(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
-}
-
-/** Short random ids: lower-case letters and digits, 16 characters (~82 bits). */
-export function randomId(prefix: string): string {
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
-  const bytes = randomBytes(16);
-  let id = '';
-  for (const b of bytes) id += alphabet[b % alphabet.length];
-  return `${prefix}_${id}`;
 }
 
 export function hashSecret(secret: string): string {
@@ -49,9 +43,13 @@ export function makeCredential(kind: 'ck' | 'rt', id: string): { token: string; 
   return { token: `${kind}.${id}.${secret}`, hash: hashSecret(secret) };
 }
 
+const SECRET = /^[A-Za-z0-9_-]{16,128}$/;
+
+/** The id and secret of a credential; undefined unless both have their shape (so nothing is looked up for it). */
 export function parseCredential(kind: 'ck' | 'rt', token: string): { id: string; secret: string } | undefined {
   const parts = token.trim().split('.');
-  if (parts.length !== 3 || parts[0] !== kind || parts[1].length === 0 || parts[2].length < 16) return undefined;
+  if (parts.length !== 3 || parts[0] !== kind) return undefined;
+  if (!isId(kind === 'ck' ? 'tenant' : 'site', parts[1]) || !SECRET.test(parts[2])) return undefined;
   return { id: parts[1], secret: parts[2] };
 }
 

@@ -29,7 +29,7 @@ import type { EventStore } from '../store/events.js';
 import type { PendingCommandStore } from '../store/pending-commands.js';
 import type { RelayStore } from '../store/relays.js';
 import type { RelayConnections } from './apigw-connections.js';
-import { checkHello, onEvents, onStatus, type RelayContext } from './inbound.js';
+import { checkHello, checkSeq, onEvents, onStatus, type RelayContext } from './inbound.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 
 export interface RelaySocketOptions {
@@ -165,7 +165,14 @@ export class RelaySocket {
       await api.close(info.connectionId);
       return;
     }
-    const ackedSeq = await this.opts.events.ackedSeq(info.siteId);
+    const seq = await checkSeq(this.opts.events, info.siteId, hello, log);
+    if (!seq.ok) {
+      // As for a version mismatch: the frame says why, then the connection goes.
+      await api.send(info.connectionId, seq.frame);
+      await api.close(info.connectionId);
+      return;
+    }
+    const ackedSeq = seq.ackedSeq;
     // Welcome first, then commands: the relay ignores anything before its welcome.
     if (!(await api.send(info.connectionId, { t: 'welcome', v: hello.v, siteId: info.siteId, ackedSeq, pingMs: this.pingMs }))) return;
     const previous = await relays.connected({

@@ -8,25 +8,29 @@
  */
 
 import { boxError, boxErrorFromWire, type BoxApiError } from '../../../protocol/src/box-api/errors.js';
+import type { ApiErrorCode } from '../api/errors.js';
+
+/** A tunnel error: the box's body, and a code of the cloud's table (api/errors.ts) for the logs. */
+const tunnelError = (status: 502 | 503 | 504, message: string, code: ApiErrorCode): BoxApiError => boxError(status, message, code);
 
 /** No connection of the site takes commands. */
 export function relayOffline(): BoxApiError {
-  return boxError(503, 'site relay is offline');
+  return tunnelError(503, 'site relay is offline', 'relay-offline');
 }
 
 /** The command could not be handed to the connection (API Gateway refused the post). */
 export function relayUnreachable(): BoxApiError {
-  return boxError(503, 'site relay is unreachable');
+  return tunnelError(503, 'site relay is unreachable', 'relay-unreachable');
 }
 
 /** The connection went away with the command on it: whether it ran is unknown. */
 export function relayGone(): BoxApiError {
-  return boxError(503, 'site relay disconnected before answering');
+  return tunnelError(503, 'site relay disconnected before answering', 'relay-disconnected');
 }
 
 /** The caller's deadline passed (`waitMs`: how long it was given), in seconds with one decimal. */
 export function relayTimeout(waitMs: number): BoxApiError {
-  return boxError(504, `site relay did not answer within ${Math.round(waitMs / 100) / 10} s`);
+  return tunnelError(504, `site relay did not answer within ${Math.round(waitMs / 100) / 10} s`, 'relay-timeout');
 }
 
 /** The relay's refusal as it crossed the tunnel: its status when the box API has it (else 502), and its message. */
@@ -36,5 +40,5 @@ export function relayRefusal(error: { status: number; message: string } | undefi
 
 /** An answer the cloud cannot pass on (a recording streamed where it must be uploaded). */
 export function relayProtocolError(message: string): BoxApiError {
-  return boxError(502, message);
+  return tunnelError(502, message, 'relay-protocol-error');
 }

@@ -8,7 +8,7 @@
 import type { Clock } from '../../../protocol/src/clock.js';
 import type { BoxEvent } from '../../../protocol/src/events/box-events.js';
 import type { Logger } from '../../../protocol/src/log.js';
-import { CloseCode, PROTOCOL_VERSION, type CloudFrame, type EventsFrame, type HelloFrame } from '../../../protocol/src/wire/frames.js';
+import { CloseCode, FatalErrorCode, PROTOCOL_VERSION, type CloudFrame, type ErrorFrameT, type EventsFrame, type HelloFrame } from '../../../protocol/src/wire/frames.js';
 import type { EventStore, OutboxEntry, StoredEvent } from '../store/events.js';
 import type { RelayStore } from '../store/relays.js';
 
@@ -37,12 +37,42 @@ export function checkHello(hello: HelloFrame): { ok: true } | { ok: false; code:
   return { ok: true };
 }
 
+/** The seqs part of the answer to a hello: welcome with `ackedSeq`, or refuse with `frame`. */
+export type SeqVerdict = { ok: true; ackedSeq: number } | { ok: false; frame: ErrorFrameT };
+
+/**
+ * Compare the relay's numbering with what the cloud stored for the site:
+ * - its lastSeq is below the ack mark (its data directory was wiped or
+ *   restored): everything it would send is at or below what the cloud
+ *   already holds and would be dropped as a repeat. It is told so (a fatal
+ *   `seq-regression` error with the mark), numbers what it has not delivered
+ *   above the mark, and connects again;
+ * - its ackedSeq is above the mark: it will never send the seqs in between
+ *   (a cloud added to a relay that ran LAN-only): the mark moves up to it.
+ */
+export async function checkSeq(events: EventStore, siteId: string, hello: HelloFrame, log: Logger): Promise<SeqVerdict> {
+  const mark = await events.ackedSeq(siteId);
+  if (hello.lastSeq < mark) {
+    log.error('relay numbers events below what this site already stored (data directory wiped or restored?): told to number above the mark', {
+      mark,
+      relayLastSeq: hello.lastSeq,
+    });
+    const message = `this site already stored events up to seq ${mark}; the relay's last seq is ${hello.lastSeq}: number undelivered events above ${mark}`;
+    return { ok: false, frame: { t: 'error', code: FatalErrorCode.SEQ_REGRESSION, message, fatal: true, mark } };
+  }
+  if (hello.ackedSeq !== undefined && hello.ackedSeq > mark) {
+    log.info('relay starts above the site\'s mark (it keeps older events to itself): mark moved up', { mark, to: hello.ackedSeq });
+    return { ok: true, ackedSeq: await events.raiseMark(siteId, hello.ackedSeq) };
+  }
+  return { ok: true, ackedSeq: mark };
+}
+
 /** Store a batch, then (and only then) ack the highest gap-free seq. */
 export async function onEvents(ctx: RelayContext, frame: EventsFrame): Promise<number> {
   const { ackedSeq, fresh, outboxes } = await ctx.events.storeBatch(
     ctx.tenantId,
     ctx.siteId,
-    frame.events.map((e) => ({ seq: e.seq, event: e.event as unknown as BoxEvent, call: e.call })),
+    frame.events.map((e) => ({ seq: e.seq, event: e.event as unknown as BoxEvent, call: e.call, recovered: e.recovered, partial: e.partial })),
     ctx.clock.now(),
   );
   await ctx.send({ t: 'ack', seq: ackedSeq });

@@ -18,7 +18,7 @@ import { OFFLINE, type RelayStatus, type RelayStore } from '../store/relays.js';
 import { randomId } from '../store/secrets.js';
 import { commandFrame, commandLog, logAnswer, type CommandOutcome, type CommandRequest, type RelayGateway } from './gateway.js';
 import { relayGone, relayOffline, relayTimeout } from './errors.js';
-import { checkHello, onEvents, onStatus, type RelayContext } from './inbound.js';
+import { checkHello, checkSeq, onEvents, onStatus, type RelayContext } from './inbound.js';
 import { PendingReply } from './replies.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 
@@ -154,6 +154,14 @@ export class LocalHub implements RelayGateway {
       conn.ws.close(verdict.code, verdict.reason);
       return;
     }
+    const seq = await checkSeq(this.opts.events, conn.site.id, hello, log);
+    if (!this.all.has(conn)) return; // went away meanwhile
+    if (!seq.ok) {
+      this.send(conn, seq.frame);
+      conn.ws.close(CloseCode.PROTOCOL_ERROR, seq.frame.code);
+      return;
+    }
+    const ackedSeq = seq.ackedSeq;
     conn.version = hello.relay;
     conn.amiConnected = hello.amiConnected;
     await this.opts.relays.connected({
@@ -164,7 +172,6 @@ export class LocalHub implements RelayGateway {
       version: conn.version,
       amiConnected: conn.amiConnected,
     });
-    const ackedSeq = await this.opts.events.ackedSeq(conn.site.id);
     if (!this.all.has(conn)) return; // went away meanwhile
     // Welcome first, then commands: the relay ignores anything before its welcome.
     this.send(conn, { t: 'welcome', v: hello.v, siteId: conn.site.id, ackedSeq, pingMs: this.pingMs });

@@ -4,7 +4,10 @@
  * `data` is the box event exactly and `seq` the site's sequence number; an
  * operational event (operational/types.ts) has `seq: null` (it is the cloud's,
  * not in the relay's numbering) and its own `data`. `id` is stable across
- * retries and replays.
+ * retries and replays. `recovered: true` when the relay made the event for
+ * something that happened while it was not listening (from Asterisk's own
+ * records, or closing a call after an outage), `partial: true` when some of
+ * its fields could not be known; both absent otherwise.
  */
 
 import type { OperationalEvent } from '../operational/store.js';
@@ -19,6 +22,8 @@ export interface Envelope {
   siteId: string | null;
   seq: number | null;
   occurredAt: string;
+  recovered?: true;
+  partial?: true;
   data: Record<string, unknown>;
 }
 
@@ -27,5 +32,15 @@ export function isBoxEvent(e: TenantEvent): e is StoredEvent {
 }
 
 export function envelopeOf(e: TenantEvent): Envelope {
-  return { id: e.id, type: e.type, siteId: e.siteId, seq: isBoxEvent(e) ? e.seq : null, occurredAt: e.occurredAt, data: e.data as unknown as Record<string, unknown> };
+  const box = isBoxEvent(e);
+  return {
+    id: e.id,
+    type: e.type,
+    siteId: e.siteId,
+    seq: box ? e.seq : null,
+    occurredAt: e.occurredAt,
+    ...(box && e.recovered ? { recovered: true as const } : {}),
+    ...(box && e.partial ? { partial: true as const } : {}),
+    data: e.data as unknown as Record<string, unknown>,
+  };
 }

@@ -7,7 +7,9 @@
 
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../../protocol/src/clock.js';
-import { invalid, notFound, apiError } from '../api/errors.js';
+import type { InputOf } from '../api/contract/route.js';
+import { DEFAULT_DELIVERIES_PAGE, MAX_REPLAY_MS, type createWebhook, type listDeliveries, type replayWebhook, type updateWebhook } from '../api/contract/webhooks.js';
+import { apiError, invalidField, notFound } from '../api/errors.js';
 import type { AccountStore } from '../store/accounts.js';
 import type { OperationalEventStore } from '../operational/store.js';
 import { isOperationalEventType } from '../operational/types.js';
@@ -16,7 +18,6 @@ import type { Envelope, TenantEvent } from './envelope.js';
 import { attemptError, postJson } from './deliver.js';
 import type { DeliveryLog, DeliveryRecord } from './deliveries.js';
 import { matches, type WebhookFanout } from './fanout.js';
-import { booleanField, deliveriesPage, eventTypes, pageCursor, replayRange, siteIdList } from './input.js';
 import { isDelivered } from './schedule.js';
 import { signedHeaders } from './signing.js';
 import { checkWebhookUrl, WebhookUrlError, type Resolver } from './ssrf.js';
@@ -44,13 +45,23 @@ export interface TestSendResult {
 }
 
 type WebhookChange = Partial<WebhookInput> & { enabled?: boolean };
+/** What the routes hand in, validated by their schemas (api/contract/webhooks.ts). */
+type CreateBody = InputOf<typeof createWebhook>['body'];
+type UpdateBody = InputOf<typeof updateWebhook>['body'];
+type DeliveriesQuery = InputOf<typeof listDeliveries>['query'];
+type ReplayBody = InputOf<typeof replayWebhook>['body'];
 
 export class WebhookService {
   constructor(private readonly deps: WebhookServiceDeps) {}
 
   /** A new endpoint and its secret (shown this once). */
-  async create(tenantId: string, body: Record<string, unknown>): Promise<{ webhook: Webhook; secret: string }> {
-    return this.deps.webhooks.create(tenantId, (await this.change(tenantId, body, false)) as WebhookInput);
+  async create(tenantId: string, body: CreateBody): Promise<{ webhook: Webhook; secret: string }> {
+    return this.deps.webhooks.create(tenantId, {
+      url: await this.url(body.url),
+      events: body.events ?? null,
+      siteIds: await this.sitesOf(tenantId, body.siteIds ?? null),
+      ordered: body.ordered ?? false,
+    });
   }
 
   list(tenantId: string): Promise<Webhook[]> {
@@ -61,8 +72,14 @@ export class WebhookService {
     return (await this.deps.webhooks.get(tenantId, id)) ?? thrown(notFound());
   }
 
-  async update(tenantId: string, id: string, body: Record<string, unknown>): Promise<Webhook> {
-    return (await this.deps.webhooks.update(tenantId, id, await this.change(tenantId, body, true))) ?? thrown(notFound());
+  async update(tenantId: string, id: string, body: UpdateBody): Promise<Webhook> {
+    const change: WebhookChange = {};
+    if (body.url !== undefined) change.url = await this.url(body.url);
+    if (body.events !== undefined) change.events = body.events;
+    if (body.siteIds !== undefined) change.siteIds = await this.sitesOf(tenantId, body.siteIds);
+    if (body.ordered !== undefined) change.ordered = body.ordered;
+    if (body.enabled !== undefined) change.enabled = body.enabled;
+    return (await this.deps.webhooks.update(tenantId, id, change)) ?? thrown(notFound());
   }
 
   async remove(tenantId: string, id: string): Promise<void> {
@@ -93,19 +110,21 @@ export class WebhookService {
   }
 
   /** A page of the endpoint's delivery log, newest first. */
-  async deliveryLog(tenantId: string, id: string, query: { limit?: string; cursor?: string }): Promise<{ data: DeliveryRecord[]; nextCursor: string | null }> {
+  async deliveryLog(tenantId: string, id: string, query: DeliveriesQuery): Promise<{ data: DeliveryRecord[]; nextCursor: string | null }> {
     await this.get(tenantId, id);
-    const page = deliveriesPage(query.limit, query.cursor);
-    const found = await this.deps.deliveries.list(id, page.limit, page.after);
-    return { data: found.data, nextCursor: pageCursor(found.nextCursor) };
+    const found = await this.deps.deliveries.list(id, query.limit ?? DEFAULT_DELIVERIES_PAGE, query.cursor);
+    // Opaque to the caller: base64url of the store's sort key (the schema decodes and checks it).
+    return { data: found.data, nextCursor: found.nextCursor ? Buffer.from(found.nextCursor).toString('base64url') : null };
   }
 
   /** Send the stored events of a time range to the endpoint again (same event ids). */
-  async replay(tenantId: string, id: string, body: Record<string, unknown> | undefined): Promise<{ id: string; from: string; to: string; enqueued: number }> {
+  async replay(tenantId: string, id: string, body: ReplayBody): Promise<{ id: string; from: string; to: string; enqueued: number }> {
     const found = await this.get(tenantId, id);
-    if (found.status !== 'active') throw apiError('conflict', 'the endpoint is disabled: enable it (PATCH {"enabled":true}) before replaying');
-    if (!body) throw invalid('body must be a JSON object');
-    const { from, to } = replayRange(body, this.deps.clock.now());
+    if (found.status !== 'active') throw apiError('webhook-disabled', 'the endpoint is disabled: enable it (PATCH {"enabled":true}) before replaying');
+    const { from } = body;
+    const to = body.to ?? this.deps.clock.now();
+    if (to < from) throw invalidField('to', 'must not be before from');
+    if (to - from > MAX_REPLAY_MS) throw invalidField('to', 'replay at most 31 days at a time');
     const sites = found.siteIds ?? (await this.deps.accounts.listSites(tenantId)).map((s) => s.id);
     const wanted = (e: TenantEvent) => matches({ ...found, status: 'active' }, e);
     let enqueued = 0;
@@ -115,30 +134,18 @@ export class WebhookService {
     return { id: found.id, from: new Date(from).toISOString(), to: new Date(to).toISOString(), enqueued };
   }
 
-  /** A create (every field) or an update (only those given), checked in the order the fields are listed. */
-  private async change(tenantId: string, b: Record<string, unknown>, partial: boolean): Promise<WebhookChange> {
-    const out: WebhookChange = {};
-    if (b.url !== undefined || !partial) out.url = await this.url(b.url);
-    if (b.events !== undefined || !partial) out.events = eventTypes(b.events);
-    if (b.siteIds !== undefined || !partial) out.siteIds = await this.sitesOf(tenantId, b.siteIds);
-    if (b.ordered !== undefined || !partial) out.ordered = booleanField(b.ordered, 'ordered') ?? false;
-    if (partial && b.enabled !== undefined) out.enabled = booleanField(b.enabled, 'enabled');
-    return out;
-  }
-
   /** A URL the cloud may POST to: http(s), and no private address unless the deployment allows it. */
-  private async url(v: unknown): Promise<string> {
-    if (typeof v !== 'string') throw invalid('url: required, a string');
+  private async url(url: string): Promise<string> {
     try {
-      return (await checkWebhookUrl(v, { allowPrivate: this.deps.delivery.allowPrivate, resolver: this.deps.delivery.resolver })).toString();
+      return (await checkWebhookUrl(url, { allowPrivate: this.deps.delivery.allowPrivate, resolver: this.deps.delivery.resolver })).toString();
     } catch (err) {
-      throw err instanceof WebhookUrlError ? invalid(err.message) : err;
+      throw err instanceof WebhookUrlError ? apiError('invalid-field', err.message, { field: 'url' }) : err;
     }
   }
 
-  private async sitesOf(tenantId: string, v: unknown): Promise<string[] | null> {
-    const ids = siteIdList(v);
-    for (const id of ids ?? []) if (!(await this.deps.accounts.siteOfTenant(tenantId, id))) throw invalid(`siteIds: no site ${id} in this tenant`);
+  /** The site ids, when every one is the tenant's. */
+  private async sitesOf(tenantId: string, ids: string[] | null): Promise<string[] | null> {
+    for (const id of ids ?? []) if (!(await this.deps.accounts.siteOfTenant(tenantId, id))) throw invalidField('siteIds', `no site ${id} in this tenant`);
     return ids;
   }
 }

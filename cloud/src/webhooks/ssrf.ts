@@ -5,6 +5,8 @@
  * and again at every delivery: the check runs inside the HTTP client's DNS
  * look-up, on the address actually connected to, so a name that changes its
  * answer after creation (DNS rebinding) is caught too.
+ * An IPv6 address that embeds an IPv4 one (mapped, translated, compatible,
+ * NAT64, 6to4, Teredo) is judged by the IPv4 address inside.
  * `ALLOW_PRIVATE_WEBHOOKS=1` lifts this, for local and test deployments only.
  */
 
@@ -61,15 +63,44 @@ function v6Bytes(ip: string): number[] {
   return bytes;
 }
 
+type Bytes = readonly number[];
+const zero = (b: Bytes, from: number, to: number) => b.slice(from, to).every((x) => x === 0);
+const starts = (b: Bytes, prefix: Bytes) => prefix.every((x, i) => b[i] === x);
+const pick = (b: Bytes, at: readonly number[]) => at.map((i) => b[i]);
+
+/**
+ * IPv6 forms that carry an IPv4 address, and where it sits: such an address
+ * reaches (or is translated to) the IPv4 host inside, so it is judged by that
+ * host. A form may name several places (NAT64 local-use prefixes of any
+ * RFC 6052 length, Teredo's server and client): any forbidden one refuses it.
+ */
+const EMBEDDED_V4: ReadonlyArray<{ form: string; matches: (b: Bytes) => boolean; places: (b: Bytes) => Bytes[] }> = [
+  // ::ffff:a.b.c.d (RFC 4291)
+  { form: 'IPv4-mapped', matches: (b) => zero(b, 0, 10) && b[10] === 0xff && b[11] === 0xff, places: (b) => [b.slice(12)] },
+  // ::ffff:0:a.b.c.d (RFC 2765, SIIT)
+  { form: 'IPv4-translated', matches: (b) => zero(b, 0, 8) && b[8] === 0xff && b[9] === 0xff && zero(b, 10, 12), places: (b) => [b.slice(12)] },
+  // ::a.b.c.d (deprecated, RFC 4291)
+  { form: 'IPv4-compatible', matches: (b) => zero(b, 0, 12), places: (b) => [b.slice(12)] },
+  // 64:ff9b::/96 (RFC 6052)
+  { form: 'NAT64 well-known prefix', matches: (b) => starts(b, [0x00, 0x64, 0xff, 0x9b]) && zero(b, 4, 12), places: (b) => [b.slice(12)] },
+  // 64:ff9b:1::/48 (RFC 8215), with the IPv4 placed for a /48, /56, /64 or /96 prefix (byte 8 is RFC 6052's reserved octet)
+  {
+    form: 'NAT64 local-use prefix',
+    matches: (b) => starts(b, [0x00, 0x64, 0xff, 0x9b, 0x00, 0x01]),
+    places: (b) => [pick(b, [6, 7, 9, 10]), pick(b, [7, 9, 10, 11]), pick(b, [9, 10, 11, 12]), b.slice(12)],
+  },
+  // 2002:a.b.c.d::/48 (RFC 3056)
+  { form: '6to4', matches: (b) => b[0] === 0x20 && b[1] === 0x02, places: (b) => [b.slice(2, 6)] },
+  // 2001:0:<server>:<flags>:<port ^ ffff>:<client ^ ffffffff> (RFC 4380)
+  { form: 'Teredo', matches: (b) => starts(b, [0x20, 0x01, 0x00, 0x00]), places: (b) => [b.slice(4, 8), b.slice(12).map((x) => x ^ 0xff)] },
+];
+
 function v6Forbidden(ip: string): boolean {
   const b = v6Bytes(ip);
-  const allZero = (from: number, to: number) => b.slice(from, to).every((x) => x === 0);
-  if (allZero(0, 16)) return true; // ::
-  if (allZero(0, 15) && b[15] === 1) return true; // ::1
-  // IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d) and NAT64 (64:ff9b::/96): judge the IPv4 inside.
-  const mapped = allZero(0, 10) && b[10] === 0xff && b[11] === 0xff;
-  const nat64 = b[0] === 0x00 && b[1] === 0x64 && b[2] === 0xff && b[3] === 0x9b && allZero(4, 12);
-  if (mapped || nat64 || allZero(0, 12)) return v4Forbidden(b.slice(12).join('.'));
+  if (zero(b, 0, 16)) return true; // ::
+  if (zero(b, 0, 15) && b[15] === 1) return true; // ::1
+  const embedding = EMBEDDED_V4.find((e) => e.matches(b));
+  if (embedding) return embedding.places(b).some((v4) => v4Forbidden(v4.join('.')));
   if ((b[0] & 0xfe) === 0xfc) return true; // fc00::/7 unique local (fd00:ec2::254 metadata included)
   if (b[0] === 0xfe && (b[1] & 0xc0) === 0x80) return true; // fe80::/10 link-local
   if (b[0] === 0xfe && (b[1] & 0xc0) === 0xc0) return true; // fec0::/10 site-local (deprecated)

@@ -13,7 +13,8 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../../protocol/src/clock.js';
 import type { TenantEventType } from '../operational/types.js';
-import { randomId, type SecretBox } from '../store/secrets.js';
+import { newId } from '../store/ids.js';
+import type { SecretBox } from '../store/secrets.js';
 import { TtlCache } from '../store/ttl-cache.js';
 import { newWebhookSecret } from './signing.js';
 
@@ -99,7 +100,7 @@ export class WebhookStore {
   async create(tenantId: string, input: WebhookInput): Promise<{ webhook: Webhook; secret: string }> {
     const secret = newWebhookSecret();
     const at = this.now();
-    const item: WebhookItem = { id: randomId('wh'), tenantId, ...input, status: 'active', createdAt: at, updatedAt: at, secret: this.box.seal(secret) };
+    const item: WebhookItem = { id: newId('webhook'), tenantId, ...input, status: 'active', createdAt: at, updatedAt: at, secret: this.box.seal(secret) };
     await this.db.send(new PutCommand({ TableName: this.table, Item: { PK: `T#${tenantId}`, SK: `WH#${item.id}`, type: 'webhook', ...item } }));
     this.forget(tenantId);
     return { webhook: publicView(item), secret };

@@ -258,6 +258,43 @@ describe('AmiClient connection loss', () => {
   });
 });
 
+describe('AmiClient and its listeners', () => {
+  it('a listener that throws does not tear down the session, and every other listener still gets each event and ready', async () => {
+    server = await startFakeAmi();
+    const log = captureLog('error');
+    const c = newClient(server.port, { logger: log.logger });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (err: unknown) => unhandled.push(err);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const seen: string[] = [];
+      let readies = 0;
+      c.on('ready', () => {
+        throw new Error('ready listener bug');
+      });
+      c.on('ready', () => readies++);
+      c.on('event', (m) => {
+        if (m.event === 'Boom') throw new Error('event listener bug');
+      });
+      c.on('event', (m) => seen.push(m.event));
+      c.connect();
+      await c.waitReady();
+      await waitFor(() => readies === 1, { what: 'the second ready listener' });
+      server.sessions[0].send(frame([['Event', 'Boom']]) + frame([['Event', 'After']]));
+      await waitFor(() => seen.includes('After'), { what: 'the event after the throwing one' });
+      expect(seen).toEqual(['Boom', 'After']);
+      expect(c.state).toBe('ready');
+      await c.action('Ping');
+      expect(server.sessions).toHaveLength(1);
+      expect(log.messages()).toEqual(['an AMI ready listener failed; the session goes on', 'an AMI event listener failed; the session goes on']);
+      await new Promise((r) => setImmediate(r));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
+
 describe('AmiClient and foreign ActionIDs (a server replaying a recorded session)', () => {
   const recordedLoginReply = () => {
     const text = loadRecording('action-login-ok').received.toString();

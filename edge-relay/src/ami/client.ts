@@ -215,15 +215,8 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
       if (this.socket !== socket) return;
       this.setState('authenticating');
       this.login().then(
-        () => {
-          if (this.socket !== socket) return;
-          this.clock.clearTimeout(this.connectTimer);
-          this.attempt = 0;
-          this.setState('ready');
-          this.log.info('ami session ready', { banner: this._banner });
-          this.schedulePing();
-          this.emit('ready', { banner: this._banner });
-        },
+        // Outside the promise chain: a listener that throws must not become an unhandled rejection.
+        () => setImmediate(() => this.loggedIn(socket)),
         (err: AmiError) => this.fail(socket, err),
       );
     });
@@ -236,11 +229,36 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
       }
     });
     socket.on('error', (err) => {
-      this.fail(socket, amiError('AMI_CONNECTION_LOST', `AMI socket error: ${err.message}`));
+      this.fail(socket, amiError('AMI_CONNECTION_LOST', `AMI socket error: ${err.message}`, { cause: err }));
     });
     socket.on('close', () => {
       this.fail(socket, amiError('AMI_CONNECTION_LOST', 'AMI connection closed by peer'));
     });
+  }
+
+  private loggedIn(socket: net.Socket): void {
+    if (this.socket !== socket) return;
+    this.clock.clearTimeout(this.connectTimer);
+    this.attempt = 0;
+    this.setState('ready');
+    this.log.info('ami session ready', { banner: this._banner });
+    this.schedulePing();
+    this.safeEmit('ready', { banner: this._banner });
+  }
+
+  /**
+   * Hand something to every listener, each on its own: one that throws is
+   * logged and the others still run. A listener's bug must never tear down
+   * the session (the socket's data handler would take it for a protocol error).
+   */
+  private safeEmit<K extends 'event' | 'ready'>(name: K, ...args: AmiClientEvents[K]): void {
+    for (const listener of this.listeners(name) as Array<(...a: AmiClientEvents[K]) => void>) {
+      try {
+        listener(...args);
+      } catch (err) {
+        this.log.error(`an AMI ${name} listener failed; the session goes on`, { error: err, event: name === 'event' ? (args[0] as AmiMessage).event : undefined });
+      }
+    }
   }
 
   private async login(): Promise<void> {
@@ -347,6 +365,6 @@ export class AmiClient extends EventEmitter<AmiClientEvents> {
 
   private onEvent(msg: AmiMessage): void {
     // Items of one of our lists are the action's answer, not events.
-    if (!this.pending.listEvent(msg)) this.emit('event', msg);
+    if (!this.pending.listEvent(msg)) this.safeEmit('event', msg);
   }
 }

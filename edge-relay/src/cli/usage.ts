@@ -1,5 +1,6 @@
 /** What `coocenter-relay --help` prints, derived from the tables it describes. */
 
+import { usageText } from '../../../protocol/src/cli/usage.js';
 import { RELAY_COMMANDS, RELAY_OPTIONS } from './args.js';
 
 /** Exit codes, declared once for main.ts and the help text. */
@@ -11,34 +12,19 @@ export const EXIT = {
 
 export const RELAY_ENVIRONMENT = [
   { name: 'DATA_DIR', help: 'data directory (spool, cursors, wrap-ups); wins over [general] data_dir' },
-  { name: 'LOG_LEVEL', help: 'debug, info (default), warn or error; logs are JSON lines on stderr' },
+  { name: 'LOG_LEVEL', help: 'debug, info (default), warn or error; logs go to stderr' },
+  { name: 'LOG_FORMAT', help: 'json (default: one JSON object a line) or pretty (time, level, component, message, key=value)' },
   { name: 'TZ', help: "the host's time zone, used when [pbx] timezone is not set" },
   { name: 'NODE_OPTIONS', help: 'Node.js flags, also honoured by the single executable' },
 ] as const;
 
 export function relayUsage(): string {
-  const column = (rows: Array<[string, string]>) => {
-    const width = Math.max(...rows.map(([left]) => left.length)) + 2;
-    return rows.map(([left, right]) => `  ${left.padEnd(width)}${right}`).join('\n');
-  };
-  return [
-    'usage: coocenter-relay [run | check-config] [--config FILE]',
-    '       coocenter-relay --help | --version',
-    '',
-    'The coocenter edge relay: one AMI session to Asterisk, one outbound connection',
-    "to the cloud, and the old box's HTTP API and event pushes on the LAN.",
-    '',
-    'commands:',
-    column(RELAY_COMMANDS.map((c) => [c.name, c.help])),
-    '',
-    'options:',
-    column(RELAY_OPTIONS.map((o) => [`${'short' in o ? `-${o.short}, ` : '    '}--${o.name}${'value' in o ? ` ${o.value}` : ''}`, o.help])),
-    '',
-    'environment:',
-    column(RELAY_ENVIRONMENT.map((e) => [e.name, e.help])),
-    '',
-    'exit codes:',
-    column(Object.values(EXIT).map((e) => [String(e.code), e.help])),
-    '',
-  ].join('\n');
+  return usageText({
+    synopsis: ['coocenter-relay [run | check-config] [--config FILE]', 'coocenter-relay --help | --version'],
+    about: ['The coocenter edge relay: one AMI session to Asterisk, one outbound connection', "to the cloud, and the old box's HTTP API and event pushes on the LAN."],
+    commands: RELAY_COMMANDS,
+    options: RELAY_OPTIONS,
+    environment: RELAY_ENVIRONMENT,
+    exitCodes: EXIT,
+  });
 }

@@ -103,7 +103,7 @@ describe('relay configuration', () => {
         `[ami]\ntech = pjsip\n[cloud]\nurl = wss://cloud.example.com/relay\ntoken = rt_abc\n[pbx]\ntrunks = trunk-provider, carrier2\ninbound_contexts = from-trunk\ntimezone = Europe/Berlin\n[enable]\nwrapup_seconds = 45\n`,
     );
     expect(c.ami.tech).toBe('PJSIP');
-    expect(c.cloud).toEqual({ url: 'wss://cloud.example.com/relay', token: 'rt_abc' });
+    expect(c.cloud).toEqual({ url: 'wss://cloud.example.com/relay', token: 'rt_abc', backfill: false });
     expect(c.pbx.trunks).toEqual(['trunk-provider', 'carrier2']);
     expect(c.pbx.timezone).toBe('Europe/Berlin');
     expect(c.enable.wrapupSeconds).toBe(45);

@@ -50,6 +50,8 @@ export interface RelayConfig {
   cloud?: {
     url: string;
     token: string;
+    /** Upload the events already in the spool when the cloud is added (default: only what comes from now on). */
+    backfill: boolean;
   };
   /** Where /healthz, /readyz and /metrics are served; undefined: `off`. */
   metrics: {
@@ -62,6 +64,10 @@ export interface RelayConfig {
     inboundContexts: string[];
     feedbackContext?: string;
     timezone?: string;
+    /** Asterisk's Master.csv (cdr_csv), read back for what the relay missed while not listening. */
+    cdrCsv?: string;
+    /** Asterisk's queue_log, read back likewise. */
+    queueLog?: string;
   };
   /** IVR context → menu. */
   ivr: Map<string, IvrMenu>;
@@ -109,7 +115,7 @@ export function parseConfig(text: string, file = 'api.conf'): RelayConfig {
   let cloud: RelayConfig['cloud'];
   if (cloudUrl !== undefined || cloudToken !== undefined) {
     const url = r.url('cloud', 'url', ['ws:', 'wss:', 'http:', 'https:'], true)!;
-    cloud = { url, token: r.required('cloud', 'token') };
+    cloud = { url, token: r.required('cloud', 'token'), backfill: r.bool('cloud', 'backfill', false) };
   }
 
   return {
@@ -146,6 +152,8 @@ export function parseConfig(text: string, file = 'api.conf'): RelayConfig {
       inboundContexts: r.list('pbx', 'inbound_contexts'),
       feedbackContext: r.optional('pbx', 'feedback_context'),
       timezone: r.timezone('pbx', 'timezone'),
+      cdrCsv: r.path('pbx', 'cdr_csv'),
+      queueLog: r.path('pbx', 'queue_log'),
     },
     ivr: r.ivr(),
   };
@@ -213,6 +221,13 @@ class Reader {
       this.fail(section, key, `is not a URL (got ${JSON.stringify(v)})`);
     }
     if (!protocols.includes(u.protocol)) this.fail(section, key, `must be a ${protocols.map((p) => p.slice(0, -1)).join('/')} URL (got ${JSON.stringify(v)})`);
+    return v;
+  }
+
+  /** An absolute file path. */
+  path<S extends ConfigSection>(section: S, key: ConfigKey<S>): string | undefined {
+    const v = this.optional(section, key);
+    if (v !== undefined && !v.startsWith('/')) this.fail(section, key, `must be an absolute path (got ${JSON.stringify(v)})`);
     return v;
   }
 

@@ -44,6 +44,7 @@ export function effectiveSettings(c: RelayConfig, dataDir: string, dataDirFromEn
     cloud: [
       ['url', c.cloud?.url, c.cloud ? undefined : 'LAN only'],
       ['token', secret(c.cloud?.token)],
+      ['backfill', c.cloud ? (c.cloud.backfill ? 'yes' : 'no') : undefined, c.cloud?.backfill ? 'the events already spooled are uploaded too' : undefined],
     ],
     metrics: [['listen', c.metrics.listen ? hostPort(c.metrics.listen) : 'off', c.metrics.listen ? '/healthz, /readyz, /metrics' : 'no health or metrics endpoint']],
     pbx: [
@@ -53,6 +54,8 @@ export function effectiveSettings(c: RelayConfig, dataDir: string, dataDirFromEn
       ['inbound_contexts', c.pbx.inboundContexts.join(', ') || undefined],
       ['feedback_context', c.pbx.feedbackContext],
       ['timezone', c.pbx.timezone, c.pbx.timezone ? undefined : `the host's (${Intl.DateTimeFormat().resolvedOptions().timeZone})`],
+      ['cdr_csv', c.pbx.cdrCsv, c.pbx.cdrCsv ? undefined : 'cdr of calls missed while the relay was not listening are not recovered'],
+      ['queue_log', c.pbx.queueLog, c.pbx.queueLog ? undefined : 'cc_cdr of calls missed while the relay was not listening are not recovered'],
     ],
   };
 }

@@ -3,10 +3,15 @@ import { createLogger } from '../../../protocol/src/log.js';
 import { readEnvironment } from './env.js';
 
 describe('relay environment', () => {
-  it('reads DATA_DIR and LOG_LEVEL, defaulting the level to info', () => {
-    expect(readEnvironment({ DATA_DIR: '/var/lib/coocenter', LOG_LEVEL: 'debug' })).toEqual({ dataDir: '/var/lib/coocenter', logLevel: 'debug' });
-    expect(readEnvironment({})).toEqual({ dataDir: undefined, logLevel: 'info' });
+  it('reads DATA_DIR, LOG_LEVEL and LOG_FORMAT, defaulting to info and json', () => {
+    expect(readEnvironment({ DATA_DIR: '/var/lib/coocenter', LOG_LEVEL: 'debug', LOG_FORMAT: 'pretty' })).toEqual({
+      dataDir: '/var/lib/coocenter',
+      logLevel: 'debug',
+      logFormat: 'pretty',
+    });
+    expect(readEnvironment({})).toEqual({ dataDir: undefined, logLevel: 'info', logFormat: 'json' });
     expect(readEnvironment({ LOG_LEVEL: 'verbose' }).logLevel).toBe('info');
+    expect(readEnvironment({ LOG_FORMAT: 'text' }).logFormat).toBe('json');
   });
 
   it('is the only reader: a logger logs at the level it is given, whatever LOG_LEVEL says', () => {

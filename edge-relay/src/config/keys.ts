@@ -7,15 +7,15 @@
  */
 
 import type { IniSections } from './ini.js';
-import { closest } from '../suggest.js';
+import { closest } from '../../../protocol/src/cli/suggest.js';
 
 export const CONFIG_KEYS = {
   general: ['BINDPORT', 'BINDADDR', 'URL', 'WEBKEY', 'mac', 'pop_url', 'data_dir'],
   enable: ['pausetime', 'wrapup_seconds'],
   ami: ['host', 'port', 'username', 'secret', 'auth', 'tech', 'context', 'timeout_ms'],
-  cloud: ['url', 'token'],
+  cloud: ['url', 'token', 'backfill'],
   metrics: ['listen'],
-  pbx: ['blacklist_family', 'monitor_dir', 'trunks', 'inbound_contexts', 'feedback_context', 'timezone'],
+  pbx: ['blacklist_family', 'monitor_dir', 'trunks', 'inbound_contexts', 'feedback_context', 'timezone', 'cdr_csv', 'queue_log'],
 } as const;
 
 /** Sections whose keys are the user's own names. */

@@ -43,10 +43,25 @@ export interface CcRecord {
   voicemail: boolean;
   score: string;
   forwardNumber: string;
+  /** Built partly from a snapshot (the relay started while the call was up): some fields cannot be known. */
+  partial?: true;
+  /** The relay was not listening for part of the call; cleared when queue_log filled that part in. */
+  blind?: true;
+}
+
+/** A record whose caller hung up while bridged, waiting (briefly) for its agent's AgentComplete. */
+export interface AwaitingComplete {
+  r: CcRecord;
+  /** The caller channel as it was when it hung up. */
+  ch: Channel;
+  endSec: number;
+  cause: string;
 }
 
 export class CallCenter {
   readonly records = new Map<string, CcRecord>();
+  /** By caller uniqueid: see AwaitingComplete. */
+  readonly awaiting = new Map<string, AwaitingComplete>();
 
   constructor(private readonly queues: QueueTable) {}
 
@@ -101,9 +116,10 @@ export class CallCenter {
     r.reachableAtJoin = this.queues.known(queue) ? this.queues.reachableMembers(queue) : undefined;
   }
 
-  /** AgentCalled, AgentRingNoAnswer, AgentConnect, AgentComplete, QueueCallerLeave/Abandon. */
+  /** AgentCalled, AgentRingNoAnswer, AgentConnect, AgentComplete, AgentDump, QueueCallerLeave/Abandon. */
   onQueueEvent(msg: AmiMessage, sec: number): CcRecord | undefined {
-    const r = this.records.get(clean(msg.get('Uniqueid')));
+    const id = clean(msg.get('Uniqueid'));
+    const r = this.records.get(id) ?? this.awaiting.get(id)?.r;
     if (!r) return undefined;
     switch (msg.event) {
       case 'QueueCallerLeave':
@@ -130,6 +146,15 @@ export class CallCenter {
       case 'AgentComplete':
         r.talkTime = clean(msg.get('TalkTime'));
         r.completeReason = clean(msg.get('Reason')).toLowerCase();
+        // Connected before the relay was listening: AgentComplete names the agent and, with HoldTime, the wait.
+        if (r.agentIface === undefined) {
+          r.agentIface = msg.get('Interface') ?? '';
+          r.agentUniqueid = clean(msg.get('DestUniqueid'));
+        }
+        r.reportedQueueSec ??= num(msg.get('HoldTime'));
+        break;
+      case 'AgentDump':
+        r.completeReason = 'agent';
         break;
     }
     return r;
@@ -145,9 +170,8 @@ export class CallCenter {
     }
   }
 
-  /** Build the cc_cdr at the caller's Hangup; pauseTime is filled in by after-call work. */
-  build(ctx: MapperContext, r: CcRecord, ch: Channel, hangupCause: string): CcCdrEvent {
-    const end = ctx.time.sec;
+  /** Build the cc_cdr of a caller that hung up at `end`; pauseTime is filled in by after-call work. */
+  build(ctx: MapperContext, r: CcRecord, ch: Channel, hangupCause: string, end: number): CcCdrEvent {
     if (r.feedbackSinceSec !== undefined) {
       r.feedbackSec += end - r.feedbackSinceSec;
       r.feedbackSinceSec = undefined;

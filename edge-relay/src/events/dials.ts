@@ -54,6 +54,7 @@ export function onDialBegin(ctx: MapperContext, msg: AmiMessage): void {
 export function onDialEnd(ctx: MapperContext, msg: AmiMessage): void {
   const dial = ctx.state.dials.get(clean(msg.get('DestUniqueid')));
   if (!dial || dial.ended || dial.answered) return;
+  ctx.state.changes.id(dial.destUniqueid);
   dial.party = party(msg);
   const status = clean(msg.get('DialStatus'));
   if (status.toUpperCase() === 'ANSWER') {
@@ -111,6 +112,7 @@ function endIfCallOver(ctx: MapperContext, dial: Dial): void {
 
 function emitEnd(ctx: MapperContext, dial: Dial, status: string): void {
   dial.ended = true;
+  ctx.state.changes.id(dial.destUniqueid);
   const p = dial.party;
   const event: DialEndEvent = {
     event: 'dialend',

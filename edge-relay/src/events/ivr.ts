@@ -51,14 +51,17 @@ export function endVisit(ctx: MapperContext, ch: Channel): PendingIvr | undefine
     dtmf: v.dtmf,
     trunkNumber: didOf(ctx, ch),
   };
+  if (v.partial || ch.blind) pending.partial = true;
   ctx.state.call(ch.linkedid).pendingIvr.push(pending);
+  ctx.state.changes.call(ch.linkedid);
   return pending;
 }
 
 /** A caller of this call joined `queue`: every waiting ivr event of the call says so. */
 export function flushCall(ctx: MapperContext, call: Call, queue: string): void {
   const waiting = call.pendingIvr.splice(0, call.pendingIvr.length);
-  for (const p of waiting) ctx.out.ivrEvent(build(ctx, p, queue), p.call);
+  if (waiting.length > 0) ctx.state.changes.call(call.linkedid);
+  for (const p of waiting) ctx.out.ivrEvent(build(ctx, p, queue), p.call, p.partial);
 }
 
 /** The channel's waiting ivr events go out without a queue. */
@@ -68,7 +71,8 @@ export function flushChannel(ctx: MapperContext, ch: Channel, queue: string): vo
   const mine = call.pendingIvr.filter((p) => p.uniqueid === ch.uniqueid);
   if (mine.length === 0) return;
   call.pendingIvr = call.pendingIvr.filter((p) => p.uniqueid !== ch.uniqueid);
-  for (const p of mine) ctx.out.ivrEvent(build(ctx, p, queue), p.call);
+  ctx.state.changes.call(call.linkedid);
+  for (const p of mine) ctx.out.ivrEvent(build(ctx, p, queue), p.call, p.partial);
 }
 
 function build(ctx: MapperContext, p: PendingIvr, queue: string): IvrEvent {

@@ -3,6 +3,7 @@
  * timers on a manual clock: order, the backoff schedule, resuming where it
  * stopped, and giving up when the strategy says so.
  */
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../protocol/src/clock.js';
 import type { BoxEvent } from '../../../protocol/src/events/box-events.js';
@@ -35,6 +36,8 @@ async function setUp(retryStrategy: RetryStrategy, opts: { dir?: string; logger?
   return { clock, spool, pusher, receiver };
 }
 
+const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+
 const exts = (r: Receiver) => r.events().map((e) => Number(e.exten) - 800);
 const seqs = (r: Receiver) => r.received.map((x) => Number(x.headers['x-coocenter-seq']));
 
@@ -50,6 +53,7 @@ describe('LAN push', () => {
     expect(receiver.received[0].body).toEqual(ev(0)); // the box event, exactly
     expect(receiver.received[0].headers['content-type']).toBe('application/json');
     expect(receiver.received[0].headers['x-coocenter-event']).toBe('extensionstatus');
+    expect(receiver.received.map((x) => x.headers['user-agent'])).toEqual(Array(5).fill(`coocenter-relay/${version}`));
     expect(pusher.delivered).toBe(5);
   });
 

@@ -4,7 +4,8 @@
  * loses nothing: the pusher retries the same event with backoff and resumes in
  * order. The body is the box event exactly; the sequence number travels in
  * headers so a receiver can drop a repeat (after a relay crash, an event may be
- * sent again: at-least-once).
+ * sent again: at-least-once). The user-agent says which relay version sent it
+ * (`coocenter-relay/0.1.0`).
  */
 
 import { EventEmitter } from 'node:events';
@@ -13,6 +14,7 @@ import { systemClock } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 import { exponentialBackoff, type RetryStrategy } from '../retry.js';
+import { RELAY_VERSION } from '../version.js';
 import type { Spool, SpoolRecord } from './spool.js';
 
 export const LAN_CONSUMER = 'lan';
@@ -74,7 +76,7 @@ export class LanPusher extends EventEmitter<{ failed: [SpoolRecord] }> {
     this.busy = true;
     try {
       while (this.running) {
-        const [record] = this.opts.spool.read(this.opts.spool.cursor(LAN_CONSUMER), 1);
+        const [record] = this.opts.spool.read(this.opts.spool.cursor(LAN_CONSUMER), 1, LAN_CONSUMER);
         if (!record) return;
         const ok = await this.post(record);
         if (!ok) {
@@ -106,11 +108,7 @@ export class LanPusher extends EventEmitter<{ failed: [SpoolRecord] }> {
     try {
       const res = await fetch(this.opts.url, {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-coocenter-seq': String(record.seq),
-          'x-coocenter-event': record.event.event,
-        },
+        headers: lanHeaders(record),
         body: JSON.stringify(record.event),
         signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
       });
@@ -123,4 +121,18 @@ export class LanPusher extends EventEmitter<{ failed: [SpoolRecord] }> {
       return false;
     }
   }
+}
+
+/** The box body travels unchanged; what the relay knows about it goes in headers. */
+export function lanHeaders(record: SpoolRecord): Record<string, string> {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    // Who is pushing, so a receiver's logs tell the relay (and its version) from the old box.
+    'user-agent': RELAY_VERSION,
+    'x-coocenter-seq': String(record.seq),
+    'x-coocenter-event': record.event.event,
+  };
+  if (record.recovered) headers['x-coocenter-recovered'] = '1';
+  if (record.partial) headers['x-coocenter-partial'] = '1';
+  return headers;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BoxEvent, CcCdrEvent, IvrEvent } from '../../../protocol/src/events/box-events.js';
 import { queueStatusItems, Scenario, type ChannelRef } from '../../../test/helpers/ami-scenario.js';
 import type { AmiMessage } from '../../../ami-codec/src/message.js';
-import type { MapperConfig, WrapupCommand } from './context.js';
+import type { MapperCommand, MapperConfig } from './context.js';
 import { EventMapper } from './mapper.js';
 
 const config: MapperConfig = {
@@ -21,9 +21,9 @@ const caller: ChannelRef = { channel: 'SIP/801-00000018', uniqueid: '1795513000.
 const agent803: ChannelRef = { channel: 'SIP/803-00000019', uniqueid: '1795513001.43', linkedid: '1795513000.42', num: '803' };
 const agent804: ChannelRef = { channel: 'SIP/804-0000001a', uniqueid: '1795513010.44', linkedid: '1795513000.42', num: '804' };
 
-function run(mapper: EventMapper, msgs: AmiMessage[]): { events: BoxEvent[]; commands: WrapupCommand[] } {
+function run(mapper: EventMapper, msgs: AmiMessage[]): { events: BoxEvent[]; commands: MapperCommand[] } {
   const events: BoxEvent[] = [];
-  const commands: WrapupCommand[] = [];
+  const commands: MapperCommand[] = [];
   for (const m of msgs) {
     // The relay's clock reads the same as the PBX's in these scenarios.
     const r = mapper.map(m, Number(m.get('Timestamp')) * 1000);
@@ -306,13 +306,16 @@ describe('call ids for ordered delivery', () => {
       const r = m.map(msg, Number(msg.get('Timestamp')) * 1000);
       r.events.forEach((e, i) => tagged.push([e.event, r.calls[i]]));
     }
+    // No AgentComplete came: the bridged caller's cc_cdr goes once its wait for one is over.
+    const late = m.completeTimeout(caller.uniqueid, (s.t + 2) * 1000);
+    late.events.forEach((e, i) => tagged.push([e.event, late.calls[i]]));
     expect(tagged).toEqual([
       ['dialbegin', caller.linkedid],
       ['hangup', caller.linkedid],
       ['dialend', caller.linkedid], // the agent hung up with no DialEnd: the dial ends there
       ['hangup', caller.linkedid],
-      ['cc_cdr', caller.linkedid],
       ['extensionstatus', undefined],
+      ['cc_cdr', caller.linkedid],
     ]);
   });
 });

@@ -9,6 +9,8 @@ import type { AmiMessage } from '../../../ami-codec/src/message.js';
 
 export interface QueueMember {
   iface: string;
+  /** Member name (QueueStatus Name, QueueMemberAdded MemberName): queue_log names members by it. */
+  name?: string;
   /** AST_DEVICE_* code as app_queue sends it (4 INVALID, 5 UNAVAILABLE). */
   status: number;
   paused: boolean;
@@ -21,6 +23,8 @@ const UNREACHABLE = new Set([4, 5]);
 
 export class QueueTable {
   private readonly queues = new Map<string, Map<string, QueueMember>>();
+  /** Changed since the relay's state was last committed. */
+  changed = false;
 
   /**
    * Replace everything with a QueueStatus answer (QueueParams + QueueMember
@@ -31,6 +35,7 @@ export class QueueTable {
     const newer: Array<[string, QueueMember]> = [];
     for (const [queue, members] of this.queues) for (const m of members.values()) if (m.updatedAt > requestedAt) newer.push([queue, m]);
     this.queues.clear();
+    this.changed = true;
     for (const e of items) {
       const queue = e.get('Queue');
       if (queue === undefined) continue;
@@ -45,6 +50,7 @@ export class QueueTable {
     const queue = e.get('Queue');
     const iface = e.get('Interface') ?? e.get('Location');
     if (queue === undefined || iface === undefined) return;
+    this.changed = true;
     if (e.event === 'QueueMemberRemoved') this.members(queue).delete(iface.toLowerCase());
     else this.upsert(queue, iface, e, at);
   }
@@ -70,6 +76,36 @@ export class QueueTable {
     return this.queues.size;
   }
 
+  /** The interface of a queue's member by its name (case-sensitive, as app_queue writes it). */
+  interfaceByName(queue: string, name: string): string | undefined {
+    for (const m of this.queues.get(queue)?.values() ?? []) if (m.name === name) return m.iface;
+    for (const members of this.queues.values()) for (const m of members.values()) if (m.name === name) return m.iface;
+    return undefined;
+  }
+
+  /** Replace one queue's members with a QueueStatus answer for that queue only (members updated since keep what events said). */
+  replaceQueue(queue: string, items: AmiMessage[], requestedAt: number): void {
+    const newer = [...(this.queues.get(queue)?.values() ?? [])].filter((m) => m.updatedAt > requestedAt);
+    this.queues.delete(queue);
+    this.changed = true;
+    for (const e of items) {
+      if (e.get('Queue') !== queue) continue;
+      if (e.event === 'QueueParams') this.members(queue);
+      else if (e.event === 'QueueMember') this.upsert(queue, e.get('Location') ?? e.get('Interface') ?? '', e, 0);
+    }
+    for (const m of newer) this.members(queue).set(m.iface.toLowerCase(), m);
+  }
+
+  toJSON(): Array<[string, QueueMember[]]> {
+    return [...this.queues].map(([q, members]) => [q, [...members.values()]]);
+  }
+
+  load(json: Array<[string, QueueMember[]]>): void {
+    this.queues.clear();
+    for (const [q, members] of json) this.queues.set(q, new Map(members.map((m) => [m.iface.toLowerCase(), { ...m, updatedAt: 0 }])));
+    this.changed = false;
+  }
+
   private members(queue: string): Map<string, QueueMember> {
     let m = this.queues.get(queue);
     if (!m) {
@@ -86,8 +122,10 @@ export class QueueTable {
     const prev = members.get(key);
     const status = Number(e.get('Status'));
     const paused = e.get('Paused');
+    const name = e.get('Name') ?? e.get('MemberName') ?? prev?.name;
     members.set(key, {
       iface,
+      ...(name !== undefined ? { name } : {}),
       status: Number.isFinite(status) ? status : (prev?.status ?? 0),
       paused: paused === undefined ? (prev?.paused ?? false) : paused === '1' || paused.toLowerCase() === 'true',
       updatedAt: at,

@@ -14,6 +14,8 @@ export interface IvrVisit {
   startSec: number;
   /** DTMF digits received during the visit, in order. */
   dtmf: string;
+  /** Taken up from a snapshot: its start and earlier digits are not known. */
+  partial?: true;
 }
 
 export interface Channel {
@@ -38,6 +40,10 @@ export interface Channel {
   /** First extension dialled in an inbound context (the DID). */
   did?: string;
   holdSinceSec?: number;
+  /** Not in Asterisk's channel list after an outage (snapshot time): waits to be closed from Asterisk's records. */
+  goneSec?: number;
+  /** Up while the relay was not listening (a restart or an AMI reconnect): events may have been missed. */
+  blind?: true;
 }
 
 export interface DialParty {
@@ -72,6 +78,8 @@ export interface PendingIvr {
   menu: IvrMenu;
   dtmf: string;
   trunkNumber: string;
+  /** The relay did not see all of the visit. */
+  partial?: true;
 }
 
 export interface Call {
@@ -82,7 +90,40 @@ export interface Call {
   finishedSec?: number;
 }
 
+/**
+ * What changed since the state was last committed (events/persist.ts):
+ * channel uniqueids (their channel, call-center record and dial, all keyed by
+ * it) and call linkedids. Each is written whole, or as gone.
+ */
+export class Changes {
+  readonly ids = new Set<string>();
+  readonly calls = new Set<string>();
+  readonly extens = new Set<string>();
+  /** Anything else (counters, the time base). */
+  other = false;
+
+  id(uniqueid: string | undefined): void {
+    if (uniqueid) this.ids.add(uniqueid);
+  }
+
+  call(linkedid: string | undefined): void {
+    if (linkedid) this.calls.add(linkedid);
+  }
+
+  get any(): boolean {
+    return this.other || this.ids.size > 0 || this.calls.size > 0 || this.extens.size > 0;
+  }
+
+  clear(): void {
+    this.ids.clear();
+    this.calls.clear();
+    this.extens.clear();
+    this.other = false;
+  }
+}
+
 export class MapperState {
+  readonly changes = new Changes();
   readonly channels = new Map<string, Channel>();
   readonly channelsByName = new Map<string, string>();
   readonly calls = new Map<string, Call>();
@@ -93,6 +134,8 @@ export class MapperState {
 
   addDial(dial: Dial): void {
     this.dials.set(dial.destUniqueid, dial);
+    this.changes.id(dial.destUniqueid);
+    this.changes.other = true;
     for (const id of [dial.destUniqueid, dial.callerUniqueid]) {
       if (!id) continue;
       let set = this.dialsOf.get(id);
@@ -115,11 +158,20 @@ export class MapperState {
     const d = this.dials.get(destUniqueid);
     if (!d) return;
     this.dials.delete(destUniqueid);
+    this.changes.id(destUniqueid);
     for (const id of [d.destUniqueid, d.callerUniqueid]) {
       const set = this.dialsOf.get(id);
       set?.delete(destUniqueid);
       if (set && set.size === 0) this.dialsOf.delete(id);
     }
+  }
+
+  /** Rebuild the indexes from channels and dials (after a restore). */
+  reindex(): void {
+    this.channelsByName.clear();
+    for (const ch of this.channels.values()) this.channelsByName.set(ch.name, ch.uniqueid);
+    this.dialsOf.clear();
+    for (const dial of [...this.dials.values()]) this.addDial(dial);
   }
 
   channel(uniqueid: string | undefined): Channel | undefined {
@@ -137,12 +189,15 @@ export class MapperState {
     if (!call) {
       call = { linkedid, channels: new Set(), pendingIvr: [] };
       this.calls.set(linkedid, call);
+      this.changes.call(linkedid);
     }
     return call;
   }
 
   addChannel(ch: Channel): void {
     this.channels.set(ch.uniqueid, ch);
+    this.changes.id(ch.uniqueid);
+    this.changes.call(ch.linkedid);
     this.channelsByName.set(ch.name, ch.uniqueid);
     const call = this.call(ch.linkedid);
     call.channels.add(ch.uniqueid);
@@ -152,6 +207,9 @@ export class MapperState {
   /** Move a channel to another call (Linkedid can change, e.g. on transfers). */
   relink(ch: Channel, linkedid: string): void {
     if (ch.linkedid === linkedid) return;
+    this.changes.call(ch.linkedid);
+    this.changes.call(linkedid);
+    this.changes.id(ch.uniqueid);
     this.calls.get(ch.linkedid)?.channels.delete(ch.uniqueid);
     ch.linkedid = linkedid;
     this.call(linkedid).channels.add(ch.uniqueid);
@@ -161,6 +219,7 @@ export class MapperState {
   noteHangup(ch: Channel, sec: number): void {
     const call = this.calls.get(ch.linkedid);
     if (!call) return;
+    this.changes.call(ch.linkedid);
     for (const id of call.channels) {
       const other = this.channels.get(id);
       if (other && other.hungUpSec === undefined) return;
@@ -176,7 +235,9 @@ export class MapperState {
     }
     for (const [linkedid, call] of this.calls) {
       if (call.finishedSec === undefined || nowSec - call.finishedSec < graceSec) continue;
+      this.changes.call(linkedid);
       for (const id of call.channels) {
+        this.changes.id(id);
         const ch = this.channels.get(id);
         if (ch) {
           this.channels.delete(id);

@@ -1,11 +1,13 @@
 /**
  * Carries out after-call work for the mapper: pauses the agent, unpauses it
- * when wrapup_seconds have passed, and keeps the pending unpauses and the
- * cc_cdrs waiting for them in a file, so that a relay restarted mid wrap-up
+ * when wrapup_seconds have passed, and keeps the pending unpauses in a file
+ * (the wrap-ups themselves and the cc_cdrs waiting for them are the mapper's
+ * state, saved with its events), so that a relay restarted mid wrap-up
  * neither leaves an agent paused forever nor loses the record.
  */
 
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomicSync } from '../atomic-file.js';
 import type { Clock, TimerHandle } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
@@ -13,11 +15,9 @@ import type { AmiActions } from '../pbx/ami-pbx.js';
 import type { MapResult } from './mapper.js';
 import type { WrapupCommand } from './context.js';
 import type { EventMapper } from './mapper.js';
-import type { PersistedWrapup } from './wrapup.js';
 
 interface Saved {
   timers: Array<{ member: string; dueAtMs: number }>;
-  wrapups: PersistedWrapup[];
 }
 
 /** How long to wait for Asterisk's QueueMemberPause after our unpause before finishing anyway. */
@@ -41,13 +41,17 @@ export class WrapupRunner {
     this.log = opts.logger.child({ [LogField.component]: 'wrapup' });
   }
 
-  /** Load what a previous run left; overdue unpauses are sent as soon as AMI is up. */
+  /**
+   * Load the unpauses a previous run left (overdue ones are sent as soon as
+   * AMI is up). A wrap-up the mapper restored without one (a crash between
+   * the two saves) is unpaused at once too: an agent must never stay paused.
+   */
   restore(): void {
-    if (!existsSync(this.opts.file)) return;
-    const saved = JSON.parse(readFileSync(this.opts.file, 'utf8')) as Saved;
-    this.opts.mapper.restoreWrapups(saved.wrapups);
+    const saved: Saved = existsSync(this.opts.file) ? (JSON.parse(readFileSync(this.opts.file, 'utf8')) as Saved) : { timers: [] };
     for (const t of saved.timers) this.schedule(t.member, t.dueAtMs);
-    if (saved.timers.length > 0) this.log.info('restored pending wrap-ups', { members: saved.timers.map((t) => t.member) });
+    const now = this.opts.clock.now();
+    for (const member of this.opts.mapper.wrapups.members()) if (!this.due.has(member)) this.schedule(member, now);
+    if (this.due.size > 0) this.log.info('restored pending wrap-ups', { members: [...this.due.keys()] });
   }
 
   handle(commands: WrapupCommand[]): void {
@@ -62,7 +66,7 @@ export class WrapupRunner {
         this.clear(c.member);
       }
     }
-    if (commands.length > 0 || this.opts.mapper.wrapupsChanged) this.persist();
+    if (commands.length > 0) this.persist();
   }
 
   /** AMI is back: send every unpause that fell due while it was down. */
@@ -72,11 +76,8 @@ export class WrapupRunner {
   }
 
   persist(): void {
-    this.opts.mapper.saveWrapups((wrapups) => {
-      const saved: Saved = { timers: [...this.due].map(([member, d]) => ({ member, dueAtMs: d.dueAtMs })), wrapups };
-      writeFileSync(this.opts.file + '.tmp', JSON.stringify(saved));
-      renameSync(this.opts.file + '.tmp', this.opts.file);
-    });
+    const saved: Saved = { timers: [...this.due].map(([member, d]) => ({ member, dueAtMs: d.dueAtMs })) };
+    writeFileAtomicSync(this.opts.file, JSON.stringify(saved));
   }
 
   stop(): void {

@@ -6,7 +6,7 @@
  */
 
 import type { CcCdrEvent } from '../../../protocol/src/events/box-events.js';
-import type { WrapupCommand } from './context.js';
+import type { EventMarks, MapperCommand } from './context.js';
 
 export interface Wrapup {
   /** Queue member interface, e.g. `SIP/804`. */
@@ -20,6 +20,15 @@ export interface Wrapup {
   built: CcCdrEvent[];
   /** Call (Linkedid) of each built record, by caller uniqueid. */
   calls: Record<string, string>;
+  /** Marks of built records that have some (recovered, partial), by caller uniqueid. */
+  marks?: Record<string, EventMarks>;
+}
+
+/** A cc_cdr whose wrap-up ended: pauseTime set. */
+export interface ReleasedRecord {
+  record: CcCdrEvent;
+  call?: string;
+  marks?: EventMarks;
 }
 
 /** What survives a restart. */
@@ -31,19 +40,27 @@ export interface PersistedWrapup {
   calls?: Record<string, string>;
 }
 
+/** Everything, for the relay's state checkpoints (events/persist.ts). */
+export interface WrapupsJson {
+  wrapups: Wrapup[];
+  settled: Array<[string, number]>;
+}
+
 export class Wrapups {
   private readonly byMember = new Map<string, Wrapup>();
   /** pauseTime of wrap-ups that ended while their caller was still on the line. */
   private readonly settled = new Map<string, number>();
-  /** Calls of records just released by finish(), for callOf(). */
-  private finishedCalls: Record<string, string> = {};
   /** Set when something a restart must know changed; cleared by save(). */
   private dirty = false;
 
-  constructor(private readonly wrapupSeconds: number) {}
+  constructor(readonly wrapupSeconds: number) {}
 
-  /** AgentComplete for `member`, answering `callerUniqueid`'s call. */
-  start(member: string, callerUniqueid: string, sec: number, commands: WrapupCommand[]): void {
+  /**
+   * AgentComplete for `member`, answering `callerUniqueid`'s call, at `sec`.
+   * `remainingMs`: what is left of it (a wrap-up that began while the relay
+   * was not listening), the whole wrap-up by default.
+   */
+  start(member: string, callerUniqueid: string, sec: number, commands: MapperCommand[], remainingMs = this.wrapupSeconds * 1000): void {
     const key = member.toLowerCase();
     const w = this.byMember.get(key);
     if (w) {
@@ -51,7 +68,7 @@ export class Wrapups {
     } else {
       this.byMember.set(key, { member, startedSec: sec, waiting: [callerUniqueid], built: [], calls: {} });
       commands.push({ kind: 'pause', member });
-      commands.push({ kind: 'schedule-unpause', member, delayMs: this.wrapupSeconds * 1000 });
+      commands.push({ kind: 'schedule-unpause', member, delayMs: remainingMs });
     }
     this.dirty = true;
   }
@@ -63,11 +80,12 @@ export class Wrapups {
   }
 
   /** The caller hung up: keep its built record until the wrap-up ends. */
-  hold(callerUniqueid: string, record: CcCdrEvent, call?: string): void {
+  hold(callerUniqueid: string, record: CcCdrEvent, call?: string, marks?: EventMarks): void {
     for (const w of this.byMember.values()) {
       if (w.waiting.includes(callerUniqueid)) {
         w.built.push(record);
         if (call) w.calls[callerUniqueid] = call;
+        if (marks) (w.marks ??= {})[callerUniqueid] = marks;
         this.dirty = true;
         return;
       }
@@ -78,7 +96,7 @@ export class Wrapups {
    * QueueMemberPause for `member`. Returns the finished cc_cdrs (pauseTime
    * set) when this ends the wrap-up; `cancel` says the relay's timer is moot.
    */
-  onPause(member: string, paused: boolean, sec: number, commands: WrapupCommand[]): CcCdrEvent[] {
+  onPause(member: string, paused: boolean, sec: number, commands: MapperCommand[]): ReleasedRecord[] {
     const w = this.byMember.get(member.toLowerCase());
     if (!w) return [];
     if (paused) {
@@ -95,32 +113,27 @@ export class Wrapups {
   }
 
   /** The relay gave up waiting for Asterisk's unpause event: finish with what is known. */
-  expire(member: string, sec: number): CcCdrEvent[] {
+  expire(member: string, sec: number): ReleasedRecord[] {
     const w = this.byMember.get(member.toLowerCase());
     return w ? this.finish(w, sec) : [];
   }
 
-  private finish(w: Wrapup, sec: number): CcCdrEvent[] {
+  private finish(w: Wrapup, sec: number): ReleasedRecord[] {
     this.byMember.delete(w.member.toLowerCase());
-    Object.assign(this.finishedCalls, w.calls);
     this.dirty = true;
     const pauseTime = w.pausedSec === undefined ? 0 : Math.max(0, Math.round(sec - w.pausedSec));
     const built = new Set(w.built.map((r) => r.uuid));
     for (const id of w.waiting) if (!built.has(id)) this.settled.set(id, pauseTime);
-    return w.built.map((r) => ({ ...r, pauseTime }));
-  }
-
-  /** The call a released record belongs to (read once, right after it is released). */
-  callOf(callerUniqueid: string): string | undefined {
-    const c = this.finishedCalls[callerUniqueid];
-    delete this.finishedCalls[callerUniqueid];
-    return c;
+    return w.built.map((r) => ({ record: { ...r, pauseTime }, call: w.calls[r.uuid], marks: w.marks?.[r.uuid] }));
   }
 
   /** pauseTime for a caller whose agent's wrap-up already ended (e.g. it stayed for a survey). */
   takeSettled(callerUniqueid: string): number | undefined {
     const v = this.settled.get(callerUniqueid);
-    this.settled.delete(callerUniqueid);
+    if (v !== undefined) {
+      this.settled.delete(callerUniqueid);
+      this.dirty = true;
+    }
     return v;
   }
 
@@ -154,5 +167,28 @@ export class Wrapups {
 
   get size(): number {
     return this.byMember.size;
+  }
+
+  toJSON(): WrapupsJson {
+    return { wrapups: [...this.byMember.values()], settled: [...this.settled] };
+  }
+
+  /** Replace everything with a checkpoint's (the mapper's restore after a restart). */
+  load(json: WrapupsJson): void {
+    this.byMember.clear();
+    this.settled.clear();
+    for (const w of json.wrapups) this.byMember.set(w.member.toLowerCase(), w);
+    for (const [id, n] of json.settled) this.settled.set(id, n);
+    this.dirty = false;
+  }
+
+  /** Members in wrap-up. */
+  members(): string[] {
+    return [...this.byMember.values()].map((w) => w.member);
+  }
+
+  /** Mark the change as saved without a writer (the journal takes toJSON() itself). */
+  markSaved(): void {
+    this.dirty = false;
   }
 }

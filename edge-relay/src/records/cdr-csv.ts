@@ -176,6 +176,42 @@ export class CdrCsvDecoder extends RecordDecoder<CdrCsvRow> {
 }
 
 /**
+ * Master.csv when the relay is not told cdr.conf's settings (`[pbx] cdr_csv`
+ * names only the file): the layout is the first that reads the first row —
+ * uniqueid and user field, uniqueid alone, then the same with newcdrcolumns
+ * — and is kept for the rest. loguniqueid is required (without it no row can
+ * be joined to a call), dates are taken as local time (usegmtime = no).
+ */
+export class AutoCdrCsvDecoder extends RecordDecoder<CdrCsvRow> {
+  settings?: CdrCsvSettings;
+
+  constructor(options: { startOffset?: number; maxRecordBytes?: number } = {}) {
+    super('csv', (text, offset) => this.parseAuto(text, offset), options);
+  }
+
+  private parseAuto(text: string, offset: number): CdrCsvParse {
+    if (this.settings) return parseCdrCsvRecord(text, this.settings, offset);
+    let first: CdrCsvParse | undefined;
+    for (const candidate of AUTO_LAYOUTS) {
+      const p = parseCdrCsvRecord(text, candidate, offset);
+      first ??= p;
+      if (p.ok && /^[\w.-]*\d+\.\d+$/.test(p.record.uniqueId)) {
+        this.settings = candidate;
+        return p;
+      }
+    }
+    return first!;
+  }
+}
+
+const AUTO_LAYOUTS: readonly CdrCsvSettings[] = [
+  CDR_CSV_RECOMMENDED,
+  { ...CDR_CSV_RECOMMENDED, loguserfield: false },
+  { ...CDR_CSV_RECOMMENDED, newcdrcolumns: true },
+  { ...CDR_CSV_RECOMMENDED, loguserfield: false, newcdrcolumns: true },
+];
+
+/**
  * cdr.conf's text → the [csv] settings, with cdr_csv's defaults for what it
  * leaves out (ast_true's spellings); undefined when no Master.csv is written
  * at all: CDRs off (`[general] enable = no`) or no `[csv]` section (cdr_csv

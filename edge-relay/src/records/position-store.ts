@@ -5,8 +5,8 @@
  * either the old position or the new one, never a torn mix.
  */
 
-import { open, readFile, rename } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../atomic-file.js';
 import { recordsError } from './errors.js';
 
 export interface TailPosition {
@@ -40,22 +40,8 @@ export async function loadPosition(file: string): Promise<TailPosition | undefin
 }
 
 export async function savePosition(file: string, pos: TailPosition): Promise<void> {
-  const tmp = `${file}.tmp`;
   try {
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writeFile(JSON.stringify(pos));
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, file);
-    const dir = await open(dirname(file), 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
+    await writeFileAtomic(file, JSON.stringify(pos));
   } catch (err) {
     throw recordsError('RECORDS_IO', `cannot save reader position ${file}: ${(err as Error).message}`, { file }, { cause: err });
   }

@@ -46,6 +46,8 @@ export interface QueueCall {
   left?: { event: string; sec: number };
   /** Time of the last line about this caller. */
   lastSec: number;
+  /** Created by seed(), not by its ENTERQUEUE line. */
+  seeded?: true;
 }
 
 /** Exits whose app_queue code also publishes QueueCallerAbandon (record_abandoned): the mapper counts them as abandoned. */
@@ -115,6 +117,19 @@ export class QueueCallAssembler {
     return c;
   }
 
+  /**
+   * Follow a caller whose ENTERQUEUE is not among the lines read (the relay
+   * saw it join through AMI): lines about it then count from here on.
+   */
+  seed(uniqueid: string, queue: string, enteredSec: number): QueueCall {
+    let c = this.calls.get(uniqueid);
+    if (!c) {
+      c = { uniqueid, queue, callerNum: '', enteredSec, membersRung: 0, ringMs: 0, lastSec: enteredSec, seeded: true };
+      this.calls.set(uniqueid, c);
+    }
+    return c;
+  }
+
   get(uniqueid: string): QueueCall | undefined {
     return this.calls.get(uniqueid);
   }
@@ -148,6 +163,17 @@ export class QueueCallAssembler {
   }
 }
 
+/** The caller's stay ended in a way app_queue counts as abandoned (it sent QueueCallerAbandon). */
+export function leftAbandoned(call: QueueCall): boolean {
+  return ABANDONED.has(call.left?.event ?? '');
+}
+
+/** AgentComplete's Reason for how a bridged stay ended (caller, agent, transfer), if it did. */
+export function completeReason(call: QueueCall): string | undefined {
+  const left = call.left?.event ?? '';
+  return COMPLETE_REASON[left] ?? (TRANSFERS.has(left) ? 'transfer' : undefined);
+}
+
 /** The cc_cdr fields queue_log decides. hangupSide is absent where queue_log cannot tell (the caller left by key or withdraw). */
 export type QueueCcFields = Pick<CcCdrEvent, 'queueCode' | 'agentCode' | 'called' | 'cdrState' | 'queueTime' | 'ringTime' | 'talkingTime' | 'missCause'> & { hangupSide?: string };
 
@@ -167,11 +193,10 @@ export interface QueueCcContext {
  */
 export function queueCcFields(call: QueueCall, ctx: QueueCcContext = {}): QueueCcFields {
   const bridged = call.agentName !== undefined;
-  const left = call.left?.event ?? '';
-  const abandoned = ABANDONED.has(left);
+  const abandoned = leftAbandoned(call);
   const agentCode = bridged ? agentExtension(call, call.agentName!, ctx) : '';
   const lastRung = call.lastMemberRung !== undefined ? memberExtension(call.queue, call.lastMemberRung, ctx) : '';
-  const reason = COMPLETE_REASON[left] ?? (TRANSFERS.has(left) ? 'transfer' : undefined);
+  const reason = completeReason(call);
   // Bridged: AgentComplete's Reason, which is what COMPLETECALLER/COMPLETEAGENT/…TRANSFER say.
   const hangupSide = bridged ? reason : abandoned ? 'caller' : undefined;
   const fields: QueueCcFields = {
@@ -191,7 +216,7 @@ export function queueCcFields(call: QueueCall, ctx: QueueCcContext = {}): QueueC
 }
 
 /** Extension of a member name: the resolver, else the name itself when it is an interface (app_queue's default name). */
-function memberExtension(queue: string, name: string, ctx: QueueCcContext): string {
+export function memberExtension(queue: string, name: string, ctx: QueueCcContext): string {
   const iface = ctx.memberInterface?.(queue, name) ?? (name.includes('/') ? name : undefined);
   return iface ? extensionOf(iface) : '';
 }

@@ -12,19 +12,24 @@ import type { Clock, TimerHandle } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 import { decodeCloudFrame, encodeFrame } from '../../../protocol/src/wire/codec.js';
-import { CloseCode, type CloudFrame, type HelloFrame, type RelayFrame, type WelcomeFrame } from '../../../protocol/src/wire/frames.js';
+import { CloseCode, FatalErrorCode, type CloudFrame, type HelloFrame, type RelayFrame, type WelcomeFrame } from '../../../protocol/src/wire/frames.js';
 
-export type TunnelErrorCode = 'UNAUTHORIZED' | 'VERSION_MISMATCH' | 'REPLACED' | 'TIMEOUT' | 'NETWORK' | 'CLOSED' | 'PROTOCOL';
+export type TunnelErrorCode = 'UNAUTHORIZED' | 'VERSION_MISMATCH' | 'REPLACED' | 'TIMEOUT' | 'NETWORK' | 'CLOSED' | 'PROTOCOL' | 'SEQ_REGRESSION';
 
 /** Why a connection ended, and whether trying again can help (cloudflared-style). */
 export class TunnelError extends Error {
   readonly recoverable: boolean;
+  /** SEQ_REGRESSION: the seq the cloud holds for the site, to number above. */
+  readonly mark?: number;
   constructor(
     readonly code: TunnelErrorCode,
     message: string,
+    /** `mark`: with SEQ_REGRESSION, the seq the cloud holds for the site, to number above. */
+    options?: { cause?: unknown; mark?: number },
   ) {
-    super(message);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'TunnelError';
+    if (options?.mark !== undefined) this.mark = options.mark;
     // A wrong token or protocol needs an operator; retrying still happens, slowly.
     this.recoverable = code !== 'UNAUTHORIZED' && code !== 'VERSION_MISMATCH';
   }
@@ -104,7 +109,7 @@ export class TunnelConnection extends EventEmitter<{ welcome: [WelcomeFrame]; fr
     });
     ws.on('message', (data) => this.onMessage(data.toString()));
     ws.on('close', (code, reason) => this.end(closeError(code, reason.toString())));
-    ws.on('error', (err) => this.end(new TunnelError('NETWORK', `tunnel socket error: ${err.message}`)));
+    ws.on('error', (err) => this.end(new TunnelError('NETWORK', `tunnel socket error: ${err.message}`, { cause: err })));
   }
 
   /** Send a frame; false when the connection is not usable. */
@@ -146,7 +151,7 @@ export class TunnelConnection extends EventEmitter<{ welcome: [WelcomeFrame]; fr
       } else if (frame.t === 'error' && frame.fatal) {
         // Behind API Gateway the cloud cannot close with 4000/4003: it names the reason in the frame.
         const code = FATAL_ERROR_CODES[frame.code] ?? 'PROTOCOL';
-        this.end(new TunnelError(code, `cloud: ${frame.message}`));
+        this.end(new TunnelError(code, `cloud: ${frame.message}`, { mark: frame.mark }));
       }
       return;
     }
@@ -183,9 +188,10 @@ export class TunnelConnection extends EventEmitter<{ welcome: [WelcomeFrame]; fr
 
 /** `error` frame codes that mean the same as a close code (API Gateway cannot send those). */
 const FATAL_ERROR_CODES: Record<string, TunnelErrorCode | undefined> = {
-  'version-mismatch': 'VERSION_MISMATCH',
-  'token-revoked': 'UNAUTHORIZED',
+  [FatalErrorCode.VERSION_MISMATCH]: 'VERSION_MISMATCH',
+  [FatalErrorCode.TOKEN_REVOKED]: 'UNAUTHORIZED',
   unauthorized: 'UNAUTHORIZED',
+  [FatalErrorCode.SEQ_REGRESSION]: 'SEQ_REGRESSION',
 };
 
 function closeError(code: number, reason: string): TunnelError {

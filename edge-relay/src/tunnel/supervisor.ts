@@ -117,7 +117,14 @@ export class TunnelSupervisor extends EventEmitter<{ state: [TunnelState]; welco
       token: this.opts.token,
       clock: this.opts.clock,
       logger: this.opts.logger,
-      hello: () => ({ t: 'hello', v: PROTOCOL_VERSION, relay: this.opts.relayVersion, ...this.opts.ami(), lastSeq: this.opts.uplink.lastSeq }),
+      hello: () => ({
+        t: 'hello',
+        v: PROTOCOL_VERSION,
+        relay: this.opts.relayVersion,
+        ...this.opts.ami(),
+        lastSeq: this.opts.uplink.lastSeq,
+        ackedSeq: this.opts.uplink.ackedSeq,
+      }),
     });
     this.dialing = conn;
     conn.on('welcome', (w) => this.promote(conn, w));
@@ -181,6 +188,11 @@ export class TunnelSupervisor extends EventEmitter<{ state: [TunnelState]; welco
     if (this.retiring.delete(conn)) this.timers.clear(retireTimer(conn));
     if (this.dialing === conn) this.dialing = undefined;
     if (this._state === 'stopped') return;
+    // Renumbered above the cloud's mark: dial again at once (a cloud that still refuses gets the backoff).
+    if (err.code === 'SEQ_REGRESSION' && err.mark !== undefined && this.opts.uplink.renumberAbove(err.mark) > 0 && !this.active && !this.dialing) {
+      this.dial();
+      return;
+    }
     const log = err.recoverable ? this.log.warn.bind(this.log) : this.log.error.bind(this.log);
     if (conn === this.active) {
       this.active = undefined;

@@ -112,13 +112,19 @@ describe('uplink', () => {
     expect(log.lines).toMatchObject([{ level: 'warn', msg: 'acks stalled; re-sending from the last ack', acked: 2, sent: 4 }]);
   });
 
-  it('says so when the cloud has more events than the relay ever numbered, and sends nothing twice', async () => {
+  it('when the cloud has more events than the relay ever numbered, numbers what it has not delivered above the cloud\'s mark and says so', async () => {
     const log = captureLog('error');
     const { spool, uplink, link } = await setUp(3, { logger: log.logger });
     uplink.attach(link, 50);
-    expect(spool.cursor(CLOUD_CONSUMER)).toBe(3);
-    expect(link.frames).toEqual([]);
-    expect(log.lines).toMatchObject([{ level: 'error', cloudSeq: 50, relaySeq: 3 }]);
+    // Nothing dropped: the three events go up as 51..53, in order, with their own bodies.
+    expect(link.frames.flatMap((f) => f.events.map((e) => [e.seq, e.event.exten]))).toEqual([
+      [51, '1001'],
+      [52, '1002'],
+      [53, '1003'],
+    ]);
+    expect(spool.cursor(CLOUD_CONSUMER)).toBe(50);
+    expect(uplink.lastSeq).toBe(53);
+    expect(log.lines).toMatchObject([{ level: 'error', mark: 50, shift: 50, lastSeq: 53 }]);
   });
 
   it('sends nothing on a detached connection, and lets go of the spool and the clock on stop', async () => {

@@ -64,6 +64,28 @@ export class Uplink {
     return this.spool.seq;
   }
 
+  /** Highest seq the cloud has stored, as far as the relay knows (it never sends one at or below). */
+  get ackedSeq(): number {
+    return this.spool.cursor(CLOUD_CONSUMER);
+  }
+
+  /**
+   * The cloud already holds seqs up to `mark` for this site (the relay's data
+   * directory was wiped or restored): number what is not yet delivered above it.
+   */
+  renumberAbove(mark: number): number {
+    const shift = this.spool.renumberAbove(CLOUD_CONSUMER, mark);
+    if (shift > 0) {
+      this.log.error('the cloud holds more events for this site than this relay has numbered (data directory wiped or restored?): undelivered events renumbered above its mark', {
+        mark,
+        shift,
+        lastSeq: this.spool.seq,
+      });
+    }
+    this.sentSeq = this.spool.cursor(CLOUD_CONSUMER);
+    return shift;
+  }
+
   /** Durable events the cloud has not acked yet. */
   get backlog(): number {
     return this.spool.durableSeq - this.spool.cursor(CLOUD_CONSUMER);
@@ -73,12 +95,8 @@ export class Uplink {
   attach(conn: UplinkConnection, ackedSeq: number): void {
     this.conn = conn;
     const spool = this.spool;
-    if (ackedSeq > spool.seq) {
-      this.log.error('the cloud has more events for this site than this relay ever numbered: was the data directory reset?', {
-        cloudSeq: ackedSeq,
-        relaySeq: spool.seq,
-      });
-    }
+    // A cloud that did not say seq-regression before welcoming us: never ack (and drop) what it does not have.
+    if (ackedSeq > spool.seq) this.renumberAbove(ackedSeq);
     // What the cloud already stored need not be sent again.
     if (ackedSeq > spool.cursor(CLOUD_CONSUMER)) spool.ack(CLOUD_CONSUMER, Math.min(ackedSeq, spool.seq));
     this.sentSeq = spool.cursor(CLOUD_CONSUMER);
@@ -124,7 +142,7 @@ export class Uplink {
         return;
       }
       if (this.sentSeq - spool.cursor(CLOUD_CONSUMER) >= maxInFlight) break;
-      const records = spool.read(this.sentSeq, READ_RECORDS);
+      const records = spool.read(this.sentSeq, READ_RECORDS, CLOUD_CONSUMER);
       if (records.length === 0) break;
       const batch = packBatch(records);
       // BoxEvent interfaces lack an index signature; the wire schema is loose on purpose.

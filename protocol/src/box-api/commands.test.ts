@@ -84,10 +84,19 @@ describe('the command table', () => {
   });
 
   it("has the relay check every text field with the HTTP edge's patterns", () => {
-    expect(COMMAND_FIELDS.agentPause).toEqual(['queue', 'member']);
-    expect(COMMAND_FIELDS.recording).toEqual(['path']);
+    expect(COMMAND_FIELDS.agentPause).toEqual([
+      ['queue', 'queue'],
+      ['member', 'extension'],
+    ]);
+    expect(COMMAND_FIELDS.clickToCall).toEqual([
+      ['src', 'extension'],
+      ['dst', 'number'],
+    ]);
+    expect(COMMAND_FIELDS.blacklistAdd).toEqual([['number', 'blacklistNumber']]);
+    // The recording path has its own check (recording-path.ts).
+    expect(COMMAND_FIELDS.recording).toEqual([]);
     for (const name of COMMAND_NAMES) {
-      for (const field of COMMAND_FIELDS[name].filter((f) => f !== 'path')) {
+      for (const [field] of COMMAND_FIELDS[name]) {
         const cmd = { ...commandOf(name, sampleArgs(name) as never), [field]: '801\r\nAction: Originate' };
         expect(() => checkCommandFields(cmd, COMMAND_FIELDS[name]), `${name}.${field}`).toThrow(BoxApiError);
       }

@@ -17,14 +17,29 @@
  */
 
 import * as v from 'valibot';
+import type { FieldKind } from './fields.js';
 import type { CurrentCall, ExtensionHintRow, ExtensionStatusRow, Pbx, QueueMemberRow, RecordingFile } from './pbx.js';
 
 /**
- * A text field in a frame. The frame only bounds it; its pattern (extension,
- * queue, number) is checked at the HTTP edge and again on the relay, where a
- * bad value gets a 400 answer rather than a refused frame.
+ * A text field in a frame. The frame only bounds it; its shape (fields.ts:
+ * extension, number, queue, blacklist number) is checked at the HTTP edge and
+ * again on the relay, where a bad value gets a 400 answer rather than a
+ * refused frame. One schema object per kind, so the table below says which
+ * kind each field is.
  */
-const Text = v.pipe(v.string(), v.minLength(1), v.maxLength(1024));
+const text = () => v.pipe(v.string(), v.minLength(1), v.maxLength(1024));
+const KIND_OF = new Map<v.GenericSchema, FieldKind>();
+function shaped(kind: FieldKind) {
+  const schema = text();
+  KIND_OF.set(schema, kind);
+  return schema;
+}
+const Extension = shaped('extension');
+const Number_ = shaped('number');
+const Queue = shaped('queue');
+const BlacklistNumber = shaped('blacklistNumber');
+/** Checked by recording-path.ts, its own shape. */
+const RecordingPath = text();
 
 type Param = readonly [name: string, schema: v.GenericSchema];
 
@@ -51,19 +66,19 @@ export const COMMANDS = {
   /** Queue name → members; a queue without members maps to []. */
   queueInfo: { params: [], write: false, answers: answers<Record<string, QueueMemberRow[]>>() },
   /** Answers Asterisk's message (`Interface paused successfully`). */
-  agentPause: { params: [['queue', Text], ['member', Text], ['paused', v.boolean()]], write: true, answers: answers<string>() },
-  agentLogin: { params: [['extension', Text], ['queue', Text]], write: true, answers: answers<void>() },
-  agentLogout: { params: [['extension', Text], ['queue', Text]], write: true, answers: answers<void>() },
+  agentPause: { params: [['queue', Queue], ['member', Extension], ['paused', v.boolean()]], write: true, answers: answers<string>() },
+  agentLogin: { params: [['extension', Extension], ['queue', Queue]], write: true, answers: answers<void>() },
+  agentLogout: { params: [['extension', Extension], ['queue', Queue]], write: true, answers: answers<void>() },
   /** Rings `src`; when it answers, dials `dst`. Answers Asterisk's message. */
-  clickToCall: { params: [['src', Text], ['dst', Text]], write: true, answers: answers<string>() },
-  hangup: { params: [['extension', Text]], write: true, answers: answers<void>() },
-  transfer: { params: [['src', Text], ['dst', Text]], write: true, answers: answers<void>() },
-  spy: { params: [['src', Text], ['dst', Text]], write: true, answers: answers<void>() },
+  clickToCall: { params: [['src', Extension], ['dst', Number_]], write: true, answers: answers<string>() },
+  hangup: { params: [['extension', Extension]], write: true, answers: answers<void>() },
+  transfer: { params: [['src', Extension], ['dst', Number_]], write: true, answers: answers<void>() },
+  spy: { params: [['src', Extension], ['dst', Extension]], write: true, answers: answers<void>() },
   blacklist: { params: [], write: false, answers: answers<string[]>() },
-  blacklistAdd: { params: [['number', Text]], write: true, answers: answers<string>() },
-  blacklistRemove: { params: [['number', Text]], write: true, answers: answers<string>() },
+  blacklistAdd: { params: [['number', BlacklistNumber]], write: true, answers: answers<string>() },
+  blacklistRemove: { params: [['number', BlacklistNumber]], write: true, answers: answers<string>() },
   /** A file under the relay's monitor_dir. */
-  recording: { params: [['path', Text]], write: false, file: true, answers: answers<RecordingFile>() },
+  recording: { params: [['path', RecordingPath]], write: false, file: true, answers: answers<RecordingFile>() },
 } as const satisfies Record<string, CommandSpec>;
 
 type Table = typeof COMMANDS;
@@ -97,10 +112,18 @@ export type BoxCommand = v.InferOutput<typeof CommandSchema>;
 /** Commands that change the PBX: an Idempotency-Key applies to these. */
 export const WRITE_COMMANDS: ReadonlySet<BoxCommandName> = new Set(COMMAND_NAMES.filter((name) => spec(name).write));
 
-/** The text fields each command carries, for the relay's check of what the tunnel brings. */
-const textFields: Partial<Record<BoxCommandName, readonly string[]>> = {};
-for (const name of COMMAND_NAMES) textFields[name] = spec(name).params.filter(([, schema]) => schema === Text).map(([field]) => field);
-export const COMMAND_FIELDS = textFields as Readonly<Record<BoxCommandName, readonly string[]>>;
+/** A command's shaped fields: its name and kind (fields.ts). */
+export type ShapedFields = ReadonlyArray<readonly [field: string, kind: FieldKind]>;
+
+/** The shaped fields of each command, in order: what the HTTP edge reads from a form and the relay checks again. */
+const shapedFields: Partial<Record<BoxCommandName, ShapedFields>> = {};
+for (const name of COMMAND_NAMES) {
+  shapedFields[name] = spec(name).params.flatMap(([field, schema]) => {
+    const kind = KIND_OF.get(schema);
+    return kind ? [[field, kind] as const] : [];
+  });
+}
+export const COMMAND_FIELDS = shapedFields as Readonly<Record<BoxCommandName, ShapedFields>>;
 
 /** The command a Pbx method call stands for: `agentPause('q', '801', true)` → `{name, queue, member, paused}`. */
 export function commandOf<K extends BoxCommandName>(name: K, args: ArgsOf<Table[K]['params']>): Extract<BoxCommand, { name: K }> {

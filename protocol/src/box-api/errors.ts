@@ -16,7 +16,12 @@ export class BoxApiError extends Error {
   /** Retrying later may succeed (503, 504, some 502). */
   readonly recoverable: boolean;
 
-  constructor(status: BoxErrorStatus, message: string) {
+  constructor(
+    status: BoxErrorStatus,
+    message: string,
+    /** A stable code for the logs and docs/errors.md (the cloud's tunnel errors: `relay-offline`…); never in the body, which stays the box's. */
+    readonly code?: string,
+  ) {
     super(message);
     this.name = 'BoxApiError';
     this.status = status;
@@ -29,8 +34,8 @@ export class BoxApiError extends Error {
   }
 }
 
-export function boxError(status: BoxErrorStatus, message: string): BoxApiError {
-  return new BoxApiError(status, message);
+export function boxError(status: BoxErrorStatus, message: string, code?: string): BoxApiError {
+  return new BoxApiError(status, message, code);
 }
 
 export function isBoxApiError(err: unknown): err is BoxApiError {

@@ -9,45 +9,55 @@
  */
 
 import type { Context } from 'hono';
+import { BodyTooLargeError, readBody } from '../http/body.js';
+import { COMMAND_FIELDS, type BoxCommandName, type ShapedFields } from './commands.js';
 import { boxError } from './errors.js';
+import { checkShape, type FieldKind } from './fields.js';
 
 export type Form = Record<string, string>;
 
-/** Largest form we read: a few short fields. */
-const MAX_FORM_BYTES = 16 * 1024;
+/** Largest form body we read, in any content type: a few short fields. */
+export const MAX_FORM_BYTES = 16 * 1024;
 
 export async function readForm(c: Context): Promise<Form> {
   const form: Form = {};
   // Query string first, body overrides: DELETE clients often cannot send a body.
   for (const [k, v] of new URL(c.req.url).searchParams) form[k] = v;
-  const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
-  const length = Number(c.req.header('content-length') ?? '0');
-  if (length > MAX_FORM_BYTES) throw boxError(413, `form body too large (max ${MAX_FORM_BYTES} bytes)`);
   if (c.req.method === 'GET' || c.req.method === 'HEAD') return form;
-  if (type === '' || type === 'application/x-www-form-urlencoded') {
-    const text = await c.req.text();
-    if (text.length > MAX_FORM_BYTES) throw boxError(413, `form body too large (max ${MAX_FORM_BYTES} bytes)`);
-    Object.assign(form, parseUrlEncoded(text));
-  } else if (type === 'multipart/form-data') {
-    let body: Record<string, unknown>;
+  const header = c.req.header('content-type') ?? '';
+  const type = header.split(';')[0].trim().toLowerCase();
+  if (type !== '' && type !== 'application/x-www-form-urlencoded' && type !== 'multipart/form-data' && type !== 'application/json') {
+    throw boxError(415, `unsupported content type ${type}; send application/x-www-form-urlencoded`);
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = await readBody(c.req.raw, MAX_FORM_BYTES);
+  } catch (err) {
+    throw err instanceof BodyTooLargeError ? boxError(413, err.message) : err;
+  }
+  if (type === 'multipart/form-data') {
+    let body: FormData;
     try {
-      body = await c.req.parseBody();
+      body = await new Response(bytes, { headers: { 'content-type': header } }).formData();
     } catch {
       throw boxError(400, 'malformed multipart form body');
     }
-    for (const [k, v] of Object.entries(body)) if (typeof v === 'string') form[k] = v;
-  } else if (type === 'application/json') {
+    for (const [k, v] of body) if (typeof v === 'string') form[k] = v;
+    return form;
+  }
+  const text = new TextDecoder().decode(bytes);
+  if (type === 'application/json') {
     let body: unknown;
     try {
-      body = await c.req.json();
+      body = JSON.parse(text);
     } catch {
       throw boxError(400, 'malformed JSON body');
     }
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw boxError(400, 'JSON body must be an object of fields');
     for (const [k, v] of Object.entries(body)) if (typeof v === 'string' || typeof v === 'number') form[k] = String(v);
-  } else {
-    throw boxError(415, `unsupported content type ${type}; send application/x-www-form-urlencoded`);
+    return form;
   }
+  Object.assign(form, parseUrlEncoded(text));
   return form;
 }
 
@@ -69,28 +79,23 @@ export function parseUrlEncoded(text: string): Form {
   return form;
 }
 
-/** Extensions, members, numbers: what a dial string may safely carry. */
-const NUMBER_LIKE = /^[0-9A-Za-z*#+_.-]{1,64}$/;
-/** Queue names in queues.conf. */
-const QUEUE_NAME = /^[0-9A-Za-z_.-]{1,64}$/;
-
-export type FieldKind = 'extension' | 'number' | 'queue';
-
+/** A field of the form, checked against the shape of its kind (fields.ts); trimmed. */
 export function field(form: Form, name: string, kind: FieldKind): string {
   const value = form[name];
   if (value === undefined || value.trim() === '') throw boxError(400, `missing field ${name}`);
   // Control characters are refused, not trimmed away: they are never innocent here.
   if (/[\x00-\x1f\x7f]/.test(value)) throw boxError(400, `invalid ${name}: control characters (CR, LF, NUL, ...) are not allowed`);
   const v = value.trim();
-  const ok = kind === 'queue' ? QUEUE_NAME.test(v) : NUMBER_LIKE.test(v);
-  if (!ok) throw boxError(400, `invalid ${name}: ${describe(kind)}`);
+  const shape = checkShape(kind, v);
+  if (!shape.ok) throw boxError(400, `invalid ${name}: ${shape.reason}`);
   return v;
 }
 
-function describe(kind: FieldKind): string {
-  return kind === 'queue'
-    ? 'a queue name is 1-64 letters, digits, _ . -'
-    : 'expected 1-64 characters of digits, letters, * # + _ . -';
+/** Every shaped field of a command, read from the form (routes.ts): `{src, dst}` of clickToCall. */
+export function commandFields(form: Form, command: BoxCommandName): Form {
+  const out: Form = {};
+  for (const [name, kind] of COMMAND_FIELDS[command]) out[name] = field(form, name, kind);
+  return out;
 }
 
 /** `state` of agent-pause: on = pause, off = unpause. */
@@ -103,14 +108,14 @@ export function pauseState(form: Form): boolean {
 }
 
 /**
- * Check a command's fields as they arrive over the tunnel: the same patterns
+ * Check a command's fields as they arrive over the tunnel: the same shapes
  * as the HTTP edge, so the relay never trusts the cloud to have done it.
  */
-export function checkCommandFields(fields: Record<string, unknown>, names: readonly string[]): void {
-  for (const name of names) {
-    if (name === 'path') continue;
+export function checkCommandFields(fields: Record<string, unknown>, shaped: ShapedFields): void {
+  for (const [name, kind] of shaped) {
     const value = fields[name];
     if (typeof value !== 'string') throw boxError(400, `missing field ${name}`);
-    field({ [name]: value }, name, name === 'queue' ? 'queue' : 'number');
+    // Exactly as dispatched: the HTTP edge sends values trimmed.
+    if (field({ [name]: value }, name, kind) !== value) throw boxError(400, `invalid ${name}: surrounding spaces`);
   }
 }

@@ -8,10 +8,11 @@
  */
 
 import { Hono, type Context } from 'hono';
+import { isClientAbort } from '../http/body.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
-import { BoxApiError, isBoxApiError } from './errors.js';
-import { field, pauseState, readForm } from './forms.js';
+import { BoxApiError, boxError, isBoxApiError } from './errors.js';
+import { commandFields, pauseState, readForm } from './forms.js';
 import type { Pbx } from './pbx.js';
 import { safeRecordingPath } from './recording-path.js';
 
@@ -61,66 +62,64 @@ export function boxRoutes(options: BoxRoutesOptions): Hono {
 
   route('/queues/agent-pause', ['POST'], async (c, pbx) => {
     const form = await readForm(c);
-    const queue = field(form, 'queue', 'queue');
-    const member = field(form, 'member', 'extension');
+    const { queue, member } = commandFields(form, 'agentPause');
     const paused = pauseState(form);
     return ok(c, { status: 'success', message: await pbx.agentPause(queue, member, paused) });
   });
 
   route('/queues/agent-login', ['POST'], async (c, pbx) => {
-    const form = await readForm(c);
-    await pbx.agentLogin(field(form, 'extension', 'extension'), field(form, 'queue', 'queue'));
+    const { extension, queue } = commandFields(await readForm(c), 'agentLogin');
+    await pbx.agentLogin(extension, queue);
     return ok(c, { status: 'success', message: 'login extension success' });
   });
 
   route('/queues/agent-logout', ['POST'], async (c, pbx) => {
-    const form = await readForm(c);
-    await pbx.agentLogout(field(form, 'extension', 'extension'), field(form, 'queue', 'queue'));
+    const { extension, queue } = commandFields(await readForm(c), 'agentLogout');
+    await pbx.agentLogout(extension, queue);
     return ok(c, { status: 'success', message: 'logout extension success' });
   });
 
   route('/extensions/click-number', ['POST'], async (c, pbx) => {
-    const form = await readForm(c);
-    const message = await pbx.clickToCall(field(form, 'src', 'extension'), field(form, 'dst', 'number'));
+    const { src, dst } = commandFields(await readForm(c), 'clickToCall');
+    const message = await pbx.clickToCall(src, dst);
     return ok(c, { status: 'success', message });
   });
 
   route('/extensions/hangup', ['POST'], async (c, pbx) => {
-    const form = await readForm(c);
-    await pbx.hangup(field(form, 'extension', 'extension'));
+    const { extension } = commandFields(await readForm(c), 'hangup');
+    await pbx.hangup(extension);
     return ok(c, { status: 'success', message: 'hangup extension success' });
   });
 
   route('/extensions/transfer', ['POST'], async (c, pbx) => {
-    const form = await readForm(c);
-    await pbx.transfer(field(form, 'src', 'extension'), field(form, 'dst', 'number'));
+    const { src, dst } = commandFields(await readForm(c), 'transfer');
+    await pbx.transfer(src, dst);
     // "tansfer" is the box's spelling; integrations may compare it.
     return ok(c, { status: 'success', message: 'tansfer extension success' });
   });
 
   route('/extensions/extenSpy', ['POST'], async (c, pbx) => {
-    const form = await readForm(c);
-    await pbx.spy(field(form, 'src', 'extension'), field(form, 'dst', 'extension'));
+    const { src, dst } = commandFields(await readForm(c), 'spy');
+    await pbx.spy(src, dst);
     return ok(c, { status: 'success', message: 'spy extension success' });
   });
 
   route('/blacklist/index', ['GET', 'POST'], async (c, pbx) => ok(c, { status: 'success', data: await pbx.blacklist() }));
 
   route('/blacklist/create', ['POST'], async (c, pbx) => {
-    const form = await readForm(c);
-    return ok(c, { status: 'success', message: await pbx.blacklistAdd(field(form, 'number', 'number')) });
+    const { number } = commandFields(await readForm(c), 'blacklistAdd');
+    return ok(c, { status: 'success', message: await pbx.blacklistAdd(number) });
   });
 
   route('/blacklist/delete', ['DELETE', 'POST'], async (c, pbx) => {
-    const form = await readForm(c);
-    return ok(c, { status: 'success', message: await pbx.blacklistRemove(field(form, 'number', 'number')) });
+    const { number } = commandFields(await readForm(c), 'blacklistRemove');
+    return ok(c, { status: 'success', message: await pbx.blacklistRemove(number) });
   });
 
-  route('/monitor/*', ['GET'], async (c, pbx) => {
+  // `{.+}`: a file path is required; `/monitor` and `/monitor/` are no endpoint at all.
+  route('/monitor/:path{.+}', ['GET'], async (c, pbx) => {
     // Work on the raw path: a decoded one would already have turned %2e%2e into ..
-    const raw = new URL(c.req.url).pathname;
-    const at = raw.indexOf('/monitor/');
-    const path = safeRecordingPath(raw.slice(at + '/monitor/'.length));
+    const path = safeRecordingPath(rawRecordingPath(new URL(c.req.url).pathname));
     const file = await pbx.recording(path);
     if (file.redirect) return c.redirect(file.redirect, 302);
     return c.body(toWebStream(file.body), 200, {
@@ -134,8 +133,26 @@ export function boxRoutes(options: BoxRoutesOptions): Hono {
   return app;
 }
 
+/**
+ * The still-encoded file path of `…/coocenter-api/monitor/{filePath}`. Both
+ * mounts (the LAN's `/coocenter-api`, the cloud's
+ * `/sites/{siteId}/coocenter-api`) end in `/coocenter-api`, and a site id has
+ * no `/`, so the first `/coocenter-api/monitor/` is the route's.
+ */
+function rawRecordingPath(pathname: string): string {
+  const marker = '/coocenter-api/monitor/';
+  const at = pathname.indexOf(marker);
+  if (at < 0) throw boxError(404, 'missing recording path');
+  return pathname.slice(at + marker.length);
+}
+
 export function errorResponse(c: Context, err: unknown, log: Logger): Response {
   if (isBoxApiError(err)) return c.json(err.toBody(), err.status);
+  // The client went away (or was cut by the request timeout): nobody reads this answer, and it is not our fault.
+  if (isClientAbort(err, c.req.raw)) {
+    log.debug('request aborted by the client', { path: c.req.path });
+    return c.json(new BoxApiError(400, 'request aborted by the client').toBody(), 400);
+  }
   log.error('box api handler failed', { error: err, path: c.req.path });
   const internal = new BoxApiError(500, 'internal error');
   return c.json(internal.toBody(), 500);

@@ -5,8 +5,21 @@
  * aggregates them).
  */
 
+import * as v from 'valibot';
+
 export const EVENT_TYPES = ['dialbegin', 'dialend', 'hangup', 'extensionstatus', 'ivr', 'cdr', 'cc_cdr'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
+
+/**
+ * The values of the box records' enumerated fields, as the records carry
+ * them (users may write them in any case: the API matches them
+ * case-insensitively). `disposition` of a cdr is Asterisk's
+ * ast_cdr_disp2str() (main/cdr.c); `cdrState` and `missCause` of a cc_cdr
+ * are the box's (coocenter-events.md).
+ */
+export const CDR_DISPOSITIONS = ['ANSWERED', 'NO ANSWER', 'BUSY', 'FAILED', 'CONGESTION'] as const;
+export const CC_CDR_STATES = ['bridged', 'feedback', 'queue', 'ivr'] as const;
+export const MISS_CAUSES = ['MEMBER_CANCEL', 'NO_AGENT_LOGIN', 'NO_ASSIGN', 'NO_AGENT_ANSWER'] as const;
 
 /** The vendor spells dialbegin `dialbegein` in one place; accept it wherever users name types. */
 export function normaliseEventType(name: string): EventType | undefined {
@@ -78,58 +91,66 @@ export interface IvrEvent {
   mac: string;
 }
 
-export interface CdrEvent {
-  event: 'cdr';
-  timestamp: string;
-  callerid: string;
-  source: string;
-  destination: string;
-  starttime: string;
-  answertime: string;
-  endtime: string;
-  disposition: string;
-  duration: string;
-  billableseconds: string;
-  calltype: string;
-  recordfile: string;
-  uniqueid: string;
-  mac: string;
-}
+/**
+ * The two records the cloud stores and serves (CDR search), as schemas: the
+ * API document describes them from these, and the types are inferred. Keys
+ * and value types exactly as the box sends them (numbers as strings, except
+ * cc_cdr's holdTime and pauseTime).
+ */
+export const CdrEventSchema = v.object({
+  event: v.literal('cdr'),
+  timestamp: v.string(),
+  callerid: v.string(),
+  source: v.string(),
+  destination: v.string(),
+  starttime: v.string(),
+  answertime: v.string(),
+  endtime: v.string(),
+  disposition: v.string(),
+  duration: v.string(),
+  billableseconds: v.string(),
+  calltype: v.string(),
+  recordfile: v.string(),
+  uniqueid: v.string(),
+  mac: v.string(),
+});
+export type CdrEvent = v.InferOutput<typeof CdrEventSchema>;
 
-export interface CcCdrEvent {
-  event: 'cc_cdr';
-  timestamp: string;
-  uuid: string;
-  caller: string;
-  called: string;
-  queueCode: string;
-  agentCode: string;
-  callType: string;
-  cdrState: string;
-  hangupSide: string;
-  hangupCause: string;
-  startTime: string;
-  endTime: string;
-  duration: string;
-  queueTime: string;
-  feedbackTime: string;
-  ivrTime: string;
-  ringTime: string;
-  holdTime: number;
-  pauseTime: number;
-  talkingTime: string;
-  voicemailState: string;
-  ivrId: string;
-  ivrName: string;
-  ivrDtmf: string;
-  fwType: string;
-  score: string;
-  trunkNumber: string;
-  forwardNumber: string;
-  filePath: string;
-  missCause: string;
-  mac: string;
-}
+export const CcCdrEventSchema = v.object({
+  event: v.literal('cc_cdr'),
+  timestamp: v.string(),
+  uuid: v.string(),
+  caller: v.string(),
+  called: v.string(),
+  queueCode: v.string(),
+  agentCode: v.string(),
+  callType: v.string(),
+  cdrState: v.string(),
+  hangupSide: v.string(),
+  hangupCause: v.string(),
+  startTime: v.string(),
+  endTime: v.string(),
+  duration: v.string(),
+  queueTime: v.string(),
+  feedbackTime: v.string(),
+  ivrTime: v.string(),
+  ringTime: v.string(),
+  holdTime: v.number(),
+  pauseTime: v.number(),
+  talkingTime: v.string(),
+  voicemailState: v.string(),
+  ivrId: v.string(),
+  ivrName: v.string(),
+  ivrDtmf: v.string(),
+  fwType: v.string(),
+  score: v.string(),
+  trunkNumber: v.string(),
+  forwardNumber: v.string(),
+  filePath: v.string(),
+  missCause: v.string(),
+  mac: v.string(),
+});
+export type CcCdrEvent = v.InferOutput<typeof CcCdrEventSchema>;
 
 export type BoxEvent = DialBeginEvent | DialEndEvent | HangupEvent | ExtensionStatusEvent | IvrEvent | CdrEvent | CcCdrEvent;
 

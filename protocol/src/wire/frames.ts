@@ -31,8 +31,21 @@ export const CloseCode = {
   SERVER_RESTART: 4005,
 } as const;
 
+/** Codes of fatal `error` frames (the cloud's word where API Gateway cannot send a close code). */
+export const FatalErrorCode = {
+  VERSION_MISMATCH: 'version-mismatch',
+  TOKEN_REVOKED: 'token-revoked',
+  /** The relay's lastSeq is below what the cloud already stored for the site; `mark` says how far. */
+  SEQ_REGRESSION: 'seq-regression',
+} as const;
+
 const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(128));
-const Seq = v.pipe(v.number(), v.integer(), v.minValue(0));
+/**
+ * Sequence numbers, part numbers and sizes: safe integers (≤ 2^53 − 1). JSON
+ * calls 1e300 an integer too, but it cannot be stored or counted from, so it
+ * is refused here, where the frame comes in, not forever at storage.
+ */
+const Seq = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 const ShortText = v.pipe(v.string(), v.maxLength(2048));
 
 /**
@@ -54,6 +67,12 @@ const Hello = v.object({
   ...AmiStatement,
   /** Highest seq in the relay's spool. */
   lastSeq: Seq,
+  /**
+   * Highest seq the relay counts as stored by the cloud: it never sends one
+   * at or below it. Above the cloud's mark only when the relay chose not to
+   * upload older events (a cloud added to a relay that ran LAN-only).
+   */
+  ackedSeq: v.optional(Seq),
 });
 
 const Welcome = v.object({
@@ -63,7 +82,7 @@ const Welcome = v.object({
   /** Highest seq the cloud has stored for this site: the relay may skip up to it. */
   ackedSeq: Seq,
   /** How often the relay should ping. */
-  pingMs: v.pipe(v.number(), v.integer(), v.minValue(1000)),
+  pingMs: v.pipe(Seq, v.minValue(1000)),
 });
 
 const CommandFrame = v.object({
@@ -90,7 +109,7 @@ const Reply = v.object({
   result: v.optional(v.unknown()),
   error: v.optional(ErrorBody),
   /** The result is JSON text split over this many `part` frames. */
-  parts: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  parts: v.optional(v.pipe(Seq, v.minValue(1))),
   /** The result is a file streamed in `part` frames (base64), or uploaded (`uploaded`). */
   stream: v.optional(v.object({ contentType: ShortText, size: Seq, uploaded: v.optional(v.boolean()) })),
 });
@@ -104,10 +123,14 @@ const Part = v.object({
 });
 
 const EventRecord = v.object({
-  seq: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  seq: v.pipe(Seq, v.minValue(1)),
   event: v.looseObject({ event: v.picklist(EVENT_TYPES) }),
   /** The call (Asterisk Linkedid): webhooks with ordered delivery keep one call's events in order. */
   call: v.optional(v.pipe(v.string(), v.maxLength(256))),
+  /** Made for something that happened while the relay was not listening (Asterisk's own records, or a call closed after an outage). */
+  recovered: v.optional(v.boolean()),
+  /** Some of the event's fields could not be known: left as the box leaves unknown fields. */
+  partial: v.optional(v.boolean()),
 });
 
 const Events = v.object({ t: v.literal('events'), events: v.pipe(v.array(EventRecord), v.minLength(1)) });
@@ -116,7 +139,14 @@ const Status = v.object({ t: v.literal('status'), ...AmiStatement });
 const Ping = v.object({ t: v.literal('ping'), ts: v.number() });
 const Pong = v.object({ t: v.literal('pong'), ts: v.number() });
 const Reconnect = v.object({ t: v.literal('reconnect'), reason: ShortText });
-const ErrorFrame = v.object({ t: v.literal('error'), code: ShortText, message: ShortText, fatal: v.boolean() });
+const ErrorFrame = v.object({
+  t: v.literal('error'),
+  code: ShortText,
+  message: ShortText,
+  fatal: v.boolean(),
+  /** `seq-regression`: the cloud's ack mark for the site, above the relay's lastSeq. */
+  mark: v.optional(Seq),
+});
 
 export const RelayFrameSchema = v.variant('t', [Hello, Reply, Part, Events, Status, Ping, Pong, ErrorFrame]);
 export const CloudFrameSchema = v.variant('t', [Welcome, CommandFrame, Ack, Ping, Pong, Reconnect, ErrorFrame]);
@@ -131,5 +161,6 @@ export type ReplyFrame = v.InferOutput<typeof Reply>;
 export type PartFrame = v.InferOutput<typeof Part>;
 export type EventsFrame = v.InferOutput<typeof Events>;
 export type AckFrame = v.InferOutput<typeof Ack>;
+export type ErrorFrameT = v.InferOutput<typeof ErrorFrame>;
 export type RelayFrame = v.InferOutput<typeof RelayFrameSchema>;
 export type CloudFrame = v.InferOutput<typeof CloudFrameSchema>;

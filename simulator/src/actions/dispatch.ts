@@ -6,7 +6,7 @@
  */
 
 import type { AmiMessage } from '../../../ami-codec/src/message.js';
-import { ack, errorFrame, type Frame } from '../ami/frame.js';
+import { ack, errorFrame, list, type Frame } from '../ami/frame.js';
 import type { AmiSession } from '../ami/session.js';
 import type { SimulatorCore } from '../core.js';
 import type { ActionHandler, ActionTable } from './util.js';
@@ -35,10 +35,23 @@ function listCommands(core: SimulatorCore, m: AmiMessage): Frame[] {
   return [ack(m, undefined, names.map((n): [string, string] => [n, `${n} (Priv: <none>)`]))];
 }
 
+/**
+ * While Asterisk boots, manager accepts logins before every module is loaded:
+ * app_queue's actions do not exist yet ("Invalid/unknown command", seen live
+ * on Asterisk 22 right after `core restart now`), and the dialplan's hints
+ * are not there, so ExtensionStateList lists none.
+ */
+const QUEUE_ACTIONS = new Set(Object.keys(queueActions).map((k) => k.toLowerCase()));
+
 export function dispatchAction(core: SimulatorCore, session: AmiSession, m: AmiMessage): Frame[] | Promise<Frame[]> {
   const action = (m.get('Action') ?? '').trim();
   const entry = TABLES[core.tech].get(action.toLowerCase());
-  if (!entry) return [errorFrame(m, `Invalid/unknown command: ${action}. Use Action: ListCommands to show available commands.`)];
+  const unknown = [errorFrame(m, `Invalid/unknown command: ${action}. Use Action: ListCommands to show available commands.`)];
+  if (!entry) return unknown;
+  if (core.pbx.booting) {
+    if (QUEUE_ACTIONS.has(action.toLowerCase())) return unknown;
+    if (action.toLowerCase() === 'extensionstatelist') return list(m, 'Extension Statuses will follow', [], 'ExtensionStateListComplete');
+  }
   return entry[1](core, m, session);
 }
 

@@ -27,6 +27,8 @@ export interface SessionHost {
   /** Real milliseconds to wait before refusing a bad login (Asterisk sleeps 1 s). */
   readonly loginFailDelayMs: number;
   responding(): boolean;
+  /** Every message read, before it is looked at. */
+  received(m: AmiMessage): void;
   /** An action read while not responding (a hung Asterisk): counted, never answered. */
   unanswered(m: AmiMessage): void;
   /** Run a logged-in action; the result is written as the answer. */
@@ -123,6 +125,7 @@ export class AmiSession {
 
   private async handle(m: AmiMessage): Promise<void> {
     if (this.ended) return;
+    this.host.received(m);
     if (!this.host.responding()) return this.host.unanswered(m);
     const action = (m.get('Action') ?? '').trim();
     if (!action) return this.send([errorFrame(m, 'Missing action in request')]);

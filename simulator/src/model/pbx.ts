@@ -76,6 +76,8 @@ export class Pbx {
   readonly astdb = new AstDb();
   globals = new Map<string, string>(Object.entries(LAB_GLOBALS));
   startedAt: number;
+  /** Restarted but not fully booted yet: app_queue not loaded, no hints (see actions/dispatch.ts). */
+  booting = false;
   processedCalls = 0;
   private uniqueSeq = 0;
   private channelSeq = 0;

@@ -83,9 +83,11 @@ export async function internalExten(ctx: ScenarioContext, chan: Channel, ext: st
     ctx.writeRecording(rec.path);
   }
   if (from > 6) return hangupApp(ctx, chan, { ...place, priority: from }, env, 16);
-  const appData = `${ctx.tech}/${ext},${ctx.pbx.globals.get('DIALTIMEOUT') ?? '20'}`;
+  // Dial(${TECH}/${EXTEN},${DIALTIMEOUT}): the global is the ring timeout (Setvar can change it).
+  const dialTimeout = ctx.pbx.globals.get('DIALTIMEOUT') ?? '20';
+  const appData = `${ctx.tech}/${ext},${dialTimeout}`;
   ch.newexten(chan, 'Dial', appData, { ...place, priority: 6 });
-  const outcome = await dialAndTalk(ctx, chan, env, { peer: ext, dialString: ext, appData, timeoutMs: 20_000 });
+  const outcome = await dialAndTalk(ctx, chan, env, { peer: ext, dialString: ext, appData, timeoutMs: (Number(dialTimeout) || 20) * 1000 });
   if (outcome.kind === 'done') return;
   // Dial failed: NoOp(DIALSTATUS=… HANGUPCAUSE=…), Hangup().
   const cause = outcome.result.cause;

@@ -17,6 +17,8 @@ export interface IvrPlan {
   /** Keys the caller presses, in order: menu choices, then an account number ended by `#`. */
   digits: string;
   dtmf: 'rfc2833' | 'info';
+  /** How long the caller waits before each key (simulated ms, by index); default the lab's pace. */
+  delaysMs?: number[];
 }
 
 /** RFC 2833 events last ~220 ms; SIP INFO carries a Duration (chan_sip default 100 ms). */
@@ -27,9 +29,16 @@ const KEY_DELAY_MS = 1000;
 
 class Keys {
   private pos = 0;
-  constructor(private readonly digits: string) {}
+  constructor(
+    private readonly digits: string,
+    private readonly delays: readonly number[] = [],
+  ) {}
   next(): string | undefined {
     return this.pos < this.digits.length ? this.digits[this.pos++] : undefined;
+  }
+  /** The wait before the key next() just gave: the plan's, else `lab`. */
+  delay(lab: number): number {
+    return this.delays[this.pos - 1] ?? lab;
   }
 }
 
@@ -46,7 +55,7 @@ export async function ivrMain(ctx: ScenarioContext, chan: Channel, exten: string
   const { ch } = ctx;
   const plan = env.ivr ?? { digits: '', dtmf: 'rfc2833' as const };
   const mode: IvrPlan['dtmf'] = ctx.pbx.peer(chan.peer)?.dtmf === 'info' ? 'info' : plan.dtmf;
-  const keys = new Keys(plan.digits);
+  const keys = new Keys(plan.digits, plan.delaysMs);
   const s = { context: 'ivr-main', exten: 's' };
   env.track.outcome = 'answered';
   if (exten !== 's') return hangupApp(ctx, chan, { context: 'ivr-main', exten, priority: 1 }, env, 16);
@@ -79,7 +88,7 @@ export async function ivrMain(ctx: ScenarioContext, chan: Channel, exten: string
       // The first key interrupts the menu prompt.
       key = keys.next();
       if (key !== undefined) {
-        if (!(await waitAlone(ctx, chan, KEY_DELAY_MS, env))) return;
+        if (!(await waitAlone(ctx, chan, keys.delay(KEY_DELAY_MS), env))) return;
         if (!(await press(ctx, chan, key, mode, env))) return;
       } else if (!(await waitAlone(ctx, chan, PROMPT_MS * 2, env))) return;
       ch.varset(chan, 'BACKGROUNDSTATUS', 'SUCCESS');
@@ -92,7 +101,7 @@ export async function ivrMain(ctx: ScenarioContext, chan: Channel, exten: string
       ch.newexten(chan, 'WaitExten', '8', { ...s, priority: 8 });
       key = keys.next();
       if (key !== undefined) {
-        if (!(await waitAlone(ctx, chan, KEY_DELAY_MS, env))) return;
+        if (!(await waitAlone(ctx, chan, keys.delay(KEY_DELAY_MS), env))) return;
         if (!(await press(ctx, chan, key, mode, env))) return;
       } else if (!(await waitAlone(ctx, chan, 8000, env))) return;
     }
@@ -144,7 +153,7 @@ async function accountChoice(ctx: ScenarioContext, chan: Channel, env: RunEnv, k
       if (!(await waitAlone(ctx, chan, 8000, env))) return;
       break;
     }
-    if (!(await waitAlone(ctx, chan, account === '' ? KEY_DELAY_MS * 2 : 500, env))) return;
+    if (!(await waitAlone(ctx, chan, keys.delay(account === '' ? KEY_DELAY_MS * 2 : 500), env))) return;
     if (!(await press(ctx, chan, key, mode, env))) return;
     if (key === '#') break;
     account += key;
