@@ -17,7 +17,9 @@ import type { CloudDeps } from '../api/context.js';
 import { apiError } from '../api/errors.js';
 import { createCloudApp } from '../app.js';
 import { dynamoClient, sqsClient } from '../aws-clients.js';
-import { accountStore, appDeps, cloudOf, deliveryDeps, eventStore, outboxDeps, relayStore, webhookFanout, webhookStore } from '../compose.js';
+import { accountStore, appDeps, cloudOf, deliveryDeps, eventStore, outboxDeps, relayPresence, webhookFanout, webhookStore } from '../compose.js';
+import type { OutageTiming } from '../outages/policy.js';
+import type { RelayPresence } from '../outages/presence.js';
 import { OutboxRunner } from '../pipeline/outbox.js';
 import { DEFAULT_COMMAND_TIMEOUT_MS } from '../settings.js';
 import { DEFAULT_TABLE_PREFIX, tableNames, type TableNames } from '../store/dynamo.js';
@@ -64,6 +66,8 @@ export interface LocalCloudOptions {
   outboxStaleMs?: number;
   /** The HTTP server's time limits (default: protocol/src/http/timeouts.ts). */
   httpTimeouts?: Partial<HttpTimeouts>;
+  /** relay.offline/ami.down after this grace (default 30 s; tests shorten it). */
+  outageTiming?: Partial<OutageTiming>;
   logger: Logger;
   clock?: Clock;
   /** Told each slow step as it begins (`starting DynamoDB Local…`), for a person waiting at a terminal. */
@@ -75,6 +79,7 @@ export interface LocalCloud {
   port: number;
   hub: LocalHub;
   outbox: OutboxRunner;
+  presence: RelayPresence;
   worker: DeliveryWorker;
   queue: DeliveryQueue;
   sqsEndpoint?: string;
@@ -164,13 +169,22 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
         resolver: opts.resolver,
         deliveryTimeoutMs: opts.deliveryTimeoutMs,
         retrySchedule: opts.webhookRetrySchedule,
+        outageTiming: opts.outageTiming,
       },
     );
     const outbox = new OutboxRunner(outboxDeps(cloud), clock, { sweepEveryMs: opts.outboxSweepMs, staleAfterMs: opts.outboxStaleMs });
-    const relays = new LocalHub({
+    // This process holds every relay connection: what the hub does not hold is gone. Outages are announced on timers.
+    const presence = relayPresence(cloud, {
+      liveness: (site, now) => relays.gone(site, now),
+      timers: true,
+      afterStore: (entries, events) => {
+        for (const entry of entries) void outbox.submit(entry, events.filter((e) => entry.ops?.includes(e.id)));
+      },
+    });
+    const relays: LocalHub = new LocalHub({
       accounts: accountStore(cloud),
       events: eventStore(cloud),
-      relays: relayStore(cloud),
+      presence,
       clock,
       logger: log,
       pingMs: opts.pingMs,
@@ -183,12 +197,16 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     const worker = new DeliveryWorker(deliveryDeps(cloud));
     worker.start();
     outbox.startSweeper();
-    // Stopped before the stores they use: the pipeline, the relays, then the port.
+    // Sites a previous run left connected, or with an announcement due: once now, timers from then on.
+    void presence.sweep().catch((err) => log.warn('outage sweep failed', { error: err }));
+    // Stopped before the stores they use: the pipeline, the relays, then the port. The
+    // connections close without announcements: the next run's sweep finds them gone.
     running.splice(running.indexOf(closeHttp), 1);
     running.push(
       closeHttp,
       () => relays.close(),
       () => worker.stop(),
+      () => presence.stop(),
       () => outbox.stop(),
     );
     app = createCloudApp(deps);
@@ -202,6 +220,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       port: http.port,
       hub: relays,
       outbox,
+      presence,
       worker,
       queue,
       sqsEndpoint,
