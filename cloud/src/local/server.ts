@@ -33,6 +33,7 @@ import type { Resolver } from '../webhooks/ssrf.js';
 import type { WebhookStore } from '../webhooks/subscriptions.js';
 import { DeliveryWorker } from '../webhooks/worker.js';
 import { startDynamoDbLocal, type LocalDynamo } from './dynamodb-local.js';
+import { CloudMetrics } from './metrics.js';
 import { startSqsLocal, type LocalSqs } from './sqs-local.js';
 
 export interface LocalCloudOptions {
@@ -40,6 +41,8 @@ export interface LocalCloudOptions {
   host?: string;
   dataDir: string;
   adminToken?: string;
+  /** GET /metrics wants it as a bearer token; unset: /metrics is open. */
+  metricsToken?: string;
   /** A DynamoDB endpoint to use instead of starting the embedded one. */
   dynamoEndpoint?: string;
   /** Use AWS's DynamoDB (credentials and region from the environment). */
@@ -114,7 +117,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
 
   // The port first: a taken port is said at once, not after DynamoDB Local's
   // start; until the rest is up it answers 503.
-  let app: ReturnType<typeof createCloudApp> | undefined;
+  let app: { fetch(request: Request): Response | Promise<Response> } | undefined;
   let hub: LocalHub | undefined;
   const http = await listen((request) => (app ? app.fetch(request) : starting()), opts.port ?? 8787, opts.host ?? '127.0.0.1', opts.httpTimeouts);
   http.server.on('upgrade', (req, socket, head) => {
@@ -172,12 +175,14 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
         outageTiming: opts.outageTiming,
       },
     );
+    const metrics = new CloudMetrics({ relays: () => ({ sites: relays.sites, connections: relays.connections }), outboxDepth: () => eventStore(cloud).outboxDepth() });
     const outbox = new OutboxRunner(outboxDeps(cloud), clock, { sweepEveryMs: opts.outboxSweepMs, staleAfterMs: opts.outboxStaleMs });
     // This process holds every relay connection: what the hub does not hold is gone. Outages are announced on timers.
     const presence = relayPresence(cloud, {
       liveness: (site, now) => relays.gone(site, now),
       timers: true,
       afterStore: (entries, events) => {
+        metrics.announced(events.map((e) => e.type));
         for (const entry of entries) void outbox.submit(entry, events.filter((e) => entry.ops?.includes(e.id)));
       },
     });
@@ -190,11 +195,12 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       pingMs: opts.pingMs,
       maxConnectionAgeMs: opts.maxConnectionAgeMs,
       afterStore: (outboxes, fresh) => {
+        metrics.stored(fresh.length);
         for (const entry of outboxes) void outbox.submit(entry, fresh.filter((e) => entry.seqs.includes(e.seq)));
       },
     });
-    const deps = appDeps(cloud, relays);
-    const worker = new DeliveryWorker(deliveryDeps(cloud));
+    const deps = appDeps(cloud, metrics.gateway(relays));
+    const worker = new DeliveryWorker({ ...deliveryDeps(cloud), onOutcome: (outcome) => metrics.delivery(outcome) });
     worker.start();
     outbox.startSweeper();
     // Sites a previous run left connected, or with an announcement due: once now, timers from then on.
@@ -209,7 +215,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       () => presence.stop(),
       () => outbox.stop(),
     );
-    app = createCloudApp(deps);
+    app = metrics.routes(opts.metricsToken).route('/', createCloudApp(deps));
     hub = relays;
 
     const url = `http://${opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1'}:${http.port}`;
