@@ -5,19 +5,18 @@
  * message waiting, in flight or put back for a retry — so every POST that
  * will happen has happened. What a test asserts after this is final.
  */
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { EventStore } from '../../cloud/src/store/events.js';
-import type { DeliveryQueue } from '../../cloud/src/webhooks/queue.js';
 import type { Relay } from '../../edge-relay/src/relay.js';
 import { waitFor } from './wait.js';
 
-const COUNTS = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] as const;
-
-/** Where a runtime keeps its outbox and its delivery queues (the local cloud is one). */
+/** What either runtime's cloud shows of its pipeline: its stored outbox, its delivery queues. */
 export interface Pipeline {
   events: EventStore;
-  queue: DeliveryQueue;
+  queue: { sqs: SQSClient; urls: { standard: string; fifo: string } };
 }
+
+const COUNTS = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] as const;
 
 /** Messages waiting, in flight or delayed. */
 async function queued(cloud: Pipeline, url: string): Promise<number> {

@@ -13,7 +13,9 @@
 
 import type { Clock } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
+import type { OperationalEventStore } from '../operational/store.js';
 import type { EventStore, OutboxEntry, StoredEvent } from '../store/events.js';
+import { isBoxEvent, type TenantEvent } from '../webhooks/envelope.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 import { inSiteOrder, outboxTurn, type EntryResult, type StepOutcome } from './outbox-order.js';
 
@@ -25,24 +27,35 @@ export interface Projection {
 /** Hands stored events to webhook delivery; repeats are allowed (at-least-once). */
 export interface Fanout {
   /** `storedAt`: when their batch was stored, the same on every retry of its entry (it names the deliveries). */
-  enqueue(events: StoredEvent[], storedAt: number): Promise<void>;
+  enqueue(events: TenantEvent[], storedAt: number): Promise<void>;
 }
 
 export interface OutboxDeps {
   events: EventStore;
+  /** Where an entry's operational events (`ops`) are read from. */
+  operational: OperationalEventStore;
+  /** Projections see box events only. */
   projections: Projection[];
   fanout: Fanout;
   logger: Logger;
 }
 
-/** Process one outbox entry; throws (leaving the entry) when a step fails. */
-export async function processOutbox(deps: OutboxDeps, entry: OutboxEntry, known?: StoredEvent[]): Promise<void> {
-  const events = known ?? (await deps.events.getMany(entry.siteId, entry.seqs));
-  events.sort((a, b) => a.seq - b.seq);
+/** An entry's events: its box events in seq order, then its operational ones. */
+async function eventsOf(deps: OutboxDeps, entry: OutboxEntry): Promise<TenantEvent[]> {
+  const [box, ops] = await Promise.all([
+    entry.seqs.length > 0 ? deps.events.getMany(entry.siteId, entry.seqs) : [],
+    entry.ops && entry.ops.length > 0 ? deps.operational.getMany(entry.tenantId, entry.ops) : [],
+  ]);
+  return [...box.sort((a, b) => a.seq - b.seq), ...ops];
+}
+
+/** Process one outbox entry; throws (leaving the entry) when a step fails. `known`: its events, when the caller has them. */
+export async function processOutbox(deps: OutboxDeps, entry: OutboxEntry, known?: TenantEvent[]): Promise<void> {
+  const events = known ?? (await eventsOf(deps, entry));
   // Webhooks first: they are what a CRM waits for; projections only feed
   // reports. Both must succeed before the entry goes, and both are idempotent.
   await deps.fanout.enqueue(events, entry.createdAt);
-  for (const e of events) for (const p of deps.projections) await p.apply(e);
+  for (const e of events) if (isBoxEvent(e)) for (const p of deps.projections) await p.apply(e);
   await deps.events.deleteOutbox(entry);
 }
 
@@ -55,7 +68,7 @@ const OLDER_AT_ONCE = 500;
  * or stored a moment later by another process), which it takes first, in
  * stored order. One of them failing leaves the entry too (it is thrown).
  */
-export async function processInTurn(deps: OutboxDeps, entry: OutboxEntry, known?: StoredEvent[]): Promise<StepOutcome> {
+export async function processInTurn(deps: OutboxDeps, entry: OutboxEntry, known?: TenantEvent[]): Promise<StepOutcome> {
   const { first, readToTheEnd } = await deps.events.firstOutboxOfSite(entry);
   const turn = outboxTurn(entry.SK, first, readToTheEnd);
   if (turn === 'already-done' || turn === 'waiting') return turn;
@@ -116,7 +129,7 @@ export class OutboxRunner {
   }
 
   /** Process a just-stored entry after the site's earlier ones. */
-  submit(entry: OutboxEntry, known?: StoredEvent[]): Promise<void> {
+  submit(entry: OutboxEntry, known?: TenantEvent[]): Promise<void> {
     const site = entry.siteId;
     const generation = this.generation.get(site) ?? 0;
     const work = this.onSite(site, async () => {
@@ -182,7 +195,7 @@ export class OutboxRunner {
   }
 
   private note(r: EntryResult<OutboxEntry>): void {
-    const fields = { [LogField.siteId]: r.entry.siteId, [LogField.seq]: r.entry.seqs[0], seqs: r.entry.seqs.length };
+    const fields = { [LogField.siteId]: r.entry.siteId, [LogField.seq]: r.entry.seqs[0], seqs: r.entry.seqs.length, ops: r.entry.ops };
     if (r.outcome === 'failed') {
       this.failures++;
       this.changed(r.entry.siteId);

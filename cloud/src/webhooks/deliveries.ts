@@ -18,6 +18,7 @@
  * the sweep needs it; class methods stay in every bundle that has the class).
  */
 
+import { createHash } from 'node:crypto';
 import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../../protocol/src/clock.js';
 import { allSettledOrThrow } from '../../../protocol/src/settle.js';
@@ -32,7 +33,8 @@ export type DeliveryStatus = 'pending' | 'delivered' | 'retrying' | 'failed' | '
 export interface DeliveryRecord {
   eventId: string;
   type: string;
-  siteId: string;
+  /** null: an operational event about the tenant as a whole. */
+  siteId: string | null;
   status: DeliveryStatus;
   attempts: number;
   responseCode: number | null;
@@ -48,7 +50,8 @@ export interface DeliveryRef {
   webhookId: string;
   tenantId: string;
   eventId: string;
-  seq: number;
+  /** The box event's seq; null for an operational event (then its id picks the shard). */
+  seq: number | null;
   /** When the event's batch was stored (ms): names the delivery. */
   enqueuedAt: number;
   /** When the message now standing for it was sent (ms); the first one's is `enqueuedAt`. */
@@ -59,7 +62,7 @@ export interface DeliveryRef {
 
 /** What the due index gives back: enough to queue a delivery again. */
 export interface UnfinishedDelivery extends Required<DeliveryRef> {
-  siteId: string;
+  siteId: string | null;
   type: string;
   status: Extract<DeliveryStatus, 'pending' | 'retrying'>;
   attempts: number;
@@ -74,8 +77,12 @@ const isUnfinished = (s: DeliveryStatus) => s === 'pending' || s === 'retrying';
 
 export const dueKey = (d: Pick<DeliveryRef, 'webhookId' | 'eventId'>, due: number) => `${pad(due)}#${d.webhookId}#${d.eventId}`;
 
+export function shardOf(ref: Pick<DeliveryRef, 'eventId' | 'seq'>): number {
+  return (ref.seq ?? createHash('sha1').update(ref.eventId).digest()[0]) % DELIVERY_SHARDS;
+}
+
 export function key(ref: Pick<DeliveryRef, 'webhookId' | 'eventId' | 'seq' | 'enqueuedAt'>): { PK: string; SK: string } {
-  return { PK: `DLV#${ref.webhookId}#${ref.seq % DELIVERY_SHARDS}`, SK: `${pad(ref.enqueuedAt)}#${ref.eventId}` };
+  return { PK: `DLV#${ref.webhookId}#${shardOf(ref)}`, SK: `${pad(ref.enqueuedAt)}#${ref.eventId}` };
 }
 
 export class DeliveryLog {
@@ -95,7 +102,7 @@ export class DeliveryLog {
   }
 
   /** Deliveries about to be queued, recorded first, where the queue may lose them (fanout.ts). */
-  async pending(deliveries: Array<{ ref: DeliveryRef; type: string; siteId: string }>): Promise<void> {
+  async pending(deliveries: Array<{ ref: DeliveryRef; type: string; siteId: string | null }>): Promise<void> {
     // All settled before the step fails: a late 'pending' could land over the record of a later try that was delivered.
     await allSettledOrThrow(
       deliveries.map(({ ref, type, siteId }) =>
@@ -128,7 +135,7 @@ export class DeliveryLog {
     };
     if (isUnfinished(r.status)) {
       const due = r.nextAttemptAt ? Date.parse(r.nextAttemptAt) : queuedAt;
-      item.GSI1PK = `DUE#${ref.seq % DELIVERY_SHARDS}`;
+      item.GSI1PK = `DUE#${shardOf(ref)}`;
       item.GSI1SK = dueKey(ref, due);
     }
     return item;

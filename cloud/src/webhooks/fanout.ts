@@ -8,22 +8,30 @@
  * restart finds and queues again what the queue lost (recovery.ts).
  */
 
-import type { EventType } from '../../../protocol/src/events/box-events.js';
+import { deliveredByDefault, type TenantEventType } from '../operational/types.js';
 import type { Fanout } from '../pipeline/outbox.js';
-import type { StoredEvent } from '../store/events.js';
-import { envelopeOf } from './envelope.js';
+import { envelopeOf, isBoxEvent, type TenantEvent } from './envelope.js';
 import type { DeliveryLog } from './deliveries.js';
 import { refOf, type DeliveryMessage, type DeliveryQueue } from './queue.js';
 import type { Webhook, WebhookStore } from './subscriptions.js';
 
-export function matches(w: Webhook, e: StoredEvent): boolean {
+/**
+ * Whether an endpoint wants an event: the types it names (none named: the
+ * box events only), and the sites it names (an event about the tenant as a
+ * whole goes to endpoints that name no sites).
+ */
+export function matches(w: Webhook, e: TenantEvent): boolean {
   if (w.status !== 'active') return false;
-  if (w.events && !w.events.includes(e.type as EventType)) return false;
-  if (w.siteIds && !w.siteIds.includes(e.siteId)) return false;
+  if (w.events ? !w.events.includes(e.type as TenantEventType) : !deliveredByDefault(e.type)) return false;
+  if (w.siteIds && (e.siteId === null || !w.siteIds.includes(e.siteId))) return false;
   return true;
 }
 
 type Outgoing = { message: DeliveryMessage; ordered: boolean; dedupe?: string };
+/** The call a box event belongs to (ordered endpoints keep a call's events in order). */
+function callOf(e: TenantEvent): { call?: string } {
+  return isBoxEvent(e) && e.call ? { call: e.call } : {};
+}
 
 export class WebhookFanout implements Fanout {
   constructor(
@@ -34,18 +42,18 @@ export class WebhookFanout implements Fanout {
     private readonly pendingLog?: DeliveryLog,
   ) {}
 
-  async enqueue(events: StoredEvent[], storedAt: number): Promise<void> {
+  async enqueue(events: TenantEvent[], storedAt: number): Promise<void> {
     const out: Outgoing[] = [];
     // Named by the batch's stored time (one record however often its entry is retried), sent now.
     const queuedAt = this.now();
-    const byTenant = new Map<string, StoredEvent[]>();
+    const byTenant = new Map<string, TenantEvent[]>();
     for (const e of events) byTenant.set(e.tenantId, [...(byTenant.get(e.tenantId) ?? []), e]);
     for (const [tenantId, list] of byTenant) {
       const endpoints = await this.webhooks.forFanout(tenantId);
       for (const e of list) {
         for (const w of endpoints) {
           if (!matches(w, e)) continue;
-          out.push({ message: { v: 1, webhookId: w.id, tenantId, enqueuedAt: storedAt, queuedAt, envelope: envelopeOf(e), ...(e.call ? { call: e.call } : {}) }, ordered: w.ordered });
+          out.push({ message: { v: 1, webhookId: w.id, tenantId, enqueuedAt: storedAt, queuedAt, envelope: envelopeOf(e), ...callOf(e) }, ordered: w.ordered });
         }
       }
     }
@@ -60,14 +68,14 @@ export class WebhookFanout implements Fanout {
   }
 
   /** Re-send stored events to one endpoint (replay); a fresh dedupe id so FIFO does not drop them. */
-  async replay(w: Webhook, events: AsyncIterable<StoredEvent>, filter: (e: StoredEvent) => boolean): Promise<number> {
+  async replay(w: Webhook, events: AsyncIterable<TenantEvent>, filter: (e: TenantEvent) => boolean): Promise<number> {
     let n = 0;
     let batch: Outgoing[] = [];
     const nonce = this.now().toString(36);
     for await (const e of events) {
       if (!filter(e)) continue;
       batch.push({
-        message: { v: 1, webhookId: w.id, tenantId: e.tenantId, enqueuedAt: this.now(), envelope: envelopeOf(e), ...(e.call ? { call: e.call } : {}) },
+        message: { v: 1, webhookId: w.id, tenantId: e.tenantId, enqueuedAt: this.now(), envelope: envelopeOf(e), ...callOf(e) },
         ordered: w.ordered,
         dedupe: `replay.${nonce}.${w.id}.${e.id}`,
       });

@@ -2,7 +2,7 @@
  * Deliveries lost with their queue message, found in the delivery log's due
  * index and queued again (requeue.ts says which and when). The local cloud
  * runs this at start, before it takes events, and in its sweeper; on AWS the
- * outbox sweep function runs it every 5 minutes (docs/deploy.md says why).
+ * outbox sweep function runs it every minute (docs/deploy.md says why).
  *
  * Each run is bounded: pages of the index, at most `maxPerRun` deliveries
  * queued again. The index (8 shards, read side by side) is read in one of
@@ -21,10 +21,11 @@
 import type { Clock } from '../../../protocol/src/clock.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 import type { Logger } from '../../../protocol/src/log.js';
-import type { EventStore, StoredEvent } from '../store/events.js';
+import type { OperationalEventStore } from '../operational/store.js';
+import type { EventStore } from '../store/events.js';
 import { DELIVERY_SHARDS, type UnfinishedDelivery } from './deliveries.js';
 import type { DueDeliveries } from './due-deliveries.js';
-import { envelopeOf } from './envelope.js';
+import { envelopeOf, isBoxEvent, type TenantEvent } from './envelope.js';
 import type { DeliveryQueue } from './queue.js';
 import { requeueMessage, requeueOrder, requeueVerdict, type QueueFacts } from './requeue.js';
 import type { Webhook, WebhookStore } from './subscriptions.js';
@@ -33,6 +34,7 @@ export interface RecoveryDeps {
   /** The delivery log's due index. */
   due: DueDeliveries;
   events: EventStore;
+  operational: OperationalEventStore;
   webhooks: WebhookStore;
   queue: DeliveryQueue;
   clock: Clock;
@@ -133,9 +135,9 @@ export class DeliveryRecovery {
       else this.metBeforeBirth = true; // over this run's cap: the next run takes it
     }
     const events = await this.eventsOf(requeue.map((r) => r.d));
-    const ready: Array<{ d: UnfinishedDelivery; ordered: boolean; event: StoredEvent }> = [];
+    const ready: Array<{ d: UnfinishedDelivery; ordered: boolean; event: TenantEvent }> = [];
     for (const r of requeue) {
-      const event = events.get(`${r.d.siteId}#${r.d.seq}`);
+      const event = events.get(r.d.eventId);
       if (event) ready.push({ ...r, event });
       else report.closed += await this.close(r.d, 'failed', 'the event is no longer stored');
     }
@@ -147,7 +149,7 @@ export class DeliveryRecovery {
   }
 
   /** Record each delivery as queued again, then queue them; a delivery that changed meanwhile is left out. */
-  private async send(list: Array<{ d: UnfinishedDelivery; ordered: boolean; event: StoredEvent }>, now: number): Promise<number> {
+  private async send(list: Array<{ d: UnfinishedDelivery; ordered: boolean; event: TenantEvent }>, now: number): Promise<number> {
     const marked: typeof list = [];
     for (let i = 0; i < list.length; i += 25) {
       const chunk = list.slice(i, i + 25);
@@ -157,7 +159,7 @@ export class DeliveryRecovery {
     try {
       await this.deps.queue.send(
         marked.map(({ d, ordered, event }) => ({
-          message: requeueMessage(d, envelopeOf(event), event.call, now),
+          message: requeueMessage(d, envelopeOf(event), isBoxEvent(event) ? event.call : undefined, now),
           ordered,
           dedupe: `requeue.${now.toString(36)}.${d.webhookId}.${d.eventId}`,
         })),
@@ -184,12 +186,17 @@ export class DeliveryRecovery {
     return out;
   }
 
-  /** The stored events the deliveries carry, by site and seq. */
-  private async eventsOf(list: UnfinishedDelivery[]): Promise<Map<string, StoredEvent>> {
+  /** The stored events the deliveries carry, by id: box events by site and seq, operational ones by tenant and id. */
+  private async eventsOf(list: UnfinishedDelivery[]): Promise<Map<string, TenantEvent>> {
     const bySite = new Map<string, Set<number>>();
-    for (const d of list) bySite.set(d.siteId, (bySite.get(d.siteId) ?? new Set()).add(d.seq));
-    const out = new Map<string, StoredEvent>();
-    for (const [siteId, seqs] of bySite) for (const e of await this.deps.events.getMany(siteId, [...seqs])) out.set(`${siteId}#${e.seq}`, e);
+    const byTenant = new Map<string, Set<string>>();
+    for (const d of list) {
+      if (d.seq !== null && d.siteId !== null) bySite.set(d.siteId, (bySite.get(d.siteId) ?? new Set()).add(d.seq));
+      else byTenant.set(d.tenantId, (byTenant.get(d.tenantId) ?? new Set()).add(d.eventId));
+    }
+    const out = new Map<string, TenantEvent>();
+    for (const [siteId, seqs] of bySite) for (const e of await this.deps.events.getMany(siteId, [...seqs])) out.set(e.id, e);
+    for (const [tenantId, ids] of byTenant) for (const e of await this.deps.operational.getMany(tenantId, [...ids])) out.set(e.id, e);
     return out;
   }
 }

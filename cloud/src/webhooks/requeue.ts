@@ -60,7 +60,8 @@ export function requeueVerdict(d: Pick<UnfinishedDelivery, 'due' | 'queuedAt' | 
 export function requeueOrder<T>(list: readonly T[], of: (t: T) => Pick<UnfinishedDelivery, 'webhookId' | 'siteId' | 'seq'>): T[] {
   return [...list].sort((x, y) => {
     const [a, b] = [of(x), of(y)];
-    return a.webhookId.localeCompare(b.webhookId) || a.siteId.localeCompare(b.siteId) || a.seq - b.seq;
+    // Operational events (no site, no seq) after a site's box events.
+    return a.webhookId.localeCompare(b.webhookId) || (a.siteId ?? '').localeCompare(b.siteId ?? '') || (a.seq ?? Infinity) - (b.seq ?? Infinity);
   });
 }
 
