@@ -9,6 +9,7 @@ import { adminRoutes } from './api/admin.js';
 import { authenticate } from './api/auth.js';
 import type { CloudDeps, CloudEnv } from './api/context.js';
 import { errorAnswer, notFound } from './api/errors.js';
+import { keyRoutes } from './api/keys.js';
 import { requestId } from './api/request-id.js';
 import { siteRoutes } from './api/sites.js';
 import { webhookRoutes } from './api/webhooks.js';
@@ -19,6 +20,7 @@ export function createCloudApp(deps: CloudDeps): Hono<CloudEnv> {
   app.get('/health', (c) => c.json({ status: 'ok' }));
   const auth = authenticate(deps);
   app.route('/', adminRoutes(deps, auth));
+  app.route('/', keyRoutes(deps, auth));
   app.route('/', webhookRoutes(deps.webhooks, auth));
   app.route('/', analyticsRoutes(deps, auth));
   app.route('/', siteRoutes(deps));

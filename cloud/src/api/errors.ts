@@ -35,6 +35,7 @@ export const API_ERRORS = {
   unauthorized: { status: 401, meaning: 'the Authorization header is missing, or its key or token is not valid' },
   'insufficient-scope': { status: 403, meaning: 'the key is valid but lacks the scope the route needs; `details.required` names it' },
   'not-found': { status: 404, meaning: 'no such route, or no such resource of this tenant (another tenant\'s look exactly the same, so ids cannot be probed)' },
+  'limit-reached': { status: 409, meaning: 'the tenant holds the most of these it may (`details.limit`): delete one first' },
   'webhook-disabled': { status: 409, meaning: 'the webhook endpoint is disabled: enable it (PATCH {"enabled":true}) first' },
   'body-too-large': { status: 413, meaning: 'the body is over its route family\'s limit (`details.limit` bytes)' },
   'idempotency-key-reused': { status: 422, meaning: 'an Idempotency-Key already used with a different command or fields' },

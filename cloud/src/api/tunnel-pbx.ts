@@ -8,8 +8,9 @@
  */
 
 import { boxError } from '../../../protocol/src/box-api/errors.js';
-import { commandMethods, WRITE_COMMANDS, type BoxCommand, type JsonCommandName } from '../../../protocol/src/box-api/commands.js';
+import { commandMethods, WRITE_COMMANDS, type BoxCommand, type BoxCommandName, type JsonCommandName } from '../../../protocol/src/box-api/commands.js';
 import type { Pbx, RecordingFile } from '../../../protocol/src/box-api/pbx.js';
+import { grants, type Scope } from '../store/api-keys.js';
 import type { RelayGateway } from '../tunnel/gateway.js';
 
 export interface TunnelPbxOptions {
@@ -17,6 +18,8 @@ export interface TunnelPbxOptions {
   requestId: string;
   idempotencyKey?: string;
   deadlineMs: number;
+  /** The caller's key's scopes; undefined for the box's WEBKEY, which may do everything. */
+  scopes?: readonly Scope[];
 }
 
 // Declares the methods commandMethods assigns in the constructor.
@@ -30,7 +33,15 @@ export class TunnelPbx implements Pbx {
     Object.assign(this, commandMethods((command) => this.run(command)));
   }
 
+  /** A key may run write commands with `calls`, the others with `read` (`admin` grants both). */
+  private allow(name: BoxCommandName): void {
+    if (!this.opts.scopes) return;
+    const needed: Scope = WRITE_COMMANDS.has(name) ? 'calls' : 'read';
+    if (!grants(this.opts.scopes, [needed])) throw boxError(403, `this key lacks the ${needed} scope`, 'insufficient-scope');
+  }
+
   private async run(command: BoxCommand): Promise<unknown> {
+    this.allow(command.name);
     const outcome = await this.gateway.command({
       siteId: this.opts.siteId,
       command,
@@ -43,6 +54,7 @@ export class TunnelPbx implements Pbx {
   }
 
   async recording(path: string): Promise<RecordingFile> {
+    this.allow('recording');
     const outcome = await this.gateway.command({
       siteId: this.opts.siteId,
       command: { name: 'recording', path },
