@@ -226,7 +226,7 @@ export class AccountStore {
     const values: Record<string, unknown> = { ':tenant': tenantId };
     const names: Record<string, string> = {};
     if (change.name !== undefined) (set.push('#name = :name'), (names['#name'] = 'name'), (values[':name'] = change.name));
-    if (change.timezone !== undefined) (set.push('timezone = :tz'), (values[':tz'] = change.timezone));
+    if (change.timezone !== undefined) (set.push('#tz = :tz'), (names['#tz'] = 'timezone'), (values[':tz'] = change.timezone));
     if (change.webkey === null) remove.push('webkey');
     else if (change.webkey !== undefined) (set.push('webkey = :wk'), (values[':wk'] = this.box.seal(change.webkey)));
     const expression = [set.length ? `SET ${set.join(', ')}` : '', remove.length ? `REMOVE ${remove.join(', ')}` : ''].join(' ').trim();
