@@ -64,6 +64,7 @@ export function siteRoutes(deps: CloudDeps): Hono<CloudEnv> {
           deadlineMs: deps.clock.now() + deps.commandTimeoutMs,
           // A key's scopes; the box's WEBKEY (no key) keeps full access.
           scopes: c.get('key')?.scopes,
+          onReplayed: () => c.header('Idempotent-Replayed', 'true'),
         }),
     }) as unknown as Hono<CloudEnv>,
   );

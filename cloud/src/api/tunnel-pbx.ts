@@ -20,6 +20,8 @@ export interface TunnelPbxOptions {
   deadlineMs: number;
   /** The caller's key's scopes; undefined for the box's WEBKEY, which may do everything. */
   scopes?: readonly Scope[];
+  /** Told when the relay answered a repeated Idempotency-Key with the first run's answer. */
+  onReplayed?: () => void;
 }
 
 // Declares the methods commandMethods assigns in the constructor.
@@ -50,6 +52,7 @@ export class TunnelPbx implements Pbx {
       idempotencyKey: WRITE_COMMANDS.has(command.name) ? this.opts.idempotencyKey : undefined,
     });
     if (outcome.kind !== 'json') throw boxError(502, `relay answered ${command.name} with a file`);
+    if (outcome.replayed) this.opts.onReplayed?.();
     return outcome.result;
   }
 

@@ -24,7 +24,8 @@ export interface CommandRequest {
 }
 
 export type CommandOutcome =
-  | { kind: 'json'; result: unknown }
+  /** `replayed`: the relay gave the first run's answer again, for a repeated Idempotency-Key. */
+  | { kind: 'json'; result: unknown; replayed?: true }
   | { kind: 'file'; file: RecordingFile }
   /** The recording was uploaded to object storage; fetch it here. */
   | { kind: 'redirect'; url: string };

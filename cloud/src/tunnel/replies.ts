@@ -68,7 +68,7 @@ export class PendingReply {
       }
     } else if (!frame.parts) {
       this.complete = true;
-      this.resolve({ kind: 'json', result: frame.result ?? null });
+      this.resolve({ kind: 'json', result: frame.result ?? null, ...(frame.replayed ? { replayed: true as const } : {}) });
     }
   }
 
@@ -88,7 +88,7 @@ export class PendingReply {
     if (this.parts.length === this.reply.parts) {
       this.complete = true;
       try {
-        this.resolve({ kind: 'json', result: JSON.parse(this.parts.join('')) });
+        this.resolve({ kind: 'json', result: JSON.parse(this.parts.join('')), ...(this.reply?.replayed ? { replayed: true as const } : {}) });
       } catch (err) {
         this.reject(err as Error);
       }
