@@ -61,7 +61,8 @@ export class PendingReply {
       this.reject(relayRefusal(frame.error));
     } else if (frame.stream) {
       this.stream = new PartStream();
-      this.resolve({ kind: 'file', file: { contentType: frame.stream.contentType, size: frame.stream.size, body: this.stream } });
+      const { contentType, size, modified } = frame.stream;
+      this.resolve({ kind: 'file', file: { contentType, size, body: this.stream, ...(modified === undefined ? {} : { modified }) } });
       if (frame.stream.size === 0) {
         this.stream.push(new Uint8Array(0), true);
         this.complete = true;

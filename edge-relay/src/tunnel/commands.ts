@@ -143,7 +143,8 @@ export class CommandRunner {
       send({ t: 'reply', id: frame.id, ok: true, stream: { contentType: file.contentType, size: file.size, uploaded: true } });
       return;
     }
-    send({ t: 'reply', id: frame.id, ok: true, stream: { contentType: file.contentType, size: file.size } });
+    const modified = file.modified === undefined ? {} : { modified: Math.floor(file.modified) };
+    send({ t: 'reply', id: frame.id, ok: true, stream: { contentType: file.contentType, size: file.size, ...modified } });
     // An empty file is complete with its reply.
     if (file.size === 0) return;
     for await (const part of fileParts(frame.id, file.body)) send(part);
