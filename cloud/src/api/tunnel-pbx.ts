@@ -65,7 +65,7 @@ export class TunnelPbx implements Pbx {
       deadlineMs: this.opts.deadlineMs,
     });
     if (outcome.kind === 'file') return outcome.file;
-    if (outcome.kind === 'redirect') return { contentType: 'application/octet-stream', size: 0, body: (async function* () {})(), redirect: outcome.url };
+    if (outcome.kind === 'redirect') return { contentType: 'application/octet-stream', size: 0, body: (async function* () {})(), redirect: outcome.url, redirectHead: outcome.headUrl };
     throw boxError(502, 'relay answered the recording request with JSON');
   }
 }

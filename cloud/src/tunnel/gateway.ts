@@ -28,7 +28,7 @@ export type CommandOutcome =
   | { kind: 'json'; result: unknown; replayed?: true }
   | { kind: 'file'; file: RecordingFile }
   /** The recording was uploaded to object storage; fetch it here. */
-  | { kind: 'redirect'; url: string };
+  | { kind: 'redirect'; url: string; /** The same object, presigned for HEAD. */ headUrl?: string };
 
 export interface RelayGateway {
   /** Run a command on the site's relay. Throws BoxApiError: 503 offline, 504 deadline, or the relay's own status. */

@@ -52,6 +52,8 @@ export interface RecordingFile {
   modified?: number;
   /** When set, the client is redirected here (a short-lived presigned URL) instead of streamed. */
   redirect?: string;
+  /** Where a HEAD is redirected (a presigned URL holds for one method). */
+  redirectHead?: string;
 }
 
 /**

@@ -124,7 +124,7 @@ export function boxRoutes(options: BoxRoutesOptions): Hono {
     const path = safeRecordingPath(rawRecordingPath(new URL(c.req.url).pathname));
     const file = await pbx.recording(path);
     // Object storage answers Range, HEAD and validators itself.
-    if (file.redirect) return c.redirect(file.redirect, 302);
+    if (file.redirect) return c.redirect(c.req.method === 'HEAD' ? (file.redirectHead ?? file.redirect) : file.redirect, 302);
     const answer = fileAnswer(file, { method: c.req.method, range: c.req.header('range'), ifNoneMatch: c.req.header('if-none-match'), ifModifiedSince: c.req.header('if-modified-since') });
     if (answer.body) return c.body(toWebStream(answer.body), answer.status as 200 | 206, answer.headers);
     await discard(file.body);
