@@ -10,6 +10,7 @@
  * player asks for multipart ranges).
  */
 
+import { etagMatches } from '../http/etag.js';
 import type { RecordingFile } from './pbx.js';
 
 export type ByteRange = { start: number; end: number };
@@ -38,14 +39,6 @@ export function etagOf(file: Pick<RecordingFile, 'size' | 'modified'>): string |
   return file.modified === undefined ? undefined : `"${file.size.toString(16)}-${Math.floor(file.modified).toString(16)}"`;
 }
 
-/** Whether an `If-None-Match` header names this ETag (or `*`). */
-export function matchesEtag(header: string | undefined, etag: string | undefined): boolean {
-  if (!header || !etag) return false;
-  return header.split(',').some((t) => {
-    const tag = t.trim();
-    return tag === '*' || tag === etag || tag === `W/${etag}`;
-  });
-}
 
 /** The bytes `range` of a stream, closing the source once past it. */
 export async function* sliced(body: AsyncIterable<Uint8Array>, range: ByteRange): AsyncGenerator<Uint8Array> {
@@ -74,7 +67,7 @@ export function fileAnswer(
   if (etag) headers.ETag = etag;
   if (file.modified !== undefined) headers['Last-Modified'] = new Date(file.modified).toUTCString();
   const unchanged = req.ifNoneMatch
-    ? matchesEtag(req.ifNoneMatch, etag)
+    ? etagMatches(req.ifNoneMatch, etag)
     : Boolean(req.ifModifiedSince && file.modified !== undefined && Math.floor(file.modified / 1000) <= Math.floor(Date.parse(req.ifModifiedSince) / 1000));
   if (unchanged) return { status: 304, headers: { ETag: headers.ETag, 'Last-Modified': headers['Last-Modified'], 'Accept-Ranges': 'bytes' } };
   const range = rangeOf(req.range, file.size);
