@@ -12,11 +12,13 @@ import { errorAnswer, notFound } from './api/errors.js';
 import { requestId } from './api/request-id.js';
 import { siteRoutes } from './api/sites.js';
 import { webhookRoutes } from './api/webhooks.js';
+import { openApiRoutes } from './openapi/routes.js';
 
 export function createCloudApp(deps: CloudDeps): Hono<CloudEnv> {
   const app = new Hono<CloudEnv>();
   app.use('*', requestId(deps.logger));
   app.get('/health', (c) => c.json({ status: 'ok' }));
+  app.route('/', openApiRoutes());
   const auth = authenticate(deps);
   app.route('/', adminRoutes(deps, auth));
   app.route('/', webhookRoutes(deps.webhooks, auth));
