@@ -12,6 +12,7 @@ import { errorAnswer, notFound } from './api/errors.js';
 import { requestId } from './api/request-id.js';
 import { siteRoutes } from './api/sites.js';
 import { webhookRoutes } from './api/webhooks.js';
+import { referenceRoutes } from './openapi/reference.js';
 import { openApiRoutes } from './openapi/routes.js';
 
 export function createCloudApp(deps: CloudDeps): Hono<CloudEnv> {
@@ -19,6 +20,7 @@ export function createCloudApp(deps: CloudDeps): Hono<CloudEnv> {
   app.use('*', requestId(deps.logger));
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.route('/', openApiRoutes());
+  app.route('/', referenceRoutes());
   const auth = authenticate(deps);
   app.route('/', adminRoutes(deps, auth));
   app.route('/', webhookRoutes(deps.webhooks, auth));

@@ -19,6 +19,7 @@ import type { Settings } from './settings.js';
 import type { Tables } from './tables.js';
 import { grantItems } from './grants.js';
 import { HandlerFunction } from './lambda-function.js';
+import { OPENAPI_DOCUMENT, SWAGGER_UI } from './paths.js';
 
 /**
  * How long a box command waits for the relay before answering 504. The HTTP
@@ -66,6 +67,8 @@ export class PublicApi extends Construct {
         LOG_LEVEL: props.logLevel,
         ...props.secrets.env({ secretsKey: true, adminToken: true }),
       },
+      // The API document and the reference's files (/openapi.json, /docs), read from disk when asked for: not compiled into the bundle, its cold start stays the API's.
+      besideBundle: [OPENAPI_DOCUMENT, SWAGGER_UI],
     });
     grantItems(props.tables.main, this.fn);
     grantItems(props.tables.events, this.fn);

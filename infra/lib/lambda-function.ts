@@ -23,6 +23,36 @@ export interface HandlerFunctionProps {
   memorySize?: number;
   /** Only what this function needs (see the contract in docs/deploy.md). */
   environment: Record<string, string>;
+  /**
+   * Folders (or, with `files`, some files of a folder) copied beside the
+   * bundle (`from` relative to the repository, `to` inside the function's
+   * code), read by the function from disk at run time instead of being
+   * compiled into it. Bundling fails when one is missing.
+   */
+  besideBundle?: ReadonlyArray<BesideBundle>;
+}
+
+export interface BesideBundle {
+  readonly from: string;
+  readonly to: string;
+  /** Only these files of `from` (default: the whole folder). */
+  readonly files?: readonly string[];
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+
+/** The shell commands that copy `besideBundle` folders into the bundle's folder. */
+export function copyBesideBundle(folders: ReadonlyArray<BesideBundle>, inputDir: string, outputDir: string): string[] {
+  return folders.flatMap(({ from, to, files }) => {
+    const src = quote(`${inputDir}/${from}`);
+    const missing = (what: string) => `(echo ${quote(`${what} is missing: run npm ci and npm run build first`)} >&2; exit 1)`;
+    if (!files) return [`test -d ${src} || ${missing(from)}`, `cp -R ${src} ${quote(`${outputDir}/${to}`)}`];
+    return [
+      `mkdir -p ${quote(`${outputDir}/${to}`)}`,
+      ...files.map((f) => `test -f ${quote(`${inputDir}/${from}/${f}`)} || ${missing(`${from}/${f}`)}`),
+      ...files.map((f) => `cp ${quote(`${inputDir}/${from}/${f}`)} ${quote(`${outputDir}/${to}/${f}`)}`),
+    ];
+  });
 }
 
 /**
@@ -65,6 +95,13 @@ export class HandlerFunction extends NodejsFunction {
         sourcesContent: false,
         banner: ESBUILD_COMMON.banner,
         externalModules: externalModules(props.entry),
+        commandHooks: props.besideBundle
+          ? {
+              beforeBundling: () => [],
+              beforeInstall: () => [],
+              afterBundling: (inputDir, outputDir) => copyBesideBundle(props.besideBundle ?? [], inputDir, outputDir),
+            }
+          : undefined,
       },
     });
     Validations.of(this).acknowledge({

@@ -23,6 +23,7 @@ export const BOUNDARIES: Readonly<Record<string, Boundary>> = {
   'edge-relay': { may: ['protocol', 'ami-codec'], why: 'the relay reaches the cloud over the tunnel protocol only' },
   cloud: { may: ['protocol'], why: 'the cloud reaches the relay over the tunnel protocol only, and speaks no AMI' },
   simulator: { may: ['protocol', 'ami-codec'], why: 'the simulator stands in for Asterisk, never for our own parts' },
+  client: { may: [], why: 'the typed client integrators use stands alone: its types are generated from the API document, not imported from the cloud' },
   infra: { may: ['cloud/src/store/'], why: 'the stack takes only the table definitions from the code; it names the Lambda entries by path' },
   scripts: { may: ['protocol', 'cloud', 'simulator', 'infra'], why: 'the demo runs the cloud and the simulator in its process; the relay runs as its own, through its CLI; the release bundle shares the Lambda bundles\' esbuild settings' },
   bench: { may: ['*'], why: 'benchmarks measure any part' },

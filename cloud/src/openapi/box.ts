@@ -17,11 +17,12 @@ export const BOX_TAG = 'Box API (per site)';
 export const BOX_PREFIX = '/sites/{siteId}/coocenter-api';
 
 /** The box's errors: what each status means there (protocol/src/box-api/errors.ts). */
-const BOX_ERRORS: Readonly<Record<number, string>> = {
+export const BOX_ERRORS: Readonly<Record<number, string>> = {
   400: 'a missing or invalid field (the message names it), or an Idempotency-Key of the wrong shape',
   401: 'the Authorization header is missing, or neither a key of the site\'s tenant nor today\'s md5(WEBKEY + date)',
   404: 'no such site, endpoint, extension, queue, call or file',
   405: 'a method the endpoint does not take (Allow lists them)',
+  409: 'an Idempotency-Key whose first run was cut short by a relay restart: whether it ran is unknown',
   413: 'a form body over 16 KiB',
   415: 'a content type other than a form (or JSON)',
   500: 'our fault: logged with the request id',
@@ -83,7 +84,8 @@ function responses(e: BoxEndpoint): Record<string, JsonObject> {
   }
   const statuses = Object.keys(BOX_ERRORS).map(Number);
   for (const status of statuses) {
-    if (status === 413 || status === 415) if (!formSchema(e)) continue;
+    if ((status === 413 || status === 415) && !formSchema(e)) continue;
+    if (status === 409 && !COMMANDS[e.command].write) continue;
     out[String(status)] = { description: BOX_ERRORS[status], content: { 'application/json': { schema: BoxError } } };
   }
   return out;
@@ -95,7 +97,7 @@ function operation(e: BoxEndpoint, method: BoxMethod, index: number): Operation 
   if (e.answer.kind === 'file') {
     parameters.push({ name: 'filePath', in: 'path', required: true, schema: { type: 'string' }, description: 'the file\'s path under monitor_dir, as the cc_cdr record\'s filePath' });
   }
-  if (method !== 'GET') parameters.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,128}$' }, description: 'a write with the same key runs once' });
+  if (COMMANDS[e.command].write) parameters.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,128}$' }, description: 'a write with the same key runs once: a repeat within 24 hours gets the first answer' });
   const op: Operation = {
     operationId: `box${e.command[0].toUpperCase()}${e.command.slice(1)}${index === 0 ? '' : `Via${method[0]}${method.slice(1).toLowerCase()}`}`,
     summary: e.summary,
