@@ -11,6 +11,7 @@ import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCloudApp } from '../../cloud/src/app.js';
 import type { LocalCloud } from '../../cloud/src/local/server.js';
+import { documentCheck } from '../helpers/api-document.js';
 import { api, startTestCloud } from '../helpers/cloud-harness.js';
 
 let cloud: LocalCloud;
@@ -93,5 +94,17 @@ describe('the API document', () => {
       }
     }
     expect(checked).toBeGreaterThan(50);
+  });
+
+  it('holds the tests\' answers to it: a body or a status it does not describe is refused', async () => {
+    const check = await documentCheck(cloud.url);
+    const url = new URL(`${cloud.url}/v1/tenants/ten_7hq2m4k9x1c3v5b8/sites`);
+    const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+    await expect(check.check('GET', url, json(200, { data: [] }))).resolves.toBeUndefined();
+    await expect(check.check('GET', url, json(200, { data: [{ id: 'site_7hq2m4k9x1c3v5b8' }] }))).rejects.toThrow(/does not match the API document/);
+    await expect(check.check('GET', url, json(200, { data: [], extra: 1 }))).rejects.toThrow(/does not match/);
+    await expect(check.check('GET', url, json(404, { status: 'error', code: 'not-found', message: 'not found' }))).resolves.toBeUndefined();
+    await expect(check.check('GET', url, json(404, { status: 'error', code: 'nope', message: 'not found' }))).rejects.toThrow(/does not match/);
+    await expect(check.check('GET', url, json(418, {}))).rejects.toThrow(/does not list this status/);
   });
 });
