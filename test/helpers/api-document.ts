@@ -14,6 +14,8 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { createCoocenterClient, type CoocenterClient } from '../../client/index.js';
+import { declaredRoutes } from '../../cloud/src/api/contract/route.js';
+import { openApiDocument } from '../../cloud/src/openapi/document.js';
 import { api, type Api } from './cloud-harness.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -26,7 +28,7 @@ interface Operation {
   responses: Record<string, Json>;
 }
 
-interface DocumentCheck {
+export interface DocumentCheck {
   check(method: string, url: URL, response: Response): Promise<void>;
 }
 
@@ -35,7 +37,18 @@ const checks = new Map<string, Promise<DocumentCheck>>();
 async function load(base: string): Promise<DocumentCheck> {
   const res = await fetch(`${base}/openapi.json`);
   if (res.status !== 200) throw new Error(`GET /openapi.json: ${res.status}`);
-  const doc = (await res.json()) as Json;
+  return checkOf((await res.json()) as Json);
+}
+
+let inProcess: DocumentCheck | undefined;
+
+/** The check of the document generated in this process, for tests that serve routes without a server (app.request). */
+export function inProcessCheck(): DocumentCheck {
+  inProcess ??= checkOf(JSON.parse(JSON.stringify(openApiDocument(declaredRoutes()))));
+  return inProcess;
+}
+
+function checkOf(doc: Json): DocumentCheck {
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats.default(ajv);
   ajv.addSchema({ $id: 'openapi', components: doc.components });
