@@ -9,7 +9,8 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { LocalCloud } from '../../cloud/src/local/server.js';
 import { RECEIVE_WAIT_SEC } from '../../cloud/src/webhooks/worker.js';
 import type { Relay } from '../../edge-relay/src/relay.js';
-import { api, startTestCloud, tenantAndSite } from '../helpers/cloud-harness.js';
+import { validatedApi } from '../helpers/api-document.js';
+import { startTestCloud, tenantAndSite } from '../helpers/cloud-harness.js';
 import { frame, startFakeAmi, type FakeAmi } from '../helpers/fake-ami.js';
 import { expectedConf, setConf, startTestRelay } from '../helpers/relay-harness.js';
 import { createLogger } from '../../protocol/src/log.js';
@@ -75,7 +76,7 @@ describe('outbox', () => {
     const warnings: Array<Record<string, unknown>> = [];
     const logger = createLogger({ level: 'warn', write: (line) => warnings.push(JSON.parse(line)) });
     cloud = await startTestCloud({ sqsEndpoint: `http://127.0.0.1:${hop.port}`, outboxSweepMs: 300, outboxStaleMs: 200, logger });
-    const call = api(cloud.url);
+    const call = validatedApi(cloud.url);
     const ids = await tenantAndSite(call);
     receiver = await startWebhookReceiver();
     expect((await call('POST', `/v1/tenants/${ids.tenantId}/webhooks`, { token: ids.apiKey, body: { url: receiver.url, events: ['extensionstatus'] } })).status).toBe(201);
@@ -116,7 +117,7 @@ describe('SSRF guard in production mode', () => {
   it('refuses private and metadata addresses at creation, and a DNS answer that turns private at delivery', async () => {
     const dns: Record<string, string[]> = { 'crm.example.com': ['93.184.216.34'], 'evil.example.com': ['127.0.0.1'], 'meta.example.com': ['169.254.169.254'] };
     cloud = await startTestCloud({ allowPrivateWebhooks: false, resolver: async (host) => dns[host] ?? (host === 'localhost' ? ['127.0.0.1', '::1'] : []) });
-    const call = api(cloud.url);
+    const call = validatedApi(cloud.url);
     const ids = await tenantAndSite(call);
     receiver = await startWebhookReceiver();
     const port = new URL(receiver.url).port;
