@@ -27,7 +27,8 @@ export interface HandlerFunctionProps {
    * Folders (or, with `files`, some files of a folder) copied beside the
    * bundle (`from` relative to the repository, `to` inside the function's
    * code), read by the function from disk at run time instead of being
-   * compiled into it. Bundling fails when one is missing.
+   * compiled into it. Bundling fails when one is missing (`npm run build`
+   * writes them).
    */
   besideBundle?: ReadonlyArray<BesideBundle>;
 }

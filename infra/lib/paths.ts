@@ -20,6 +20,8 @@ export const REPO_ROOT = ((): string => {
   }
 })();
 
+/** Where `npm run build` writes the web console (scripts/build-console.ts), relative to the repository; the HTTP function carries a copy. */
+export const CONSOLE_BUILD = 'dist/console';
 /**
  * The API reference's files (Swagger UI, served at /docs by
  * cloud/src/openapi/reference.ts, which names the same files): the HTTP
