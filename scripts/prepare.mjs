@@ -1,5 +1,6 @@
 // npm runs `prepare` after `npm ci` / `npm install`. It compiles the
-// TypeScript and builds the web console (esbuild: dist/console), which need
+// TypeScript, builds the web console (esbuild: dist/console) and generates
+// the API document and the client's types (dist/scripts/openapi.js), which need
 // the devDependencies (the compiler, the @types packages, esbuild). A production install (`npm ci --omit=dev`) has none of them, and
 // failing there would fail the whole install: then this only says so.
 // `npm test` and `npm run package` build anyway, and the packaged relay
@@ -20,4 +21,6 @@ const tsc = new URL('node_modules/typescript/bin/tsc', root);
 const compiled = spawnSync(process.execPath, [tsc.pathname, '-p', 'tsconfig.json'], { stdio: 'inherit', cwd: root });
 if (compiled.status !== 0) process.exit(compiled.status ?? 1);
 const consoleBuilt = spawnSync(process.execPath, [new URL('dist/scripts/build-console.js', root).pathname], { stdio: 'inherit', cwd: root });
-process.exit(consoleBuilt.status ?? 1);
+if (consoleBuilt.status !== 0) process.exit(consoleBuilt.status ?? 1);
+const generated = spawnSync(process.execPath, [new URL('dist/scripts/openapi.js', root).pathname], { stdio: 'inherit', cwd: root });
+process.exit(generated.status ?? 1);

@@ -17,6 +17,8 @@ import { requestId } from './api/request-id.js';
 import { siteRoutes } from './api/sites.js';
 import { webhookRoutes } from './api/webhooks.js';
 import { CONSOLE_PATH, consoleRoutes } from './console/routes.js';
+import { referenceRoutes } from './openapi/reference.js';
+import { openApiRoutes } from './openapi/routes.js';
 
 export interface CloudAppOptions {
   /** Where the web console's built files are (dist/console); absent: no console. */
@@ -34,6 +36,8 @@ export function createCloudApp(deps: CloudDeps, options: CloudAppOptions = {}): 
     // A person opening the cloud's address in a browser gets the console.
     app.get('/', (c) => c.redirect(`${CONSOLE_PATH}/`, 302));
   }
+  app.route('/', openApiRoutes());
+  app.route('/', referenceRoutes());
   const auth = authenticate(deps);
   app.route('/', adminRoutes(deps, auth));
   app.route('/', keyRoutes(deps, auth));

@@ -20,7 +20,7 @@ import type { Settings } from './settings.js';
 import type { Tables } from './tables.js';
 import { grantItems } from './grants.js';
 import { HandlerFunction } from './lambda-function.js';
-import { CONSOLE_BUILD } from './paths.js';
+import { CONSOLE_BUILD, OPENAPI_DOCUMENT, SWAGGER_UI } from './paths.js';
 
 /**
  * How long a box command waits for the relay before answering 504. The HTTP
@@ -68,8 +68,8 @@ export class PublicApi extends Construct {
         LOG_LEVEL: props.logLevel,
         ...props.secrets.env({ secretsKey: true, adminToken: true }),
       },
-      // The web console's files, read from disk per request (not compiled into the bundle: its cold start stays the API's).
-      besideBundle: [{ from: CONSOLE_BUILD, to: 'console' }],
+      // The web console's files, the API document and the reference's files (/console, /openapi.json, /docs), read from disk per request: not compiled into the bundle, its cold start stays the API's.
+      besideBundle: [{ from: CONSOLE_BUILD, to: 'console' }, OPENAPI_DOCUMENT, SWAGGER_UI],
     });
     grantItems(props.tables.main, this.fn);
     grantItems(props.tables.events, this.fn);

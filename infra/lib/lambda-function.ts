@@ -24,21 +24,35 @@ export interface HandlerFunctionProps {
   /** Only what this function needs (see the contract in docs/deploy.md). */
   environment: Record<string, string>;
   /**
-   * Folders of the build copied beside the bundle (`from` relative to the
-   * repository, `to` inside the function's code), read by the function from
-   * disk at run time instead of being compiled into it. Bundling fails when
-   * one is missing (`npm run build` writes them).
+   * Folders (or, with `files`, some files of a folder) copied beside the
+   * bundle (`from` relative to the repository, `to` inside the function's
+   * code), read by the function from disk at run time instead of being
+   * compiled into it. Bundling fails when one is missing (`npm run build`
+   * writes them).
    */
-  besideBundle?: ReadonlyArray<{ from: string; to: string }>;
+  besideBundle?: ReadonlyArray<BesideBundle>;
+}
+
+export interface BesideBundle {
+  readonly from: string;
+  readonly to: string;
+  /** Only these files of `from` (default: the whole folder). */
+  readonly files?: readonly string[];
 }
 
 const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 
 /** The shell commands that copy `besideBundle` folders into the bundle's folder. */
-export function copyBesideBundle(folders: ReadonlyArray<{ from: string; to: string }>, inputDir: string, outputDir: string): string[] {
-  return folders.flatMap(({ from, to }) => {
+export function copyBesideBundle(folders: ReadonlyArray<BesideBundle>, inputDir: string, outputDir: string): string[] {
+  return folders.flatMap(({ from, to, files }) => {
     const src = quote(`${inputDir}/${from}`);
-    return [`test -d ${src} || (echo ${quote(`${from} is missing: run npm run build first`)} >&2; exit 1)`, `cp -R ${src} ${quote(`${outputDir}/${to}`)}`];
+    const missing = (what: string) => `(echo ${quote(`${what} is missing: run npm ci and npm run build first`)} >&2; exit 1)`;
+    if (!files) return [`test -d ${src} || ${missing(from)}`, `cp -R ${src} ${quote(`${outputDir}/${to}`)}`];
+    return [
+      `mkdir -p ${quote(`${outputDir}/${to}`)}`,
+      ...files.map((f) => `test -f ${quote(`${inputDir}/${from}/${f}`)} || ${missing(`${from}/${f}`)}`),
+      ...files.map((f) => `cp ${quote(`${inputDir}/${from}/${f}`)} ${quote(`${outputDir}/${to}/${f}`)}`),
+    ];
   });
 }
 

@@ -22,6 +22,15 @@ export const REPO_ROOT = ((): string => {
 
 /** Where `npm run build` writes the web console (scripts/build-console.ts), relative to the repository; the HTTP function carries a copy. */
 export const CONSOLE_BUILD = 'dist/console';
+/**
+ * The API reference's files (Swagger UI, served at /docs by
+ * cloud/src/openapi/reference.ts, which names the same files): the HTTP
+ * function carries a copy beside its bundle, in `swagger-ui/`.
+ */
+export const SWAGGER_UI = { from: 'node_modules/swagger-ui-dist', to: 'swagger-ui', files: ['swagger-ui-bundle.js', 'swagger-ui.css', 'LICENSE'] } as const;
+
+/** The API document `npm run build` generates (scripts/openapi.ts): the HTTP function serves this copy at /openapi.json. */
+export const OPENAPI_DOCUMENT = { from: 'dist', to: '.', files: ['openapi.json'] } as const;
 
 /** The Lambda entry files (the runtime's contract): one module per event source. */
 export const LAMBDA_ENTRIES = {

@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it, inject } from 'vitest';
 import { AnalyticsStore } from '../../cloud/src/analytics/store.js';
 import { analyticsRoutes } from '../../cloud/src/analytics/routes.js';
 import type { CloudEnv } from '../../cloud/src/api/context.js';
+import { errorAnswer } from '../../cloud/src/api/errors.js';
 import { AccountStore, type Tenant } from '../../cloud/src/store/accounts.js';
 import { dynamoClient } from '../../cloud/src/aws-clients.js';
 import { tableNames } from '../../cloud/src/store/dynamo.js';
@@ -19,6 +20,7 @@ import type { StoredEvent } from '../../cloud/src/store/events.js';
 import { randomId, SecretBox } from '../../cloud/src/store/secrets.js';
 import { ensureTables } from '../../cloud/src/store/tables.js';
 import { systemClock, type Clock } from '../../protocol/src/clock.js';
+import { inProcessCheck } from '../helpers/api-document.js';
 import { quietLogger } from '../helpers/relay-harness.js';
 import { expectedRows, expectedStats, msOf, parseCsv } from './expected.js';
 import { generateSite, SPAN_FROM, SPAN_TO } from './generate.js';
@@ -71,14 +73,13 @@ beforeAll(async () => {
   });
   // The tenant is set above (x-tenant): the routes alone, without the key look-up.
   app.route('/', analyticsRoutes({ analytics }, () => async (_c, next) => next()));
-  app.onError((err, c) => {
-    quietLogger.error('request failed', { error: err });
-    return c.json({ status: 'error', message: `internal error: ${err.message}` }, 500);
-  });
+  app.onError(errorAnswer);
 }, 120_000);
 
 async function get(path: string, tenant: 'A' | 'B' = 'A') {
   const res = await app.request(path, { headers: { 'x-tenant': tenant } });
+  // Every answer held to the API document (test/helpers/api-document.ts).
+  await inProcessCheck().check('GET', new URL(path, 'http://cloud'), res);
   const text = await res.text();
   let body: any;
   try {

@@ -23,6 +23,7 @@ export const BOUNDARIES: Readonly<Record<string, Boundary>> = {
   'edge-relay': { may: ['protocol', 'ami-codec'], why: 'the relay reaches the cloud over the tunnel protocol only' },
   cloud: { may: ['protocol'], why: 'the cloud reaches the relay over the tunnel protocol only, and speaks no AMI' },
   simulator: { may: ['protocol', 'ami-codec'], why: 'the simulator stands in for Asterisk, never for our own parts' },
+  client: { may: [], why: 'the typed client integrators use stands alone: its types are generated from the API document, not imported from the cloud' },
   console: {
     may: ['protocol/src/events/', 'protocol/src/zoned-time.js'],
     why: 'the console runs in browsers and reaches the cloud over HTTP only: it shares the box event types and the zone arithmetic, nothing that runs on a server',

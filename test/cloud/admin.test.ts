@@ -1,57 +1,76 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../cloud/src/local/server.js';
-import { ADMIN_TOKEN, api, startTestCloud, tenantAndSite, type Api } from '../helpers/cloud-harness.js';
+import { typedApi } from '../helpers/api-document.js';
+import { ADMIN_TOKEN, startTestCloud } from '../helpers/cloud-harness.js';
 
+// Through the typed client (client/), every answer held to the API document.
 let cloud: LocalCloud;
-let call: Api;
+const operator = () => typedApi(cloud.url, ADMIN_TOKEN);
 
 beforeAll(async () => {
   cloud = await startTestCloud();
-  call = api(cloud.url);
 });
 afterAll(async () => cloud.stop());
 
+/** A tenant and a site, through the API. */
+async function tenantAndSite(opts: { webkey?: string } = {}) {
+  const tenant = await operator().POST('/v1/tenants', { body: { name: 'Acme' } });
+  if (!tenant.data) throw new Error(`tenant: ${tenant.response.status}`);
+  const site = await typedApi(cloud.url, tenant.data.apiKey).POST('/v1/tenants/{tenantId}/sites', {
+    params: { path: { tenantId: tenant.data.id } },
+    body: { name: 'HQ', ...(opts.webkey ? { webkey: opts.webkey } : {}) },
+  });
+  if (!site.data) throw new Error(`site: ${site.response.status}`);
+  return { tenantId: tenant.data.id, apiKey: tenant.data.apiKey, siteId: site.data.id, relayToken: site.data.relayToken };
+}
+
 describe('admin API', () => {
   it('creates a tenant with the admin token only', async () => {
-    expect((await call('POST', '/v1/tenants', { body: { name: 'x' } })).status).toBe(401);
-    expect((await call('POST', '/v1/tenants', { token: 'wrong', body: { name: 'x' } })).status).toBe(401);
-    expect((await call('POST', '/v1/tenants', { token: ADMIN_TOKEN, body: {} })).status).toBe(400);
-    const r = await call('POST', '/v1/tenants', { token: ADMIN_TOKEN, body: { name: 'Acme GmbH' } });
-    expect(r.status).toBe(201);
-    expect(Object.keys(r.body).sort()).toEqual(['apiKey', 'id', 'name']);
-    expect(r.body.name).toBe('Acme GmbH');
-    expect(r.body.apiKey).toMatch(/^ck\./);
+    expect((await typedApi(cloud.url).POST('/v1/tenants', { body: { name: 'x' } })).error?.code).toBe('unauthorized');
+    expect((await typedApi(cloud.url, 'wrong').POST('/v1/tenants', { body: { name: 'x' } })).response.status).toBe(401);
+    const missing = await operator().POST('/v1/tenants', { body: {} as { name: string } });
+    expect(missing.response.status).toBe(400);
+    expect(missing.error).toMatchObject({ code: 'invalid-field', details: { field: 'name' } });
+    const r = await operator().POST('/v1/tenants', { body: { name: 'Acme GmbH' } });
+    expect(r.response.status).toBe(201);
+    expect(Object.keys(r.data ?? {}).sort()).toEqual(['apiKey', 'id', 'name']);
+    expect(r.data?.name).toBe('Acme GmbH');
+    expect(r.data?.apiKey).toMatch(/^ck\./);
   });
 
   it('creates, lists and shows sites with their relay status, for their own tenant only', async () => {
-    const a = await tenantAndSite(call);
-    const b = await tenantAndSite(call);
-    const list = await call('GET', `/v1/tenants/${a.tenantId}/sites`, { token: a.apiKey });
-    expect(list.status).toBe(200);
-    expect(list.body.data).toHaveLength(1);
-    expect(list.body.data[0]).toMatchObject({ id: a.siteId, name: 'HQ', relay: { connected: false, since: null, version: null, amiConnected: false } });
-    const one = await call('GET', `/v1/tenants/${a.tenantId}/sites/${a.siteId}`, { token: a.apiKey });
-    expect(one.body.relay.connected).toBe(false);
+    const a = await tenantAndSite();
+    const b = await tenantAndSite();
+    const asA = typedApi(cloud.url, a.apiKey);
+    const list = await asA.GET('/v1/tenants/{tenantId}/sites', { params: { path: { tenantId: a.tenantId } } });
+    expect(list.response.status).toBe(200);
+    expect(list.data?.data).toHaveLength(1);
+    expect(list.data?.data[0]).toMatchObject({ id: a.siteId, name: 'HQ', relay: { connected: false, since: null, version: null, amiConnected: false } });
+    const one = await asA.GET('/v1/tenants/{tenantId}/sites/{siteId}', { params: { path: { tenantId: a.tenantId, siteId: a.siteId } } });
+    expect(one.data?.relay.connected).toBe(false);
     // Tenant A's key on tenant B's resources: indistinguishable from missing ones.
-    expect((await call('GET', `/v1/tenants/${b.tenantId}/sites`, { token: a.apiKey })).status).toBe(404);
-    expect((await call('GET', `/v1/tenants/${a.tenantId}/sites/${b.siteId}`, { token: a.apiKey })).status).toBe(404);
-    expect((await call('GET', `/v1/tenants/${a.tenantId}/sites/site_doesnotexist`, { token: a.apiKey })).status).toBe(404);
-    expect((await call('POST', `/v1/tenants/${a.tenantId}/sites/${b.siteId}/relay-token`, { token: a.apiKey })).status).toBe(404);
-    expect((await call('GET', `/v1/tenants/${a.tenantId}/sites`, { token: 'ck.' + a.tenantId + '.forgedsecretforgedsecret' })).status).toBe(401);
+    const status = async (p: Promise<{ response: Response }>) => (await p).response.status;
+    expect(await status(asA.GET('/v1/tenants/{tenantId}/sites', { params: { path: { tenantId: b.tenantId } } }))).toBe(404);
+    expect(await status(asA.GET('/v1/tenants/{tenantId}/sites/{siteId}', { params: { path: { tenantId: a.tenantId, siteId: b.siteId } } }))).toBe(404);
+    expect(await status(asA.GET('/v1/tenants/{tenantId}/sites/{siteId}', { params: { path: { tenantId: a.tenantId, siteId: 'site_doesnotexist' } } }))).toBe(404);
+    expect(await status(asA.POST('/v1/tenants/{tenantId}/sites/{siteId}/relay-token', { params: { path: { tenantId: a.tenantId, siteId: b.siteId } } }))).toBe(404);
+    const forged = typedApi(cloud.url, 'ck.' + a.tenantId + '.forgedsecretforgedsecret');
+    expect(await status(forged.GET('/v1/tenants/{tenantId}/sites', { params: { path: { tenantId: a.tenantId } } }))).toBe(401);
   });
 
   it('rotates a relay token: the new one differs and the old one stops working', async () => {
-    const a = await tenantAndSite(call);
-    const r = await call('POST', `/v1/tenants/${a.tenantId}/sites/${a.siteId}/relay-token`, { token: a.apiKey });
-    expect(r.status).toBe(200);
-    expect(r.body.relayToken).toMatch(/^rt\./);
-    expect(r.body.relayToken).not.toBe(a.relayToken);
+    const a = await tenantAndSite();
+    const r = await typedApi(cloud.url, a.apiKey).POST('/v1/tenants/{tenantId}/sites/{siteId}/relay-token', { params: { path: { tenantId: a.tenantId, siteId: a.siteId } } });
+    expect(r.response.status).toBe(200);
+    const rotated = r.data?.relayToken ?? '';
+    expect(rotated).toMatch(/^rt\./);
+    expect(rotated).not.toBe(a.relayToken);
     expect(await cloud.deps.accounts.siteForRelayToken(a.relayToken)).toBeUndefined();
-    expect((await cloud.deps.accounts.siteForRelayToken(r.body.relayToken))?.id).toBe(a.siteId);
+    expect((await cloud.deps.accounts.siteForRelayToken(rotated))?.id).toBe(a.siteId);
   });
 
   it('stores no secret in clear', async () => {
-    const a = await tenantAndSite(call, { webkey: 'asjdfjklkasdf' });
+    const a = await tenantAndSite({ webkey: 'asjdfjklkasdf' });
     const site = await cloud.deps.accounts.getSite(a.siteId);
     const raw = JSON.stringify(site);
     expect(raw).not.toContain(a.relayToken.split('.')[2]);

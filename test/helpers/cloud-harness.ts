@@ -31,8 +31,8 @@ export interface Api {
   (method: string, path: string, init?: { token?: string; body?: unknown; headers?: Record<string, string>; form?: Record<string, string> }): Promise<{ status: number; body: any; text: string; headers: Headers }>;
 }
 
-/** Small fetch wrapper: JSON in, status + parsed body out. */
-export function api(base: string): Api {
+/** Small fetch wrapper: JSON in, status + parsed body out (`fetcher`: api-document.ts's validatedApi checks every answer). */
+export function api(base: string, fetcher: typeof fetch = fetch): Api {
   return async (method, path, init = {}) => {
     const headers: Record<string, string> = { ...(init.headers ?? {}) };
     if (init.token) headers.authorization = `Bearer ${init.token}`;
@@ -44,7 +44,7 @@ export function api(base: string): Api {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(init.form).toString();
     }
-    const res = await fetch(base + path, { method, headers, body, redirect: 'manual' });
+    const res = await fetcher(base + path, { method, headers, body, redirect: 'manual' });
     const text = await res.text();
     let parsed: unknown;
     try {

@@ -6,14 +6,15 @@
  */
 
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_ONLY_ENV, OPTIONAL_ENV, REQUIRED_ENV, type LambdaRole } from '../../cloud/src/lambda/config.js';
 import { TABLE_ITEM_ACTIONS } from '../../infra/lib/grants.js';
 import { COMMAND_TIMEOUT_MS } from '../../infra/lib/http-api.js';
-import { REPO_ROOT } from '../../infra/lib/paths.js';
+import { OPENAPI_DOCUMENT, REPO_ROOT, SWAGGER_UI } from '../../infra/lib/paths.js';
+import { SWAGGER_UI_FILES } from '../../cloud/src/openapi/reference.js';
 import { allow, FN, permissions, resource, synthesize, synthesized, text, type Json, type StackIds } from './template.js';
 
 let t: Template;
@@ -241,6 +242,15 @@ describe('the real CLI', () => {
       for (const asset of assets) expect(readFileSync(join(codeDir(id.fn.http), 'console', asset))).toEqual(readFileSync(join(REPO_ROOT, 'dist', 'console', asset)));
       expect(readFileSync(join(codeDir(id.fn.http), 'index.mjs'), 'utf8'), 'the console is not compiled into the bundle').not.toContain('coocenter console');
       for (const fn of Object.values(id.fn).filter((f) => f !== id.fn.http)) expect(existsSync(join(codeDir(fn), 'console')), fn).toBe(false);
+
+      // The HTTP function carries Swagger UI's files (/docs) beside its bundle, read from disk when asked for; its bundle stays smaller than Swagger UI alone.
+      expect(SWAGGER_UI.files).toEqual(expect.arrayContaining(Object.keys(SWAGGER_UI_FILES)));
+      const httpCode = join(outDir, cli.Resources[id.fn.http].Metadata['aws:asset:path'] as string);
+      for (const f of SWAGGER_UI.files) expect(readFileSync(join(httpCode, SWAGGER_UI.to, f)).equals(readFileSync(join(REPO_ROOT, SWAGGER_UI.from, f))), f).toBe(true);
+      // And the document npm run build generated, which it serves instead of generating it (the generator is not in its bundle).
+      expect(readFileSync(join(httpCode, OPENAPI_DOCUMENT.to, 'openapi.json'), 'utf8')).toBe(readFileSync(join(REPO_ROOT, OPENAPI_DOCUMENT.from, 'openapi.json'), 'utf8'));
+      expect(readFileSync(join(httpCode, 'index.mjs'), 'utf8'), 'the JSON Schema converter stays out of the bundle').not.toContain('draft-2020-12');
+      expect(statSync(join(httpCode, 'index.mjs')).size).toBeLessThan(statSync(join(REPO_ROOT, SWAGGER_UI.from, 'swagger-ui-bundle.js')).size);
     },
     180_000,
   );

@@ -9,7 +9,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../cloud/src/local/server.js';
 import type { Relay } from '../../edge-relay/src/relay.js';
-import { api, startTestCloud, tenantAndSite } from '../helpers/cloud-harness.js';
+import { validatedApi } from '../helpers/api-document.js';
+import { startTestCloud, tenantAndSite } from '../helpers/cloud-harness.js';
 import { Scenario, wire, type ChannelRef } from '../helpers/ami-scenario.js';
 import { listReply } from '../helpers/busy-pbx.js';
 import { frame, startFakeAmi, type FakeAmi } from '../helpers/fake-ami.js';
@@ -45,7 +46,7 @@ const hint = (status: string, text: string): Array<[string, string]> => [
 describe('events made after an outage, marked on the LAN and in webhooks', () => {
   it('recovered (and partial) in the LAN headers and the webhook envelope; live events carry neither', async () => {
     cloud = await startTestCloud();
-    const call = api(cloud.url);
+    const call = validatedApi(cloud.url);
     const ids = await tenantAndSite(call);
     hook = await startWebhookReceiver();
     const created = await call('POST', `/v1/tenants/${ids.tenantId}/webhooks`, { token: ids.apiKey, body: { url: hook.url, events: ['hangup', 'extensionstatus'] } });

@@ -6,7 +6,8 @@
  */
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { LocalCloud } from '../../cloud/src/local/server.js';
-import { api, startTestCloud, tenantAndSite } from '../helpers/cloud-harness.js';
+import { validatedApi } from '../helpers/api-document.js';
+import { startTestCloud, tenantAndSite } from '../helpers/cloud-harness.js';
 import { cuttableProxy, type CuttableProxy } from '../helpers/cuttable-proxy.js';
 import { extensionStatus, relayOnQuietPbx, type QuietPbx } from '../helpers/quiet-pbx.js';
 import { createLogger } from '../../protocol/src/log.js';
@@ -35,7 +36,7 @@ describe('outbox', () => {
     const warnings: Array<Record<string, unknown>> = [];
     const logger = createLogger({ level: 'warn', write: (line) => warnings.push(JSON.parse(line)) });
     cloud = await startTestCloud({ sqsEndpoint: `http://127.0.0.1:${hop.port}`, outboxSweepMs: 300, outboxStaleMs: 200, logger });
-    const call = api(cloud.url);
+    const call = validatedApi(cloud.url);
     const ids = await tenantAndSite(call);
     receiver = await startWebhookReceiver();
     expect((await call('POST', `/v1/tenants/${ids.tenantId}/webhooks`, { token: ids.apiKey, body: { url: receiver.url, events: ['extensionstatus'] } })).status).toBe(201);
@@ -72,7 +73,7 @@ describe('outbox', () => {
     const lines: Array<Record<string, unknown>> = [];
     const logger = createLogger({ level: 'info', write: (line) => lines.push(JSON.parse(line)) });
     cloud = await startTestCloud({ sqsEndpoint: hop.url, outboxSweepMs: 50, outboxStaleMs: 0, logger });
-    const call = api(cloud.url);
+    const call = validatedApi(cloud.url);
     const ids = await tenantAndSite(call);
     receiver = await startWebhookReceiver();
     expect((await call('POST', `/v1/tenants/${ids.tenantId}/webhooks`, { token: ids.apiKey, body: { url: receiver.url, events: ['extensionstatus'] } })).status).toBe(201);
@@ -101,7 +102,7 @@ describe('SSRF guard in production mode', () => {
   it('refuses private and metadata addresses at creation, and a DNS answer that turns private at delivery', async () => {
     const dns: Record<string, string[]> = { 'crm.example.com': ['93.184.216.34'], 'evil.example.com': ['127.0.0.1'], 'meta.example.com': ['169.254.169.254'] };
     cloud = await startTestCloud({ allowPrivateWebhooks: false, resolver: async (host) => dns[host] ?? (host === 'localhost' ? ['127.0.0.1', '::1'] : []) });
-    const call = api(cloud.url);
+    const call = validatedApi(cloud.url);
     const ids = await tenantAndSite(call);
     receiver = await startWebhookReceiver();
     const port = new URL(receiver.url).port;

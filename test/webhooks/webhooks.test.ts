@@ -8,7 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import type { LocalCloud } from '../../cloud/src/local/server.js';
 import { startBoxWorld, type BoxWorld } from '../helpers/box-world.js';
-import { api, startTestCloud, tenantAndSite, type Api } from '../helpers/cloud-harness.js';
+import { validatedApi } from '../helpers/api-document.js';
+import { startTestCloud, tenantAndSite, type Api } from '../helpers/cloud-harness.js';
 import { deliveriesSettled } from '../helpers/settled.js';
 import { waitFor } from '../helpers/wait.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
@@ -28,7 +29,7 @@ async function receiver(): Promise<WebhookReceiver> {
 beforeAll(async () => {
   // Retries after 0 s so the schedule's eight attempts fit in a test.
   cloud = await startTestCloud({ webhookRetrySchedule: [0, 0, 0, 0, 0, 0, 0] });
-  call = api(cloud.url);
+  call = validatedApi(cloud.url);
   ids = await tenantAndSite(call);
   w = await startBoxWorld({ settings: { cloud: { url: cloud.url, token: ids.relayToken } } });
   await waitFor(async () => (await call('GET', `/v1/tenants/${ids.tenantId}/sites/${ids.siteId}`, { token: ids.apiKey })).body.relay.amiConnected);

@@ -68,5 +68,10 @@ export function siteRoutes(deps: CloudDeps): Hono<CloudEnv> {
         }),
     }) as unknown as Hono<CloudEnv>,
   );
+  // No box endpoint here (`/monitor` without a file): the box's own 404. Without this, Hono answers a
+  // request that passed this sub-app's middleware but no route with its plain-text default.
+  app.all('/sites/:siteId/coocenter-api/*', () => {
+    throw boxError(404, 'not found');
+  });
   return app;
 }

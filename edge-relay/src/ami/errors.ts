@@ -30,6 +30,9 @@ const RECOVERABLE: Record<AmiErrorCode, boolean> = {
   AMI_CLOSED: false,
 };
 
+/** Every code of the relay's AMI errors (docs/errors.md lists them). */
+export const AMI_ERROR_CODES = Object.keys(RECOVERABLE) as AmiErrorCode[];
+
 /** The codec's error class, with the codes an AMI session can raise. */
 export const AmiError = AmiErrorClass;
 export type AmiError = AmiErrorClass<AmiErrorCode>;

@@ -14,7 +14,9 @@ import { LogField } from '../../../protocol/src/log-fields.js';
 import { decodeCloudFrame, encodeFrame } from '../../../protocol/src/wire/codec.js';
 import { CloseCode, FatalErrorCode, type CloudFrame, type HelloFrame, type RelayFrame, type WelcomeFrame } from '../../../protocol/src/wire/frames.js';
 
-export type TunnelErrorCode = 'UNAUTHORIZED' | 'VERSION_MISMATCH' | 'REPLACED' | 'TIMEOUT' | 'NETWORK' | 'CLOSED' | 'PROTOCOL' | 'SEQ_REGRESSION';
+/** Why a tunnel connection ended: the codes of the relay's logs (docs/errors.md lists them). */
+export const TUNNEL_ERROR_CODES = ['UNAUTHORIZED', 'VERSION_MISMATCH', 'REPLACED', 'TIMEOUT', 'NETWORK', 'CLOSED', 'PROTOCOL', 'SEQ_REGRESSION'] as const;
+export type TunnelErrorCode = (typeof TUNNEL_ERROR_CODES)[number];
 
 /** Why a connection ended, and whether trying again can help (cloudflared-style). */
 export class TunnelError extends Error {

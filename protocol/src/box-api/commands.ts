@@ -18,7 +18,7 @@
 
 import * as v from 'valibot';
 import type { FieldKind } from './fields.js';
-import type { CurrentCall, ExtensionHintRow, ExtensionStatusRow, Pbx, QueueMemberRow, RecordingFile } from './pbx.js';
+import { CurrentCallSchema, ExtensionHintRowSchema, ExtensionStatusRowSchema, QueueMemberRowSchema, type Pbx, type RecordingFile } from './pbx.js';
 
 /**
  * A text field in a frame. The frame only bounds it; its shape (fields.ts:
@@ -50,33 +50,36 @@ interface CommandSpec {
   readonly write: boolean;
   /** Answers a file (streamed or uploaded), not JSON. */
   readonly file?: true;
-  /** What the Pbx method resolves to (a type; the value is never read). */
+  /** What the Pbx method resolves to: a schema of the JSON answer (the API document shows it), or a type only (a file). */
   readonly answers: unknown;
 }
 
-/** Names the answer type of a command in the table; nothing exists at run time. */
+/** Names the answer type of a command that answers no JSON (a file); nothing exists at run time. */
 function answers<T>(): T {
   return undefined as T;
 }
+/** Asterisk's own words (`Interface paused successfully`), or nothing. */
+const Message = v.string();
+const Nothing = v.void();
 
 export const COMMANDS = {
-  currentCalls: { params: [], write: false, answers: answers<CurrentCall[]>() },
-  extensionStatus: { params: [], write: false, answers: answers<ExtensionStatusRow[]>() },
-  extensionHints: { params: [], write: false, answers: answers<ExtensionHintRow[]>() },
+  currentCalls: { params: [], write: false, answers: v.array(CurrentCallSchema) },
+  extensionStatus: { params: [], write: false, answers: v.array(ExtensionStatusRowSchema) },
+  extensionHints: { params: [], write: false, answers: v.array(ExtensionHintRowSchema) },
   /** Queue name → members; a queue without members maps to []. */
-  queueInfo: { params: [], write: false, answers: answers<Record<string, QueueMemberRow[]>>() },
+  queueInfo: { params: [], write: false, answers: v.record(v.string(), v.array(QueueMemberRowSchema)) },
   /** Answers Asterisk's message (`Interface paused successfully`). */
-  agentPause: { params: [['queue', Queue], ['member', Extension], ['paused', v.boolean()]], write: true, answers: answers<string>() },
-  agentLogin: { params: [['extension', Extension], ['queue', Queue]], write: true, answers: answers<void>() },
-  agentLogout: { params: [['extension', Extension], ['queue', Queue]], write: true, answers: answers<void>() },
+  agentPause: { params: [['queue', Queue], ['member', Extension], ['paused', v.boolean()]], write: true, answers: Message },
+  agentLogin: { params: [['extension', Extension], ['queue', Queue]], write: true, answers: Nothing },
+  agentLogout: { params: [['extension', Extension], ['queue', Queue]], write: true, answers: Nothing },
   /** Rings `src`; when it answers, dials `dst`. Answers Asterisk's message. */
-  clickToCall: { params: [['src', Extension], ['dst', Number_]], write: true, answers: answers<string>() },
-  hangup: { params: [['extension', Extension]], write: true, answers: answers<void>() },
-  transfer: { params: [['src', Extension], ['dst', Number_]], write: true, answers: answers<void>() },
-  spy: { params: [['src', Extension], ['dst', Extension]], write: true, answers: answers<void>() },
-  blacklist: { params: [], write: false, answers: answers<string[]>() },
-  blacklistAdd: { params: [['number', BlacklistNumber]], write: true, answers: answers<string>() },
-  blacklistRemove: { params: [['number', BlacklistNumber]], write: true, answers: answers<string>() },
+  clickToCall: { params: [['src', Extension], ['dst', Number_]], write: true, answers: Message },
+  hangup: { params: [['extension', Extension]], write: true, answers: Nothing },
+  transfer: { params: [['src', Extension], ['dst', Number_]], write: true, answers: Nothing },
+  spy: { params: [['src', Extension], ['dst', Extension]], write: true, answers: Nothing },
+  blacklist: { params: [], write: false, answers: v.array(v.string()) },
+  blacklistAdd: { params: [['number', BlacklistNumber]], write: true, answers: Message },
+  blacklistRemove: { params: [['number', BlacklistNumber]], write: true, answers: Message },
   /** A file under the relay's monitor_dir. */
   recording: { params: [['path', RecordingPath]], write: false, file: true, answers: answers<RecordingFile>() },
 } as const satisfies Record<string, CommandSpec>;
@@ -91,7 +94,10 @@ type ArgsOf<P> = { -readonly [I in keyof P]: P[I] extends readonly [string, infe
 type FieldsOf<P extends readonly Param[]> = { [E in P[number] as E[0]]: E[1] };
 
 /** The Pbx method of a command: its fields as parameters, its answer as the result. */
-export type CommandMethod<K extends BoxCommandName> = (...args: ArgsOf<Table[K]['params']>) => Promise<Table[K]['answers']>;
+export type CommandMethod<K extends BoxCommandName> = (...args: ArgsOf<Table[K]['params']>) => Promise<AnswerOf<K>>;
+
+/** What a command answers: its schema's output, or the type the table names (a file). */
+export type AnswerOf<K extends BoxCommandName> = Table[K]['answers'] extends v.GenericSchema ? v.InferOutput<Table[K]['answers']> : Table[K]['answers'];
 
 export const COMMAND_NAMES = Object.keys(COMMANDS) as BoxCommandName[];
 

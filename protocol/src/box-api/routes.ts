@@ -1,5 +1,5 @@
 /**
- * The box's 16 HTTP endpoints, written once. The relay mounts them at
+ * The box's HTTP endpoints (endpoints.ts), served once. The relay mounts them at
  * `/coocenter-api` on the LAN; the cloud at `/sites/{siteId}/coocenter-api`.
  * What differs (authentication, which PBX answers) is injected.
  *
@@ -12,7 +12,9 @@ import { isClientAbort } from '../http/body.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
 import { BoxApiError, boxError, isBoxApiError } from './errors.js';
-import { commandFields, pauseState, readForm } from './forms.js';
+import { COMMAND_FIELDS, type BoxCommandName } from './commands.js';
+import { BOX_ENDPOINTS, boxAnswerBody, type BoxMethod } from './endpoints.js';
+import { commandFields, pauseState, readForm, type Form } from './forms.js';
 import type { Pbx } from './pbx.js';
 import { discard, fileAnswer } from './file-answer.js';
 import { safeRecordingPath } from './recording-path.js';
@@ -23,16 +25,14 @@ export interface BoxRoutesOptions {
   logger?: Logger;
 }
 
-type Method = 'GET' | 'HEAD' | 'POST' | 'DELETE';
-
 export function boxRoutes(options: BoxRoutesOptions): Hono {
   const app = new Hono();
   const log = options.logger ?? silentLogger;
 
   /** One endpoint: methods accepted, and the handler that returns the body. */
-  const route = (path: string, methods: Method[], handler: (c: Context, pbx: Pbx) => Promise<Response>) => {
+  const route = (path: string, methods: readonly BoxMethod[], handler: (c: Context, pbx: Pbx) => Promise<Response>) => {
     app.all(path, async (c) => {
-      if (!methods.includes(c.req.method as Method)) {
+      if (!methods.includes(c.req.method as BoxMethod)) {
         c.header('Allow', methods.join(', '));
         return c.json({ status: 'error', message: `use ${methods.join(' or ')} for this endpoint` }, 405);
       }
@@ -44,82 +44,21 @@ export function boxRoutes(options: BoxRoutesOptions): Hono {
     });
   };
 
-  const ok = (c: Context, body: unknown) => c.json(body as object, 200);
-
-  route('/extensions/current-calls', ['POST', 'GET'], async (c, pbx) =>
-    ok(c, { status: 'success', message: 'Channels will follow', data: await pbx.currentCalls() }),
-  );
-
-  route('/extensions/extension-status', ['GET', 'POST'], async (c, pbx) =>
-    ok(c, { status: 'success', message: 'Peer status list will follow', data: await pbx.extensionStatus() }),
-  );
-
-  // The box answers this one with a bare array.
-  route('/extensions/extension-hints-status', ['GET', 'POST'], async (c, pbx) => ok(c, await pbx.extensionHints()));
-
-  route('/queues/queue-info', ['GET', 'POST'], async (c, pbx) =>
-    ok(c, { status: 'success', message: 'Queue status will follow', data: await pbx.queueInfo() }),
-  );
-
-  route('/queues/agent-pause', ['POST'], async (c, pbx) => {
-    const form = await readForm(c);
-    const { queue, member } = commandFields(form, 'agentPause');
-    const paused = pauseState(form);
-    return ok(c, { status: 'success', message: await pbx.agentPause(queue, member, paused) });
-  });
-
-  route('/queues/agent-login', ['POST'], async (c, pbx) => {
-    const { extension, queue } = commandFields(await readForm(c), 'agentLogin');
-    await pbx.agentLogin(extension, queue);
-    return ok(c, { status: 'success', message: 'login extension success' });
-  });
-
-  route('/queues/agent-logout', ['POST'], async (c, pbx) => {
-    const { extension, queue } = commandFields(await readForm(c), 'agentLogout');
-    await pbx.agentLogout(extension, queue);
-    return ok(c, { status: 'success', message: 'logout extension success' });
-  });
-
-  route('/extensions/click-number', ['POST'], async (c, pbx) => {
-    const { src, dst } = commandFields(await readForm(c), 'clickToCall');
-    const message = await pbx.clickToCall(src, dst);
-    return ok(c, { status: 'success', message });
-  });
-
-  route('/extensions/hangup', ['POST'], async (c, pbx) => {
-    const { extension } = commandFields(await readForm(c), 'hangup');
-    await pbx.hangup(extension);
-    return ok(c, { status: 'success', message: 'hangup extension success' });
-  });
-
-  route('/extensions/transfer', ['POST'], async (c, pbx) => {
-    const { src, dst } = commandFields(await readForm(c), 'transfer');
-    await pbx.transfer(src, dst);
-    // "tansfer" is the box's spelling; integrations may compare it.
-    return ok(c, { status: 'success', message: 'tansfer extension success' });
-  });
-
-  route('/extensions/extenSpy', ['POST'], async (c, pbx) => {
-    const { src, dst } = commandFields(await readForm(c), 'spy');
-    await pbx.spy(src, dst);
-    return ok(c, { status: 'success', message: 'spy extension success' });
-  });
-
-  route('/blacklist/index', ['GET', 'POST'], async (c, pbx) => ok(c, { status: 'success', data: await pbx.blacklist() }));
-
-  route('/blacklist/create', ['POST'], async (c, pbx) => {
-    const { number } = commandFields(await readForm(c), 'blacklistAdd');
-    return ok(c, { status: 'success', message: await pbx.blacklistAdd(number) });
-  });
-
-  route('/blacklist/delete', ['DELETE', 'POST'], async (c, pbx) => {
-    const { number } = commandFields(await readForm(c), 'blacklistRemove');
-    return ok(c, { status: 'success', message: await pbx.blacklistRemove(number) });
-  });
+  for (const endpoint of BOX_ENDPOINTS) {
+    if (endpoint.answer.kind === 'file') continue;
+    const { command, answer } = endpoint;
+    const takesFields = COMMAND_FIELDS[command].length > 0 || endpoint.extraFields !== undefined;
+    route(endpoint.path, endpoint.methods, async (c, pbx) => {
+      const args = takesFields ? commandArgsOf(command, await readForm(c)) : [];
+      const method = pbx[command] as (...a: unknown[]) => Promise<unknown>;
+      return c.json(boxAnswerBody(answer, await method.apply(pbx, args)) as object, 200);
+    });
+  }
 
   // `{.+}`: a file path is required; `/monitor` and `/monitor/` are no endpoint at all.
   // A player seeks with Range, checks with HEAD, revalidates with If-None-Match (file-answer.ts).
-  route('/monitor/:path{.+}', ['GET', 'HEAD'], async (c, pbx) => {
+  const recording = BOX_ENDPOINTS.find((e) => e.answer.kind === 'file')!;
+  route('/monitor/:path{.+}', recording.methods, async (c, pbx) => {
     // Work on the raw path: a decoded one would already have turned %2e%2e into ..
     const path = safeRecordingPath(rawRecordingPath(new URL(c.req.url).pathname));
     const file = await pbx.recording(path);
@@ -134,6 +73,13 @@ export function boxRoutes(options: BoxRoutesOptions): Hono {
   app.notFound((c) => c.json({ status: 'error', message: `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));
   app.onError((err, c) => errorResponse(c, err, log));
   return app;
+}
+
+/** The Pbx method's arguments from a form: the command's shaped fields, and agent-pause's on/off `state`. */
+function commandArgsOf(command: BoxCommandName, form: Form): unknown[] {
+  const fields = commandFields(form, command);
+  if (command === 'agentPause') return [fields.queue, fields.member, pauseState(form)];
+  return COMMAND_FIELDS[command].map(([name]) => fields[name]);
 }
 
 /**

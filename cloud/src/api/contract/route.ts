@@ -15,7 +15,8 @@
  *    response validation.
  *
  * Pure declarations: no handler, no I/O. The tables are in this folder, one
- * file per family (admin.ts, webhooks.ts, analytics.ts), listed in index.ts.
+ * file per family (admin.ts, webhooks.ts, analytics.ts…); a declared route
+ * is in the document by being declared (declaredRoutes).
  */
 
 import type * as v from 'valibot';
@@ -78,9 +79,23 @@ export interface RouteSpec {
   readonly errors?: readonly ApiErrorCode[];
 }
 
-/** Declares a route, keeping its literal types for the handler's input and answer. */
+const DECLARED = new Map<string, RouteSpec>();
+
+/**
+ * Declares a route, keeping its literal types for the handler's input and
+ * answer. Declaring is registering: the API document lists every declared
+ * route (declaredRoutes), so a new route needs no list of its own.
+ */
 export function route<const R extends RouteSpec>(spec: R): R {
+  const twin = DECLARED.get(spec.id);
+  if (twin && twin !== spec) throw new Error(`two routes are named ${spec.id}: the id is the document's operationId and the client's name`);
+  DECLARED.set(spec.id, spec);
   return spec;
+}
+
+/** Every route declared so far, in declaration order (every route the app serves, once the app's modules are loaded). */
+export function declaredRoutes(): RouteSpec[] {
+  return [...DECLARED.values()];
 }
 
 type Out<S> = S extends AnySchema ? v.InferOutput<S> : Record<string, never>;
