@@ -26,6 +26,7 @@ import { ConnectionStore } from './store/connections.js';
 import type { TableNames } from './store/dynamo.js';
 import { EventStore } from './store/events.js';
 import { PendingCommandStore } from './store/pending-commands.js';
+import { TicketStore } from './stream/tickets.js';
 import { RelayStore } from './store/relays.js';
 import type { SecretBox } from './store/secrets.js';
 import type { RelayGateway } from './tunnel/gateway.js';
@@ -119,6 +120,10 @@ export function webhookStore(c: Cloud): WebhookStore {
   return part(c, webhookStore, () => new WebhookStore(c.db, c.tables.main, c.box, c.clock));
 }
 
+export function ticketStore(c: Cloud): TicketStore {
+  return part(c, ticketStore, () => new TicketStore(c.db, c.tables.main, c.clock));
+}
+
 export function deliveryLog(c: Cloud): DeliveryLog {
   return part(c, deliveryLog, () => new DeliveryLog(c.db, c.tables.events, c.clock));
 }
@@ -183,5 +188,6 @@ export function appDeps(c: Cloud, gateway: RelayGateway): CloudDeps {
     commandTimeoutMs: c.options.commandTimeoutMs,
     webhooks: webhookService(c),
     analytics: analyticsStore(c),
+    streamTickets: ticketStore(c),
   };
 }

@@ -9,6 +9,7 @@ import type { Logger } from '../../../protocol/src/log.js';
 import type { AnalyticsStore } from '../analytics/store.js';
 import type { AccountStore, Tenant } from '../store/accounts.js';
 import type { RelayGateway } from '../tunnel/gateway.js';
+import type { TicketStore } from '../stream/tickets.js';
 import type { WebhookService } from '../webhooks/service.js';
 
 export interface CloudDeps {
@@ -22,6 +23,8 @@ export interface CloudDeps {
   commandTimeoutMs: number;
   webhooks: WebhookService;
   analytics: AnalyticsStore;
+  /** Tickets for the event stream's connections. */
+  streamTickets: TicketStore;
 }
 
 export type CloudEnv = {

@@ -17,12 +17,14 @@ import type { CloudDeps } from '../api/context.js';
 import { apiError } from '../api/errors.js';
 import { createCloudApp } from '../app.js';
 import { dynamoClient, sqsClient } from '../aws-clients.js';
-import { accountStore, appDeps, cloudOf, deliveryDeps, eventStore, outboxDeps, relayStore, webhookFanout, webhookStore } from '../compose.js';
+import { accountStore, appDeps, cloudOf, deliveryDeps, eventStore, outboxDeps, relayStore, ticketStore, webhookFanout, webhookStore } from '../compose.js';
 import { OutboxRunner } from '../pipeline/outbox.js';
 import { DEFAULT_COMMAND_TIMEOUT_MS } from '../settings.js';
 import { DEFAULT_TABLE_PREFIX, tableNames, type TableNames } from '../store/dynamo.js';
 import type { EventStore } from '../store/events.js';
 import { SecretBox } from '../store/secrets.js';
+import { LocalStreamHub, STREAM_PATH } from '../stream/local-hub.js';
+import type { StreamLimits } from '../stream/messages.js';
 import { ensureTables } from '../store/tables.js';
 import { LocalHub } from '../tunnel/local-hub.js';
 import type { WebhookFanout } from '../webhooks/fanout.js';
@@ -64,6 +66,8 @@ export interface LocalCloudOptions {
   outboxStaleMs?: number;
   /** The HTTP server's time limits (default: protocol/src/http/timeouts.ts). */
   httpTimeouts?: Partial<HttpTimeouts>;
+  /** The event stream's bounds (tests lower the buffer ones). */
+  streamLimits?: Partial<StreamLimits>;
   logger: Logger;
   clock?: Clock;
   /** Told each slow step as it begins (`starting DynamoDB Local…`), for a person waiting at a terminal. */
@@ -74,6 +78,8 @@ export interface LocalCloud {
   url: string;
   port: number;
   hub: LocalHub;
+  /** The event stream's connections (GET /v1/stream). */
+  stream: LocalStreamHub;
   outbox: OutboxRunner;
   worker: DeliveryWorker;
   queue: DeliveryQueue;
@@ -111,11 +117,13 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
   // start; until the rest is up it answers 503.
   let app: ReturnType<typeof createCloudApp> | undefined;
   let hub: LocalHub | undefined;
+  let streams: LocalStreamHub | undefined;
   const http = await listen((request) => (app ? app.fetch(request) : starting()), opts.port ?? 8787, opts.host ?? '127.0.0.1', opts.httpTimeouts);
   http.server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== '/relay') socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
-    else if (!hub) socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\n\r\n');
+    if (path !== '/relay' && path !== STREAM_PATH) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+    else if (!hub || !streams) socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\n\r\n');
+    else if (path === STREAM_PATH) void streams.handleUpgrade(req, socket, head);
     else void hub.handleUpgrade(req, socket, head);
   });
   // What is running, stopped in reverse order (also when a later step fails).
@@ -166,7 +174,8 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
         retrySchedule: opts.webhookRetrySchedule,
       },
     );
-    const outbox = new OutboxRunner(outboxDeps(cloud), clock, { sweepEveryMs: opts.outboxSweepMs, staleAfterMs: opts.outboxStaleMs });
+    const stream = new LocalStreamHub({ accounts: accountStore(cloud), tickets: ticketStore(cloud), events: eventStore(cloud), clock, logger: log, limits: opts.streamLimits });
+    const outbox = new OutboxRunner({ ...outboxDeps(cloud), live: stream }, clock, { sweepEveryMs: opts.outboxSweepMs, staleAfterMs: opts.outboxStaleMs });
     const relays = new LocalHub({
       accounts: accountStore(cloud),
       events: eventStore(cloud),
@@ -188,11 +197,13 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     running.push(
       closeHttp,
       () => relays.close(),
+      () => stream.close(),
       () => worker.stop(),
       () => outbox.stop(),
     );
     app = createCloudApp(deps);
     hub = relays;
+    streams = stream;
 
     const url = `http://${opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1'}:${http.port}`;
     log.info('local cloud listening', { url, dynamodb: opts.dynamoEndpoint ? endpoint : endpoint ? 'embedded' : 'aws', dataDir: opts.dataDir });
@@ -201,6 +212,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       url,
       port: http.port,
       hub: relays,
+      stream,
       outbox,
       worker,
       queue,

@@ -21,8 +21,15 @@ export interface Fanout {
   enqueue(events: StoredEvent[]): Promise<void>;
 }
 
+/** Hands stored events to live connections (the event stream); must not wait on any client. */
+export interface LivePublisher {
+  publish(events: readonly StoredEvent[]): void | Promise<void>;
+}
+
 export interface OutboxDeps {
   events: EventStore;
+  /** The event stream's connections, first: a screen pop waits on nothing else. */
+  live?: LivePublisher;
   projections: Projection[];
   fanout: Fanout;
   logger: Logger;
@@ -34,9 +41,19 @@ export async function processOutbox(deps: OutboxDeps, entry: OutboxEntry, known?
   events.sort((a, b) => a.seq - b.seq);
   // Webhooks first: they are what a CRM waits for; projections only feed
   // reports. Both must succeed before the entry goes, and both are idempotent.
+  if (deps.live) await publishLive(deps, events);
   await deps.fanout.enqueue(events);
   for (const e of events) for (const p of deps.projections) await p.apply(e);
   await deps.events.deleteOutbox(entry);
+}
+
+/** A failure to reach stream connections never holds up webhooks (a client resumes with `after`). */
+async function publishLive(deps: OutboxDeps, events: StoredEvent[]): Promise<void> {
+  try {
+    await deps.live?.publish(events);
+  } catch (err) {
+    deps.logger.warn('stream publish failed', { [LogField.siteId]: events[0]?.siteId, [LogField.error]: err });
+  }
 }
 
 /**
