@@ -175,7 +175,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       },
     );
     const stream = new LocalStreamHub({ accounts: accountStore(cloud), tickets: ticketStore(cloud), events: eventStore(cloud), clock, logger: log, limits: opts.streamLimits });
-    const outbox = new OutboxRunner({ ...outboxDeps(cloud), live: stream }, clock, { sweepEveryMs: opts.outboxSweepMs, staleAfterMs: opts.outboxStaleMs });
+    const outbox = new OutboxRunner({ ...outboxDeps(cloud), stream }, clock, { sweepEveryMs: opts.outboxSweepMs, staleAfterMs: opts.outboxStaleMs });
     const relays = new LocalHub({
       accounts: accountStore(cloud),
       events: eventStore(cloud),

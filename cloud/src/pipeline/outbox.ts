@@ -1,5 +1,5 @@
 /**
- * What happens to events once stored: project them (CDR search, rollups) and
+ * What happens to events once stored: hand them to the event stream's connections, project them (CDR search, rollups),
  * fan them out to webhooks, then clear their outbox entry. Every step is safe
  * to repeat, so an entry left behind by a failure (SQS down, a crash) is
  * simply processed again: by the sweeper here, or on AWS by the events
@@ -22,14 +22,14 @@ export interface Fanout {
 }
 
 /** Hands stored events to live connections (the event stream); must not wait on any client. */
-export interface LivePublisher {
+export interface StreamPublisher {
   publish(events: readonly StoredEvent[]): void | Promise<void>;
 }
 
 export interface OutboxDeps {
   events: EventStore;
   /** The event stream's connections, first: a screen pop waits on nothing else. */
-  live?: LivePublisher;
+  stream?: StreamPublisher;
   projections: Projection[];
   fanout: Fanout;
   logger: Logger;
@@ -41,16 +41,16 @@ export async function processOutbox(deps: OutboxDeps, entry: OutboxEntry, known?
   events.sort((a, b) => a.seq - b.seq);
   // Webhooks first: they are what a CRM waits for; projections only feed
   // reports. Both must succeed before the entry goes, and both are idempotent.
-  if (deps.live) await publishLive(deps, events);
+  if (deps.stream) await publishToStream(deps, events);
   await deps.fanout.enqueue(events);
   for (const e of events) for (const p of deps.projections) await p.apply(e);
   await deps.events.deleteOutbox(entry);
 }
 
 /** A failure to reach stream connections never holds up webhooks (a client resumes with `after`). */
-async function publishLive(deps: OutboxDeps, events: StoredEvent[]): Promise<void> {
+async function publishToStream(deps: OutboxDeps, events: StoredEvent[]): Promise<void> {
   try {
-    await deps.live?.publish(events);
+    await deps.stream?.publish(events);
   } catch (err) {
     deps.logger.warn('stream publish failed', { [LogField.siteId]: events[0]?.siteId, [LogField.error]: err });
   }
