@@ -175,7 +175,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       },
     );
     const stream = new LocalStreamHub({ accounts: accountStore(cloud), tickets: ticketStore(cloud), events: eventStore(cloud), clock, logger: log, limits: opts.streamLimits });
-    const outbox = new OutboxRunner({ ...outboxDeps(cloud), stream }, clock, { sweepEveryMs: opts.outboxSweepMs, staleAfterMs: opts.outboxStaleMs });
+    const outbox = new OutboxRunner(outboxDeps(cloud), clock, { sweepEveryMs: opts.outboxSweepMs, staleAfterMs: opts.outboxStaleMs });
     const relays = new LocalHub({
       accounts: accountStore(cloud),
       events: eventStore(cloud),
@@ -185,6 +185,9 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       pingMs: opts.pingMs,
       maxConnectionAgeMs: opts.maxConnectionAgeMs,
       afterStore: (outboxes, fresh) => {
+        // Stream connections first, straight from the store: a screen pop does not queue behind
+        // earlier batches' webhook enqueues and projections (the outbox runs those per site in order).
+        stream.publish(fresh);
         for (const entry of outboxes) void outbox.submit(entry, fresh.filter((e) => entry.seqs.includes(e.seq)));
       },
     });

@@ -28,7 +28,7 @@ export interface StreamPublisher {
 
 export interface OutboxDeps {
   events: EventStore;
-  /** The event stream's connections, first: a screen pop waits on nothing else. */
+  /** The event stream's connections, where the runtime feeds them from the outbox (the local server publishes right after storing instead). */
   stream?: StreamPublisher;
   projections: Projection[];
   fanout: Fanout;

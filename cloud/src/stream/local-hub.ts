@@ -1,7 +1,7 @@
 /**
  * The stream on one machine: GET /v1/stream upgraded on the local cloud's
- * own server (`ws`), one StreamSession per connection, fed by the outbox
- * (pipeline/outbox.ts `stream`) as events are stored.
+ * own server (`ws`), one StreamSession per connection, fed by the relay hub
+ * right after each batch is stored (local/server.ts `afterStore`).
  *
  * `publish` is on the event path: it hands each session the events and
  * returns; a session only appends to its socket's buffer and cuts its client
