@@ -55,7 +55,7 @@ async function stalledClient(): Promise<{ socket: Socket; ended: Promise<void> }
 it('cuts a client that stops reading, without delaying webhooks or the other clients', async () => {
   const other = await call('POST', `/v1/tenants/${ids.tenantId}/sites`, { token: ids.apiKey, body: { name: 'Branch' } });
   await call('POST', `/v1/tenants/${ids.tenantId}/webhooks`, { token: ids.apiKey, body: { url: hooks.url, events: ['cdr'], siteIds: [ids.siteId] } });
-  const healthy = await openStreamClient(cloud.url, `siteIds=${ids.siteId}`, ids.apiKey);
+  const healthy = await openStreamClient(`${cloud.url}/v1/stream`, `siteIds=${ids.siteId}`, ids.apiKey);
   const stalled = await stalledClient();
   await waitFor(() => cloud.stream.connections === 2, { what: 'both streams registered' });
 

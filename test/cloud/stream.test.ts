@@ -42,20 +42,20 @@ const types = (c: StreamClient) => c.events().map((m) => m.data.event);
 describe('tickets and refusals', () => {
   it('a ticket opens one connection; a used, unknown or missing one is refused with 401', async () => {
     const t = await ticket({});
-    const first = await openStreamClient(cloud.url, `ticket=${t}`);
-    const again = await refusedStream(cloud.url, `ticket=${t}`);
+    const first = await openStreamClient(`${cloud.url}/v1/stream`, `ticket=${t}`);
+    const again = await refusedStream(`${cloud.url}/v1/stream`, `ticket=${t}`);
     expect([again.status, again.body.code]).toEqual([401, 'unauthorized']);
     expect(again.body.message).toContain('unknown, used or expired');
-    expect((await refusedStream(cloud.url, `ticket=stk_${'x'.repeat(43)}`)).status).toBe(401);
-    expect((await refusedStream(cloud.url, '')).status).toBe(401);
-    expect((await refusedStream(cloud.url, '', `ck.${ids.tenantId}.wrong`)).status).toBe(401);
+    expect((await refusedStream(`${cloud.url}/v1/stream`, `ticket=stk_${'x'.repeat(43)}`)).status).toBe(401);
+    expect((await refusedStream(`${cloud.url}/v1/stream`, '')).status).toBe(401);
+    expect((await refusedStream(`${cloud.url}/v1/stream`, '', `ck.${ids.tenantId}.wrong`)).status).toBe(401);
     await first.close();
   });
 
   it('refuses bad filters before the upgrade, naming the field', async () => {
     const other = await tenantAndSite(call);
     const bad = async (query: string, code: string, message: string) => {
-      const r = await refusedStream(cloud.url, query, ids.apiKey);
+      const r = await refusedStream(`${cloud.url}/v1/stream`, query, ids.apiKey);
       expect([r.status, r.body.code, r.body.message]).toEqual([400, code, expect.stringContaining(message)]);
     };
     await bad('sites=x', 'unknown-field', 'did you mean siteIds?');
@@ -65,7 +65,7 @@ describe('tickets and refusals', () => {
     await bad('after=evt_1', 'invalid-field', 'after');
     await bad(`siteIds=${ids.siteId}&after=evt_${other.siteId}_1`, 'invalid-field', 'does not follow');
     const t = await ticket({});
-    const r = await refusedStream(cloud.url, `ticket=${t}&events=cdr`);
+    const r = await refusedStream(`${cloud.url}/v1/stream`, `ticket=${t}&events=cdr`);
     expect([r.status, r.body.message]).toEqual([400, expect.stringContaining('a ticket carries its filter')]);
     const body = await call('POST', `/v1/tenants/${ids.tenantId}/stream-tickets`, { token: ids.apiKey, body: { extensions: Array.from({ length: 101 }, (_, i) => String(i)) } });
     expect([body.status, body.body.message]).toEqual([400, expect.stringContaining('at most 100 extensions')]);
@@ -76,9 +76,9 @@ describe('tickets and refusals', () => {
 
 describe('events', () => {
   it('streams a simulated call while it is still up, filtered by site, type and extension', async () => {
-    const all = await openStreamClient(cloud.url, `siteIds=${ids.siteId}`, ids.apiKey);
-    const agent = await openStreamClient(cloud.url, `ticket=${await ticket({ siteIds: [ids.siteId], events: ['dialbegin', 'hangup', 'cdr'], extensions: ['802'] })}`);
-    const bystander = await openStreamClient(cloud.url, `ticket=${await ticket({ extensions: ['809'] })}`);
+    const all = await openStreamClient(`${cloud.url}/v1/stream`, `siteIds=${ids.siteId}`, ids.apiKey);
+    const agent = await openStreamClient(`${cloud.url}/v1/stream`, `ticket=${await ticket({ siteIds: [ids.siteId], events: ['dialbegin', 'hangup', 'cdr'], extensions: ['802'] })}`);
+    const bystander = await openStreamClient(`${cloud.url}/v1/stream`, `ticket=${await ticket({ extensions: ['809'] })}`);
     const ended = w.sim.call('801', '802', { talkMs: Infinity });
     // The dialbegin reaches the agent's stream while the phones still talk (the bench measures how fast).
     await agent.waitForEvents((es) => es.some((e) => e.data.event === 'dialbegin'), 'the dialbegin');
@@ -87,7 +87,8 @@ describe('events', () => {
     expect(caller, 'the call is still up').toBeDefined();
     w.sim.hangup(caller!.name);
     await ended;
-    await all.waitForEvents((es) => es.some((e) => e.data.event === 'cdr'), 'the cdr');
+    // The whole call: its cdr and both channels' hangups.
+    await all.waitForEvents((es) => es.some((e) => e.data.event === 'cdr') && es.filter((e) => e.data.event === 'hangup').length >= 2, 'the whole call');
     await agent.waitForEvents((es) => es.some((e) => e.data.event === 'cdr'), 'the cdr on the agent stream');
     const dial = agent.events().find((e) => e.data.event === 'dialbegin');
     expect(dial).toMatchObject({ type: 'event', id: `evt_${ids.siteId}_${dial.seq}`, siteId: ids.siteId, data: { calleridnum: '801', destcalleridnum: '802' } });
@@ -105,8 +106,8 @@ describe('events', () => {
 
 describe('resuming with after', () => {
   it('a client that reconnects with after= gets every event it missed, then live ones, with no gap and no duplicate', async () => {
-    const reference = await openStreamClient(cloud.url, `siteIds=${ids.siteId}`, ids.apiKey);
-    const client = await openStreamClient(cloud.url, `siteIds=${ids.siteId}`, ids.apiKey);
+    const reference = await openStreamClient(`${cloud.url}/v1/stream`, `siteIds=${ids.siteId}`, ids.apiKey);
+    const client = await openStreamClient(`${cloud.url}/v1/stream`, `siteIds=${ids.siteId}`, ids.apiKey);
     await w.sim.call('801', '802', { talkMs: 200 });
     await client.waitForEvents((es) => es.some((e) => e.data.event === 'cdr'), 'the first call');
     await client.close();
@@ -116,7 +117,7 @@ describe('resuming with after', () => {
     await w.sim.call('803', '804', { talkMs: 200 });
     await reference.waitForEvents((es) => es.filter((e) => e.data.event === 'cdr').length >= 2, 'the second call');
     const third = w.sim.call('805', '806', { talkMs: 300 });
-    const back = await openStreamClient(cloud.url, `siteIds=${ids.siteId}&after=${last}`, ids.apiKey);
+    const back = await openStreamClient(`${cloud.url}/v1/stream`, `siteIds=${ids.siteId}&after=${last}`, ids.apiKey);
     await third;
     await reference.waitForEvents((es) => es.filter((e) => e.data.event === 'cdr').length >= 3, 'the third call');
     await waitFor(() => seen.length + back.events().length >= reference.events().length, { what: 'the resumed stream to catch up' });
@@ -126,7 +127,7 @@ describe('resuming with after', () => {
   });
 
   it('an after that names no stored event closes the connection with 4410 after-expired, saying why', async () => {
-    const c = await openStreamClient(cloud.url, `after=evt_${ids.siteId}_999999999`, ids.apiKey);
+    const c = await openStreamClient(`${cloud.url}/v1/stream`, `after=evt_${ids.siteId}_999999999`, ids.apiKey);
     expect(await c.closed).toEqual({ code: 4410, reason: 'after-expired' });
     expect(c.messages).toEqual([{ type: 'close', code: 4410, reason: 'after-expired', message: expect.stringContaining('is not stored') }]);
   });

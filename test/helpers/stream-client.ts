@@ -15,9 +15,9 @@ export interface StreamClient {
   close(): Promise<void>;
 }
 
-/** `http://…` base, path with query; a ticket in the query or a tenant key in the header. */
-export function openStreamClient(base: string, query: string, apiKey?: string): Promise<StreamClient> {
-  const url = `${base.replace(/^http/, 'ws')}/v1/stream${query ? `?${query}` : ''}`;
+/** The stream's URL (`http://…/v1/stream`, or the AWS stand-in's `ws://…/prod`) and query; a ticket in the query or a tenant key in the header. */
+export function openStreamClient(streamUrl: string, query: string, apiKey?: string): Promise<StreamClient> {
+  const url = `${streamUrl.replace(/^http/, 'ws')}${query ? `?${query}` : ''}`;
   const ws = new WebSocket(url, { headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {} });
   const messages: any[] = [];
   ws.on('message', (data) => messages.push(JSON.parse(data.toString())));
@@ -45,9 +45,9 @@ export function openStreamClient(base: string, query: string, apiKey?: string): 
 }
 
 /** The refusal of an upgrade: its status and /v1 error body. */
-export async function refusedStream(base: string, query: string, apiKey?: string): Promise<{ status: number; body: any }> {
+export async function refusedStream(streamUrl: string, query: string, apiKey?: string): Promise<{ status: number; body: any }> {
   try {
-    const c = await openStreamClient(base, query, apiKey);
+    const c = await openStreamClient(streamUrl, query, apiKey);
     await c.close();
   } catch (err) {
     return err as { status: number; body: any };

@@ -41,8 +41,8 @@ export async function processOutbox(deps: OutboxDeps, entry: OutboxEntry, known?
   events.sort((a, b) => a.seq - b.seq);
   // Webhooks first: they are what a CRM waits for; projections only feed
   // reports. Both must succeed before the entry goes, and both are idempotent.
-  if (deps.stream) await publishToStream(deps, events);
-  await deps.fanout.enqueue(events);
+  // The stream beside the webhooks' enqueue: neither waits for the other.
+  await Promise.all([deps.stream ? publishToStream(deps, events) : undefined, deps.fanout.enqueue(events)]);
   for (const e of events) for (const p of deps.projections) await p.apply(e);
   await deps.events.deleteOutbox(entry);
 }
