@@ -34,7 +34,7 @@ export interface RelaySocketHandlers {
 }
 
 /** Header names arrive in the client's casing. */
-function header(event: RelaySocketEvent, name: string): string | undefined {
+export function header(event: RelaySocketEvent, name: string): string | undefined {
   for (const [k, v] of Object.entries(event.headers ?? {})) if (k.toLowerCase() === name) return v;
   return undefined;
 }

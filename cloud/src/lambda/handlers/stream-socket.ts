@@ -15,12 +15,7 @@ import { SubscriptionStore } from '../../stream/subscriptions.js';
 import { TicketStore } from '../../stream/tickets.js';
 import type { LambdaConfig } from '../config.js';
 import { lambdaCloud, type LambdaCloudOptions } from './common.js';
-import type { RelaySocketEvent, RelaySocketHandlers, RelaySocketResult } from './relay-socket.js';
-
-function header(event: RelaySocketEvent, name: string): string | undefined {
-  for (const [k, v] of Object.entries(event.headers ?? {})) if (k.toLowerCase() === name) return v;
-  return undefined;
-}
+import { header, type RelaySocketHandlers, type RelaySocketResult } from './relay-socket.js';
 
 export function createStreamSocketHandlers(config: LambdaConfig, options: Pick<LambdaCloudOptions, 'clock' | 'logger'> = {}): RelaySocketHandlers {
   const cloud = lambdaCloud(config, 'stream-socket', { secrets: false }, options);
