@@ -10,6 +10,7 @@ import { authenticate } from './api/auth.js';
 import type { CloudDeps, CloudEnv } from './api/context.js';
 import { errorAnswer, notFound } from './api/errors.js';
 import { requestId } from './api/request-id.js';
+import { liveRoutes } from './api/live.js';
 import { siteRoutes } from './api/sites.js';
 import { webhookRoutes } from './api/webhooks.js';
 
@@ -21,6 +22,7 @@ export function createCloudApp(deps: CloudDeps): Hono<CloudEnv> {
   app.route('/', adminRoutes(deps, auth));
   app.route('/', webhookRoutes(deps.webhooks, auth));
   app.route('/', analyticsRoutes(deps, auth));
+  app.route('/', liveRoutes(deps, auth));
   app.route('/', siteRoutes(deps));
   app.notFound((c) => c.json(notFound().toBody(), 404));
   app.onError(errorAnswer);

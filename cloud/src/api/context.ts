@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import type { Clock } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import type { AnalyticsStore } from '../analytics/store.js';
+import type { LiveService } from '../live/service.js';
 import type { AccountStore, Tenant } from '../store/accounts.js';
 import type { RelayGateway } from '../tunnel/gateway.js';
 import type { WebhookService } from '../webhooks/service.js';
@@ -22,6 +23,7 @@ export interface CloudDeps {
   commandTimeoutMs: number;
   webhooks: WebhookService;
   analytics: AnalyticsStore;
+  live: LiveService;
 }
 
 export type CloudEnv = {
