@@ -62,6 +62,8 @@ export interface LocalCloudOptions {
   /** How often to retry outbox entries left by a failure, and how old they must be. */
   outboxSweepMs?: number;
   outboxStaleMs?: number;
+  /** The web console's built files (dist/console), served at /console; absent: no console. */
+  consoleDir?: string;
   /** The HTTP server's time limits (default: protocol/src/http/timeouts.ts). */
   httpTimeouts?: Partial<HttpTimeouts>;
   logger: Logger;
@@ -192,7 +194,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       () => worker.stop(),
       () => outbox.stop(),
     );
-    app = createCloudApp(deps);
+    app = createCloudApp(deps, { consoleDir: opts.consoleDir });
     hub = relays;
 
     const url = `http://${opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1'}:${http.port}`;
