@@ -21,6 +21,8 @@ import type { Logger } from '../../protocol/src/log.js';
 import { AnalyticsStore } from './analytics/store.js';
 import type { CloudDeps } from './api/context.js';
 import type { OutboxDeps } from './pipeline/outbox.js';
+import { LiveService } from './live/service.js';
+import { noLivePublisher, type LivePublisher } from './live/publisher.js';
 import { AccountStore } from './store/accounts.js';
 import { ConnectionStore } from './store/connections.js';
 import type { TableNames } from './store/dynamo.js';
@@ -33,6 +35,7 @@ import type { RelayGateway } from './tunnel/gateway.js';
 import type { DeliveryDeps } from './webhooks/deliver.js';
 import { DeliveryLog } from './webhooks/deliveries.js';
 import { WebhookFanout } from './webhooks/fanout.js';
+import { LiveStore } from './store/live.js';
 import type { DeliveryQueue } from './webhooks/queue.js';
 import { WebhookService } from './webhooks/service.js';
 import type { Resolver } from './webhooks/ssrf.js';
@@ -68,6 +71,12 @@ export interface CloudOptions {
   deliveryTimeoutMs?: number;
   /** Seconds between webhook attempts (tests shorten them). */
   retrySchedule?: readonly number[];
+  /**
+   * Waits (ms) of a live-state delta that finds a gap, for the frame before it
+   * to be stored, before asking for a snapshot: where frames of one site are
+   * applied by concurrent processes (the relay socket functions).
+   */
+  liveGapWaitsMs?: readonly number[];
 }
 
 /** A webhook POST gets this long to answer (README "Webhooks"). */
@@ -133,6 +142,10 @@ export function analyticsStore(c: Cloud): AnalyticsStore {
   return part(c, analyticsStore, () => new AnalyticsStore(c.db, c.tables.events, c.clock, { mainTable: c.tables.main, logger: c.logger }));
 }
 
+export function liveStore(c: Cloud): LiveStore {
+  return part(c, liveStore, () => new LiveStore(c.db, c.tables.main));
+}
+
 // ── what the runtimes run ──────────────────────────────────────────────
 
 export function webhookFanout(c: Cloud): WebhookFanout {
@@ -154,6 +167,20 @@ export function webhookService(c: Cloud): WebhookService {
         clock: c.clock,
         delivery: { allowPrivate: c.options.allowPrivateWebhooks, resolver: c.options.resolver, timeoutMs: c.options.deliveryTimeoutMs ?? DELIVERY_TIMEOUT_MS },
       }),
+  );
+}
+
+/** Where applied live state goes (the stream, issue 13): nobody by default; the stream sets its own with `made.set(livePublisher, …)`. */
+export function livePublisher(c: Cloud): LivePublisher {
+  return part(c, livePublisher, () => noLivePublisher);
+}
+
+/** Each site's live state: the relay socket applies frames, the HTTP app answers GET …/live. */
+export function liveService(c: Cloud): LiveService {
+  return part(
+    c,
+    liveService,
+    () => new LiveService({ store: liveStore(c), relays: relayStore(c), publisher: livePublisher(c), clock: c.clock, gapWaitsMs: c.options.liveGapWaitsMs }),
   );
 }
 
@@ -189,5 +216,6 @@ export function appDeps(c: Cloud, gateway: RelayGateway): CloudDeps {
     webhooks: webhookService(c),
     analytics: analyticsStore(c),
     streamTickets: ticketStore(c),
+    live: liveService(c),
   };
 }

@@ -15,6 +15,8 @@ import type { RelayConfig } from './config/config.js';
 import { LAN_CONSUMER, LanPusher } from './events/lan-push.js';
 import { EventMapper, type MapResult } from './events/mapper.js';
 import { EventPipeline } from './events/pipeline.js';
+import { LiveFeed } from './live/feed.js';
+import { LiveTracker } from './live/tracker.js';
 import { Spool } from './events/spool.js';
 import { RecordsBackfill } from './recovery/backfill.js';
 import { StateJournal } from './recovery/journal.js';
@@ -23,6 +25,7 @@ import { AmiPbx } from './pbx/ami-pbx.js';
 import type { RetryStrategy } from './retry.js';
 import { CommandRunner } from './tunnel/commands.js';
 import { IdempotencyStore } from './tunnel/idempotency.js';
+import { LiveUplink } from './tunnel/live-uplink.js';
 import { TunnelSupervisor } from './tunnel/supervisor.js';
 import { CLOUD_CONSUMER, Uplink } from './tunnel/uplink.js';
 import { RELAY_VERSION } from './version.js';
@@ -135,7 +138,11 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
           logger: log,
         })
       : undefined;
-  const pipeline = new EventPipeline({ ami, mapper, spool, wrapupsFile: join(dataDir, 'wrapups.json'), clock, logger: log, backfill });
+  // The site's live state goes to the cloud only: the LAN API has no use for it.
+  const tracker = config.cloud ? new LiveTracker() : undefined;
+  const liveUplink = tracker ? new LiveUplink({ source: tracker, clock, logger: log }) : undefined;
+  const live = tracker && liveUplink ? new LiveFeed(tracker, liveUplink) : undefined;
+  const pipeline = new EventPipeline({ ami, mapper, spool, wrapupsFile: join(dataDir, 'wrapups.json'), clock, logger: log, backfill, live });
   pipeline.start();
 
   const pusher = config.general.url ? new LanPusher({ url: config.general.url, spool, logger: log, clock, retryStrategy: deps.pushRetry }) : undefined;
@@ -149,6 +156,7 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
           url: config.cloud.url,
           token: config.cloud.token,
           uplink,
+          live: liveUplink,
           runner,
           relayVersion: RELAY_VERSION,
           amiConnected: () => ami.connected,

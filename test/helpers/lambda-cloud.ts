@@ -27,6 +27,7 @@ import { ensureTables } from '../../cloud/src/store/tables.js';
 import { ensureQueues } from '../../cloud/src/webhooks/queue.js';
 import { startHttpApi, type HttpApiStandIn, type HttpLambda } from './apigw-http.js';
 import { startWebSocketApi, type WebSocketApiStandIn } from './apigw-websocket.js';
+import { CONSOLE_OUT } from '../../scripts/build-console.js';
 import { ADMIN_TOKEN } from './cloud-harness.js';
 import { QueueSource, StreamSource } from './event-sources.js';
 import type { Logger } from '../../protocol/src/log.js';
@@ -98,7 +99,7 @@ export async function startLambdaCloud(opts: LambdaCloudOptions = {}): Promise<L
     allowPrivateWebhooks: true,
   };
   for (let i = 0; i < (opts.instances ?? 2); i++) instances.push(createRelaySocketHandlers(config, { logger: opts.relaySocketLogger ?? quietLogger }));
-  const http = await startHttpApi(createHttpHandler(config, { logger: quietLogger }) as unknown as HttpLambda);
+  const http = await startHttpApi(createHttpHandler(config, { logger: quietLogger, consoleDir: CONSOLE_OUT }) as unknown as HttpLambda);
   // The stream's own WebSocket API, and its fan-out from the outbox.
   const streamHandlers: RelaySocketHandlers[] = [];
   const streamApi = await startWebSocketApi({ handlers: streamHandlers });

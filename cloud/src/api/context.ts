@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import type { Clock } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import type { AnalyticsStore } from '../analytics/store.js';
+import type { LiveService } from '../live/service.js';
 import type { AccountStore, Tenant } from '../store/accounts.js';
 import type { RelayGateway } from '../tunnel/gateway.js';
 import type { TicketStore } from '../stream/tickets.js';
@@ -25,6 +26,7 @@ export interface CloudDeps {
   analytics: AnalyticsStore;
   /** Tickets for the event stream's connections. */
   streamTickets: TicketStore;
+  live: LiveService;
 }
 
 export type CloudEnv = {

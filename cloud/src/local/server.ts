@@ -17,7 +17,7 @@ import type { CloudDeps } from '../api/context.js';
 import { apiError } from '../api/errors.js';
 import { createCloudApp } from '../app.js';
 import { dynamoClient, sqsClient } from '../aws-clients.js';
-import { accountStore, appDeps, cloudOf, deliveryDeps, eventStore, outboxDeps, relayStore, ticketStore, webhookFanout, webhookStore } from '../compose.js';
+import { accountStore, appDeps, cloudOf, deliveryDeps, eventStore, livePublisher, liveService, liveStore, outboxDeps, relayStore, ticketStore, webhookFanout, webhookStore } from '../compose.js';
 import { OutboxRunner } from '../pipeline/outbox.js';
 import { DEFAULT_COMMAND_TIMEOUT_MS } from '../settings.js';
 import { DEFAULT_TABLE_PREFIX, tableNames, type TableNames } from '../store/dynamo.js';
@@ -64,6 +64,8 @@ export interface LocalCloudOptions {
   /** How often to retry outbox entries left by a failure, and how old they must be. */
   outboxSweepMs?: number;
   outboxStaleMs?: number;
+  /** The web console's built files (dist/console), served at /console; absent: no console. */
+  consoleDir?: string;
   /** The HTTP server's time limits (default: protocol/src/http/timeouts.ts). */
   httpTimeouts?: Partial<HttpTimeouts>;
   /** The event stream's bounds (tests lower the buffer ones). */
@@ -174,7 +176,20 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
         retrySchedule: opts.webhookRetrySchedule,
       },
     );
-    const stream = new LocalStreamHub({ accounts: accountStore(cloud), tickets: ticketStore(cloud), events: eventStore(cloud), clock, logger: log, limits: opts.streamLimits });
+    const stream = new LocalStreamHub({
+      accounts: accountStore(cloud),
+      tickets: ticketStore(cloud),
+      events: eventStore(cloud),
+      clock,
+      logger: log,
+      limits: opts.streamLimits,
+      liveState: async (siteId) => {
+        const item = await liveStore(cloud).get(siteId);
+        return item && { type: 'state', siteId, at: item.at, full: item.state, online: item.online };
+      },
+    });
+    // Applied live state goes to the stream (before the live service is first made, below).
+    cloud.made.set(livePublisher, stream.statePublisher);
     const outbox = new OutboxRunner(outboxDeps(cloud), clock, { sweepEveryMs: opts.outboxSweepMs, staleAfterMs: opts.outboxStaleMs });
     const relays = new LocalHub({
       accounts: accountStore(cloud),
@@ -184,6 +199,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       logger: log,
       pingMs: opts.pingMs,
       maxConnectionAgeMs: opts.maxConnectionAgeMs,
+      live: liveService(cloud),
       afterStore: (outboxes, fresh) => {
         // Stream connections first, straight from the store: a screen pop does not queue behind
         // earlier batches' webhook enqueues and projections (the outbox runs those per site in order).
@@ -204,7 +220,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       () => worker.stop(),
       () => outbox.stop(),
     );
-    app = createCloudApp(deps);
+    app = createCloudApp(deps, { consoleDir: opts.consoleDir });
     hub = relays;
     streams = stream;
 

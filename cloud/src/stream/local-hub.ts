@@ -15,6 +15,7 @@ import type { Clock, TimerHandle } from '../../../protocol/src/clock.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import { ApiError } from '../api/errors.js';
+import type { LivePublisher } from '../live/publisher.js';
 import type { AccountStore } from '../store/accounts.js';
 import type { EventStore, StoredEvent } from '../store/events.js';
 import { randomId } from '../store/ids.js';
@@ -32,6 +33,8 @@ export interface LocalStreamHubOptions {
   clock: Clock;
   logger: Logger;
   limits?: Partial<StreamLimits>;
+  /** A site's full live state now, for connections that ask for state (`&state=1`). */
+  liveState?: (siteId: string) => Promise<StateMessage | undefined>;
 }
 
 /** A refused upgrade: the /v1 error body, as an HTTP answer on the raw socket. */
@@ -69,10 +72,12 @@ export class LocalStreamHub {
     }
   }
 
-  /** A site's state (cloud/src/live): to the sessions that asked for state. */
-  publishState(msg: StateMessage): void {
-    for (const s of this.sessions) s.offerState(msg);
-  }
+  /** Where the live state service (cloud/src/live) hands each applied snapshot or delta. */
+  readonly statePublisher: LivePublisher = {
+    publish: (tenantId, _siteId, msg) => {
+      for (const s of this.sessions) if (s.tenantId === tenantId) s.offerState(msg);
+    },
+  };
 
   /** For the HTTP server's 'upgrade' event on STREAM_PATH. */
   async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -126,11 +131,24 @@ export class LocalStreamHub {
     ws.on('error', (err) => log.debug('stream socket error', { [LogField.error]: err }));
     log.info('stream opened', { filter: opened.filter, resume: opened.after.size, state: opened.state });
     if (opened.expired) return session.end('after-expired', opened.expired);
+    if (opened.state) void this.sendState(session, opened, log);
     if (opened.after.size === 0) return session.goLive();
     session.resume(opened.after, (siteId, seq) => this.opts.events.after(siteId, seq)).catch((err) => {
       log.error('stream resume failed', { [LogField.error]: err });
       session.end('internal', 'reading the stored events failed: reconnect with the same after');
     });
+  }
+
+  /** `&state=1`: the full state of each site the stream follows (named, or every site of the tenant). */
+  private async sendState(session: StreamSession, opened: OpenedStream, log: Logger): Promise<void> {
+    const read = this.opts.liveState;
+    try {
+      const sites = opened.filter.siteIds ?? (await this.opts.accounts.listSites(opened.tenantId)).map((s) => s.id);
+      await session.sendState(sites, read ?? (async () => undefined));
+    } catch (err) {
+      log.error('stream state read failed', { [LogField.error]: err });
+      session.end('internal', 'reading the sites\' live state failed: reconnect');
+    }
   }
 
   private schedulePing(): void {

@@ -5,19 +5,14 @@
  * WebSocket API) send exactly these. Pure.
  */
 
+import type { LiveStateMessage } from '../live/publisher.js';
 import type { StoredEvent } from '../store/events.js';
 import { envelopeOf, type Envelope } from '../webhooks/envelope.js';
 
 /** An event: the webhook envelope, with `type` saying it is an event (the box event's own type is `data.event`). */
 export type EventMessage = Omit<Envelope, 'type'> & { type: 'event' };
-/** The site's live state (issue 13, "Live state per site"): a full picture, then changes. */
-export interface StateMessage {
-  type: 'state';
-  siteId: string;
-  at: string;
-  full?: unknown;
-  changes?: unknown[];
-}
+/** The site's live state (cloud/src/live): a full picture, then changes. */
+export type StateMessage = LiveStateMessage;
 /** Sent every PING_MS so that proxies keep the connection and a client can tell a dead one. */
 export interface PingMessage {
   type: 'ping';

@@ -72,6 +72,8 @@ export interface SessionOptions {
 export class StreamSession {
   private phase: 'resuming' | 'live' | 'closed' = 'resuming';
   private held: StoredEvent[] = [];
+  /** State messages held until each site's full state went out (`&state=1`). */
+  private heldState: StateMessage[] | undefined = [];
   private readonly sent = new SentSeqs();
 
   constructor(
@@ -99,11 +101,30 @@ export class StreamSession {
     }
   }
 
-  /** A state message of a site (sent only to sessions that asked for state). */
+  /** A state message of a site (sent only to sessions that asked for state, after its full state). */
   offerState(msg: StateMessage): void {
     if (this.phase === 'closed' || !this.opts.state) return;
     if (this.opts.filter.siteIds && !this.opts.filter.siteIds.includes(msg.siteId)) return;
-    this.write(msg);
+    if (this.heldState) {
+      this.heldState.push(msg);
+      if (this.heldState.length > this.opts.limits.maxBufferedMessages) this.end('too-slow', 'too many state changes arrived while the state was read');
+    } else this.write(msg);
+  }
+
+  /**
+   * Each site's full state first, then the changes offered meanwhile. A change
+   * may already be in the full state read; changes are upserts and removals
+   * by key, so applying it again changes nothing.
+   */
+  async sendState(sites: readonly string[], read: (siteId: string) => Promise<StateMessage | undefined>): Promise<void> {
+    for (const siteId of sites) {
+      const full = await read(siteId);
+      if (this.phase === 'closed') return;
+      if (full) this.write(full);
+    }
+    const held = this.heldState ?? [];
+    this.heldState = undefined;
+    for (const msg of held) if (this.phase !== 'closed') this.write(msg);
   }
 
   ping(): void {

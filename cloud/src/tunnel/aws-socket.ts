@@ -29,7 +29,8 @@ import type { EventStore } from '../store/events.js';
 import type { PendingCommandStore } from '../store/pending-commands.js';
 import type { RelayStore } from '../store/relays.js';
 import type { RelayConnections } from './apigw-connections.js';
-import { checkHello, checkSeq, onEvents, onStatus, type RelayContext } from './inbound.js';
+import type { LiveService } from '../live/service.js';
+import { checkHello, checkSeq, onEvents, onState, onStatus, welcomeCaps, type RelayContext } from './inbound.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 
 export interface RelaySocketOptions {
@@ -46,6 +47,8 @@ export interface RelaySocketOptions {
    * idle for 10 minutes; every ping is a Lambda invocation, so not too often.
    */
   pingMs?: number;
+  /** Each site's live state (DynamoDB, written conditionally on its version). */
+  live?: LiveService;
 }
 
 /** An upper bound for waiting on the older connection's commands, whatever time is left. */
@@ -120,6 +123,9 @@ export class RelaySocket {
       case 'status':
         await onStatus(ctx, frame.amiConnected);
         return;
+      case 'state':
+        await onState(ctx, frame);
+        return;
       case 'ping':
         await api.send(c.connectionId, { t: 'pong', ts: frame.ts });
         return;
@@ -136,6 +142,7 @@ export class RelaySocket {
     const info = await this.opts.connections.get(c.connectionId);
     // Conditional on the connection id: a connection that was already replaced changes nothing.
     if (info) await this.opts.relays.disconnected(info.siteId, c.connectionId);
+    if (info) await this.opts.live?.offline(info.tenantId, info.siteId, c.connectionId, this.log.child({ [LogField.siteId]: info.siteId }));
     const abandoned = await this.opts.pending.abandon(c.connectionId);
     await this.opts.connections.delete(c.connectionId);
     this.log.info('relay connection closed', { [LogField.siteId]: info?.siteId, [LogField.connectionId]: c.connectionId, code: c.code, reason: c.reason, abandoned });
@@ -152,6 +159,7 @@ export class RelaySocket {
       relays: this.opts.relays,
       clock: this.opts.clock,
       log,
+      live: this.opts.live,
     };
   }
 
@@ -174,7 +182,7 @@ export class RelaySocket {
     }
     const ackedSeq = seq.ackedSeq;
     // Welcome first, then commands: the relay ignores anything before its welcome.
-    if (!(await api.send(info.connectionId, { t: 'welcome', v: hello.v, siteId: info.siteId, ackedSeq, pingMs: this.pingMs }))) return;
+    if (!(await api.send(info.connectionId, { t: 'welcome', v: hello.v, siteId: info.siteId, ackedSeq, pingMs: this.pingMs, ...welcomeCaps(this.opts.live) }))) return;
     const previous = await relays.connected({
       siteId: info.siteId,
       connectionId: info.connectionId,

@@ -8,7 +8,8 @@
 import type { Clock } from '../../../protocol/src/clock.js';
 import type { BoxEvent } from '../../../protocol/src/events/box-events.js';
 import type { Logger } from '../../../protocol/src/log.js';
-import { CloseCode, FatalErrorCode, PROTOCOL_VERSION, type CloudFrame, type ErrorFrameT, type EventsFrame, type HelloFrame } from '../../../protocol/src/wire/frames.js';
+import { CloseCode, FatalErrorCode, PROTOCOL_VERSION, type Capability, type CloudFrame, type ErrorFrameT, type EventsFrame, type HelloFrame, type StateFrame } from '../../../protocol/src/wire/frames.js';
+import type { LiveService } from '../live/service.js';
 import type { EventStore, OutboxEntry, StoredEvent } from '../store/events.js';
 import type { RelayStore } from '../store/relays.js';
 
@@ -21,6 +22,8 @@ export interface RelayContext {
   relays: RelayStore;
   clock: Clock;
   log: Logger;
+  /** The site's live state; without it, state frames are ignored and welcome does not offer live-state. */
+  live?: LiveService;
   /** After a batch is stored and acked: process its outbox entries (projections, webhooks). */
   afterStore?(outboxes: OutboxEntry[], fresh: StoredEvent[]): void;
 }
@@ -35,6 +38,11 @@ export function checkHello(hello: HelloFrame): { ok: true } | { ok: false; code:
     };
   }
   return { ok: true };
+}
+
+/** What this cloud offers in welcome: live-state when it keeps the state. A relay that does not name it sends none. */
+export function welcomeCaps(live: LiveService | undefined): { caps?: Capability[] } {
+  return live ? { caps: ['live-state'] } : {};
 }
 
 /** The seqs part of the answer to a hello: welcome with `ackedSeq`, or refuse with `frame`. */
@@ -82,4 +90,10 @@ export async function onEvents(ctx: RelayContext, frame: EventsFrame): Promise<n
 
 export async function onStatus(ctx: RelayContext, amiConnected: boolean): Promise<void> {
   await ctx.relays.setAmi(ctx.siteId, ctx.connectionId, amiConnected);
+}
+
+/** A live-state frame: applied in order per site (store/live.ts); a gap asks the relay for a snapshot. */
+export async function onState(ctx: RelayContext, frame: StateFrame): Promise<void> {
+  if (!ctx.live) return;
+  await ctx.live.onFrame({ tenantId: ctx.tenantId, siteId: ctx.siteId, connectionId: ctx.connectionId, send: ctx.send, log: ctx.log }, frame);
 }

@@ -18,7 +18,8 @@ import { OFFLINE, type RelayStatus, type RelayStore } from '../store/relays.js';
 import { randomId } from '../store/secrets.js';
 import { commandFrame, commandLog, logAnswer, type CommandOutcome, type CommandRequest, type RelayGateway } from './gateway.js';
 import { relayGone, relayOffline, relayTimeout } from './errors.js';
-import { checkHello, checkSeq, onEvents, onStatus, type RelayContext } from './inbound.js';
+import type { LiveService } from '../live/service.js';
+import { checkHello, checkSeq, onEvents, onState, onStatus, welcomeCaps, type RelayContext } from './inbound.js';
 import { PendingReply } from './replies.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 
@@ -38,6 +39,8 @@ export interface LocalHubOptions {
   nodeId?: string;
   /** Where stored batches go next (the outbox runner). */
   afterStore?(outboxes: OutboxEntry[], fresh: StoredEvent[]): void;
+  /** Each site's live state (kept in memory by the store, written to DynamoDB). */
+  live?: LiveService;
 }
 
 interface Conn {
@@ -55,6 +58,8 @@ interface Conn {
   inbox: EventsFrame['events'];
   storing: boolean;
   timers: TimerHandle[];
+  /** Live-state frames are applied one after the other, in the order they came. */
+  live: Promise<void>;
 }
 
 /** Events stored in one go at most (a few transactions' worth). */
@@ -112,6 +117,7 @@ export class LocalHub implements RelayGateway {
       inbox: [],
       storing: false,
       timers: [],
+      live: Promise.resolve(),
     };
     const log = this.log.child({ [LogField.siteId]: site.id, [LogField.connectionId]: conn.id });
     this.all.add(conn);
@@ -174,7 +180,7 @@ export class LocalHub implements RelayGateway {
     });
     if (!this.all.has(conn)) return; // went away meanwhile
     // Welcome first, then commands: the relay ignores anything before its welcome.
-    this.send(conn, { t: 'welcome', v: hello.v, siteId: conn.site.id, ackedSeq, pingMs: this.pingMs });
+    this.send(conn, { t: 'welcome', v: hello.v, siteId: conn.site.id, ackedSeq, pingMs: this.pingMs, ...welcomeCaps(this.opts.live) });
     const previous = this.active.get(conn.site.id);
     this.active.set(conn.site.id, conn);
     if (previous && previous !== conn) this.retire(previous, 'replaced by a newer connection');
@@ -204,6 +210,11 @@ export class LocalHub implements RelayGateway {
         conn.amiConnected = frame.amiConnected;
         void onStatus(this.ctx(conn, log), frame.amiConnected).catch((err) => log.warn('status update failed', { [LogField.error]: err }));
         return;
+      case 'state': {
+        const ctx = this.ctx(conn, log);
+        conn.live = conn.live.then(() => onState(ctx, frame)).catch((err) => log.warn('live state frame failed', { [LogField.error]: err }));
+        return;
+      }
       case 'ping':
         this.send(conn, { t: 'pong', ts: frame.ts });
         return;
@@ -250,6 +261,7 @@ export class LocalHub implements RelayGateway {
       clock: this.opts.clock,
       log,
       afterStore: this.opts.afterStore,
+      live: this.opts.live,
     };
   }
 
@@ -301,6 +313,8 @@ export class LocalHub implements RelayGateway {
     if (this.active.get(conn.site.id) === conn) {
       this.active.delete(conn.site.id);
       void this.opts.relays.disconnected(conn.site.id, conn.id).catch(() => undefined);
+      const live = this.opts.live;
+      if (live) conn.live = conn.live.then(() => live.offline(conn.site.tenantId, conn.site.id, conn.id, log)).catch((err) => log.warn('marking live state offline failed', { [LogField.error]: err }));
       log.info('relay disconnected', { code, reason });
     }
   }
