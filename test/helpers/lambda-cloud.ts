@@ -21,7 +21,9 @@ import { AwsStreamPublisher } from '../../cloud/src/stream/aws-publisher.js';
 import { SubscriptionStore } from '../../cloud/src/stream/subscriptions.js';
 import { systemClock } from '../../protocol/src/clock.js';
 import { dynamoClient, managementClient, sqsClient } from '../../cloud/src/aws-clients.js';
+import type { OutageTiming } from '../../cloud/src/outages/policy.js';
 import { tableNames, type TableNames } from '../../cloud/src/store/dynamo.js';
+import { EventStore } from '../../cloud/src/store/events.js';
 import { randomId } from '../../cloud/src/store/secrets.js';
 import { ensureTables } from '../../cloud/src/store/tables.js';
 import { ensureQueues } from '../../cloud/src/webhooks/queue.js';
@@ -44,6 +46,12 @@ export interface LambdaCloudOptions {
   eventSources?: boolean;
   /** The relay socket functions' logger (default: errors only, dropped). */
   relaySocketLogger?: Logger;
+  /** relay.offline/ami.down grace and silence (shortened by tests). */
+  outageTiming?: Partial<OutageTiming>;
+  /** Run the scheduled sweep (EventBridge) this often in the background; default: only when the test calls it. */
+  sweepEveryMs?: number;
+  /** How often relays ping (the welcome's pingMs); default the function's 30 s. */
+  pingMs?: number;
 }
 
 export interface LambdaCloud {
@@ -65,6 +73,9 @@ export interface LambdaCloud {
   db: DynamoDBDocumentClient;
   sqs: SQSClient;
   s3: S3Client;
+  /** The events table (its outbox), and the delivery queues: what deliveriesSettled watches. */
+  events: EventStore;
+  queue: { sqs: SQSClient; urls: { standard: string; fifo: string } };
   stop(): Promise<void>;
 }
 
@@ -98,14 +109,15 @@ export async function startLambdaCloud(opts: LambdaCloudOptions = {}): Promise<L
     s3Endpoint: sqsEndpoint,
     allowPrivateWebhooks: true,
   };
-  for (let i = 0; i < (opts.instances ?? 2); i++) instances.push(createRelaySocketHandlers(config, { logger: opts.relaySocketLogger ?? quietLogger }));
-  const http = await startHttpApi(createHttpHandler(config, { logger: quietLogger, consoleDir: CONSOLE_OUT }) as unknown as HttpLambda);
+  const { outageTiming } = opts;
+  for (let i = 0; i < (opts.instances ?? 2); i++) instances.push(createRelaySocketHandlers(config, { logger: opts.relaySocketLogger ?? quietLogger, outageTiming, pingMs: opts.pingMs }));
+  const http = await startHttpApi(createHttpHandler(config, { logger: quietLogger, outageTiming, consoleDir: CONSOLE_OUT }) as unknown as HttpLambda);
   // The stream's own WebSocket API, and its fan-out from the outbox.
   const streamHandlers: RelaySocketHandlers[] = [];
   const streamApi = await startWebSocketApi({ handlers: streamHandlers });
   streamHandlers.push(createStreamSocketHandlers(config, { logger: quietLogger }));
   const streamPublisher = new AwsStreamPublisher(new SubscriptionStore(db, tables.main, systemClock), managementClient(streamApi.managementEndpoint), quietLogger);
-  const outbox = createOutboxHandlers(config, { logger: quietLogger, stream: streamPublisher });
+  const outbox = createOutboxHandlers(config, { logger: quietLogger, outageTiming, stream: streamPublisher });
   const deliveries = createDeliveriesHandler(config, { logger: quietLogger, schedule: opts.webhookRetrySchedule });
   const stream = new StreamSource(dynamoEndpoint, db, tables.events, (e) => outbox.handler(e));
   const queues = { standard: new QueueSource(sqs, urls.standard, deliveries), fifo: new QueueSource(sqs, urls.fifo, deliveries) };
@@ -122,6 +134,8 @@ export async function startLambdaCloud(opts: LambdaCloudOptions = {}): Promise<L
     }
   };
   const pumps = running ? [loop(() => stream.poll(), 20), loop(() => queues.standard.poll(1), 0), loop(() => queues.fifo.poll(1), 0)] : [];
+  // EventBridge's schedule, shortened.
+  if (opts.sweepEveryMs) pumps.push(loop(() => outbox.sweep(), opts.sweepEveryMs));
 
   return {
     url: http.url,
@@ -139,6 +153,8 @@ export async function startLambdaCloud(opts: LambdaCloudOptions = {}): Promise<L
     db,
     sqs,
     s3,
+    events: new EventStore(db, tables.events, tables.main),
+    queue: { sqs, urls },
     async stop() {
       running = false;
       await Promise.all(pumps);

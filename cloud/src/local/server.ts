@@ -17,7 +17,9 @@ import type { CloudDeps } from '../api/context.js';
 import { apiError } from '../api/errors.js';
 import { createCloudApp } from '../app.js';
 import { dynamoClient, sqsClient } from '../aws-clients.js';
-import { accountStore, appDeps, cloudOf, deliveryDeps, eventStore, livePublisher, liveService, liveStore, outboxDeps, relayStore, ticketStore, webhookFanout, webhookStore } from '../compose.js';
+import { accountStore, appDeps, cloudOf, deliveryDeps, eventStore, livePublisher, liveService, liveStore, outboxDeps, relayPresence, relayStore, ticketStore, webhookFanout, webhookStore } from '../compose.js';
+import type { OutageTiming } from '../outages/policy.js';
+import type { RelayPresence } from '../outages/presence.js';
 import { OutboxRunner } from '../pipeline/outbox.js';
 import { DEFAULT_COMMAND_TIMEOUT_MS } from '../settings.js';
 import { DEFAULT_TABLE_PREFIX, tableNames, type TableNames } from '../store/dynamo.js';
@@ -33,6 +35,7 @@ import type { Resolver } from '../webhooks/ssrf.js';
 import type { WebhookStore } from '../webhooks/subscriptions.js';
 import { DeliveryWorker } from '../webhooks/worker.js';
 import { startDynamoDbLocal, type LocalDynamo } from './dynamodb-local.js';
+import { CloudMetrics } from './metrics.js';
 import { startSqsLocal, type LocalSqs } from './sqs-local.js';
 
 export interface LocalCloudOptions {
@@ -40,6 +43,8 @@ export interface LocalCloudOptions {
   host?: string;
   dataDir: string;
   adminToken?: string;
+  /** GET /metrics wants it as a bearer token; unset: /metrics is open. */
+  metricsToken?: string;
   /** A DynamoDB endpoint to use instead of starting the embedded one. */
   dynamoEndpoint?: string;
   /** Use AWS's DynamoDB (credentials and region from the environment). */
@@ -70,6 +75,8 @@ export interface LocalCloudOptions {
   httpTimeouts?: Partial<HttpTimeouts>;
   /** The event stream's bounds (tests lower the buffer ones). */
   streamLimits?: Partial<StreamLimits>;
+  /** relay.offline/ami.down after this grace (default 30 s; tests shorten it). */
+  outageTiming?: Partial<OutageTiming>;
   logger: Logger;
   clock?: Clock;
   /** Told each slow step as it begins (`starting DynamoDB Local…`), for a person waiting at a terminal. */
@@ -83,6 +90,7 @@ export interface LocalCloud {
   /** The event stream's connections (GET /v1/stream). */
   stream: LocalStreamHub;
   outbox: OutboxRunner;
+  presence: RelayPresence;
   worker: DeliveryWorker;
   queue: DeliveryQueue;
   sqsEndpoint?: string;
@@ -117,7 +125,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
 
   // The port first: a taken port is said at once, not after DynamoDB Local's
   // start; until the rest is up it answers 503.
-  let app: ReturnType<typeof createCloudApp> | undefined;
+  let app: { fetch(request: Request): Response | Promise<Response> } | undefined;
   let hub: LocalHub | undefined;
   let streams: LocalStreamHub | undefined;
   const http = await listen((request) => (app ? app.fetch(request) : starting()), opts.port ?? 8787, opts.host ?? '127.0.0.1', opts.httpTimeouts);
@@ -174,6 +182,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
         resolver: opts.resolver,
         deliveryTimeoutMs: opts.deliveryTimeoutMs,
         retrySchedule: opts.webhookRetrySchedule,
+        outageTiming: opts.outageTiming,
       },
     );
     const stream = new LocalStreamHub({
@@ -190,11 +199,21 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     });
     // Applied live state goes to the stream (before the live service is first made, below).
     cloud.made.set(livePublisher, stream.statePublisher);
+    const metrics = new CloudMetrics({ relays: () => ({ sites: relays.sites, connections: relays.connections }), outboxDepth: () => eventStore(cloud).outboxDepth() });
     const outbox = new OutboxRunner(outboxDeps(cloud), clock, { sweepEveryMs: opts.outboxSweepMs, staleAfterMs: opts.outboxStaleMs });
-    const relays = new LocalHub({
+    // This process holds every relay connection: what the hub does not hold is gone. Outages are announced on timers.
+    const presence = relayPresence(cloud, {
+      liveness: (site, now) => relays.gone(site, now),
+      timers: true,
+      afterStore: (entries, events) => {
+        metrics.announced(events.map((e) => e.type));
+        for (const entry of entries) void outbox.submit(entry, events.filter((e) => entry.ops?.includes(e.id)));
+      },
+    });
+    const relays: LocalHub = new LocalHub({
       accounts: accountStore(cloud),
       events: eventStore(cloud),
-      relays: relayStore(cloud),
+      presence,
       clock,
       logger: log,
       pingMs: opts.pingMs,
@@ -204,23 +223,28 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
         // Stream connections first, straight from the store: a screen pop does not queue behind
         // earlier batches' webhook enqueues and projections (the outbox runs those per site in order).
         stream.publish(fresh);
+        metrics.stored(fresh.length);
         for (const entry of outboxes) void outbox.submit(entry, fresh.filter((e) => entry.seqs.includes(e.seq)));
       },
     });
-    const deps = appDeps(cloud, relays);
-    const worker = new DeliveryWorker(deliveryDeps(cloud));
+    const deps = appDeps(cloud, metrics.gateway(relays));
+    const worker = new DeliveryWorker({ ...deliveryDeps(cloud), onOutcome: (outcome) => metrics.delivery(outcome) });
     worker.start();
     outbox.startSweeper();
-    // Stopped before the stores they use: the pipeline, the relays, then the port.
+    // Sites a previous run left connected, or with an announcement due: once now, timers from then on.
+    void presence.sweep().catch((err) => log.warn('outage sweep failed', { error: err }));
+    // Stopped before the stores they use: the pipeline, the relays, then the port. The
+    // connections close without announcements: the next run's sweep finds them gone.
     running.splice(running.indexOf(closeHttp), 1);
     running.push(
       closeHttp,
       () => relays.close(),
       () => stream.close(),
       () => worker.stop(),
+      () => presence.stop(),
       () => outbox.stop(),
     );
-    app = createCloudApp(deps, { consoleDir: opts.consoleDir });
+    app = metrics.routes(opts.metricsToken).route('/', createCloudApp(deps, { consoleDir: opts.consoleDir }));
     hub = relays;
     streams = stream;
 
@@ -233,6 +257,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       hub: relays,
       stream,
       outbox,
+      presence,
       worker,
       queue,
       sqsEndpoint,
