@@ -44,6 +44,8 @@ export interface LambdaCloudOptions {
   webhookRetrySchedule?: readonly number[];
   /** Run the event source pollers in the background (default); false: the test calls poll() itself. */
   eventSources?: boolean;
+  /** The SQS endpoint the outbox function sends to (a hop a test can cut); default the run's fauxqs. */
+  outboxSqsEndpoint?: string;
   /** The relay socket functions' logger (default: errors only, dropped). */
   relaySocketLogger?: Logger;
   /** relay.offline/ami.down grace and silence (shortened by tests). */
@@ -117,7 +119,7 @@ export async function startLambdaCloud(opts: LambdaCloudOptions = {}): Promise<L
   const streamApi = await startWebSocketApi({ handlers: streamHandlers });
   streamHandlers.push(createStreamSocketHandlers(config, { logger: quietLogger }));
   const streamPublisher = new AwsStreamPublisher(new SubscriptionStore(db, tables.main, systemClock), managementClient(streamApi.managementEndpoint), quietLogger);
-  const outbox = createOutboxHandlers(config, { logger: quietLogger, outageTiming, stream: streamPublisher });
+  const outbox = createOutboxHandlers({ ...config, sqsEndpoint: opts.outboxSqsEndpoint ?? sqsEndpoint }, { logger: quietLogger, outageTiming, stream: streamPublisher });
   const deliveries = createDeliveriesHandler(config, { logger: quietLogger, schedule: opts.webhookRetrySchedule });
   const stream = new StreamSource(dynamoEndpoint, db, tables.events, (e) => outbox.handler(e));
   const queues = { standard: new QueueSource(sqs, urls.standard, deliveries), fifo: new QueueSource(sqs, urls.fifo, deliveries) };

@@ -8,17 +8,18 @@
  */
 
 import type { Clock } from '../../../protocol/src/clock.js';
-import { bearer } from '../api/auth.js';
+import { missingScope, principalOf } from '../api/auth.js';
 import { EVENT_ID_PATTERN, StreamQuery } from '../api/contract/stream.js';
 import { apiError, invalidField } from '../api/errors.js';
 import { queryObject, validate } from '../api/input.js';
 import type { AccountStore } from '../store/accounts.js';
+import { grants, type Scope } from '../store/api-keys.js';
 import { eventId, type EventStore } from '../store/events.js';
 import type { StreamFilter } from './filter.js';
 import type { TicketStore } from './tickets.js';
 
 export interface OpenDeps {
-  accounts: Pick<AccountStore, 'tenantForApiKey' | 'siteOfTenant'>;
+  accounts: AccountStore;
   tickets: Pick<TicketStore, 'take'>;
   events: Pick<EventStore, 'get'>;
   clock: Clock;
@@ -37,6 +38,8 @@ export interface OpenedStream {
 }
 
 const FILTER_KEYS = ['siteIds', 'events', 'extensions'] as const;
+/** A key that may open a stream holds one of these (as the ticket route asks). */
+const STREAM_SCOPES: readonly Scope[] = ['admin', 'read'];
 
 /** Checks a stream request; throws an ApiError (answered before any upgrade) when it is refused. */
 export async function openStream(deps: OpenDeps, params: URLSearchParams, authorization: string | undefined): Promise<OpenedStream> {
@@ -51,10 +54,10 @@ export async function openStream(deps: OpenDeps, params: URLSearchParams, author
     tenantId = ticket.tenantId;
     filter = ticket.filter;
   } else {
-    const key = bearer(authorization);
-    const tenant = key ? await deps.accounts.tenantForApiKey(key) : undefined;
-    if (!tenant) throw apiError('unauthorized', 'a ticket (?ticket=) or a tenant key (Authorization: Bearer) is required');
-    tenantId = tenant.id;
+    const key = await principalOf(deps, authorization);
+    if (!key) throw apiError('unauthorized', 'a ticket (?ticket=) or a tenant key (Authorization: Bearer) is required');
+    if (!grants(key.scopes, STREAM_SCOPES)) throw missingScope(STREAM_SCOPES);
+    tenantId = key.tenantId;
     filter = withoutUndefined({ siteIds: q.siteIds, events: q.events, extensions: q.extensions });
     await checkSites(deps, tenantId, filter.siteIds ?? [], 'siteIds');
   }
