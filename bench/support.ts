@@ -67,6 +67,11 @@ export async function startCloudProcess(env: Record<string, string> = {}): Promi
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   await waitForPort(port, 90_000, () => child.exitCode === null);
+  // The port answers 503 (starting) until DynamoDB Local and the queues are up.
+  for (let deadline = Date.now() + 90_000; (await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined))?.status !== 200; ) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error('the cloud did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
   return {
     url: `http://127.0.0.1:${port}`,
     child,

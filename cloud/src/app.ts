@@ -14,7 +14,9 @@ import { errorAnswer, notFound } from './api/errors.js';
 import { keyRoutes } from './api/keys.js';
 import { lifecycleRoutes } from './api/lifecycle.js';
 import { requestId } from './api/request-id.js';
+import { liveRoutes } from './api/live.js';
 import { siteRoutes } from './api/sites.js';
+import { streamRoutes } from './api/stream.js';
 import { webhookRoutes } from './api/webhooks.js';
 import { CONSOLE_PATH, consoleRoutes } from './console/routes.js';
 import { referenceRoutes } from './openapi/reference.js';
@@ -44,6 +46,8 @@ export function createCloudApp(deps: CloudDeps, options: CloudAppOptions = {}): 
   app.route('/', lifecycleRoutes(deps, auth));
   app.route('/', webhookRoutes(deps.webhooks, auth));
   app.route('/', analyticsRoutes(deps, auth));
+  app.route('/', streamRoutes(deps, auth));
+  app.route('/', liveRoutes(deps, auth));
   app.route('/', siteRoutes(deps));
   // A path under a site's box API that no box route matches answers in the box's words, as the box does.
   app.notFound((c) => (c.req.path.startsWith('/sites/') ? errorAnswer(boxError(404, 'not found'), c) : c.json(notFound().toBody(), 404)));

@@ -24,11 +24,14 @@ import { OperationalEventStore } from './operational/store.js';
 import type { OutageTiming } from './outages/policy.js';
 import { RelayPresence, type RelayPresenceOptions } from './outages/presence.js';
 import type { OutboxDeps } from './pipeline/outbox.js';
+import { LiveService } from './live/service.js';
+import { noLivePublisher, type LivePublisher } from './live/publisher.js';
 import { AccountStore } from './store/accounts.js';
 import { ConnectionStore } from './store/connections.js';
 import type { TableNames } from './store/dynamo.js';
 import { EventStore } from './store/events.js';
 import { PendingCommandStore } from './store/pending-commands.js';
+import { TicketStore } from './stream/tickets.js';
 import { RelayStore } from './store/relays.js';
 import type { SecretBox } from './store/secrets.js';
 import type { RelayGateway } from './tunnel/gateway.js';
@@ -36,6 +39,7 @@ import type { DeliveryDeps } from './webhooks/deliver.js';
 import { DeliveryLog } from './webhooks/deliveries.js';
 import { DueDeliveries } from './webhooks/due-deliveries.js';
 import { WebhookFanout } from './webhooks/fanout.js';
+import { LiveStore } from './store/live.js';
 import type { DeliveryQueue } from './webhooks/queue.js';
 import { WebhookService } from './webhooks/service.js';
 import { DeliveryRecovery } from './webhooks/recovery.js';
@@ -73,6 +77,12 @@ export interface CloudOptions {
   deliveryTimeoutMs?: number;
   /** Seconds between webhook attempts (tests shorten them). */
   retrySchedule?: readonly number[];
+  /**
+   * Waits (ms) of a live-state delta that finds a gap, for the frame before it
+   * to be stored, before asking for a snapshot: where frames of one site are
+   * applied by concurrent processes (the relay socket functions).
+   */
+  liveGapWaitsMs?: readonly number[];
   /**
    * The delivery queues may lose what they hold (the local cloud's fauxqs
    * keeps them in memory; an SQS-compatible endpoint we know nothing of
@@ -143,6 +153,10 @@ export function webhookStore(c: Cloud): WebhookStore {
   return part(c, webhookStore, () => new WebhookStore(c.db, c.tables.main, c.box, c.clock));
 }
 
+export function ticketStore(c: Cloud): TicketStore {
+  return part(c, ticketStore, () => new TicketStore(c.db, c.tables.main, c.clock));
+}
+
 export function deliveryLog(c: Cloud): DeliveryLog {
   return part(c, deliveryLog, () => new DeliveryLog(c.db, c.tables.events, c.clock));
 }
@@ -154,6 +168,10 @@ export function dueDeliveries(c: Cloud): DueDeliveries {
 export function analyticsStore(c: Cloud): AnalyticsStore {
   // The events table's generated name does not end in -events on AWS: say where the main table is.
   return part(c, analyticsStore, () => new AnalyticsStore(c.db, c.tables.events, c.clock, { mainTable: c.tables.main, logger: c.logger }));
+}
+
+export function liveStore(c: Cloud): LiveStore {
+  return part(c, liveStore, () => new LiveStore(c.db, c.tables.main));
 }
 
 // ── what the runtimes run ──────────────────────────────────────────────
@@ -207,6 +225,20 @@ export function webhookService(c: Cloud): WebhookService {
   );
 }
 
+/** Where applied live state goes (the stream, issue 13): nobody by default; the stream sets its own with `made.set(livePublisher, …)`. */
+export function livePublisher(c: Cloud): LivePublisher {
+  return part(c, livePublisher, () => noLivePublisher);
+}
+
+/** Each site's live state: the relay socket applies frames, the HTTP app answers GET …/live. */
+export function liveService(c: Cloud): LiveService {
+  return part(
+    c,
+    liveService,
+    () => new LiveService({ store: liveStore(c), relays: relayStore(c), publisher: livePublisher(c), clock: c.clock, gapWaitsMs: c.options.liveGapWaitsMs }),
+  );
+}
+
 /** What the outbox needs (the local runner, the stream function). */
 export function outboxDeps(c: Cloud): OutboxDeps {
   return part(c, outboxDeps, () => ({ events: eventStore(c), operational: operationalEventStore(c), projections: [analyticsStore(c)], fanout: webhookFanout(c), logger: c.logger }));
@@ -238,5 +270,7 @@ export function appDeps(c: Cloud, gateway: RelayGateway): CloudDeps {
     commandTimeoutMs: c.options.commandTimeoutMs,
     webhooks: webhookService(c),
     analytics: analyticsStore(c),
+    streamTickets: ticketStore(c),
+    live: liveService(c),
   };
 }

@@ -17,6 +17,8 @@ import { hostPort } from './config/describe.js';
 import { LAN_CONSUMER, LanPusher } from './events/lan-push.js';
 import { EventMapper, type MapResult } from './events/mapper.js';
 import { EventPipeline } from './events/pipeline.js';
+import { LiveFeed } from './live/feed.js';
+import { LiveTracker } from './live/tracker.js';
 import { Spool } from './events/spool.js';
 import { RelayMetrics } from './health/metrics.js';
 import { readiness, type Readiness } from './health/ready.js';
@@ -28,6 +30,7 @@ import { AmiPbx } from './pbx/ami-pbx.js';
 import type { RetryStrategy } from './retry.js';
 import { CommandRunner } from './tunnel/commands.js';
 import { IdempotencyStore } from './tunnel/idempotency.js';
+import { LiveUplink } from './tunnel/live-uplink.js';
 import { TunnelSupervisor } from './tunnel/supervisor.js';
 import { CLOUD_CONSUMER, Uplink } from './tunnel/uplink.js';
 import { RELAY_VERSION } from './version.js';
@@ -149,7 +152,11 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
           logger: log,
         })
       : undefined;
-  const pipeline = new EventPipeline({ ami, mapper, spool, wrapupsFile: join(dataDir, 'wrapups.json'), clock, logger: log, backfill });
+  // The site's live state goes to the cloud only: the LAN API has no use for it.
+  const tracker = config.cloud ? new LiveTracker() : undefined;
+  const liveUplink = tracker ? new LiveUplink({ source: tracker, clock, logger: log }) : undefined;
+  const live = tracker && liveUplink ? new LiveFeed(tracker, liveUplink) : undefined;
+  const pipeline = new EventPipeline({ ami, mapper, spool, wrapupsFile: join(dataDir, 'wrapups.json'), clock, logger: log, backfill, live });
   const pusher = config.general.url ? new LanPusher({ url: config.general.url, spool, logger: log, clock, retryStrategy: deps.pushRetry }) : undefined;
   const uplink = config.cloud ? new Uplink({ spool, clock, logger: log }) : undefined;
   const metrics = new RelayMetrics({ ami, readiness: amiReadiness, spool, consumers, pusher, version: RELAY_VERSION });
@@ -162,6 +169,7 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
           url: config.cloud.url,
           token: config.cloud.token,
           uplink,
+          live: liveUplink,
           runner,
           relayVersion: RELAY_VERSION,
           ami: () => ({ amiConnected: amiReadiness.state.ready, amiChange: amiReadiness.state.change, amiReason: amiReadiness.state.reason }),

@@ -16,7 +16,11 @@ import { createDeliveriesHandler, type DeliveriesHandler } from '../../cloud/src
 import { createHttpHandler } from '../../cloud/src/lambda/handlers/http.js';
 import { createOutboxHandlers, type OutboxHandlers } from '../../cloud/src/lambda/handlers/outbox.js';
 import { createRelaySocketHandlers, type RelaySocketHandlers } from '../../cloud/src/lambda/handlers/relay-socket.js';
-import { dynamoClient, sqsClient } from '../../cloud/src/aws-clients.js';
+import { createStreamSocketHandlers } from '../../cloud/src/lambda/handlers/stream-socket.js';
+import { AwsStreamPublisher } from '../../cloud/src/stream/aws-publisher.js';
+import { SubscriptionStore } from '../../cloud/src/stream/subscriptions.js';
+import { systemClock } from '../../protocol/src/clock.js';
+import { dynamoClient, managementClient, sqsClient } from '../../cloud/src/aws-clients.js';
 import type { OutageTiming } from '../../cloud/src/outages/policy.js';
 import { tableNames, type TableNames } from '../../cloud/src/store/dynamo.js';
 import { EventStore } from '../../cloud/src/store/events.js';
@@ -57,6 +61,9 @@ export interface LambdaCloud {
   url: string;
   /** The WebSocket API (a relay's `[cloud] url`). */
   relayUrl: string;
+  /** The event stream's WebSocket API (docs/deploy.md: a second API). */
+  streamUrl: string;
+  streamApi: WebSocketApiStandIn;
   config: LambdaConfig;
   tables: TableNames;
   ws: WebSocketApiStandIn;
@@ -107,7 +114,12 @@ export async function startLambdaCloud(opts: LambdaCloudOptions = {}): Promise<L
   const { outageTiming } = opts;
   for (let i = 0; i < (opts.instances ?? 2); i++) instances.push(createRelaySocketHandlers(config, { logger: opts.relaySocketLogger ?? quietLogger, outageTiming, pingMs: opts.pingMs }));
   const http = await startHttpApi(createHttpHandler(config, { logger: quietLogger, outageTiming, consoleDir: CONSOLE_OUT }) as unknown as HttpLambda);
-  const outbox = createOutboxHandlers({ ...config, sqsEndpoint: opts.outboxSqsEndpoint ?? sqsEndpoint }, { logger: quietLogger, outageTiming });
+  // The stream's own WebSocket API, and its fan-out from the outbox.
+  const streamHandlers: RelaySocketHandlers[] = [];
+  const streamApi = await startWebSocketApi({ handlers: streamHandlers });
+  streamHandlers.push(createStreamSocketHandlers(config, { logger: quietLogger }));
+  const streamPublisher = new AwsStreamPublisher(new SubscriptionStore(db, tables.main, systemClock), managementClient(streamApi.managementEndpoint), quietLogger);
+  const outbox = createOutboxHandlers({ ...config, sqsEndpoint: opts.outboxSqsEndpoint ?? sqsEndpoint }, { logger: quietLogger, outageTiming, stream: streamPublisher });
   const deliveries = createDeliveriesHandler(config, { logger: quietLogger, schedule: opts.webhookRetrySchedule });
   const stream = new StreamSource(dynamoEndpoint, db, tables.events, (e) => outbox.handler(e));
   const queues = { standard: new QueueSource(sqs, urls.standard, deliveries), fifo: new QueueSource(sqs, urls.fifo, deliveries) };
@@ -130,6 +142,8 @@ export async function startLambdaCloud(opts: LambdaCloudOptions = {}): Promise<L
   return {
     url: http.url,
     relayUrl: ws.url,
+    streamUrl: streamApi.url,
+    streamApi,
     config,
     tables,
     ws,
@@ -147,6 +161,7 @@ export async function startLambdaCloud(opts: LambdaCloudOptions = {}): Promise<L
       running = false;
       await Promise.all(pumps);
       await ws.stop();
+      await streamApi.stop();
       await http.stop();
       db.destroy();
       sqs.destroy();

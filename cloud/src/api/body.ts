@@ -17,6 +17,7 @@ import { apiError } from './errors.js';
 export const BODY_LIMITS = {
   admin: 4 * 1024,
   webhooks: 64 * 1024,
+  stream: 16 * 1024,
 } as const;
 
 export type BodyFamily = keyof typeof BODY_LIMITS;

@@ -7,9 +7,11 @@ import type { Context } from 'hono';
 import type { Clock } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import type { AnalyticsStore } from '../analytics/store.js';
+import type { LiveService } from '../live/service.js';
 import type { AccountStore } from '../store/accounts.js';
 import type { Principal } from '../store/api-keys.js';
 import type { RelayGateway } from '../tunnel/gateway.js';
+import type { TicketStore } from '../stream/tickets.js';
 import type { WebhookService } from '../webhooks/service.js';
 
 export interface CloudDeps {
@@ -23,6 +25,9 @@ export interface CloudDeps {
   commandTimeoutMs: number;
   webhooks: WebhookService;
   analytics: AnalyticsStore;
+  /** Tickets for the event stream's connections. */
+  streamTickets: TicketStore;
+  live: LiveService;
 }
 
 export type CloudEnv = {

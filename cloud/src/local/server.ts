@@ -18,7 +18,7 @@ import { apiError } from '../api/errors.js';
 import { createCloudApp } from '../app.js';
 import { dynamoClient, sqsClient } from '../aws-clients.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
-import { accountStore, appDeps, cloudOf, deliveryDeps, deliveryRecovery, eventStore, outboxDeps, relayPresence, webhookFanout, webhookStore } from '../compose.js';
+import { accountStore, appDeps, cloudOf, deliveryDeps, deliveryRecovery, eventStore, livePublisher, liveService, liveStore, outboxDeps, relayPresence, relayStore, ticketStore, webhookFanout, webhookStore } from '../compose.js';
 import type { OutageTiming } from '../outages/policy.js';
 import type { RelayPresence } from '../outages/presence.js';
 import { OutboxRunner } from '../pipeline/outbox.js';
@@ -27,6 +27,8 @@ import { DEFAULT_COMMAND_TIMEOUT_MS } from '../settings.js';
 import { DEFAULT_TABLE_PREFIX, tableNames, type TableNames } from '../store/dynamo.js';
 import type { EventStore } from '../store/events.js';
 import { SecretBox } from '../store/secrets.js';
+import { LocalStreamHub, STREAM_PATH } from '../stream/local-hub.js';
+import type { StreamLimits } from '../stream/messages.js';
 import { ensureTables } from '../store/tables.js';
 import { LocalHub } from '../tunnel/local-hub.js';
 import type { WebhookFanout } from '../webhooks/fanout.js';
@@ -76,6 +78,8 @@ export interface LocalCloudOptions {
   consoleDir?: string;
   /** The HTTP server's time limits (default: protocol/src/http/timeouts.ts). */
   httpTimeouts?: Partial<HttpTimeouts>;
+  /** The event stream's bounds (tests lower the buffer ones). */
+  streamLimits?: Partial<StreamLimits>;
   /** relay.offline/ami.down after this grace (default 30 s; tests shorten it). */
   outageTiming?: Partial<OutageTiming>;
   logger: Logger;
@@ -88,6 +92,8 @@ export interface LocalCloud {
   url: string;
   port: number;
   hub: LocalHub;
+  /** The event stream's connections (GET /v1/stream). */
+  stream: LocalStreamHub;
   outbox: OutboxRunner;
   recovery: DeliveryRecovery;
   sweeper: Sweeper;
@@ -128,11 +134,13 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
   // start; until the rest is up it answers 503.
   let app: { fetch(request: Request): Response | Promise<Response> } | undefined;
   let hub: LocalHub | undefined;
+  let streams: LocalStreamHub | undefined;
   const http = await listen((request) => (app ? app.fetch(request) : starting()), opts.port ?? 8787, opts.host ?? '127.0.0.1', opts.httpTimeouts);
   http.server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== '/relay') socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
-    else if (!hub) socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\n\r\n');
+    if (path !== '/relay' && path !== STREAM_PATH) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+    else if (!hub || !streams) socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\n\r\n');
+    else if (path === STREAM_PATH) void streams.handleUpgrade(req, socket, head);
     else void hub.handleUpgrade(req, socket, head);
   });
   // What is running, stopped in reverse order (also when a later step fails).
@@ -191,6 +199,20 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
         outageTiming: opts.outageTiming,
       },
     );
+    const stream = new LocalStreamHub({
+      accounts: accountStore(cloud),
+      tickets: ticketStore(cloud),
+      events: eventStore(cloud),
+      clock,
+      logger: log,
+      limits: opts.streamLimits,
+      liveState: async (siteId) => {
+        const item = await liveStore(cloud).get(siteId);
+        return item && { type: 'state', siteId, at: item.at, full: item.state, online: item.online };
+      },
+    });
+    // Applied live state goes to the stream (before the live service is first made, below).
+    cloud.made.set(livePublisher, stream.statePublisher);
     // Deliveries the last run left in a queue that is gone go back first, before any new one (FIFO order).
     const recovery = deliveryRecovery(cloud);
     await recovery.run().catch((err) => log.warn('webhook delivery recovery failed at start; the sweeper retries it', { [LogField.error]: err }));
@@ -222,7 +244,11 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       logger: log,
       pingMs: opts.pingMs,
       maxConnectionAgeMs: opts.maxConnectionAgeMs,
+      live: liveService(cloud),
       afterStore: (outboxes, fresh) => {
+        // Stream connections first, straight from the store: a screen pop does not queue behind
+        // earlier batches' webhook enqueues and projections (the outbox runs those per site in order).
+        stream.publish(fresh);
         metrics.stored(fresh.length);
         for (const entry of outboxes) void outbox.submit(entry, fresh.filter((e) => entry.seqs.includes(e.seq)));
       },
@@ -241,12 +267,14 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     running.push(
       closeHttp,
       () => relays.close(),
+      () => stream.close(),
       () => worker.stop(),
       () => presence.stop(),
       () => sweeper.stop(),
     );
     app = metrics.routes(opts.metricsToken).route('/', createCloudApp(deps, { consoleDir: opts.consoleDir }));
     hub = relays;
+    streams = stream;
 
     const url = `http://${opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1'}:${http.port}`;
     log.info('local cloud listening', { url, dynamodb: opts.dynamoEndpoint ? endpoint : endpoint ? 'embedded' : 'aws', dataDir: opts.dataDir });
@@ -255,6 +283,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       url,
       port: http.port,
       hub: relays,
+      stream,
       outbox,
       recovery,
       sweeper,

@@ -1,5 +1,5 @@
 /**
- * What happens to events once stored: project them (CDR search, rollups) and
+ * What happens to events once stored: hand them to the event stream's connections, project them (CDR search, rollups),
  * fan them out to webhooks, then clear their outbox entry. Every step is safe
  * to repeat, so an entry left behind by a failure (SQS down, a crash) is
  * simply processed again: by the sweeper here, or on AWS by the events
@@ -30,8 +30,15 @@ export interface Fanout {
   enqueue(events: TenantEvent[], storedAt: number): Promise<void>;
 }
 
+/** Hands stored events to live connections (the event stream); must not wait on any client. */
+export interface StreamPublisher {
+  publish(events: readonly StoredEvent[]): void | Promise<void>;
+}
+
 export interface OutboxDeps {
   events: EventStore;
+  /** The event stream's connections, where the runtime feeds them from the outbox (the local server publishes right after storing instead). */
+  stream?: StreamPublisher;
   /** Where an entry's operational events (`ops`) are read from. */
   operational: OperationalEventStore;
   /** Projections see box events only. */
@@ -54,9 +61,19 @@ export async function processOutbox(deps: OutboxDeps, entry: OutboxEntry, known?
   const events = known ?? (await eventsOf(deps, entry));
   // Webhooks first: they are what a CRM waits for; projections only feed
   // reports. Both must succeed before the entry goes, and both are idempotent.
-  await deps.fanout.enqueue(events, entry.createdAt);
+  // The stream beside the webhooks' enqueue: neither waits for the other. It carries box events only (for now).
+  await Promise.all([deps.stream ? publishToStream(deps, events.filter(isBoxEvent)) : undefined, deps.fanout.enqueue(events, entry.createdAt)]);
   for (const e of events) if (isBoxEvent(e)) for (const p of deps.projections) await p.apply(e);
   await deps.events.deleteOutbox(entry);
+}
+
+/** A failure to reach stream connections never holds up webhooks (a client resumes with `after`). */
+async function publishToStream(deps: OutboxDeps, events: StoredEvent[]): Promise<void> {
+  try {
+    await deps.stream?.publish(events);
+  } catch (err) {
+    deps.logger.warn('stream publish failed', { [LogField.siteId]: events[0]?.siteId, [LogField.error]: err });
+  }
 }
 
 /** Older entries of a site one entry takes before itself, at most (then it waits for the sweep). */

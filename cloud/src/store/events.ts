@@ -265,6 +265,44 @@ export class EventStore {
     }
   }
 
+  /**
+   * A site's stored events after `seq`, in seq order (a stream resuming from
+   * `after`): windows of seqs up to the ack mark read across the shards, then
+   * whatever is stored above it (runs above a gap).
+   */
+  async *after(siteId: string, seq: number, window = 800): AsyncGenerator<StoredEvent> {
+    const acked = await this.marks.read(siteId);
+    let from = seq;
+    const query = async (lo: number, hi: number | undefined): Promise<StoredEvent[]> => {
+      const found: StoredEvent[] = [];
+      await Promise.all(
+        Array.from({ length: EVENT_SHARDS }, async (_, shard) => {
+          let start: Record<string, unknown> | undefined;
+          do {
+            const r = await this.db.send(
+              new QueryCommand({
+                TableName: this.eventsTable,
+                KeyConditionExpression: hi === undefined ? 'PK = :pk AND SK > :lo' : 'PK = :pk AND SK BETWEEN :lo AND :hi',
+                ExpressionAttributeValues: { ':pk': `EV#${siteId}#${shard}`, ':lo': pad(hi === undefined ? lo : lo + 1), ...(hi === undefined ? {} : { ':hi': pad(hi) }) },
+                ConsistentRead: true,
+                ExclusiveStartKey: start,
+              }),
+            );
+            for (const item of r.Items ?? []) found.push(toStored(item));
+            start = r.LastEvaluatedKey;
+          } while (start);
+        }),
+      );
+      return found.sort((a, b) => a.seq - b.seq);
+    };
+    while (from < acked) {
+      const to = Math.min(acked, from + window);
+      yield* await query(from, to);
+      from = to;
+    }
+    yield* await query(from, undefined);
+  }
+
   // ── outbox ─────────────────────────────────────────────────────────────
 
   async deleteOutbox(o: Pick<OutboxEntry, 'PK' | 'SK'>): Promise<void> {
@@ -380,6 +418,10 @@ export function inOrder(data: Record<string, unknown>, keys: unknown): Record<st
   for (const k of keys as string[]) if (k in data) out[k] = data[k];
   for (const k of Object.keys(data)) if (!(k in out)) out[k] = data[k];
   return out;
+}
+
+function pad(seq: number): string {
+  return String(seq).padStart(12, '0');
 }
 
 function chunks<T>(xs: T[], n: number): T[][] {

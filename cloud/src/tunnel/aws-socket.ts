@@ -29,7 +29,8 @@ import type { EventStore } from '../store/events.js';
 import type { RelayPresence } from '../outages/presence.js';
 import type { PendingCommandStore } from '../store/pending-commands.js';
 import type { RelayConnections } from './apigw-connections.js';
-import { checkHello, checkSeq, disconnectReason, onEvents, onStatus, statementOf, type RelayContext } from './inbound.js';
+import type { LiveService } from '../live/service.js';
+import { checkHello, checkSeq, disconnectReason, onEvents, onState, onStatus, statementOf, welcomeCaps, type RelayContext } from './inbound.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 
 export interface RelaySocketOptions {
@@ -47,6 +48,8 @@ export interface RelaySocketOptions {
    * idle for 10 minutes; every ping is a Lambda invocation, so not too often.
    */
   pingMs?: number;
+  /** Each site's live state (DynamoDB, written conditionally on its version). */
+  live?: LiveService;
 }
 
 /** An upper bound for waiting on the older connection's commands, whatever time is left. */
@@ -125,6 +128,9 @@ export class RelaySocket {
         await this.opts.presence.ami(info.siteId, c.connectionId, ami);
         return;
       }
+      case 'state':
+        await onState(ctx, frame);
+        return;
       case 'ping':
         await api.send(c.connectionId, { t: 'pong', ts: frame.ts });
         // The relay is there (the outage sweep goes by this). A connection the
@@ -147,6 +153,7 @@ export class RelaySocket {
     const info = await this.opts.connections.get(c.connectionId);
     // Only the site's active connection counts: one that was already replaced changes nothing.
     if (info) await this.opts.presence.disconnected(info.siteId, c.connectionId, disconnectReason(c.code, c.reason));
+    if (info) await this.opts.live?.offline(info.tenantId, info.siteId, c.connectionId, this.log.child({ [LogField.siteId]: info.siteId }));
     const abandoned = await this.opts.pending.abandon(c.connectionId);
     await this.opts.connections.delete(c.connectionId);
     this.log.info('relay connection closed', { [LogField.siteId]: info?.siteId, [LogField.connectionId]: c.connectionId, code: c.code, reason: c.reason, abandoned });
@@ -163,6 +170,7 @@ export class RelaySocket {
       presence: this.opts.presence,
       clock: this.opts.clock,
       log,
+      live: this.opts.live,
     };
   }
 
@@ -185,7 +193,7 @@ export class RelaySocket {
     }
     const ackedSeq = seq.ackedSeq;
     // Welcome first, then commands: the relay ignores anything before its welcome.
-    if (!(await api.send(info.connectionId, { t: 'welcome', v: hello.v, siteId: info.siteId, ackedSeq, pingMs: this.pingMs }))) return;
+    if (!(await api.send(info.connectionId, { t: 'welcome', v: hello.v, siteId: info.siteId, ackedSeq, pingMs: this.pingMs, ...welcomeCaps(this.opts.live) }))) return;
     const { replaced } = await presence.connected(
       { id: info.siteId, tenantId: info.tenantId },
       { connectionId: info.connectionId, node: 'apigw', since: info.connectedAt, version: hello.relay, ami: statementOf(hello) },

@@ -8,7 +8,8 @@
 import type { Clock } from '../../../protocol/src/clock.js';
 import type { BoxEvent } from '../../../protocol/src/events/box-events.js';
 import type { Logger } from '../../../protocol/src/log.js';
-import { CloseCode, FatalErrorCode, PROTOCOL_VERSION, type AmiStatementT, type CloudFrame, type ErrorFrameT, type EventsFrame, type HelloFrame } from '../../../protocol/src/wire/frames.js';
+import { CloseCode, FatalErrorCode, PROTOCOL_VERSION, type AmiStatementT, type Capability, type CloudFrame, type ErrorFrameT, type EventsFrame, type HelloFrame, type StateFrame } from '../../../protocol/src/wire/frames.js';
+import type { LiveService } from '../live/service.js';
 import type { AmiStatement } from '../outages/policy.js';
 import type { RelayPresence } from '../outages/presence.js';
 import type { EventStore, OutboxEntry, StoredEvent } from '../store/events.js';
@@ -22,6 +23,8 @@ export interface RelayContext {
   presence: RelayPresence;
   clock: Clock;
   log: Logger;
+  /** The site's live state; without it, state frames are ignored and welcome does not offer live-state. */
+  live?: LiveService;
   /** After a batch is stored and acked: process its outbox entries (projections, webhooks). */
   afterStore?(outboxes: OutboxEntry[], fresh: StoredEvent[]): void;
 }
@@ -36,6 +39,11 @@ export function checkHello(hello: HelloFrame): { ok: true } | { ok: false; code:
     };
   }
   return { ok: true };
+}
+
+/** What this cloud offers in welcome: live-state when it keeps the state. A relay that does not name it sends none. */
+export function welcomeCaps(live: LiveService | undefined): { caps?: Capability[] } {
+  return live ? { caps: ['live-state'] } : {};
 }
 
 /** The seqs part of the answer to a hello: welcome with `ackedSeq`, or refuse with `frame`. */
@@ -99,4 +107,10 @@ export function disconnectReason(code: number | undefined, reason: string | unde
   if (code === 1000 || code === 1001) return reason ? `the relay closed its connection (${reason})` : 'the relay closed its connection';
   if (code === undefined || code === 1005 || code === 1006) return 'connection lost';
   return `connection closed (${code}${reason ? `: ${reason}` : ''})`;
+}
+
+/** A live-state frame: applied in order per site (store/live.ts); a gap asks the relay for a snapshot. */
+export async function onState(ctx: RelayContext, frame: StateFrame): Promise<void> {
+  if (!ctx.live) return;
+  await ctx.live.onFrame({ tenantId: ctx.tenantId, siteId: ctx.siteId, connectionId: ctx.connectionId, send: ctx.send, log: ctx.log }, frame);
 }

@@ -20,7 +20,8 @@ import type { RelayStatus } from '../store/relays.js';
 import { randomId } from '../store/secrets.js';
 import { commandFrame, commandLog, logAnswer, type CommandOutcome, type CommandRequest, type RelayGateway } from './gateway.js';
 import { relayGone, relayOffline, relayTimeout } from './errors.js';
-import { checkHello, checkSeq, disconnectReason, onEvents, onStatus, statementOf, type RelayContext } from './inbound.js';
+import type { LiveService } from '../live/service.js';
+import { checkHello, checkSeq, disconnectReason, onEvents, onState, onStatus, statementOf, welcomeCaps, type RelayContext } from './inbound.js';
 import { PendingReply } from './replies.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 
@@ -41,6 +42,8 @@ export interface LocalHubOptions {
   nodeId?: string;
   /** Where stored batches go next (the outbox runner). */
   afterStore?(outboxes: OutboxEntry[], fresh: StoredEvent[]): void;
+  /** Each site's live state (kept in memory by the store, written to DynamoDB). */
+  live?: LiveService;
 }
 
 interface Conn {
@@ -58,6 +61,8 @@ interface Conn {
   inbox: EventsFrame['events'];
   storing: boolean;
   timers: TimerHandle[];
+  /** Live-state frames are applied one after the other, in the order they came. */
+  live: Promise<void>;
   /** Set when the cloud drops a silent relay: why, and since when. */
   dropped?: Gone;
   /** The hello's handling: a status frame right behind it is applied after it (else the site would keep the hello's AMI state). */
@@ -134,6 +139,7 @@ export class LocalHub implements RelayGateway {
       inbox: [],
       storing: false,
       timers: [],
+      live: Promise.resolve(),
       greeting: Promise.resolve(),
     };
     const log = this.log.child({ [LogField.siteId]: site.id, [LogField.connectionId]: conn.id });
@@ -190,7 +196,7 @@ export class LocalHub implements RelayGateway {
     await this.opts.presence.connected(conn.site, { connectionId: conn.id, node: this.nodeId, since: conn.since, version: conn.version, ami: statementOf(hello) });
     if (!this.all.has(conn)) return; // went away meanwhile
     // Welcome first, then commands: the relay ignores anything before its welcome.
-    this.send(conn, { t: 'welcome', v: hello.v, siteId: conn.site.id, ackedSeq, pingMs: this.pingMs });
+    this.send(conn, { t: 'welcome', v: hello.v, siteId: conn.site.id, ackedSeq, pingMs: this.pingMs, ...welcomeCaps(this.opts.live) });
     const previous = this.active.get(conn.site.id);
     this.active.set(conn.site.id, conn);
     if (previous && previous !== conn) this.retire(previous, 'replaced by a newer connection');
@@ -222,6 +228,11 @@ export class LocalHub implements RelayGateway {
           return onStatus(this.ctx(conn, log), frame);
         }).catch((err) => log.warn('status update failed', { [LogField.error]: err }));
         return;
+      case 'state': {
+        const ctx = this.ctx(conn, log);
+        conn.live = conn.live.then(() => onState(ctx, frame)).catch((err) => log.warn('live state frame failed', { [LogField.error]: err }));
+        return;
+      }
       case 'ping':
         this.send(conn, { t: 'pong', ts: frame.ts });
         return;
@@ -268,6 +279,7 @@ export class LocalHub implements RelayGateway {
       clock: this.opts.clock,
       log,
       afterStore: this.opts.afterStore,
+      live: this.opts.live,
     };
   }
 
@@ -321,6 +333,8 @@ export class LocalHub implements RelayGateway {
       this.active.delete(conn.site.id);
       const why = conn.dropped ?? { at: conn.lastFrameAt, reason: disconnectReason(code, reason) };
       void this.opts.presence.disconnected(conn.site.id, conn.id, why.reason, why.at).catch((err) => log.warn('outage bookkeeping failed', { [LogField.error]: err }));
+      const live = this.opts.live;
+      if (live) conn.live = conn.live.then(() => live.offline(conn.site.tenantId, conn.site.id, conn.id, log)).catch((err) => log.warn('marking live state offline failed', { [LogField.error]: err }));
       log.info('relay disconnected', { code, reason });
     }
   }

@@ -11,6 +11,7 @@
 
 import { NamedTimers, type Clock, type TimerHandle } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
+import type { LiveFeed } from '../live/feed.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 import type { AmiClient, AmiReply } from '../ami/client.js';
 import type { AmiMessage } from '../../../ami-codec/src/message.js';
@@ -48,6 +49,8 @@ export interface PipelineOptions {
   tickMs?: number;
   /** How long to wait for FullyBooted after a login (see snapshots.ts). */
   bootWaitMs?: number;
+  /** The site's live state (edge-relay/src/live): fed the same messages and snapshots. */
+  live?: LiveFeed;
 }
 
 export class EventPipeline {
@@ -147,7 +150,9 @@ export class EventPipeline {
   private readonly onEvent = (msg: AmiMessage): void => {
     if (msg.event === 'FullyBooted' && !msg.has('ActionID')) this.snapshots.fullyBooted();
     try {
-      this.publish(this.opts.mapper.map(msg, this.opts.clock.now()));
+      const now = this.opts.clock.now();
+      this.publish(this.opts.mapper.map(msg, now));
+      this.opts.live?.message(msg, now);
       if (this.window && !this.window.heard && msg.has('Timestamp')) this.window = { ...this.window, toSec: this.opts.mapper.ctx.time.sec, heard: true };
     } catch (err) {
       // One odd message must not stop the stream.
@@ -173,6 +178,7 @@ export class EventPipeline {
   async snapshot(): Promise<string[]> {
     const { ami, mapper, clock } = this.opts;
     const requestedAtMessage = mapper.messages;
+    const liveMark = this.opts.live?.snapshotAsked();
     const ask = (action: string) => ami.action(action, {}, { timeoutMs: 15_000 });
     const parts = ['QueueStatus', 'ExtensionStateList', 'CoreShowChannels', 'Status'] as const;
     const answers = await Promise.allSettled(parts.map(ask));
@@ -188,6 +194,7 @@ export class EventPipeline {
     if (this.stopped) return [];
     const afterGap = this.window !== undefined && snap.channels !== undefined;
     const result = mapper.snapshot(snap, clock.now(), afterGap);
+    if (liveMark !== undefined) this.opts.live?.snapshot(snap, liveMark, clock.now());
     // The window ends with the first snapshot that listed the channels; a `gone` command takes it along.
     const goneCommand = result.commands.some((c) => c.kind === 'gone');
     this.publish(result);

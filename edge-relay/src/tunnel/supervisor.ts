@@ -21,6 +21,7 @@ import { LogField } from '../../../protocol/src/log-fields.js';
 import { PROTOCOL_VERSION, type AmiStatementT, type CloudFrame, type WelcomeFrame } from '../../../protocol/src/wire/frames.js';
 import { exponentialBackoff, type RetryStrategy } from '../retry.js';
 import type { CommandRunner } from './commands.js';
+import type { LiveUplink } from './live-uplink.js';
 import { TunnelConnection, TunnelError } from './connection.js';
 import type { Uplink } from './uplink.js';
 
@@ -37,6 +38,8 @@ export interface TunnelSupervisorOptions {
   token: string;
   /** Events up, on the active connection. */
   uplink: Uplink;
+  /** The site's live state up, when the cloud takes it (capability `live-state`). */
+  live?: LiveUplink;
   runner: CommandRunner;
   relayVersion: string;
   /** The AMI side's state as the tunnel states it (hello, status). */
@@ -87,6 +90,7 @@ export class TunnelSupervisor extends EventEmitter<{ state: [TunnelState]; welco
     this.setState('stopped');
     this.timers.clearAll();
     if (this.active) this.opts.uplink.detach(this.active);
+    this.opts.live?.stop();
     for (const c of [this.active, this.dialing, ...this.retiring]) c?.close(1000, 'relay stopping');
   }
 
@@ -124,6 +128,7 @@ export class TunnelSupervisor extends EventEmitter<{ state: [TunnelState]; welco
         ...this.opts.ami(),
         lastSeq: this.opts.uplink.lastSeq,
         ackedSeq: this.opts.uplink.ackedSeq,
+        ...(this.opts.live ? { caps: ['live-state'] } : {}),
       }),
     });
     this.dialing = conn;
@@ -147,6 +152,9 @@ export class TunnelSupervisor extends EventEmitter<{ state: [TunnelState]; welco
     if (ami.amiChange !== conn.helloSent?.amiChange) conn.send({ t: 'status', ...ami });
     const uplink = this.opts.uplink;
     uplink.attach(conn, welcome.ackedSeq);
+    // A cloud that does not name live-state (one older than it) never gets state frames.
+    if (previous) this.opts.live?.detach(previous);
+    if (welcome.caps?.includes('live-state')) this.opts.live?.attach(conn);
     this.log.info('tunnel up', { [LogField.siteId]: welcome.siteId, [LogField.connectionId]: conn.id, ackedSeq: welcome.ackedSeq, backlog: uplink.backlog });
     this.emit('welcome', welcome);
     this.timers.set('stable', this.opts.stableMs ?? 60_000, () => (this.attempt = 0));
@@ -176,6 +184,9 @@ export class TunnelSupervisor extends EventEmitter<{ state: [TunnelState]; welco
       case 'reconnect':
         this.reconnect(frame.reason);
         return;
+      case 'state-sync':
+        if (conn === this.active) this.opts.live?.full(`cloud asked: ${frame.reason}`);
+        return;
       case 'error':
         this.log.warn('cloud reported an error', { code: frame.code, message: frame.message });
         return;
@@ -197,6 +208,7 @@ export class TunnelSupervisor extends EventEmitter<{ state: [TunnelState]; welco
     if (conn === this.active) {
       this.active = undefined;
       this.opts.uplink.detach(conn);
+      this.opts.live?.detach(conn);
       log('tunnel down', { [LogField.connectionId]: conn.id, error: err });
     } else if (err.code !== 'CLOSED' && err.code !== 'REPLACED') {
       log('tunnel connection failed', { [LogField.connectionId]: conn.id, error: err });

@@ -4,8 +4,8 @@
  * larger replies travel as numbered parts, and recordings never ride the
  * tunnel on AWS (the relay uploads them to object storage).
  *
- *   relay → cloud   hello, reply, part, events, status, pong, ping, error
- *   cloud → relay   welcome, command, ack, ping, pong, reconnect, error
+ *   relay → cloud   hello, reply, part, events, status, state, pong, ping, error
+ *   cloud → relay   welcome, command, ack, state-sync, ping, pong, reconnect, error
  *
  * Frames are validated with valibot at both ends: a frame that does not match
  * its schema is refused, never half-understood.
@@ -14,6 +14,7 @@
 import * as v from 'valibot';
 import { CommandSchema } from '../box-api/commands.js';
 import { EVENT_TYPES } from '../events/box-events.js';
+import { LiveChangeSchema } from '../live/state.js';
 
 /** Bumped on any incompatible change; `hello` carries it and a mismatch is refused. */
 export const PROTOCOL_VERSION = 1;
@@ -38,6 +39,18 @@ export const FatalErrorCode = {
   /** The relay's lastSeq is below what the cloud already stored for the site; `mark` says how far. */
   SEQ_REGRESSION: 'seq-regression',
 } as const;
+
+/**
+ * Optional features, announced in hello (what the relay can send) and welcome
+ * (what the cloud accepts) without bumping PROTOCOL_VERSION: either end that
+ * does not name one never sees its frames. Ends that predate `caps` drop the
+ * unknown field (valibot objects strip what they do not declare).
+ *   live-state   the relay sends `state` frames; the cloud may ask `state-sync`
+ */
+export const CAPABILITIES = ['live-state'] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+/** Unknown names are kept out, not refused: a newer peer may name more. */
+const Caps = v.pipe(v.array(v.pipe(v.string(), v.maxLength(64))), v.maxLength(32));
 
 const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(128));
 /**
@@ -73,6 +86,7 @@ const Hello = v.object({
    * upload older events (a cloud added to a relay that ran LAN-only).
    */
   ackedSeq: v.optional(Seq),
+  caps: v.optional(Caps),
 });
 
 const Welcome = v.object({
@@ -83,6 +97,7 @@ const Welcome = v.object({
   ackedSeq: Seq,
   /** How often the relay should ping. */
   pingMs: v.pipe(Seq, v.minValue(1000)),
+  caps: v.optional(Caps),
 });
 
 const CommandFrame = v.object({
@@ -141,6 +156,27 @@ const Status = v.object({ t: v.literal('status'), ...AmiStatement });
 const Ping = v.object({ t: v.literal('ping'), ts: v.number() });
 const Pong = v.object({ t: v.literal('pong'), ts: v.number() });
 const Reconnect = v.object({ t: v.literal('reconnect'), reason: ShortText });
+/**
+ * The site's live state (protocol/src/live): not events, so no spool, no seq,
+ * no ack. `ver` counts the state frames of one connection from 1, so the
+ * cloud applies a delta only onto the frame before it and sees a gap (a lost
+ * or reordered frame) as a jump; it then asks `state-sync`. `reset` starts a
+ * full snapshot (after the connection opens, after each AMI login, on
+ * request); a snapshot larger than a frame continues in frames marked
+ * `partial` until one without it.
+ */
+const State = v.object({
+  t: v.literal('state'),
+  ver: v.pipe(Seq, v.minValue(1)),
+  /** Epoch ms (relay clock) the changes were taken. */
+  at: v.number(),
+  reset: v.optional(v.literal(true)),
+  partial: v.optional(v.literal(true)),
+  changes: v.pipe(v.array(LiveChangeSchema), v.maxLength(5000)),
+});
+/** The cloud lost track of the live state (a gap, a restart): the relay answers with a full snapshot. */
+const StateSync = v.object({ t: v.literal('state-sync'), reason: ShortText });
+
 const ErrorFrame = v.object({
   t: v.literal('error'),
   code: ShortText,
@@ -150,8 +186,8 @@ const ErrorFrame = v.object({
   mark: v.optional(Seq),
 });
 
-export const RelayFrameSchema = v.variant('t', [Hello, Reply, Part, Events, Status, Ping, Pong, ErrorFrame]);
-export const CloudFrameSchema = v.variant('t', [Welcome, CommandFrame, Ack, Ping, Pong, Reconnect, ErrorFrame]);
+export const RelayFrameSchema = v.variant('t', [Hello, Reply, Part, Events, Status, State, Ping, Pong, ErrorFrame]);
+export const CloudFrameSchema = v.variant('t', [Welcome, CommandFrame, Ack, StateSync, Ping, Pong, Reconnect, ErrorFrame]);
 
 export type HelloFrame = v.InferOutput<typeof Hello>;
 export type StatusFrame = v.InferOutput<typeof Status>;
@@ -163,6 +199,8 @@ export type ReplyFrame = v.InferOutput<typeof Reply>;
 export type PartFrame = v.InferOutput<typeof Part>;
 export type EventsFrame = v.InferOutput<typeof Events>;
 export type AckFrame = v.InferOutput<typeof Ack>;
+export type StateFrame = v.InferOutput<typeof State>;
+export type StateSyncFrame = v.InferOutput<typeof StateSync>;
 export type ErrorFrameT = v.InferOutput<typeof ErrorFrame>;
 export type RelayFrame = v.InferOutput<typeof RelayFrameSchema>;
 export type CloudFrame = v.InferOutput<typeof CloudFrameSchema>;

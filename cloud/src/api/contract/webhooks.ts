@@ -25,7 +25,7 @@ const MAX_URL = 2048;
 
 const Url = v.pipe(v.string(), v.maxLength(MAX_URL), v.description(`where to POST: an http(s) URL of at most ${MAX_URL} characters, on a public address`), v.examples(['https://crm.example.com/hooks/coocenter']));
 
-const EventTypeName = v.pipe(
+export const EventTypeName = v.pipe(
   v.string(),
   v.maxLength(32),
   v.check((s) => tenantEventType(s) !== undefined, (issue) => `unknown event type ${JSON.stringify(issue.input)} (known: ${TENANT_EVENT_TYPES.join(', ')})`),

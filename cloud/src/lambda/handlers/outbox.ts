@@ -21,7 +21,7 @@
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { LogField } from '../../../../protocol/src/log-fields.js';
 import { deliveryRecovery, outboxDeps, relayPresence } from '../../compose.js';
-import { OutboxRunner, processBatch } from '../../pipeline/outbox.js';
+import { OutboxRunner, processBatch, type StreamPublisher } from '../../pipeline/outbox.js';
 import type { OutboxEntry } from '../../store/events.js';
 import type { LambdaConfig } from '../config.js';
 import { unmarshallImage } from '../stream-image.js';
@@ -30,6 +30,8 @@ import { lambdaCloud, lambdaQueue, type LambdaCloudOptions } from './common.js';
 export interface OutboxHandlerOptions extends Pick<LambdaCloudOptions, 'clock' | 'logger' | 'outageTiming'> {
   /** Entries older than this are the sweeper's (default 5 minutes: the stream normally takes seconds). */
   staleAfterMs?: number;
+  /** The event stream's fan-out (stream/aws-publisher.ts), where the stream API is deployed. */
+  stream?: StreamPublisher;
 }
 
 /** An OUTBOX# item's new image, or undefined for anything else the stream carries. */
@@ -49,7 +51,7 @@ export function createOutboxHandlers(config: LambdaConfig, options: OutboxHandle
   // The fan-out only lists endpoints; signing secrets are the delivery function's business.
   const cloud = lambdaCloud(config, 'outbox', { secrets: false, queue: lambdaQueue(config, 'send') }, options);
   const log = cloud.logger.child({ [LogField.component]: 'outbox' });
-  const deps = outboxDeps(cloud);
+  const deps = options.stream ? { ...outboxDeps(cloud), stream: options.stream } : outboxDeps(cloud);
   const runner = new OutboxRunner(deps, cloud.clock, { staleAfterMs: options.staleAfterMs ?? 5 * 60_000 });
   // SQS keeps its messages: only deliveries overdue by an hour are taken as lost (docs/deploy.md).
   const recovery = deliveryRecovery(cloud);

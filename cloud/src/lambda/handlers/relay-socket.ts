@@ -6,7 +6,7 @@
 
 import type { APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { managementClient } from '../../aws-clients.js';
-import { accountStore, connectionStore, eventStore, pendingCommandStore, relayPresence } from '../../compose.js';
+import { accountStore, connectionStore, eventStore, liveService, pendingCommandStore, relayPresence, relayStore } from '../../compose.js';
 import { RelayConnections } from '../../tunnel/apigw-connections.js';
 import { RelaySocket } from '../../tunnel/aws-socket.js';
 import { must, type LambdaConfig } from '../config.js';
@@ -34,7 +34,7 @@ export interface RelaySocketHandlers {
 }
 
 /** Header names arrive in the client's casing. */
-function header(event: RelaySocketEvent, name: string): string | undefined {
+export function header(event: RelaySocketEvent, name: string): string | undefined {
   for (const [k, v] of Object.entries(event.headers ?? {})) if (k.toLowerCase() === name) return v;
   return undefined;
 }
@@ -42,7 +42,7 @@ function header(event: RelaySocketEvent, name: string): string | undefined {
 export function createRelaySocketHandlers(config: LambdaConfig, options: RelaySocketOptions = {}): RelaySocketHandlers {
   // Frames of one site are stored by many instances: read the ack mark for each batch.
   // Relay tokens are checked against their hash: no secret is ever opened here.
-  const cloud = lambdaCloud(config, 'relay-socket', { secrets: false }, { ...options, cacheAckMark: false });
+  const cloud = lambdaCloud(config, 'relay-socket', { secrets: false }, { ...options, cacheAckMark: false, liveGapWaitsMs: [50, 150, 400] });
   const socket = new RelaySocket({
     accounts: accountStore(cloud),
     events: eventStore(cloud),
@@ -53,6 +53,7 @@ export function createRelaySocketHandlers(config: LambdaConfig, options: RelaySo
     clock: cloud.clock,
     logger: cloud.logger,
     pingMs: options.pingMs,
+    live: liveService(cloud),
   });
 
   return {

@@ -1,0 +1,26 @@
+/**
+ * The event stream's ticket route (contract/stream.ts). The stream itself
+ * is a WebSocket upgrade served by the runtime's stream hub
+ * (stream/local-hub.ts, stream/aws-stream.ts).
+ */
+
+import { Hono } from 'hono';
+import { checkSites, withoutUndefined } from '../stream/open.js';
+import type { CloudDeps, CloudEnv } from './context.js';
+import { createStreamTicket } from './contract/stream.js';
+import { errorAnswer } from './errors.js';
+import { mount, type Authenticate } from './mount.js';
+
+export function streamRoutes(deps: CloudDeps, authenticate: Authenticate): Hono<CloudEnv> {
+  const app = new Hono<CloudEnv>();
+  app.onError(errorAnswer);
+
+  mount(app, authenticate, createStreamTicket, async (c, { body }) => {
+    const tenantId = c.get('tenant').id;
+    await checkSites(deps, tenantId, body.siteIds ?? [], 'siteIds');
+    const { ticket, expiresAt } = await deps.streamTickets.issue(tenantId, withoutUndefined(body));
+    return { ticket, expiresAt: new Date(expiresAt).toISOString(), url: `/v1/stream?ticket=${ticket}` };
+  });
+
+  return app;
+}

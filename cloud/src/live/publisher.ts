@@ -1,0 +1,28 @@
+/**
+ * Where the cloud hands every applied live-state snapshot or delta, for the
+ * stream (issue 13, "The stream") to forward to connections that asked for
+ * state. Called after the state was stored, in the order it was applied for
+ * a site; never awaited by the tunnel for longer than the call itself, and a
+ * publisher must not throw (it logs its own failures).
+ */
+
+import type { LiveChange, LiveState } from '../../../protocol/src/live/state.js';
+
+/** The stream's `state` message. `full` after a snapshot, else `changes`; `online` when the relay came or went. */
+export interface LiveStateMessage {
+  type: 'state';
+  siteId: string;
+  /** ISO 8601: when the relay took the state. */
+  at: string;
+  full?: LiveState;
+  changes?: LiveChange[];
+  /** The relay's connection came up (true) or went away (false): while false the state is stale. */
+  online?: boolean;
+}
+
+export interface LivePublisher {
+  publish(tenantId: string, siteId: string, message: LiveStateMessage): void | Promise<void>;
+}
+
+/** The default: nobody listens. */
+export const noLivePublisher: LivePublisher = { publish() {} };

@@ -1,0 +1,75 @@
+/**
+ * What a stream connection wants to see: some of the tenant's sites, some
+ * event types, the events touching some extensions. Pure.
+ *
+ * Which fields of each box event name an extension is declared once, in
+ * EXTENSION_FIELDS: a number field names it as is (`calleridnum` 100), a
+ * channel field by its peer (`SIP/100-00000007` and `PJSIP/100-0000001a`
+ * name 100). An event matches `extensions` when any of its fields names one
+ * of them.
+ */
+
+import { EVENT_TYPES, type BoxEvent, type EventType } from '../../../protocol/src/events/box-events.js';
+import type { StoredEvent } from '../store/events.js';
+
+/**
+ * The types a stream can ask for. Today these are the seven box events; the
+ * operational ones (relay online/offline) join this list when the event path
+ * carries them as stored events (they are not stored yet, so a stream could
+ * not resume them).
+ */
+export const STREAM_EVENT_TYPES: readonly EventType[] = EVENT_TYPES;
+
+type ExtensionField = { readonly field: string; readonly kind: 'number' | 'channel' };
+const num = (field: string): ExtensionField => ({ field, kind: 'number' });
+const chan = (field: string): ExtensionField => ({ field, kind: 'channel' });
+
+/** The fields of each box event that name an extension (coocenter-events.md). */
+export const EXTENSION_FIELDS: Readonly<Record<EventType, readonly ExtensionField[]>> = {
+  dialbegin: [num('calleridnum'), num('destcalleridnum'), chan('channel'), chan('destchannel')],
+  dialend: [num('calleridnum'), num('destcalleridnum'), chan('channel'), chan('destchannel')],
+  hangup: [num('calleridnum'), num('connectedlinenum')],
+  extensionstatus: [num('exten')],
+  ivr: [num('caller'), num('called')],
+  cdr: [num('source'), num('destination')],
+  cc_cdr: [num('caller'), num('called'), num('agentCode')],
+};
+
+export interface StreamFilter {
+  /** Only these sites; absent: every site of the tenant. */
+  siteIds?: readonly string[];
+  /** Only these types; absent: every type. */
+  events?: readonly string[];
+  /** Only events touching these extensions; absent: every event. */
+  extensions?: readonly string[];
+}
+
+/** `SIP/100-00000007`, `PJSIP/100-0000001a`, `Local/100@from-queue-0001;1` → `100`. */
+export function channelPeer(channel: string): string | undefined {
+  const m = /^[A-Za-z0-9_]+\/([^-@;/]+)/.exec(channel);
+  return m ? m[1] : undefined;
+}
+
+/** The extensions an event names, by EXTENSION_FIELDS. */
+export function extensionsOf(data: BoxEvent): string[] {
+  const fields = EXTENSION_FIELDS[data.event as EventType] ?? [];
+  const out: string[] = [];
+  const record = data as unknown as Record<string, unknown>;
+  for (const f of fields) {
+    const value = record[f.field];
+    if (typeof value !== 'string' || value === '') continue;
+    const ext = f.kind === 'number' ? value : channelPeer(value);
+    if (ext) out.push(ext);
+  }
+  return out;
+}
+
+export function matchesStream(filter: StreamFilter, e: StoredEvent): boolean {
+  if (filter.siteIds && !filter.siteIds.includes(e.siteId)) return false;
+  if (filter.events && !filter.events.includes(e.type)) return false;
+  if (filter.extensions) {
+    const wanted = filter.extensions;
+    if (!extensionsOf(e.data).some((x) => wanted.includes(x))) return false;
+  }
+  return true;
+}
