@@ -20,6 +20,9 @@ import type { Clock } from '../../protocol/src/clock.js';
 import type { Logger } from '../../protocol/src/log.js';
 import { AnalyticsStore } from './analytics/store.js';
 import type { CloudDeps } from './api/context.js';
+import { OperationalEventStore } from './operational/store.js';
+import type { OutageTiming } from './outages/policy.js';
+import { RelayPresence, type RelayPresenceOptions } from './outages/presence.js';
 import type { OutboxDeps } from './pipeline/outbox.js';
 import { LiveService } from './live/service.js';
 import { noLivePublisher, type LivePublisher } from './live/publisher.js';
@@ -76,6 +79,8 @@ export interface CloudOptions {
    * applied by concurrent processes (the relay socket functions).
    */
   liveGapWaitsMs?: readonly number[];
+  /** relay.offline/ami.down after this grace, a silent connection gone after this (tests shorten them). */
+  outageTiming?: Partial<OutageTiming>;
 }
 
 /** A webhook POST gets this long to answer (README "Webhooks"). */
@@ -112,6 +117,11 @@ export function eventStore(c: Cloud): EventStore {
   return part(c, eventStore, () => new EventStore(c.db, c.tables.events, c.tables.main, { retentionDays: c.options.eventRetentionDays, cacheAckMark: c.options.cacheAckMark }));
 }
 
+/** The cloud's own events of a tenant (outages, …): operational/. */
+export function operationalEventStore(c: Cloud): OperationalEventStore {
+  return part(c, operationalEventStore, () => new OperationalEventStore(c.db, c.tables.events, { retentionDays: c.options.eventRetentionDays }));
+}
+
 export function relayStore(c: Cloud): RelayStore {
   return part(c, relayStore, () => new RelayStore(c.db, c.tables.main));
 }
@@ -143,6 +153,19 @@ export function liveStore(c: Cloud): LiveStore {
 
 // ── what the runtimes run ──────────────────────────────────────────────
 
+/**
+ * The sites' relay state and outages. `runtime`: how this runtime knows a
+ * connection is gone, whether it checks on timers, what it does with the
+ * events it stores (the local cloud); the first caller's stays.
+ */
+export function relayPresence(c: Cloud, runtime: Pick<RelayPresenceOptions, 'liveness' | 'timers' | 'afterStore'> = {}): RelayPresence {
+  return part(
+    c,
+    relayPresence,
+    () => new RelayPresence({ relays: relayStore(c), operational: operationalEventStore(c), clock: c.clock, logger: c.logger, timing: c.options.outageTiming, ...runtime }),
+  );
+}
+
 export function webhookFanout(c: Cloud): WebhookFanout {
   return part(c, webhookFanout, () => new WebhookFanout(webhookStore(c), queueOf(c), () => c.clock.now()));
 }
@@ -159,6 +182,7 @@ export function webhookService(c: Cloud): WebhookService {
         fanout: webhookFanout(c),
         accounts: accountStore(c),
         events: eventStore(c),
+        operational: operationalEventStore(c),
         clock: c.clock,
         delivery: { allowPrivate: c.options.allowPrivateWebhooks, resolver: c.options.resolver, timeoutMs: c.options.deliveryTimeoutMs ?? DELIVERY_TIMEOUT_MS },
       }),
@@ -181,7 +205,7 @@ export function liveService(c: Cloud): LiveService {
 
 /** What the outbox needs (the local runner, the stream function). */
 export function outboxDeps(c: Cloud): OutboxDeps {
-  return part(c, outboxDeps, () => ({ events: eventStore(c), projections: [analyticsStore(c)], fanout: webhookFanout(c), logger: c.logger }));
+  return part(c, outboxDeps, () => ({ events: eventStore(c), operational: operationalEventStore(c), projections: [analyticsStore(c)], fanout: webhookFanout(c), logger: c.logger }));
 }
 
 /** What a delivery needs, on these queues (the Lambda hands in one per invocation). */

@@ -2,37 +2,46 @@
  * The cloud's two runtimes, for tests that must pass the same way on both:
  * the local server (one process, relays on /relay), and the Lambda handlers
  * behind the API Gateway stand-ins (relays on the WebSocket API, event
- * sources emulated in the background).
+ * sources emulated in the background, the scheduled sweep too when asked).
  */
+import type { OutageTiming } from '../../cloud/src/outages/policy.js';
 import { startTestCloud } from './cloud-harness.js';
 import { startLambdaCloud } from './lambda-cloud.js';
+import type { Pipeline } from './settled.js';
 
 export interface RunningCloud {
   /** Base URL of the HTTP API. */
   url: string;
   /** What a relay's `[cloud] url` is set to. */
   relayUrl: string;
+  /** Its outbox and delivery queues (deliveriesSettled). */
+  pipeline: Pipeline;
   stop(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** relay.offline/ami.down grace, shortened (the local cloud checks on timers; on AWS the sweep runs every 200 ms). */
+  outageTiming?: Partial<OutageTiming>;
 }
 
 export interface CloudRuntime {
   name: string;
-  start(): Promise<RunningCloud>;
+  start(opts?: RuntimeOptions): Promise<RunningCloud>;
 }
 
 export const cloudRuntimes: CloudRuntime[] = [
   {
     name: 'the local cloud',
-    async start() {
-      const cloud = await startTestCloud();
-      return { url: cloud.url, relayUrl: cloud.url, stop: () => cloud.stop() };
+    async start(opts = {}) {
+      const cloud = await startTestCloud({ outageTiming: opts.outageTiming });
+      return { url: cloud.url, relayUrl: cloud.url, pipeline: cloud, stop: () => cloud.stop() };
     },
   },
   {
     name: 'the Lambda handlers behind API Gateway',
-    async start() {
-      const cloud = await startLambdaCloud();
-      return { url: cloud.url, relayUrl: cloud.relayUrl, stop: () => cloud.stop() };
+    async start(opts = {}) {
+      const cloud = await startLambdaCloud({ outageTiming: opts.outageTiming, sweepEveryMs: opts.outageTiming ? 200 : undefined });
+      return { url: cloud.url, relayUrl: cloud.relayUrl, pipeline: cloud, stop: () => cloud.stop() };
     },
   },
 ];

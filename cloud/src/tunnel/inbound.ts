@@ -8,10 +8,11 @@
 import type { Clock } from '../../../protocol/src/clock.js';
 import type { BoxEvent } from '../../../protocol/src/events/box-events.js';
 import type { Logger } from '../../../protocol/src/log.js';
-import { CloseCode, FatalErrorCode, PROTOCOL_VERSION, type Capability, type CloudFrame, type ErrorFrameT, type EventsFrame, type HelloFrame, type StateFrame } from '../../../protocol/src/wire/frames.js';
+import { CloseCode, FatalErrorCode, PROTOCOL_VERSION, type AmiStatementT, type Capability, type CloudFrame, type ErrorFrameT, type EventsFrame, type HelloFrame, type StateFrame } from '../../../protocol/src/wire/frames.js';
 import type { LiveService } from '../live/service.js';
+import type { AmiStatement } from '../outages/policy.js';
+import type { RelayPresence } from '../outages/presence.js';
 import type { EventStore, OutboxEntry, StoredEvent } from '../store/events.js';
-import type { RelayStore } from '../store/relays.js';
 
 export interface RelayContext {
   siteId: string;
@@ -19,7 +20,7 @@ export interface RelayContext {
   connectionId: string;
   send(frame: CloudFrame): Promise<void>;
   events: EventStore;
-  relays: RelayStore;
+  presence: RelayPresence;
   clock: Clock;
   log: Logger;
   /** The site's live state; without it, state frames are ignored and welcome does not offer live-state. */
@@ -54,11 +55,11 @@ export type SeqVerdict = { ok: true; ackedSeq: number } | { ok: false; frame: Er
  *   restored): everything it would send is at or below what the cloud
  *   already holds and would be dropped as a repeat. It is told so (a fatal
  *   `seq-regression` error with the mark), numbers what it has not delivered
- *   above the mark, and connects again;
+ *   above the mark, and connects again; the site's relay.lastReason says so;
  * - its ackedSeq is above the mark: it will never send the seqs in between
  *   (a cloud added to a relay that ran LAN-only): the mark moves up to it.
  */
-export async function checkSeq(events: EventStore, siteId: string, hello: HelloFrame, log: Logger): Promise<SeqVerdict> {
+export async function checkSeq(events: EventStore, presence: Pick<RelayPresence, 'refused'>, siteId: string, hello: HelloFrame, log: Logger): Promise<SeqVerdict> {
   const mark = await events.ackedSeq(siteId);
   if (hello.lastSeq < mark) {
     log.error('relay numbers events below what this site already stored (data directory wiped or restored?): told to number above the mark', {
@@ -66,6 +67,8 @@ export async function checkSeq(events: EventStore, siteId: string, hello: HelloF
       relayLastSeq: hello.lastSeq,
     });
     const message = `this site already stored events up to seq ${mark}; the relay's last seq is ${hello.lastSeq}: number undelivered events above ${mark}`;
+    // The site resource says it too (relay.lastReason), for an operator who is not reading the logs.
+    await presence.refused(siteId, `${FatalErrorCode.SEQ_REGRESSION}: ${message}`);
     return { ok: false, frame: { t: 'error', code: FatalErrorCode.SEQ_REGRESSION, message, fatal: true, mark } };
   }
   if (hello.ackedSeq !== undefined && hello.ackedSeq > mark) {
@@ -88,8 +91,22 @@ export async function onEvents(ctx: RelayContext, frame: EventsFrame): Promise<n
   return ackedSeq;
 }
 
-export async function onStatus(ctx: RelayContext, amiConnected: boolean): Promise<void> {
-  await ctx.relays.setAmi(ctx.siteId, ctx.connectionId, amiConnected);
+/** What a hello or status frame says about the relay's AMI side (a relay before amiChange: 0). */
+export function statementOf(f: AmiStatementT): AmiStatement {
+  return { connected: f.amiConnected, change: f.amiChange ?? 0, ...(f.amiReason ? { reason: f.amiReason } : {}) };
+}
+
+export async function onStatus(ctx: RelayContext, frame: AmiStatementT): Promise<void> {
+  await ctx.presence.ami(ctx.siteId, ctx.connectionId, statementOf(frame));
+}
+
+/** Why a relay's connection ended, in words for relay.offline and the site resource. */
+export function disconnectReason(code: number | undefined, reason: string | undefined): string {
+  if (code === CloseCode.TOKEN_REVOKED) return reason || 'relay token rotated';
+  if (code === CloseCode.SERVER_RESTART) return 'the cloud restarted';
+  if (code === 1000 || code === 1001) return reason ? `the relay closed its connection (${reason})` : 'the relay closed its connection';
+  if (code === undefined || code === 1005 || code === 1006) return 'connection lost';
+  return `connection closed (${code}${reason ? `: ${reason}` : ''})`;
 }
 
 /** A live-state frame: applied in order per site (store/live.ts); a gap asks the relay for a snapshot. */

@@ -8,6 +8,7 @@
  * write to one partition; listing merges them, newest first.
  */
 
+import { createHash } from 'node:crypto';
 import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../../protocol/src/clock.js';
 import { Batcher } from '../store/batcher.js';
@@ -20,7 +21,8 @@ export type DeliveryStatus = 'delivered' | 'retrying' | 'failed' | 'skipped';
 export interface DeliveryRecord {
   eventId: string;
   type: string;
-  siteId: string;
+  /** null: an operational event about the tenant as a whole. */
+  siteId: string | null;
   status: DeliveryStatus;
   attempts: number;
   responseCode: number | null;
@@ -34,12 +36,17 @@ export interface DeliveryRecord {
 export interface DeliveryRef {
   webhookId: string;
   eventId: string;
-  seq: number;
+  /** The box event's seq; null for an operational event (then its id picks the shard). */
+  seq: number | null;
   enqueuedAt: number;
 }
 
+function shardOf(ref: DeliveryRef): number {
+  return (ref.seq ?? createHash('sha1').update(ref.eventId).digest()[0]) % DELIVERY_SHARDS;
+}
+
 function key(ref: DeliveryRef): { PK: string; SK: string } {
-  return { PK: `DLV#${ref.webhookId}#${ref.seq % DELIVERY_SHARDS}`, SK: `${String(ref.enqueuedAt).padStart(15, '0')}#${ref.eventId}` };
+  return { PK: `DLV#${ref.webhookId}#${shardOf(ref)}`, SK: `${String(ref.enqueuedAt).padStart(15, '0')}#${ref.eventId}` };
 }
 
 export class DeliveryLog {

@@ -11,8 +11,10 @@ import type { InputOf } from '../api/contract/route.js';
 import { DEFAULT_DELIVERIES_PAGE, MAX_REPLAY_MS, type createWebhook, type listDeliveries, type replayWebhook, type updateWebhook } from '../api/contract/webhooks.js';
 import { apiError, invalidField, notFound } from '../api/errors.js';
 import type { AccountStore } from '../store/accounts.js';
+import type { OperationalEventStore } from '../operational/store.js';
+import { isOperationalEventType } from '../operational/types.js';
 import type { EventStore } from '../store/events.js';
-import type { Envelope } from './envelope.js';
+import type { Envelope, TenantEvent } from './envelope.js';
 import { attemptError, postJson } from './deliver.js';
 import type { DeliveryLog, DeliveryRecord } from './deliveries.js';
 import { matches, type WebhookFanout } from './fanout.js';
@@ -27,6 +29,7 @@ export interface WebhookServiceDeps {
   fanout: WebhookFanout;
   accounts: AccountStore;
   events: EventStore;
+  operational: OperationalEventStore;
   clock: Clock;
   /** How test sends go out: the same guard and timeout as deliveries. */
   delivery: { allowPrivate: boolean; resolver?: Resolver; timeoutMs: number };
@@ -123,10 +126,11 @@ export class WebhookService {
     if (to < from) throw invalidField('to', 'must not be before from');
     if (to - from > MAX_REPLAY_MS) throw invalidField('to', 'replay at most 31 days at a time');
     const sites = found.siteIds ?? (await this.deps.accounts.listSites(tenantId)).map((s) => s.id);
+    const wanted = (e: TenantEvent) => matches({ ...found, status: 'active' }, e);
     let enqueued = 0;
-    for (const siteId of sites) {
-      enqueued += await this.deps.fanout.replay(found, this.deps.events.between(siteId, from, to), (e) => matches({ ...found, status: 'active' }, e));
-    }
+    for (const siteId of sites) enqueued += await this.deps.fanout.replay(found, this.deps.events.between(siteId, from, to), wanted);
+    // The cloud's own events of the tenant (outages, …), for the endpoints that name them.
+    if (found.events?.some(isOperationalEventType)) enqueued += await this.deps.fanout.replay(found, this.deps.operational.between(tenantId, from, to), wanted);
     return { id: found.id, from: new Date(from).toISOString(), to: new Date(to).toISOString(), enqueued };
   }
 

@@ -38,7 +38,7 @@ async function setUp(caps?: string[]) {
   const runner = new CommandRunner({ pbx, idempotency: new IdempotencyStore(join(tempDir('idem-'), 'keys.jsonl'), clock), clock, logger: quietLogger });
   const tracker = new LiveTracker();
   const live = new LiveUplink({ source: tracker, clock, logger: quietLogger });
-  const sup = new TunnelSupervisor({ url: peer.url, token: 'rt.site_test.secret', uplink, live, runner, relayVersion: 'relay-test/1', amiConnected: () => true, clock, logger: quietLogger });
+  const sup = new TunnelSupervisor({ url: peer.url, token: 'rt.site_test.secret', uplink, live, runner, relayVersion: 'relay-test/1', ami: () => ({ amiConnected: true, amiChange: 0 }), clock, logger: quietLogger });
   stops.push(() => peer.close(), () => spool.close(), () => uplink.stop(), () => sup.stop());
   const change = (exten: string, status: string) => {
     tracker.apply(new AmiMessage(['Event', 'ExtensionStatus', 'Exten', exten, 'Status', status]), clock.now());

@@ -40,7 +40,7 @@ export interface InvocationContext {
   getRemainingTimeInMillis?(): number;
 }
 
-export interface LambdaCloudOptions extends Partial<Pick<CloudOptions, 'resolver' | 'deliveryTimeoutMs' | 'retrySchedule' | 'cacheAckMark' | 'liveGapWaitsMs'>> {
+export interface LambdaCloudOptions extends Partial<Pick<CloudOptions, 'resolver' | 'deliveryTimeoutMs' | 'retrySchedule' | 'cacheAckMark' | 'outageTiming' | 'liveGapWaitsMs'>> {
   clock?: Clock;
   logger?: Logger;
 }
@@ -71,6 +71,7 @@ export function lambdaCloud(config: LambdaConfig, fn: string, needs: { secrets: 
       deliveryTimeoutMs: options.deliveryTimeoutMs,
       retrySchedule: options.retrySchedule,
       liveGapWaitsMs: options.liveGapWaitsMs,
+      outageTiming: options.outageTiming,
     },
   );
 }
