@@ -28,6 +28,7 @@ export const MISS_CAUSE_LABEL: Record<MissCause, MessageId> = {
 };
 
 export const DELIVERY_LABEL: Record<DeliveryStatus, MessageId> = {
+  pending: 'delivery.pending',
   delivered: 'delivery.delivered',
   retrying: 'delivery.retrying',
   failed: 'delivery.failed',

@@ -1,6 +1,6 @@
 /**
  * What every cloud route can use, and the per-request values set by
- * middleware (request id, logger, the authenticated tenant).
+ * middleware (request id, logger, the authenticated tenant and key).
  */
 
 import type { Context } from 'hono';
@@ -8,7 +8,8 @@ import type { Clock } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import type { AnalyticsStore } from '../analytics/store.js';
 import type { LiveService } from '../live/service.js';
-import type { AccountStore, Tenant } from '../store/accounts.js';
+import type { AccountStore } from '../store/accounts.js';
+import type { Principal } from '../store/api-keys.js';
 import type { RelayGateway } from '../tunnel/gateway.js';
 import type { WebhookService } from '../webhooks/service.js';
 
@@ -30,7 +31,10 @@ export type CloudEnv = {
   Variables: {
     requestId: string;
     log: Logger;
-    tenant: Tenant;
+    /** The tenant of the path, once its key is checked (tenant routes). */
+    tenant: { readonly id: string };
+    /** The key the request came with: its id and scopes (tenant routes). */
+    key: Principal;
   };
 };
 

@@ -13,7 +13,7 @@ import https from 'node:https';
 import type { Clock } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import type { DeliveryLog } from './deliveries.js';
-import type { DeliveryMessage, DeliveryQueue, ReceivedMessage } from './queue.js';
+import { refOf, type DeliveryMessage, type DeliveryQueue, type ReceivedMessage } from './queue.js';
 import { judgeAttempt, type AttemptVerdict } from './schedule.js';
 import { signedHeaders } from './signing.js';
 import { guardedLookup, type Resolver } from './ssrf.js';
@@ -109,7 +109,9 @@ export async function handleDelivery(deps: DeliveryDeps, m: ReceivedMessage): Pr
 async function attempt(deps: DeliveryDeps, m: ReceivedMessage): Promise<HandledVerdict> {
   const msg: DeliveryMessage = m.body;
   const log = deps.logger.child({ [LogField.component]: 'webhooks', [LogField.webhookId]: msg.webhookId, [LogField.eventId]: msg.envelope.id });
-  const ref = { webhookId: msg.webhookId, eventId: msg.envelope.id, seq: msg.envelope.seq, enqueuedAt: msg.enqueuedAt };
+  const ref = refOf(msg);
+  // A message queued again after a loss goes on counting from the attempts made before.
+  const attempt = (msg.attemptsBefore ?? 0) + m.receiveCount;
   const base = { type: msg.envelope.type, siteId: msg.envelope.siteId };
   const found = await deps.webhooks.forDelivery(msg.tenantId, msg.webhookId);
   if (!found) {
@@ -119,7 +121,7 @@ async function attempt(deps: DeliveryDeps, m: ReceivedMessage): Promise<HandledV
   const { webhook, secrets } = found;
   const nowIso = () => new Date(deps.clock.now()).toISOString();
   if (webhook.status === 'disabled') {
-    await deps.deliveries.record(ref, { ...base, status: 'skipped', attempts: m.receiveCount - 1, responseCode: null, latencyMs: null, error: `endpoint disabled: ${webhook.disabledReason ?? ''}`, lastAttemptAt: nowIso(), nextAttemptAt: null });
+    await deps.deliveries.record(ref, { ...base, status: 'skipped', attempts: attempt - 1, responseCode: null, latencyMs: null, error: `endpoint disabled: ${webhook.disabledReason ?? ''}`, lastAttemptAt: nowIso(), nextAttemptAt: null });
     await deps.queue.done(m);
     return { kind: 'skipped' };
   }
@@ -132,7 +134,7 @@ async function attempt(deps: DeliveryDeps, m: ReceivedMessage): Promise<HandledV
     timeoutMs: deps.timeoutMs ?? 15_000,
   });
   const verdict = judgeAttempt({
-    attempt: m.receiveCount,
+    attempt,
     status: result.status,
     retryAfter: result.retryAfter,
     failingSinceMs: webhook.failingSince ? Date.parse(webhook.failingSince) : undefined,
@@ -141,7 +143,7 @@ async function attempt(deps: DeliveryDeps, m: ReceivedMessage): Promise<HandledV
   });
   const record = {
     ...base,
-    attempts: m.receiveCount,
+    attempts: attempt,
     responseCode: result.status ?? null,
     latencyMs: result.latencyMs,
     error: attemptError(result, verdict.kind === 'delivered'),
@@ -157,12 +159,12 @@ async function attempt(deps: DeliveryDeps, m: ReceivedMessage): Promise<HandledV
       if (!webhook.failingSince) await deps.webhooks.recordFailure(msg.tenantId, msg.webhookId, deps.clock.now());
       await deps.deliveries.record(ref, { ...record, status: 'retrying', nextAttemptAt: new Date(deps.clock.now() + verdict.delaySec * 1000).toISOString() });
       await deps.queue.later(m, verdict.delaySec);
-      log.info('webhook delivery failed; will retry', { attempt: m.receiveCount, status: result.status, [LogField.error]: result.error, inSec: verdict.delaySec });
+      log.info('webhook delivery failed; will retry', { attempt, status: result.status, [LogField.error]: result.error, inSec: verdict.delaySec });
       break;
     case 'dead':
       await deps.deliveries.record(ref, { ...record, status: 'failed', error: `${record.error}; ${verdict.reason}: dead-lettered`, nextAttemptAt: null });
       await deps.queue.deadLetter(m, verdict.reason);
-      log.warn('webhook delivery dead-lettered', { attempts: m.receiveCount });
+      log.warn('webhook delivery dead-lettered', { attempts: attempt });
       break;
     case 'disable':
       await deps.webhooks.disable(msg.tenantId, msg.webhookId, verdict.reason);

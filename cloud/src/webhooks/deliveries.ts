@@ -2,22 +2,34 @@
  * What happened to each delivery, for `GET …/webhooks/{id}/deliveries`:
  * one item per (endpoint, event), updated at every attempt, kept 30 days.
  *
- *   PK DLV#<webhookId>#<shard>  SK <enqueued ms, 15 digits>#<eventId>
+ *   PK DLV#<webhookId>#<shard>  SK <stored ms, 15 digits>#<eventId>
+ *      GSI1PK DUE#<shard>  GSI1SK <due ms, 15 digits>#<webhookId>#<eventId>   only while unfinished
  *
  * Eight shards per endpoint, so an endpoint taking 2,000 events/s does not
- * write to one partition; listing merges them, newest first.
+ * write to one partition; listing merges them, newest first. The SK's time is
+ * when the event's batch was stored, the same on every retry of its fan-out,
+ * so one delivery is one item, however often it was queued.
+ *
+ * A delivery still to be made (pending: queued, not tried yet; retrying) is
+ * also in the due index, by when it is due, which is how deliveries lost
+ * with their queue message are found again (recovery.ts). A finished one
+ * (delivered, failed, skipped) leaves the index: every write replaces the
+ * whole item. Reading and changing the index is due-deliveries.ts's (only
+ * the sweep needs it; class methods stay in every bundle that has the class).
  */
 
 import { createHash } from 'node:crypto';
 import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../../protocol/src/clock.js';
+import { allSettledOrThrow } from '../../../protocol/src/settle.js';
 import { Batcher } from '../store/batcher.js';
 
 export const DELIVERY_SHARDS = 8;
 const KEEP_DAYS = 30;
 
-export type DeliveryStatus = 'delivered' | 'retrying' | 'failed' | 'skipped';
+export type DeliveryStatus = 'pending' | 'delivered' | 'retrying' | 'failed' | 'skipped';
 
+/** A delivery as the API lists it. */
 export interface DeliveryRecord {
   eventId: string;
   type: string;
@@ -29,24 +41,48 @@ export interface DeliveryRecord {
   latencyMs: number | null;
   error: string | null;
   enqueuedAt: string;
-  lastAttemptAt: string;
+  lastAttemptAt: string | null;
   nextAttemptAt: string | null;
 }
 
+/** Which delivery, and what the queue message standing for it says about its history. */
 export interface DeliveryRef {
   webhookId: string;
+  tenantId: string;
   eventId: string;
   /** The box event's seq; null for an operational event (then its id picks the shard). */
   seq: number | null;
+  /** When the event's batch was stored (ms): names the delivery. */
   enqueuedAt: number;
+  /** When the message now standing for it was sent (ms); the first one's is `enqueuedAt`. */
+  queuedAt?: number;
+  /** How many times it was queued again after its message was lost. */
+  requeues?: number;
 }
 
-function shardOf(ref: DeliveryRef): number {
+/** What the due index gives back: enough to queue a delivery again. */
+export interface UnfinishedDelivery extends Required<DeliveryRef> {
+  siteId: string | null;
+  type: string;
+  status: Extract<DeliveryStatus, 'pending' | 'retrying'>;
+  attempts: number;
+  /** When it is due (ms): queued, or its next attempt. */
+  due: number;
+}
+
+export type Attempt = Omit<DeliveryRecord, 'eventId' | 'enqueuedAt'>;
+
+export const pad = (ms: number) => String(Math.max(0, Math.round(ms))).padStart(15, '0');
+const isUnfinished = (s: DeliveryStatus) => s === 'pending' || s === 'retrying';
+
+export const dueKey = (d: Pick<DeliveryRef, 'webhookId' | 'eventId'>, due: number) => `${pad(due)}#${d.webhookId}#${d.eventId}`;
+
+export function shardOf(ref: Pick<DeliveryRef, 'eventId' | 'seq'>): number {
   return (ref.seq ?? createHash('sha1').update(ref.eventId).digest()[0]) % DELIVERY_SHARDS;
 }
 
-function key(ref: DeliveryRef): { PK: string; SK: string } {
-  return { PK: `DLV#${ref.webhookId}#${shardOf(ref)}`, SK: `${String(ref.enqueuedAt).padStart(15, '0')}#${ref.eventId}` };
+export function key(ref: Pick<DeliveryRef, 'webhookId' | 'eventId' | 'seq' | 'enqueuedAt'>): { PK: string; SK: string } {
+  return { PK: `DLV#${ref.webhookId}#${shardOf(ref)}`, SK: `${pad(ref.enqueuedAt)}#${ref.eventId}` };
 }
 
 export class DeliveryLog {
@@ -61,10 +97,28 @@ export class DeliveryLog {
     this.writes = new Batcher(25, 10, (items) => this.writeAll(items));
   }
 
-  async record(ref: DeliveryRef, r: Omit<DeliveryRecord, 'eventId' | 'enqueuedAt'>): Promise<void> {
+  async record(ref: DeliveryRef, r: Attempt): Promise<void> {
+    await this.writes.add(this.item(ref, r));
+  }
+
+  /** Deliveries about to be queued, recorded first, where the queue may lose them (fanout.ts). */
+  async pending(deliveries: Array<{ ref: DeliveryRef; type: string; siteId: string | null }>): Promise<void> {
+    // All settled before the step fails: a late 'pending' could land over the record of a later try that was delivered.
+    await allSettledOrThrow(
+      deliveries.map(({ ref, type, siteId }) =>
+        this.record(ref, { type, siteId, status: 'pending', attempts: 0, responseCode: null, latencyMs: null, error: null, lastAttemptAt: null, nextAttemptAt: null }),
+      ),
+    );
+  }
+
+  private item(ref: DeliveryRef, r: Attempt): Record<string, unknown> {
+    const queuedAt = ref.queuedAt ?? ref.enqueuedAt;
     const item: Record<string, unknown> = {
       ...key(ref),
+      webhookId: ref.webhookId,
+      tenantId: ref.tenantId,
       eventId: ref.eventId,
+      seq: ref.seq,
       type: r.type,
       siteId: r.siteId,
       status: r.status,
@@ -75,9 +129,16 @@ export class DeliveryLog {
       enqueuedAt: new Date(ref.enqueuedAt).toISOString(),
       lastAttemptAt: r.lastAttemptAt,
       nextAttemptAt: r.nextAttemptAt,
+      queuedAt,
+      requeues: ref.requeues ?? 0,
       ttl: Math.floor(this.clock.now() / 1000) + KEEP_DAYS * 86_400,
     };
-    await this.writes.add(item);
+    if (isUnfinished(r.status)) {
+      const due = r.nextAttemptAt ? Date.parse(r.nextAttemptAt) : queuedAt;
+      item.GSI1PK = `DUE#${shardOf(ref)}`;
+      item.GSI1SK = dueKey(ref, due);
+    }
+    return item;
   }
 
   private async writeAll(items: Array<Record<string, unknown>>): Promise<void> {
@@ -122,7 +183,7 @@ export class DeliveryLog {
       latencyMs: i.latencyMs ?? null,
       error: i.error ?? null,
       enqueuedAt: i.enqueuedAt,
-      lastAttemptAt: i.lastAttemptAt,
+      lastAttemptAt: i.lastAttemptAt ?? null,
       nextAttemptAt: i.nextAttemptAt ?? null,
     })) as DeliveryRecord[];
     return { data, nextCursor: items.length === limit ? String(items[items.length - 1].SK) : null };

@@ -2,12 +2,17 @@
  * Stored events → one queue message per (matching endpoint, event). Runs in
  * the outbox step, so a failure here (SQS down) leaves the outbox entry and is
  * retried until it succeeds: an acked event always reaches the queue.
+ *
+ * Where the queue keeps messages in memory only (the local cloud's fauxqs),
+ * each delivery is first recorded as pending in the delivery log, so a
+ * restart finds and queues again what the queue lost (recovery.ts).
  */
 
 import { deliveredByDefault, type TenantEventType } from '../operational/types.js';
 import type { Fanout } from '../pipeline/outbox.js';
 import { envelopeOf, isBoxEvent, type TenantEvent } from './envelope.js';
-import type { DeliveryMessage, DeliveryQueue } from './queue.js';
+import type { DeliveryLog } from './deliveries.js';
+import { refOf, type DeliveryMessage, type DeliveryQueue } from './queue.js';
 import type { Webhook, WebhookStore } from './subscriptions.js';
 
 /**
@@ -22,6 +27,7 @@ export function matches(w: Webhook, e: TenantEvent): boolean {
   return true;
 }
 
+type Outgoing = { message: DeliveryMessage; ordered: boolean; dedupe?: string };
 /** The call a box event belongs to (ordered endpoints keep a call's events in order). */
 function callOf(e: TenantEvent): { call?: string } {
   return isBoxEvent(e) && e.call ? { call: e.call } : {};
@@ -32,10 +38,14 @@ export class WebhookFanout implements Fanout {
     private readonly webhooks: WebhookStore,
     private readonly queue: DeliveryQueue,
     private readonly now: () => number,
+    /** Given when the queue may lose messages: deliveries are recorded before they are queued. */
+    private readonly pendingLog?: DeliveryLog,
   ) {}
 
-  async enqueue(events: TenantEvent[]): Promise<void> {
-    const out: Array<{ message: DeliveryMessage; ordered: boolean }> = [];
+  async enqueue(events: TenantEvent[], storedAt: number): Promise<void> {
+    const out: Outgoing[] = [];
+    // Named by the batch's stored time (one record however often its entry is retried), sent now.
+    const queuedAt = this.now();
     const byTenant = new Map<string, TenantEvent[]>();
     for (const e of events) byTenant.set(e.tenantId, [...(byTenant.get(e.tenantId) ?? []), e]);
     for (const [tenantId, list] of byTenant) {
@@ -43,17 +53,24 @@ export class WebhookFanout implements Fanout {
       for (const e of list) {
         for (const w of endpoints) {
           if (!matches(w, e)) continue;
-          out.push({ message: { v: 1, webhookId: w.id, tenantId, enqueuedAt: this.now(), envelope: envelopeOf(e), ...callOf(e) }, ordered: w.ordered });
+          out.push({ message: { v: 1, webhookId: w.id, tenantId, enqueuedAt: storedAt, queuedAt, envelope: envelopeOf(e), ...callOf(e) }, ordered: w.ordered });
         }
       }
     }
-    if (out.length > 0) await this.queue.send(out);
+    await this.send(out);
+  }
+
+  /** Record (where the queue may lose them), then queue. */
+  async send(out: Outgoing[]): Promise<void> {
+    if (out.length === 0) return;
+    await this.pendingLog?.pending(out.map(({ message: m }) => ({ ref: refOf(m), type: m.envelope.type, siteId: m.envelope.siteId })));
+    await this.queue.send(out);
   }
 
   /** Re-send stored events to one endpoint (replay); a fresh dedupe id so FIFO does not drop them. */
   async replay(w: Webhook, events: AsyncIterable<TenantEvent>, filter: (e: TenantEvent) => boolean): Promise<number> {
     let n = 0;
-    let batch: Array<{ message: DeliveryMessage; ordered: boolean; dedupe: string }> = [];
+    let batch: Outgoing[] = [];
     const nonce = this.now().toString(36);
     for await (const e of events) {
       if (!filter(e)) continue;
@@ -64,11 +81,11 @@ export class WebhookFanout implements Fanout {
       });
       n++;
       if (batch.length >= 100) {
-        await this.queue.send(batch);
+        await this.send(batch);
         batch = [];
       }
     }
-    if (batch.length > 0) await this.queue.send(batch);
+    await this.send(batch);
     return n;
   }
 }

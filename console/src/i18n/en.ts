@@ -214,6 +214,7 @@ export const en = {
   'deliveries.next': 'Next attempt',
   'deliveries.more': 'Load more',
   'deliveries.actions': 'Actions',
+  'delivery.pending': 'Queued',
   'delivery.delivered': 'Delivered',
   'delivery.retrying': 'Retrying',
   'delivery.failed': 'Failed',

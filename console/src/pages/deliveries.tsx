@@ -16,7 +16,7 @@ import { formatInstant, localZone, formatMs, NONE } from '../format.js';
 import { DELIVERY_LABEL } from '../labels.js';
 
 const PAGE = 50;
-const TONE: Record<DeliveryStatus, Tone> = { delivered: 'ok', retrying: 'warn', failed: 'bad', skipped: 'muted' };
+const TONE: Record<DeliveryStatus, Tone> = { pending: 'muted', delivered: 'ok', retrying: 'warn', failed: 'bad', skipped: 'muted' };
 
 export function Deliveries({ webhookId, rowAction }: { webhookId: string; rowAction?: (d: Delivery) => ComponentChildren }) {
   const { t, locale } = useI18n();

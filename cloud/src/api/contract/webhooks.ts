@@ -207,13 +207,14 @@ export const DeliveryView = v.strictObject({
   eventId: v.string(),
   type: v.string(),
   siteId: v.pipe(v.nullable(v.string()), v.description('the site the event is about; null for an operational event about the tenant as a whole')),
-  status: v.picklist(['delivered', 'retrying', 'failed', 'skipped']),
+  // pending: queued, not tried yet (recorded before it is queued, where the queue may lose it).
+  status: v.picklist(['pending', 'delivered', 'retrying', 'failed', 'skipped']),
   attempts: v.number(),
   responseCode: v.nullable(v.number()),
   latencyMs: v.nullable(v.number()),
   error: v.nullable(v.string()),
   enqueuedAt: Timestamp,
-  lastAttemptAt: Timestamp,
+  lastAttemptAt: v.nullable(Timestamp),
   nextAttemptAt: v.nullable(Timestamp),
 });
 
