@@ -4,8 +4,8 @@ import { decodeRelayFrame } from '../../../protocol/src/wire/codec.js';
 import type { StateFrame } from '../../../protocol/src/wire/frames.js';
 import { judge, type LiveItem } from './live.js';
 
-const item = (conn: string, ver: number): LiveItem => ({ siteId: 's', conn, ver, at: '', syncing: false, online: true, since: '', state: emptyLiveState() });
-const frame = (ver: number, reset?: true): StateFrame => ({ t: 'state', ver, at: 0, changes: [], ...(reset ? { reset } : {}) });
+const item = (conn: string, ver: number, online = true): LiveItem => ({ siteId: 's', conn, ver, at: new Date(1000).toISOString(), syncing: false, online, since: '', state: emptyLiveState() });
+const frame = (ver: number, reset?: true, at = 2000): StateFrame => ({ t: 'state', ver, at, changes: [], ...(reset ? { reset } : {}) });
 
 describe('judge: whether a state frame applies onto the stored state', () => {
   it('a delta applies only right after the frame before it, of the same connection', () => {
@@ -16,9 +16,11 @@ describe('judge: whether a state frame applies onto the stored state', () => {
     expect(judge(undefined, 'c1', frame(2))).toBe('gap');
   });
 
-  it('a snapshot applies onto another connection\'s state or an older version, never twice', () => {
+  it('a snapshot applies onto an older version, or another connection\'s state unless it is older than it; never twice', () => {
     expect(judge(undefined, 'c1', frame(1, true))).toBe('apply');
     expect(judge(item('c0', 90), 'c1', frame(1, true))).toBe('apply');
+    expect(judge(item('c0', 90), 'c1', frame(1, true, 500))).toBe('old'); // a late snapshot of a replaced connection
+    expect(judge(item('c0', 90, false), 'c1', frame(1, true, 500))).toBe('apply'); // …but the one before it is gone
     expect(judge(item('c1', 4), 'c1', frame(9, true))).toBe('apply');
     expect(judge(item('c1', 4), 'c1', frame(3, true))).toBe('old');
   });

@@ -83,8 +83,11 @@ export class LiveStore {
   /** Apply one state frame of connection `conn`. */
   async apply(siteId: string, conn: string, frame: StateFrame, nowMs: number): Promise<ApplyOutcome> {
     for (let attempt = 0; ; attempt++) {
-      const prev = attempt === 0 && this.cache.has(siteId) ? this.cache.get(siteId) : await this.get(siteId);
-      const verdict = judge(prev, conn, frame);
+      const cached = attempt === 0 && this.cache.has(siteId);
+      let prev = cached ? this.cache.get(siteId) : await this.get(siteId);
+      let verdict = judge(prev, conn, frame);
+      // Another process may have moved the item on since this one cached it: only a fresh read may refuse.
+      if (verdict !== 'apply' && cached) verdict = judge((prev = await this.get(siteId)), conn, frame);
       if (verdict !== 'apply') return verdict === 'old' ? { kind: 'old' } : { kind: 'gap', have: prev && { conn: prev.conn, ver: prev.ver } };
       const base = frame.reset || !prev || prev.tooLarge ? emptyLiveState() : prev.state;
       const item: LiveItem = {
@@ -93,8 +96,9 @@ export class LiveStore {
         ver: frame.ver,
         at: new Date(frame.at).toISOString(),
         syncing: frame.reset ? frame.partial === true : (prev?.syncing ?? false) && frame.partial === true,
-        online: true,
-        since: prev?.online && prev.conn === conn ? prev.since : new Date(nowMs).toISOString(),
+        // A late frame of a connection already closed does not bring it back online.
+        online: prev?.conn === conn ? prev.online : true,
+        since: prev?.conn === conn ? prev.since : new Date(nowMs).toISOString(),
         state: applyLiveChanges(base, frame.changes, frame.reset === true),
       };
       if (!frame.reset && prev?.tooLarge) item.tooLarge = true;
@@ -117,8 +121,10 @@ export class LiveStore {
         new UpdateCommand({
           TableName: this.table,
           Key: key(siteId),
-          UpdateExpression: 'SET online = :f, since = :s',
-          ConditionExpression: 'conn = :c AND online = :t',
+          // `online` is one of DynamoDB's reserved words.
+          UpdateExpression: 'SET #online = :f, #since = :s',
+          ConditionExpression: '#conn = :c AND #online = :t',
+          ExpressionAttributeNames: { '#online': 'online', '#since': 'since', '#conn': 'conn' },
           ExpressionAttributeValues: { ':f': false, ':t': true, ':s': new Date(nowMs).toISOString(), ':c': conn },
         }),
       );
@@ -149,7 +155,7 @@ export class LiveStore {
         TableName: this.table,
         Item: stored,
         ...(prev
-          ? { ConditionExpression: 'conn = :c AND ver = :v', ExpressionAttributeValues: { ':c': prev.conn, ':v': prev.ver } }
+          ? { ConditionExpression: '#conn = :c AND #ver = :v', ExpressionAttributeNames: { '#conn': 'conn', '#ver': 'ver' }, ExpressionAttributeValues: { ':c': prev.conn, ':v': prev.ver } }
           : { ConditionExpression: 'attribute_not_exists(PK)' }),
       }),
     );
@@ -158,12 +164,15 @@ export class LiveStore {
 
 /**
  * Whether a frame applies onto what is stored. Versions count per
- * connection: a snapshot applies onto another connection's state or an
- * older version of its own; a delta only right after the version before it.
+ * connection: a snapshot applies onto an older version of its own, or onto
+ * another connection's state that is offline or older (by the relay's `at`);
+ * a delta only right after the version before it.
  */
 export function judge(prev: LiveItem | undefined, conn: string, frame: StateFrame): 'apply' | 'old' | 'gap' {
   const same = prev !== undefined && prev.conn === conn;
-  if (frame.reset) return same && frame.ver <= prev.ver ? 'old' : 'apply';
+  if (frame.reset && same) return frame.ver <= prev.ver ? 'old' : 'apply';
+  // Another connection's snapshot replaces the state unless it is older than it (a late frame of a replaced connection).
+  if (frame.reset) return !prev || !prev.online || frame.at >= Date.parse(prev.at) ? 'apply' : 'old';
   if (!same) return 'gap';
   if (frame.ver <= prev.ver) return 'old';
   return frame.ver === prev.ver + 1 ? 'apply' : 'gap';

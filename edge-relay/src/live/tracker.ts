@@ -35,6 +35,8 @@ export class LiveTracker {
   private queues = new Map<string, QueueRec>();
   private readonly pending = new Map<string, LiveChange>();
   private truncated = false;
+  /** False until the first login's lists came back: until then the state is what events said, not all there is. */
+  complete = false;
   private messages = 0;
   /** Entity key → message number of its last change: what a snapshot answer may be older than. */
   private readonly updatedAt = new Map<string, number>();
@@ -145,6 +147,7 @@ export class LiveTracker {
     if (snap.channels) this.channelsFrom(snap.channels, nowSec, mark);
     this.updatedAt.clear();
     this.marked = false;
+    if (snap.hints && snap.queues && snap.channels) this.complete = true;
     this.pending.clear();
   }
 

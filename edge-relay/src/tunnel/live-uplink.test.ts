@@ -19,6 +19,7 @@ const status = (exten: string, s: string) => new AmiMessage(['Event', 'Extension
 function setup() {
   const clock = new ManualClock(1_000_000);
   const tracker = new LiveTracker();
+  tracker.complete = true; // as after the first login's lists
   const uplink = new LiveUplink({ source: tracker, clock, logger: silentLogger, batchMs: 100 });
   const feed = (m: AmiMessage) => {
     tracker.apply(m, clock.now());
@@ -69,6 +70,20 @@ describe('LiveUplink', () => {
     busy.bufferedAmount = 0;
     clock.advance(100);
     expect(busy.frames[0]).toMatchObject({ ver: 1, reset: true });
+  });
+
+  it('marks every frame partial until the state was rebuilt from Asterisk\'s lists (the cloud shows it syncing)', () => {
+    const { clock, uplink, tracker, feed } = setup();
+    tracker.complete = false;
+    const c = conn();
+    uplink.attach(c);
+    feed(status('800', '0'));
+    clock.advance(100);
+    expect(c.frames.map((f) => [f.reset ?? false, f.partial ?? false])).toEqual([[true, true], [false, true]]);
+    tracker.rebuild({ hints: [], queues: [], channels: [] }, tracker.mark(), clock.now());
+    uplink.full('AMI login snapshot');
+    expect(c.frames[2]).toMatchObject({ ver: 3, reset: true });
+    expect(c.frames[2].partial).toBeUndefined();
   });
 
   it('sends nothing after detach', () => {

@@ -22,6 +22,8 @@ import { MAX_FRAME_BYTES, type StateFrame } from '../../../protocol/src/wire/fra
 /** What the uplink needs of the live state (edge-relay/src/live/tracker.ts). */
 export interface LiveSource {
   readonly pendingChanges: number;
+  /** The state has been rebuilt from Asterisk's lists at least once: before, a snapshot is sent as partial (the cloud shows it as syncing). */
+  readonly complete: boolean;
   take(): LiveChange[];
   discardPending(): void;
   state(): LiveState;
@@ -132,7 +134,7 @@ export class LiveUplink {
     return ok;
   }
 
-  /** Changes in frames under the size limit, numbered; a snapshot's first frame resets, all but its last are partial. */
+  /** Changes in frames under the size limit, numbered; a snapshot's first frame resets, all but its last are partial (all of them while the state is not complete). */
   private frames(changes: LiveChange[], at: number, reset: boolean): StateFrame[] {
     const groups: LiveChange[][] = [[]];
     let size = 0;
@@ -150,7 +152,8 @@ export class LiveUplink {
       ver: ++this.ver,
       at,
       ...(reset && i === 0 ? { reset: true as const } : {}),
-      ...(reset && i < groups.length - 1 ? { partial: true as const } : {}),
+      // Until Asterisk's lists came back, deltas too: the cloud keeps showing the state as syncing.
+      ...((reset && i < groups.length - 1) || !this.opts.source.complete ? { partial: true as const } : {}),
       changes: g,
     }));
   }

@@ -16,7 +16,7 @@ export const LiveView = v.strictObject({
   reason: v.optional(
     v.pipe(
       v.picklist(STALE_REASONS),
-      v.description('relay-offline: the relay is not connected, the state is as it was `since`; no-state: the relay sends no live state (older than it) or has not yet; syncing: a snapshot is arriving; ami-disconnected: the relay lost Asterisk; too-large: the state outgrew what the cloud stores'),
+      v.description('relay-offline: the relay is not connected, the state is as it was `since`; no-state: the relay sends no live state (older than it) or has not yet; syncing: a snapshot is arriving, or the relay has not yet had the lists of Asterisk since it started; ami-disconnected: the relay lost Asterisk; too-large: the state outgrew what the cloud stores'),
     ),
   ),
   since: v.pipe(v.nullable(Timestamp), v.description('when the state last went online or offline')),
