@@ -33,6 +33,7 @@ import type { DeliveryDeps } from './webhooks/deliver.js';
 import { DeliveryLog } from './webhooks/deliveries.js';
 import { WebhookFanout } from './webhooks/fanout.js';
 import type { DeliveryQueue } from './webhooks/queue.js';
+import { ReplayJobs } from './webhooks/replays.js';
 import { WebhookService } from './webhooks/service.js';
 import type { Resolver } from './webhooks/ssrf.js';
 import { WebhookStore } from './webhooks/subscriptions.js';
@@ -123,6 +124,10 @@ export function deliveryLog(c: Cloud): DeliveryLog {
   return part(c, deliveryLog, () => new DeliveryLog(c.db, c.tables.events, c.clock));
 }
 
+export function replayJobs(c: Cloud): ReplayJobs {
+  return part(c, replayJobs, () => new ReplayJobs(c.db, c.tables.main, c.clock));
+}
+
 export function analyticsStore(c: Cloud): AnalyticsStore {
   // The events table's generated name does not end in -events on AWS: say where the main table is.
   return part(c, analyticsStore, () => new AnalyticsStore(c.db, c.tables.events, c.clock, { mainTable: c.tables.main, logger: c.logger }));
@@ -146,6 +151,8 @@ export function webhookService(c: Cloud): WebhookService {
         fanout: webhookFanout(c),
         accounts: accountStore(c),
         events: eventStore(c),
+        replays: replayJobs(c),
+        queue: queueOf(c),
         clock: c.clock,
         delivery: { allowPrivate: c.options.allowPrivateWebhooks, resolver: c.options.resolver, timeoutMs: c.options.deliveryTimeoutMs ?? DELIVERY_TIMEOUT_MS },
       }),
@@ -163,6 +170,9 @@ export function deliveryDeps(c: Cloud, queue: DeliveryQueue = queueOf(c)): Deliv
     webhooks: webhookStore(c),
     deliveries: deliveryLog(c),
     queue,
+    replays: replayJobs(c),
+    events: eventStore(c),
+    fanout: webhookFanout(c),
     clock: c.clock,
     logger: c.logger,
     allowPrivate: c.options.allowPrivateWebhooks,

@@ -15,23 +15,29 @@ export interface RunningCloud {
   stop(): Promise<void>;
 }
 
+/** What a test may set on either runtime. */
+export interface RuntimeOptions {
+  /** Seconds between webhook attempts (the schedule's length is the retries before dead-lettering). */
+  webhookRetrySchedule?: readonly number[];
+}
+
 export interface CloudRuntime {
   name: string;
-  start(): Promise<RunningCloud>;
+  start(opts?: RuntimeOptions): Promise<RunningCloud>;
 }
 
 export const cloudRuntimes: CloudRuntime[] = [
   {
     name: 'the local cloud',
-    async start() {
-      const cloud = await startTestCloud();
+    async start(opts = {}) {
+      const cloud = await startTestCloud(opts);
       return { url: cloud.url, relayUrl: cloud.url, stop: () => cloud.stop() };
     },
   },
   {
     name: 'the Lambda handlers behind API Gateway',
-    async start() {
-      const cloud = await startLambdaCloud();
+    async start(opts = {}) {
+      const cloud = await startLambdaCloud(opts);
       return { url: cloud.url, relayUrl: cloud.relayUrl, stop: () => cloud.stop() };
     },
   },

@@ -16,8 +16,8 @@ export interface Delivery {
 export interface WebhookReceiver {
   url: string;
   deliveries: Delivery[];
-  /** Decide the answer for each request (default 200). */
-  respond: (d: Delivery, n: number) => { status: number; headers?: Record<string, string>; delayMs?: number };
+  /** Decide the answer for each request (default 200, body `{}`). */
+  respond: (d: Delivery, n: number) => { status: number; headers?: Record<string, string>; delayMs?: number; body?: string };
   waitForCount(n: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -43,7 +43,7 @@ export async function startWebhookReceiver(path = '/hooks'): Promise<WebhookRece
       const d: Delivery = { headers: req.headers, raw, body: JSON.parse(raw || 'null'), at: Date.now() };
       r.deliveries.push(d);
       const answer = r.respond(d, r.deliveries.length);
-      setTimeout(() => res.writeHead(answer.status, answer.headers ?? {}).end('{}'), answer.delayMs ?? 0);
+      setTimeout(() => res.writeHead(answer.status, answer.headers ?? {}).end(answer.body ?? '{}'), answer.delayMs ?? 0);
     });
   });
   server.on('connection', (s) => {

@@ -11,10 +11,13 @@ import type { CloudEnv } from './context.js';
 import {
   createWebhook,
   deleteWebhook,
+  getDelivery,
+  getReplay,
   getWebhook,
   listDeliveries,
   listWebhooks,
   replayWebhook,
+  resendDelivery,
   rotateWebhookSecret,
   testWebhook,
   updateWebhook,
@@ -53,11 +56,21 @@ export function webhookRoutes(service: WebhookService, authenticate: Authenticat
 
   mount(app, authenticate, listDeliveries, async (c, { params, query }) => service.deliveryLog(tenant(c), params.id, query));
 
-  mount(app, authenticate, replayWebhook, async (c, { params, body }) => {
-    const r = await service.replay(tenant(c), params.id, body);
-    c.get('log').info('webhook replay', { [LogField.webhookId]: r.id, enqueued: r.enqueued });
+  mount(app, authenticate, getDelivery, async (c, { params }) => service.delivery(tenant(c), params.id, params.eventId));
+
+  mount(app, authenticate, resendDelivery, async (c, { params }) => {
+    const r = await service.resend(tenant(c), params.id, params.eventId);
+    c.get('log').info('webhook resend', { [LogField.webhookId]: params.id, [LogField.eventId]: params.eventId, attempt: r.attempt });
     return r;
   });
+
+  mount(app, authenticate, replayWebhook, async (c, { params, body }) => {
+    const job = await service.replay(tenant(c), params.id, body);
+    c.get('log').info('webhook replay started', { [LogField.webhookId]: params.id, jobId: job.jobId, steps: job.steps });
+    return job;
+  });
+
+  mount(app, authenticate, getReplay, async (c, { params }) => service.replayJob(tenant(c), params.id, params.jobId));
 
   return app;
 }

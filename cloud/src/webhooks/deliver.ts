@@ -12,15 +12,17 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Clock } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
-import type { DeliveryLog } from './deliveries.js';
+import { RESPONSE_BODY_BYTES, type Attempt, type DeliveryLog } from './deliveries.js';
 import type { DeliveryMessage, DeliveryQueue, ReceivedMessage } from './queue.js';
+import type { ReplayStepDeps } from './replays.js';
 import { judgeAttempt, type AttemptVerdict } from './schedule.js';
 import { signedHeaders } from './signing.js';
 import { guardedLookup, type Resolver } from './ssrf.js';
 import type { WebhookStore } from './subscriptions.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 
-export interface DeliveryDeps {
+/** What a delivery needs; a replay job's step (replays.ts) comes through the same queues and needs the rest. */
+export interface DeliveryDeps extends ReplayStepDeps {
   webhooks: WebhookStore;
   deliveries: DeliveryLog;
   queue: DeliveryQueue;
@@ -38,6 +40,8 @@ export interface PostResult {
   retryAfter?: string | null;
   latencyMs: number;
   error?: string;
+  /** The first RESPONSE_BODY_BYTES of the answer (absent: no answer). */
+  body?: string;
 }
 
 /** What went wrong with an attempt, as the delivery log and the test send say it (null: delivered). */
@@ -68,12 +72,15 @@ export function postJson(url: string, body: string, headers: Record<string, stri
       },
       (res) => {
         let read = 0;
-        // Drain the answer (bounded): we only need its status.
+        const kept: Buffer[] = [];
+        // Drain the answer (bounded): its status decides, its first KB goes to the attempt log.
         res.on('data', (c: Buffer) => {
+          if (read < RESPONSE_BODY_BYTES) kept.push(c.subarray(0, RESPONSE_BODY_BYTES - read));
           read += c.length;
           if (read > 64 * 1024) res.destroy();
         });
-        const done = () => resolve({ status: res.statusCode, retryAfter: res.headers['retry-after'] as string | undefined, latencyMs: elapsed() });
+        const done = () =>
+          resolve({ status: res.statusCode, retryAfter: res.headers['retry-after'] as string | undefined, latencyMs: elapsed(), body: Buffer.concat(kept).toString('utf8') });
         res.on('end', done);
         res.on('close', done);
       },
@@ -98,7 +105,7 @@ export async function handleDelivery(deps: DeliveryDeps, m: ReceivedMessage): Pr
   const { webhook, secrets } = found;
   const nowIso = () => new Date(deps.clock.now()).toISOString();
   if (webhook.status === 'disabled') {
-    await deps.deliveries.record(ref, { ...base, status: 'skipped', attempts: m.receiveCount - 1, responseCode: null, latencyMs: null, error: `endpoint disabled: ${webhook.disabledReason ?? ''}`, lastAttemptAt: nowIso(), nextAttemptAt: null });
+    await deps.deliveries.record(ref, { ...base, status: 'skipped', attempts: (msg.attemptBase ?? 0) + m.receiveCount - 1, responseCode: null, latencyMs: null, error: `endpoint disabled: ${webhook.disabledReason ?? ''}`, lastAttemptAt: nowIso(), nextAttemptAt: null });
     await deps.queue.done(m);
     return { kind: 'gone' };
   }
@@ -118,34 +125,30 @@ export async function handleDelivery(deps: DeliveryDeps, m: ReceivedMessage): Pr
     nowMs: deps.clock.now(),
     schedule: deps.schedule,
   });
-  const record = {
-    ...base,
-    attempts: m.receiveCount,
-    responseCode: result.status ?? null,
-    latencyMs: result.latencyMs,
-    error: attemptError(result, verdict.kind === 'delivered'),
-    lastAttemptAt: nowIso(),
-  };
+  const attempts = (msg.attemptBase ?? 0) + m.receiveCount;
+  const error = attemptError(result, verdict.kind === 'delivered');
+  const attempt: Attempt = { attempt: attempts, at: nowIso(), responseCode: result.status ?? null, latencyMs: result.latencyMs, error, responseBody: result.body ?? null };
+  const record = { ...base, attempts, responseCode: attempt.responseCode, latencyMs: result.latencyMs, error, lastAttemptAt: attempt.at };
   switch (verdict.kind) {
     case 'delivered':
-      await deps.deliveries.record(ref, { ...record, status: 'delivered', error: null, nextAttemptAt: null });
+      await deps.deliveries.record(ref, { ...record, status: 'delivered', error: null, nextAttemptAt: null }, attempt);
       if (webhook.failingSince) await deps.webhooks.recordSuccess(msg.tenantId, msg.webhookId);
       await deps.queue.done(m);
       break;
     case 'retry':
       if (!webhook.failingSince) await deps.webhooks.recordFailure(msg.tenantId, msg.webhookId, deps.clock.now());
-      await deps.deliveries.record(ref, { ...record, status: 'retrying', nextAttemptAt: new Date(deps.clock.now() + verdict.delaySec * 1000).toISOString() });
+      await deps.deliveries.record(ref, { ...record, status: 'retrying', nextAttemptAt: new Date(deps.clock.now() + verdict.delaySec * 1000).toISOString() }, attempt);
       await deps.queue.later(m, verdict.delaySec);
       log.info('webhook delivery failed; will retry', { attempt: m.receiveCount, status: result.status, [LogField.error]: result.error, inSec: verdict.delaySec });
       break;
     case 'dead':
-      await deps.deliveries.record(ref, { ...record, status: 'failed', error: `${record.error}; ${verdict.reason}: dead-lettered`, nextAttemptAt: null });
+      await deps.deliveries.record(ref, { ...record, status: 'failed', error: `${record.error}; ${verdict.reason}: dead-lettered`, nextAttemptAt: null }, attempt);
       await deps.queue.deadLetter(m, verdict.reason);
       log.warn('webhook delivery dead-lettered', { attempts: m.receiveCount });
       break;
     case 'disable':
       await deps.webhooks.disable(msg.tenantId, msg.webhookId, verdict.reason);
-      await deps.deliveries.record(ref, { ...record, status: 'failed', error: `${record.error}; endpoint disabled: ${verdict.reason}`, nextAttemptAt: null });
+      await deps.deliveries.record(ref, { ...record, status: 'failed', error: `${record.error}; endpoint disabled: ${verdict.reason}`, nextAttemptAt: null }, attempt);
       await deps.queue.deadLetter(m, verdict.reason);
       log.warn('webhook endpoint disabled', { reason: verdict.reason });
       break;

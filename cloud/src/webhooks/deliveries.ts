@@ -2,20 +2,31 @@
  * What happened to each delivery, for `GET …/webhooks/{id}/deliveries`:
  * one item per (endpoint, event), updated at every attempt, kept 30 days.
  *
- *   PK DLV#<webhookId>#<shard>  SK <enqueued ms, 15 digits>#<eventId>
+ *   PK DLV#<webhookId>#<shard>        SK <enqueued ms, 15 digits>#<eventId>
+ *   PK ATT#<webhookId>#<eventId>      SK <attempt ms, 15 digits>#<receive>
  *
  * Eight shards per endpoint, so an endpoint taking 2,000 events/s does not
- * write to one partition; listing merges them, newest first.
+ * write to one partition; listing merges them, newest first. Each attempt is
+ * an item of its own (time, status, latency, error, the first 1 KB of the
+ * answer), written in the same batch as the delivery's item; a delivery
+ * shows its newest MAX_ATTEMPTS_SHOWN, and every item expires after 30 days.
  */
 
-import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../../protocol/src/clock.js';
 import { Batcher } from '../store/batcher.js';
 
 export const DELIVERY_SHARDS = 8;
 const KEEP_DAYS = 30;
+/** A delivery shows at most this many attempts, newest kept (a schedule is 8; resends and replays add more). */
+export const MAX_ATTEMPTS_SHOWN = 50;
+/** How much of an endpoint's answer an attempt keeps. */
+export const RESPONSE_BODY_BYTES = 1024;
+/** Pages of one shard read for one filtered listing page, before answering a shorter page with a cursor. */
+const MAX_PAGES_PER_SHARD = 4;
 
-export type DeliveryStatus = 'delivered' | 'retrying' | 'failed' | 'skipped';
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'retrying', 'failed', 'skipped'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export interface DeliveryRecord {
   eventId: string;
@@ -31,6 +42,18 @@ export interface DeliveryRecord {
   nextAttemptAt: string | null;
 }
 
+/** One POST to the endpoint and how it answered. */
+export interface Attempt {
+  /** 1 for the delivery's first attempt; counts on across resends. */
+  attempt: number;
+  at: string;
+  responseCode: number | null;
+  latencyMs: number;
+  error: string | null;
+  /** The first RESPONSE_BODY_BYTES of the answer's body, as text (null: no answer). */
+  responseBody: string | null;
+}
+
 export interface DeliveryRef {
   webhookId: string;
   eventId: string;
@@ -39,11 +62,20 @@ export interface DeliveryRef {
 }
 
 function key(ref: DeliveryRef): { PK: string; SK: string } {
-  return { PK: `DLV#${ref.webhookId}#${ref.seq % DELIVERY_SHARDS}`, SK: `${String(ref.enqueuedAt).padStart(15, '0')}#${ref.eventId}` };
+  return { PK: `DLV#${ref.webhookId}#${ref.seq % DELIVERY_SHARDS}`, SK: `${pad(ref.enqueuedAt)}#${ref.eventId}` };
+}
+
+const pad = (ms: number) => String(ms).padStart(15, '0');
+const attemptsKey = (webhookId: string, eventId: string) => `ATT#${webhookId}#${eventId}`;
+
+const RECORD_FIELDS = ['eventId', 'type', 'siteId', 'status', 'attempts', 'responseCode', 'latencyMs', 'error', 'enqueuedAt', 'lastAttemptAt', 'nextAttemptAt'] as const;
+
+function recordOf(i: Record<string, unknown>): DeliveryRecord {
+  return Object.fromEntries(RECORD_FIELDS.map((f) => [f, i[f] ?? null])) as unknown as DeliveryRecord;
 }
 
 export class DeliveryLog {
-  /** Attempts are recorded in BatchWriteItem requests of up to 25 (one item per delivery, overwritten). */
+  /** Records and attempts go out in BatchWriteItem requests of up to 25 (a delivery's item is overwritten). */
   private readonly writes: Batcher<Record<string, unknown>>;
 
   constructor(
@@ -54,23 +86,16 @@ export class DeliveryLog {
     this.writes = new Batcher(25, 10, (items) => this.writeAll(items));
   }
 
-  async record(ref: DeliveryRef, r: Omit<DeliveryRecord, 'eventId' | 'enqueuedAt'>): Promise<void> {
-    const item: Record<string, unknown> = {
-      ...key(ref),
-      eventId: ref.eventId,
-      type: r.type,
-      siteId: r.siteId,
-      status: r.status,
-      attempts: r.attempts,
-      responseCode: r.responseCode,
-      latencyMs: r.latencyMs,
-      error: r.error,
-      enqueuedAt: new Date(ref.enqueuedAt).toISOString(),
-      lastAttemptAt: r.lastAttemptAt,
-      nextAttemptAt: r.nextAttemptAt,
-      ttl: Math.floor(this.clock.now() / 1000) + KEEP_DAYS * 86_400,
-    };
-    await this.writes.add(item);
+  /** The delivery's state now, and the attempt that led to it (none for a skip or a resend queued). */
+  async record(ref: DeliveryRef, r: Omit<DeliveryRecord, 'eventId' | 'enqueuedAt'>, attempt?: Attempt): Promise<void> {
+    const ttl = Math.floor(this.clock.now() / 1000) + KEEP_DAYS * 86_400;
+    const item: Record<string, unknown> = { ...key(ref), ...r, eventId: ref.eventId, seq: ref.seq, enqueuedAt: new Date(ref.enqueuedAt).toISOString(), ttl };
+    const writes = [this.writes.add(item)];
+    if (attempt) {
+      const at = Date.parse(attempt.at);
+      writes.push(this.writes.add({ PK: attemptsKey(ref.webhookId, ref.eventId), SK: `${pad(at)}#${attempt.attempt}`, ...attempt, enqueuedAtMs: ref.enqueuedAt, ttl }));
+    }
+    await Promise.all(writes);
   }
 
   private async writeAll(items: Array<Record<string, unknown>>): Promise<void> {
@@ -86,38 +111,73 @@ export class DeliveryLog {
     }
   }
 
-  /** Newest first; `cursor` is the SK to continue before. */
-  async list(webhookId: string, limit: number, cursor?: string): Promise<{ data: DeliveryRecord[]; nextCursor: string | null }> {
-    const pages = await Promise.all(
-      Array.from({ length: DELIVERY_SHARDS }, (_, shard) =>
-        this.db.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: cursor ? 'PK = :pk AND SK < :c' : 'PK = :pk',
-            ExpressionAttributeValues: { ':pk': `DLV#${webhookId}#${shard}`, ...(cursor ? { ':c': cursor } : {}) },
-            ScanIndexForward: false,
-            Limit: limit,
-          }),
-        ),
-      ),
-    );
-    const items = pages
-      .flatMap((p) => p.Items ?? [])
+  /**
+   * Newest first; `cursor` is the SK to continue before; `status` keeps only
+   * deliveries in that state. Each shard reads until it has `limit` rows or
+   * MAX_PAGES_PER_SHARD pages: a shard stopped short bounds what may be
+   * answered (rows below where it stopped could be missing), so such a page
+   * may be shorter than `limit` and still have a next cursor.
+   */
+  async list(webhookId: string, limit: number, cursor?: string, status?: DeliveryStatus): Promise<{ data: DeliveryRecord[]; nextCursor: string | null }> {
+    const shards = await Promise.all(Array.from({ length: DELIVERY_SHARDS }, (_, shard) => this.shard(`DLV#${webhookId}#${shard}`, limit, cursor, status)));
+    // The highest SK a shard stopped at without finishing: nothing below it is certain.
+    const floor = shards.reduce<string | undefined>((f, s) => (s.stoppedAt !== undefined && (f === undefined || s.stoppedAt > f) ? s.stoppedAt : f), undefined);
+    const items = shards
+      .flatMap((s) => s.items)
+      .filter((i) => floor === undefined || String(i.SK) >= floor)
       .sort((a, b) => String(b.SK).localeCompare(String(a.SK)))
       .slice(0, limit);
-    const data = items.map((i) => ({
-      eventId: i.eventId,
-      type: i.type,
-      siteId: i.siteId,
-      status: i.status,
-      attempts: i.attempts,
-      responseCode: i.responseCode ?? null,
-      latencyMs: i.latencyMs ?? null,
-      error: i.error ?? null,
-      enqueuedAt: i.enqueuedAt,
-      lastAttemptAt: i.lastAttemptAt,
-      nextAttemptAt: i.nextAttemptAt ?? null,
-    })) as DeliveryRecord[];
-    return { data, nextCursor: items.length === limit ? String(items[items.length - 1].SK) : null };
+    const next = items.length === limit ? String(items[items.length - 1].SK) : floor;
+    return { data: items.map(recordOf), nextCursor: next ?? null };
+  }
+
+  private async shard(pk: string, limit: number, cursor: string | undefined, status: DeliveryStatus | undefined): Promise<{ items: Array<Record<string, unknown>>; stoppedAt?: string }> {
+    const items: Array<Record<string, unknown>> = [];
+    let start: Record<string, unknown> | undefined;
+    for (let page = 0; page < MAX_PAGES_PER_SHARD; page++) {
+      const r = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: cursor ? 'PK = :pk AND SK < :c' : 'PK = :pk',
+          ...(status ? { FilterExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'status' } } : {}),
+          ExpressionAttributeValues: { ':pk': pk, ...(cursor ? { ':c': cursor } : {}), ...(status ? { ':s': status } : {}) },
+          ScanIndexForward: false,
+          Limit: limit,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(r.Items ?? []));
+      start = r.LastEvaluatedKey;
+      if (!start || items.length >= limit) return { items };
+    }
+    return { items, stoppedAt: String(start!.SK) };
+  }
+
+  /** One delivery: its state, and its newest attempts, oldest first (undefined: never attempted). */
+  async get(webhookId: string, eventId: string, seq: number): Promise<(DeliveryRecord & { attemptLog: Attempt[] }) | undefined> {
+    const r = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': attemptsKey(webhookId, eventId) },
+        ScanIndexForward: false,
+        Limit: MAX_ATTEMPTS_SHOWN,
+        ConsistentRead: true,
+      }),
+    );
+    const found = r.Items ?? [];
+    if (found.length === 0) return undefined;
+    const enqueuedAt = Number(found[0].enqueuedAtMs);
+    const item = (await this.db.send(new GetCommand({ TableName: this.table, Key: key({ webhookId, eventId, seq, enqueuedAt }), ConsistentRead: true }))).Item;
+    if (!item) return undefined;
+    const attemptLog = found.reverse().map((a) => ({
+      attempt: Number(a.attempt),
+      at: String(a.at),
+      responseCode: (a.responseCode as number | null) ?? null,
+      latencyMs: Number(a.latencyMs),
+      error: (a.error as string | null) ?? null,
+      responseBody: (a.responseBody as string | null) ?? null,
+    }));
+    return { ...recordOf(item), attemptLog };
   }
 }

@@ -41,25 +41,29 @@ export class WebhookFanout implements Fanout {
     if (out.length > 0) await this.queue.send(out);
   }
 
-  /** Re-send stored events to one endpoint (replay); a fresh dedupe id so FIFO does not drop them. */
-  async replay(w: Webhook, events: AsyncIterable<StoredEvent>, filter: (e: StoredEvent) => boolean): Promise<number> {
-    let n = 0;
+  /**
+   * Re-send stored events to one endpoint (replay, resend): same event ids,
+   * a fresh dedupe id per run (`dedupe`) so FIFO does not drop them as repeats.
+   */
+  async replay(w: Webhook, events: AsyncIterable<StoredEvent>, filter: (e: StoredEvent) => boolean, dedupe: string, extra: Partial<DeliveryMessage> = {}): Promise<{ found: number; queued: number }> {
+    let found = 0;
+    let queued = 0;
     let batch: Array<{ message: DeliveryMessage; ordered: boolean; dedupe: string }> = [];
-    const nonce = this.now().toString(36);
     for await (const e of events) {
+      found++;
       if (!filter(e)) continue;
       batch.push({
-        message: { v: 1, webhookId: w.id, tenantId: e.tenantId, enqueuedAt: this.now(), envelope: envelopeOf(e), ...(e.call ? { call: e.call } : {}) },
+        message: { v: 1, webhookId: w.id, tenantId: e.tenantId, enqueuedAt: this.now(), envelope: envelopeOf(e), ...(e.call ? { call: e.call } : {}), ...extra },
         ordered: w.ordered,
-        dedupe: `replay.${nonce}.${w.id}.${e.id}`,
+        dedupe: `${dedupe}.${w.id}.${e.id}`,
       });
-      n++;
+      queued++;
       if (batch.length >= 100) {
         await this.queue.send(batch);
         batch = [];
       }
     }
     if (batch.length > 0) await this.queue.send(batch);
-    return n;
+    return { found, queued };
   }
 }

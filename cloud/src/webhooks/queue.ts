@@ -23,6 +23,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { Batcher } from '../store/batcher.js';
 import type { Envelope } from './envelope.js';
+import type { ReplayStep } from './replays.js';
 
 export interface DeliveryMessage {
   v: 1;
@@ -32,6 +33,8 @@ export interface DeliveryMessage {
   enqueuedAt: number;
   envelope: Envelope;
   call?: string;
+  /** Attempts made before this message (a resend): the attempt log counts on from there. */
+  attemptBase?: number;
 }
 
 export interface QueueUrls {
@@ -102,6 +105,11 @@ export class DeliveryQueue {
     if (entries.length === 0) return;
     const r = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: entries }));
     if (r.Failed && r.Failed.length > 0) throw new Error(`SQS refused ${r.Failed.length} of ${entries.length} messages: ${r.Failed[0].Message}`);
+  }
+
+  /** A replay job's next step (replays.ts), on the standard queue. */
+  async sendStep(step: ReplayStep): Promise<void> {
+    await this.sqs.send(new SendMessageCommand({ QueueUrl: this.urls.standard, MessageBody: JSON.stringify(step) }));
   }
 
   async receive(url: string, max: number, waitSec: number): Promise<ReceivedMessage[]> {

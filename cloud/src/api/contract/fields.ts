@@ -13,6 +13,7 @@
 import * as v from 'valibot';
 import { isTimeZone } from '../../../../protocol/src/zoned-time.js';
 import { parseInstant } from '../../analytics/time.js';
+import { EVENT_ID_PATTERN } from '../../store/events.js';
 import { idPattern, idShape, ID_PREFIXES, type IdKind } from '../../store/ids.js';
 import { API_ERROR_CODES } from '../errors.js';
 
@@ -26,6 +27,10 @@ export function id(kind: IdKind) {
 export const TenantId = id('tenant');
 export const SiteId = id('site');
 export const WebhookId = id('webhook');
+export const ReplayJobId = id('replay');
+
+/** A stored event's id: `evt_`, its site id, `_`, its seq (store/events.ts). */
+export const EventId = v.pipe(v.string(), v.maxLength(64), v.regex(EVENT_ID_PATTERN), v.description('an event id: evt_<site id>_<seq>'), v.examples(['evt_site_7hq2m4k9x1c3v5b8_1042']));
 
 /** Printable text of 1 to `max` characters (`trim`: surrounding spaces removed, and it must not be blank). */
 export function text(max: number, describe: string, opts: { trim?: boolean } = {}) {

@@ -8,7 +8,8 @@
 import * as v from 'valibot';
 import { EVENT_TYPES, normaliseEventType, type EventType } from '../../../../protocol/src/events/box-events.js';
 import { BODY_LIMITS } from '../body.js';
-import { BodyInstant, NextCursor, queryInteger, SiteId, TenantId, Timestamp, WebhookId } from './fields.js';
+import { DELIVERY_STATUSES, MAX_ATTEMPTS_SHOWN, RESPONSE_BODY_BYTES } from '../../webhooks/deliveries.js';
+import { anyCase, BodyInstant, EventId, NextCursor, queryInteger, ReplayJobId, SiteId, TenantId, Timestamp, WebhookId } from './fields.js';
 import { route } from './route.js';
 
 const TAG = 'Webhooks';
@@ -204,7 +205,7 @@ export const DeliveryView = v.strictObject({
   eventId: v.string(),
   type: v.string(),
   siteId: v.string(),
-  status: v.picklist(['delivered', 'retrying', 'failed', 'skipped']),
+  status: v.pipe(v.picklist(DELIVERY_STATUSES), v.description('pending: a resend is queued; retrying: failed, another attempt is scheduled (nextAttemptAt); delivered; failed: given up (dead-lettered, or the endpoint was disabled); skipped: the endpoint was disabled before its turn')),
   attempts: v.number(),
   responseCode: v.nullable(v.number()),
   latencyMs: v.nullable(v.number()),
@@ -214,11 +215,26 @@ export const DeliveryView = v.strictObject({
   nextAttemptAt: v.nullable(Timestamp),
 });
 
+const deliveryExample = {
+  eventId: 'evt_site_7hq2m4k9x1c3v5b8_1042',
+  type: 'cdr',
+  siteId: 'site_7hq2m4k9x1c3v5b8',
+  status: 'delivered' as const,
+  attempts: 1,
+  responseCode: 200,
+  latencyMs: 84,
+  error: null,
+  enqueuedAt: '2026-11-24T09:00:00.000Z',
+  lastAttemptAt: '2026-11-24T09:00:00.090Z',
+  nextAttemptAt: null,
+};
+
 export const listDeliveries = route({
   id: 'listDeliveries',
   method: 'get',
   path: '/v1/tenants/{tenantId}/webhooks/{id}/deliveries',
   summary: 'The endpoint\'s delivery log, newest first',
+  description: 'With `status`, only deliveries in that state; such a page may hold fewer than `limit` rows and still have a `nextCursor` (the log is read a bounded amount per request).',
   tag: TAG,
   auth: 'tenant',
   scopes: ['admin', 'webhooks'],
@@ -226,38 +242,107 @@ export const listDeliveries = route({
   query: v.strictObject({
     limit: v.optional(queryInteger(1, MAX_DELIVERIES_PAGE, `rows per page (default ${DEFAULT_DELIVERIES_PAGE})`)),
     cursor: v.optional(DeliveryCursor),
+    status: v.optional(anyCase(DELIVERY_STATUSES, 'only deliveries in this state')),
   }),
   success: {
     status: 200,
     description: 'a page of deliveries',
     schema: v.strictObject({ data: v.array(DeliveryView), nextCursor: NextCursor }),
+    example: { data: [deliveryExample], nextCursor: null },
+  },
+});
+
+const hookEvent = v.strictObject({ tenantId: TenantId, id: WebhookId, eventId: EventId });
+
+export const AttemptView = v.strictObject({
+  attempt: v.pipe(v.number(), v.description('1 for the first; counts on across resends')),
+  at: Timestamp,
+  responseCode: v.pipe(v.nullable(v.number()), v.description('the HTTP status; null when no answer came')),
+  latencyMs: v.number(),
+  error: v.nullable(v.string()),
+  responseBody: v.pipe(v.nullable(v.string()), v.description(`the first ${RESPONSE_BODY_BYTES} bytes of the answer, as text; null when no answer came`)),
+});
+
+export const getDelivery = route({
+  id: 'getDelivery',
+  method: 'get',
+  path: '/v1/tenants/{tenantId}/webhooks/{id}/deliveries/{eventId}',
+  summary: 'One delivery, with every attempt',
+  description: `Its newest ${MAX_ATTEMPTS_SHOWN} attempts, oldest first. 404 for an event never attempted at this endpoint.`,
+  tag: TAG,
+  auth: 'tenant',
+  scopes: ['admin', 'webhooks'],
+  params: hookEvent,
+  success: {
+    status: 200,
+    description: 'the delivery and its attempts',
+    schema: v.strictObject({ ...DeliveryView.entries, attemptLog: v.array(AttemptView) }),
     example: {
-      data: [
-        {
-          eventId: 'evt_site_7hq2m4k9x1c3v5b8_1042',
-          type: 'cdr',
-          siteId: 'site_7hq2m4k9x1c3v5b8',
-          status: 'delivered' as const,
-          attempts: 1,
-          responseCode: 200,
-          latencyMs: 84,
-          error: null,
-          enqueuedAt: '2026-11-24T09:00:00.000Z',
-          lastAttemptAt: '2026-11-24T09:00:00.090Z',
-          nextAttemptAt: null,
-        },
+      ...deliveryExample,
+      attempts: 2,
+      attemptLog: [
+        { attempt: 1, at: '2026-11-24T09:00:00.090Z', responseCode: 503, latencyMs: 12, error: 'HTTP 503', responseBody: '{"error":"maintenance"}' },
+        { attempt: 2, at: '2026-11-24T09:00:05.120Z', responseCode: 200, latencyMs: 84, error: null, responseBody: '{"ok":true}' },
       ],
-      nextCursor: null,
     },
   },
 });
+
+export const resendDelivery = route({
+  id: 'resendDelivery',
+  method: 'post',
+  path: '/v1/tenants/{tenantId}/webhooks/{id}/deliveries/{eventId}/resend',
+  summary: 'Send one delivered, failing or failed event again, now',
+  description: 'A new attempt is queued at once, whatever the delivery\'s state, with the same event id (`webhook-id`); if it fails, it is retried on the usual schedule. The delivery shows `pending` until it is attempted.',
+  tag: TAG,
+  auth: 'tenant',
+  scopes: ['admin', 'webhooks'],
+  params: hookEvent,
+  success: {
+    status: 202,
+    description: 'what was queued',
+    schema: v.strictObject({ webhookId: WebhookId, eventId: v.string(), status: v.literal('pending'), attempt: v.pipe(v.number(), v.description('the number the queued attempt will have')), queuedAt: Timestamp }),
+    example: { webhookId: 'wh_7hq2m4k9x1c3v5b8', eventId: 'evt_site_7hq2m4k9x1c3v5b8_1042', status: 'pending' as const, attempt: 9, queuedAt: '2026-11-25T08:00:00.000Z' },
+  },
+  errors: ['webhook-disabled'],
+});
+
+export const ReplayJobView = v.strictObject({
+  jobId: ReplayJobId,
+  webhookId: WebhookId,
+  from: Timestamp,
+  to: Timestamp,
+  status: v.pipe(v.picklist(['running', 'done', 'stopped']), v.description('stopped: the endpoint was disabled or deleted while it ran (stoppedReason)')),
+  stoppedReason: v.optional(v.string()),
+  steps: v.pipe(v.number(), v.description('one per site and UTC day of the range')),
+  stepsDone: v.number(),
+  eventsFound: v.pipe(v.number(), v.description('stored events of the range read so far')),
+  eventsQueued: v.pipe(v.number(), v.description('those of them that match the endpoint, queued for delivery')),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  finishedAt: v.optional(Timestamp),
+});
+
+const jobExample = {
+  jobId: 'rpl_7hq2m4k9x1c3v5b8',
+  webhookId: 'wh_7hq2m4k9x1c3v5b8',
+  from: '2026-11-24T00:00:00.000Z',
+  to: '2026-11-24T12:00:00.000Z',
+  status: 'running' as const,
+  steps: 2,
+  stepsDone: 1,
+  eventsFound: 240,
+  eventsQueued: 118,
+  createdAt: '2026-11-25T08:00:00.000Z',
+  updatedAt: '2026-11-25T08:00:01.000Z',
+};
 
 export const replayWebhook = route({
   id: 'replayWebhook',
   method: 'post',
   path: '/v1/tenants/{tenantId}/webhooks/{id}/replay',
   summary: 'Send the stored events of a time range again',
-  description: 'Same event ids as the first time (`webhook-id`), so a receiver drops what it already has. At most 31 days at a time.',
+  description: 'Same event ids as the first time (`webhook-id`), so a receiver drops what it already has. At most 31 days at a time. Runs in the background: follow it at `GET …/replays/{jobId}`.',
   tag: TAG,
   auth: 'tenant',
   scopes: ['admin', 'webhooks'],
@@ -269,11 +354,37 @@ export const replayWebhook = route({
   },
   success: {
     status: 202,
-    description: 'the events are on their way',
-    schema: v.strictObject({ id: WebhookId, from: Timestamp, to: Timestamp, enqueued: v.number() }),
-    example: { id: 'wh_7hq2m4k9x1c3v5b8', from: '2026-11-24T00:00:00.000Z', to: '2026-11-24T12:00:00.000Z', enqueued: 118 },
+    description: 'the replay job, started',
+    schema: ReplayJobView,
+    example: { ...jobExample, stepsDone: 0, eventsFound: 0, eventsQueued: 0, updatedAt: jobExample.createdAt },
   },
   errors: ['webhook-disabled'],
 });
 
-export const WEBHOOK_ROUTES = [createWebhook, listWebhooks, getWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, testWebhook, listDeliveries, replayWebhook] as const;
+export const getReplay = route({
+  id: 'getReplay',
+  method: 'get',
+  path: '/v1/tenants/{tenantId}/webhooks/{id}/replays/{jobId}',
+  summary: 'How far a replay job is',
+  description: 'Jobs are kept 7 days.',
+  tag: TAG,
+  auth: 'tenant',
+  scopes: ['admin', 'webhooks'],
+  params: v.strictObject({ tenantId: TenantId, id: WebhookId, jobId: ReplayJobId }),
+  success: { status: 200, description: 'the job', schema: ReplayJobView, example: jobExample },
+});
+
+export const WEBHOOK_ROUTES = [
+  createWebhook,
+  listWebhooks,
+  getWebhook,
+  updateWebhook,
+  deleteWebhook,
+  rotateWebhookSecret,
+  testWebhook,
+  listDeliveries,
+  getDelivery,
+  resendDelivery,
+  replayWebhook,
+  getReplay,
+] as const;
