@@ -20,6 +20,7 @@ import type { Clock } from '../../protocol/src/clock.js';
 import type { Logger } from '../../protocol/src/log.js';
 import { AnalyticsStore } from './analytics/store.js';
 import type { CloudDeps } from './api/context.js';
+import { OperationalEventStore } from './operational/store.js';
 import type { OutboxDeps } from './pipeline/outbox.js';
 import { AccountStore } from './store/accounts.js';
 import { ConnectionStore } from './store/connections.js';
@@ -104,6 +105,11 @@ export function eventStore(c: Cloud): EventStore {
   return part(c, eventStore, () => new EventStore(c.db, c.tables.events, c.tables.main, { retentionDays: c.options.eventRetentionDays, cacheAckMark: c.options.cacheAckMark }));
 }
 
+/** The cloud's own events of a tenant (outages, …): operational/. */
+export function operationalEventStore(c: Cloud): OperationalEventStore {
+  return part(c, operationalEventStore, () => new OperationalEventStore(c.db, c.tables.events, { retentionDays: c.options.eventRetentionDays }));
+}
+
 export function relayStore(c: Cloud): RelayStore {
   return part(c, relayStore, () => new RelayStore(c.db, c.tables.main));
 }
@@ -153,6 +159,7 @@ export function webhookService(c: Cloud): WebhookService {
         events: eventStore(c),
         replays: replayJobs(c),
         queue: queueOf(c),
+        operational: operationalEventStore(c),
         clock: c.clock,
         delivery: { allowPrivate: c.options.allowPrivateWebhooks, resolver: c.options.resolver, timeoutMs: c.options.deliveryTimeoutMs ?? DELIVERY_TIMEOUT_MS },
       }),
@@ -161,7 +168,7 @@ export function webhookService(c: Cloud): WebhookService {
 
 /** What the outbox needs (the local runner, the stream function). */
 export function outboxDeps(c: Cloud): OutboxDeps {
-  return part(c, outboxDeps, () => ({ events: eventStore(c), projections: [analyticsStore(c)], fanout: webhookFanout(c), logger: c.logger }));
+  return part(c, outboxDeps, () => ({ events: eventStore(c), operational: operationalEventStore(c), projections: [analyticsStore(c)], fanout: webhookFanout(c), logger: c.logger }));
 }
 
 /** What a delivery needs, on these queues (the Lambda hands in one per invocation). */
@@ -172,6 +179,7 @@ export function deliveryDeps(c: Cloud, queue: DeliveryQueue = queueOf(c)): Deliv
     queue,
     replays: replayJobs(c),
     events: eventStore(c),
+    operational: operationalEventStore(c),
     fanout: webhookFanout(c),
     clock: c.clock,
     logger: c.logger,

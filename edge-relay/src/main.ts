@@ -50,7 +50,7 @@ async function run(config: RelayConfig, env: RelayEnvironment): Promise<void> {
   try {
     relay = await startRelay(config, { logger, dataDir: env.dataDir });
   } catch (err) {
-    if (err instanceof ListenError) throw new ExitError(EXIT.failure.code, `${err.message} ([general] BINDADDR, BINDPORT in ${config.file})`);
+    if (err instanceof ListenError) throw new ExitError(EXIT.failure.code, `${err.message} (${err.setting ?? '[general] BINDADDR, BINDPORT'} in ${config.file})`);
     // A system error (data directory not writable, …) says enough in its message.
     if (err instanceof Error && 'syscall' in err) throw new ExitError(EXIT.failure.code, err.message);
     throw err;

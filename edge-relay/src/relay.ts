@@ -9,16 +9,21 @@ import type { Clock } from '../../protocol/src/clock.js';
 import { systemClock } from '../../protocol/src/clock.js';
 import type { HttpTimeouts } from '../../protocol/src/http/timeouts.js';
 import type { Logger } from '../../protocol/src/log.js';
-import { listen, type RunningServer } from '../../protocol/src/listen.js';
+import { listen, ListenError, type RunningServer } from '../../protocol/src/listen.js';
 import { AmiClient } from './ami/client.js';
+import { AmiReadiness } from './ami/readiness.js';
 import type { RelayConfig } from './config/config.js';
+import { hostPort } from './config/describe.js';
 import { LAN_CONSUMER, LanPusher } from './events/lan-push.js';
 import { EventMapper, type MapResult } from './events/mapper.js';
 import { EventPipeline } from './events/pipeline.js';
 import { Spool } from './events/spool.js';
+import { RelayMetrics } from './health/metrics.js';
+import { readiness, type Readiness } from './health/ready.js';
+import { healthApp } from './health/server.js';
+import { lanApp } from './http/lan-api.js';
 import { RecordsBackfill } from './recovery/backfill.js';
 import { StateJournal } from './recovery/journal.js';
-import { lanApp } from './http/lan-api.js';
 import { AmiPbx } from './pbx/ami-pbx.js';
 import type { RetryStrategy } from './retry.js';
 import { CommandRunner } from './tunnel/commands.js';
@@ -45,8 +50,15 @@ export interface Relay {
   config: RelayConfig;
   dataDir: string;
   ami: AmiClient;
+  /** Whether AMI can serve the box API, and with which channel driver. */
+  amiReadiness: AmiReadiness;
   pbx: AmiPbx;
   lan: RunningServer;
+  /** `[metrics] listen` (absent when off). */
+  health?: RunningServer;
+  metrics: RelayMetrics;
+  /** What /readyz answers now. */
+  readiness(): Readiness;
   mapper: EventMapper;
   spool: Spool;
   pipeline: EventPipeline;
@@ -80,8 +92,10 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
     logger: log,
     retryStrategy: deps.amiRetry,
   });
+  const amiReadiness = new AmiReadiness({ ami, tech: config.ami.tech, logger: log, timeoutMs: config.ami.timeoutMs });
   const pbx = new AmiPbx(ami, {
-    tech: config.ami.tech,
+    tech: () => amiReadiness.tech,
+    refused: () => amiReadiness.refused(),
     context: config.ami.context,
     blacklistFamily: config.pbx.blacklistFamily,
     monitorDir: config.pbx.monitorDir,
@@ -136,13 +150,12 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
         })
       : undefined;
   const pipeline = new EventPipeline({ ami, mapper, spool, wrapupsFile: join(dataDir, 'wrapups.json'), clock, logger: log, backfill });
-  pipeline.start();
-
   const pusher = config.general.url ? new LanPusher({ url: config.general.url, spool, logger: log, clock, retryStrategy: deps.pushRetry }) : undefined;
-  pusher?.start();
-
-  const runner = new CommandRunner({ pbx, idempotency: new IdempotencyStore(join(dataDir, 'idempotency.jsonl'), clock), clock, logger: log });
   const uplink = config.cloud ? new Uplink({ spool, clock, logger: log }) : undefined;
+  const metrics = new RelayMetrics({ ami, readiness: amiReadiness, spool, consumers, pusher, version: RELAY_VERSION });
+  // One Pbx, timed, for both the LAN API and the tunnel's commands.
+  const timedPbx = metrics.timed(pbx);
+  const runner = new CommandRunner({ pbx: timedPbx, idempotency: new IdempotencyStore(join(dataDir, 'idempotency.jsonl'), clock), clock, logger: log });
   const tunnel =
     config.cloud && uplink
       ? new TunnelSupervisor({
@@ -151,22 +164,51 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
           uplink,
           runner,
           relayVersion: RELAY_VERSION,
-          amiConnected: () => ami.connected,
+          ami: () => ({ amiConnected: amiReadiness.state.ready, amiChange: amiReadiness.state.change, amiReason: amiReadiness.state.reason }),
           clock,
           logger: log,
           retryStrategy: deps.tunnelRetry,
           maxAgeMs: deps.tunnelMaxAgeMs,
         })
       : undefined;
+
+  if (tunnel) metrics.watchTunnel(tunnel);
+  const ready = () =>
+    readiness({
+      ami: { state: ami.state, readiness: amiReadiness.state },
+      tunnel: tunnel && { state: tunnel.state, connected: tunnel.connected, siteId: tunnel.siteId, lastError: tunnel.lastError },
+    });
+
+  // Bind the ports first: a taken one stops the relay before it does anything.
+  const app = lanApp({ pbx: timedPbx, webkey: config.general.webkey, timeZone: config.pbx.timezone, now: () => clock.now(), logger: log });
+  const closeStores = async () => {
+    await spool.close();
+    await journal.close();
+  };
+  const lan = await listen(app.fetch, config.general.bindPort, config.general.bindAddress, deps.httpTimeouts).catch(async (err: unknown) => {
+    await closeStores();
+    throw err;
+  });
+  let health: RunningServer | undefined;
+  if (config.metrics.listen) {
+    const { host, port } = config.metrics.listen;
+    health = await listen(healthApp({ metrics, readiness: ready }).fetch, port, host, deps.httpTimeouts).catch(async (err: unknown) => {
+      await lan.close();
+      await closeStores();
+      if (err instanceof ListenError) err.setting = '[metrics] listen';
+      throw err;
+    });
+  }
+  log.info('lan api listening', { port: lan.port, auth: config.general.webkey ? 'webkey' : 'off', dataDir });
+  if (health && config.metrics.listen) log.info('health and metrics listening', { address: hostPort({ host: config.metrics.listen.host, port: health.port }) });
+
+  amiReadiness.start();
+  pipeline.start();
+  pusher?.start();
   if (tunnel) {
-    ami.on('ready', () => tunnel.amiChanged(true));
-    ami.on('disconnected', () => tunnel.amiChanged(false));
+    amiReadiness.on('change', () => tunnel.amiChanged());
     tunnel.start();
   }
-
-  const app = lanApp({ pbx, webkey: config.general.webkey, timeZone: config.pbx.timezone, now: () => clock.now(), logger: log });
-  const lan = await listen(app.fetch, config.general.bindPort, config.general.bindAddress, deps.httpTimeouts);
-  log.info('lan api listening', { port: lan.port, auth: config.general.webkey ? 'webkey' : 'off', dataDir });
   logUnrecoverable(config, log);
   backfill?.start();
   ami.connect();
@@ -176,8 +218,12 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
     dataDir,
     backfill,
     ami,
+    amiReadiness,
     pbx,
     lan,
+    health,
+    metrics,
+    readiness: ready,
     mapper,
     spool,
     pipeline,
@@ -190,8 +236,11 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
       pipeline.stop();
       await backfill?.stop();
       pusher?.stop();
+      amiReadiness.stop();
       await lan.close();
+      await health?.close();
       await ami.close();
+      metrics.close();
       await spool.close();
       await journal.close();
     },

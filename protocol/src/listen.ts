@@ -17,6 +17,9 @@ const LISTEN_REASONS: Readonly<Record<string, string>> = {
 
 /** A port could not be bound: says which address and why, in one line. */
 export class ListenError extends Error {
+  /** The settings that name this address (`[metrics] listen`), when the caller knows them. */
+  setting?: string;
+
   constructor(
     readonly code: string,
     readonly address: string,

@@ -101,6 +101,22 @@ describe('actions without a call, replayed from the recordings (Events: off)', (
     expect(client.raw.toString('latin1')).toContain('Message: Unable to retrieve endpoint nosuchendpoint\n\r\n\r\n');
   });
 
+  // Bytes as manager.c's manager_modulecheck writes them (Asterisk's source): a
+  // loaded module gets Success, its ActionID and an empty Version, no Message.
+  it.each([
+    ['SIP', 'chan_sip.so', 'chan_pjsip.so'],
+    ['PJSIP', 'chan_pjsip.so', 'chan_sip'],
+  ] as const)('ModuleCheck on the %s lab: %s loaded, %s not (as on Asterisk 21+ for chan_sip)', async (tech, loaded, missing) => {
+    await open({ tech });
+    client.raw = Buffer.alloc(0);
+    const yes = await client.action('ModuleCheck', { Module: loaded });
+    const no = await client.action('ModuleCheck', { Module: missing });
+    expect(client.raw.toString('latin1')).toBe(
+      `Response: Success\r\nActionID: ${yes.response.get('ActionID')}\r\nVersion: \r\n\r\n` +
+        `Response: Error\r\nActionID: ${no.response.get('ActionID')}\r\nMessage: Module not loaded\r\n\r\n`,
+    );
+  });
+
   it('SIPshowpeer for an unknown peer ends with chan_sip\'s extra CRLF', async () => {
     await open();
     await client.action('SIPshowpeer', { Peer: 'nosuchpeer' });

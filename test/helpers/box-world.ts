@@ -8,7 +8,7 @@ import type { AmiMessage } from '../../ami-codec/src/message.js';
 import type { Relay } from '../../edge-relay/src/relay.js';
 import type { HttpTimeouts } from '../../protocol/src/http/timeouts.js';
 import type { Logger } from '../../protocol/src/log.js';
-import { startSimulator, type PbxSimulator } from '../../simulator/src/index.js';
+import { startSimulator, type PbxSimulator, type SimulatorOptions } from '../../simulator/src/index.js';
 import { expectedConf, setConf, startTestRelay, tempDir } from './relay-harness.js';
 import { waitFor } from './wait.js';
 
@@ -42,6 +42,8 @@ export interface WorldOptions {
   settings?: Record<string, Record<string, string | number>>;
   /** AMI action timeout of the relay. */
   timeoutMs?: number;
+  /** More simulator options (restartDownMs, …). */
+  simulator?: SimulatorOptions;
   /** The relay's logger (default: errors only). */
   logger?: Logger;
   /** The LAN server's HTTP timeouts (default: the product's). */
@@ -53,7 +55,7 @@ export interface WorldOptions {
 export async function startBoxWorld(opts: WorldOptions = {}): Promise<BoxWorld> {
   const monitorDir = tempDir('monitor-');
   mkdirSync(monitorDir, { recursive: true });
-  const sim = await startSimulator({ port: 0, tech: opts.tech ?? 'SIP', timeScale: 0.01, monitorDir, loginFailDelayMs: 10, onAction: opts.onAction });
+  const sim = await startSimulator({ port: 0, tech: opts.tech ?? 'SIP', timeScale: 0.01, monitorDir, loginFailDelayMs: 10, onAction: opts.onAction, ...opts.simulator });
   let conf = expectedConf(opts.tech === 'PJSIP' ? 'api-pjsip.conf' : 'api.conf');
   conf = setConf(conf, 'general', { BINDPORT: 0, BINDADDR: '127.0.0.1', URL: '', WEBKEY: opts.webkey ?? '' });
   conf = setConf(conf, 'ami', { port: sim.port, timeout_ms: opts.timeoutMs ?? 1500 });

@@ -37,7 +37,9 @@ export function frame(headers: Array<[string, string]>): string {
 
 /**
  * Default behaviour: banner, accept Login admin/secret (or refuse), answer
- * Ping; everything else goes to `handler`.
+ * Ping, and ModuleCheck as a chan_sip Asterisk does (manager.c: chan_sip.so
+ * loaded, anything else `Module not loaded`); everything else goes to
+ * `handler`.
  */
 export async function startFakeAmi(
   handler: ActionHandler = () => undefined,
@@ -98,6 +100,9 @@ export async function startFakeAmi(
           socket.end();
         } else if (name === 'ping') {
           session.reply(msg, [['Response', 'Success'], ['Ping', 'Pong'], ['Timestamp', '1795512991.642913']]);
+        } else if (name === 'modulecheck') {
+          const loaded = /^chan_sip(\.so)?$/i.test(msg.get('Module') ?? '');
+          session.reply(msg, loaded ? [['Response', 'Success'], ['Version', '']] : [['Response', 'Error'], ['Message', 'Module not loaded']]);
         } else {
           void handler(msg, session);
         }

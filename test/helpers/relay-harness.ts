@@ -43,8 +43,13 @@ export function expectedConf(name: 'api.conf' | 'api-pjsip.conf'): string {
 
 export const quietLogger: Logger = createLogger({ level: (process.env.TEST_LOG_LEVEL as 'debug') ?? 'error' });
 
-/** `clock`: the relay's every timer and timestamp (a ManualClock lets a test move time itself). */
+/**
+ * `clock`: the relay's every timer and timestamp (a ManualClock lets a test
+ * move time itself). Health and metrics listen on a free port unless the
+ * configuration says otherwise: tests run many relays at once.
+ */
 export async function startTestRelay(confText: string, opts: { dataDir?: string; tunnelMaxAgeMs?: number; clock?: Clock; logger?: Logger; httpTimeouts?: Partial<HttpTimeouts> } = {}): Promise<Relay> {
+  if (!/^\s*\[metrics\]/im.test(confText)) confText = setConf(confText, 'metrics', { listen: '127.0.0.1:0' });
   const config: RelayConfig = parseConfig(confText, 'test-api.conf');
   return startRelay(config, {
     logger: opts.logger ?? quietLogger,

@@ -108,5 +108,11 @@ describe('coocenter-relay command line', () => {
         stderr: `coocenter-relay: cannot listen on 127.0.0.1:${taken.port}: the port is already in use ([general] BINDADDR, BINDPORT in ${file})\n`,
       });
     });
+
+    it('the same for the health and metrics port, naming [metrics] listen', async () => {
+      const file = conf('taken-metrics.conf', `[general]\nBINDPORT = 0\nBINDADDR = 127.0.0.1\n${AMI}[metrics]\nlisten = 127.0.0.1:${taken.port}\n`);
+      const r = await relay(['--config', file], { DATA_DIR: join(dir, 'taken-metrics-data') });
+      expect(r).toEqual({ code: 1, stdout: '', stderr: `coocenter-relay: cannot listen on 127.0.0.1:${taken.port}: the port is already in use ([metrics] listen in ${file})\n` });
+    });
   });
 });

@@ -55,6 +55,11 @@ describe('body fields', () => {
 
   it('answers the typed values: event types normalised and unique, ids unique, names trimmed', () => {
     expect(hook({ url: 'https://x.example/', events: ['DialBegein', 'hangup', 'HANGUP'], siteIds: [S1, S1] })).toEqual({ url: 'https://x.example/', events: ['dialbegin', 'hangup'], siteIds: [S1] });
+    // The cloud's own events are named like any other (and only then delivered).
+    expect(hook({ url: 'https://x.example/', events: ['relay.offline', ' AMI.Down', 'cdr'] })).toEqual({ url: 'https://x.example/', events: ['relay.offline', 'ami.down', 'cdr'] });
+    expect(refusal(() => hook({ url: 'https://x.example/', events: ['relay.gone'] })).message).toBe(
+      'events: item 0: unknown event type "relay.gone" (known: dialbegin, dialend, hangup, extensionstatus, ivr, cdr, cc_cdr, relay.offline, relay.online, ami.down, ami.up)',
+    );
     expect(site({ name: '  HQ ', timezone: 'Europe/Berlin' })).toEqual({ name: 'HQ', timezone: 'Europe/Berlin' });
     expect(validate(replayWebhook.body.schema, { from: '2026-11-24T00:00:00Z', to: 1795510800000 }, 'body')).toEqual({ from: Date.UTC(2026, 10, 24), to: 1795510800000 });
   });

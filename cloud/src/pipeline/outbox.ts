@@ -8,7 +8,9 @@
 
 import type { Clock, TimerHandle } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
+import type { OperationalEventStore } from '../operational/store.js';
 import type { EventStore, OutboxEntry, StoredEvent } from '../store/events.js';
+import { isBoxEvent, type TenantEvent } from '../webhooks/envelope.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 
 /** Turns stored events into derived data; must be idempotent. */
@@ -18,24 +20,35 @@ export interface Projection {
 
 /** Hands stored events to webhook delivery; repeats are allowed (at-least-once). */
 export interface Fanout {
-  enqueue(events: StoredEvent[]): Promise<void>;
+  enqueue(events: TenantEvent[]): Promise<void>;
 }
 
 export interface OutboxDeps {
   events: EventStore;
+  /** Where an entry's operational events (`ops`) are read from. */
+  operational: OperationalEventStore;
+  /** Projections see box events only. */
   projections: Projection[];
   fanout: Fanout;
   logger: Logger;
 }
 
-/** Process one outbox entry; throws (leaving the entry) when a step fails. */
-export async function processOutbox(deps: OutboxDeps, entry: OutboxEntry, known?: StoredEvent[]): Promise<void> {
-  const events = known ?? (await deps.events.getMany(entry.siteId, entry.seqs));
-  events.sort((a, b) => a.seq - b.seq);
+/** An entry's events: its box events in seq order, then its operational ones. */
+async function eventsOf(deps: OutboxDeps, entry: OutboxEntry): Promise<TenantEvent[]> {
+  const [box, ops] = await Promise.all([
+    entry.seqs.length > 0 ? deps.events.getMany(entry.siteId, entry.seqs) : [],
+    entry.ops && entry.ops.length > 0 ? deps.operational.getMany(entry.tenantId, entry.ops) : [],
+  ]);
+  return [...box.sort((a, b) => a.seq - b.seq), ...ops];
+}
+
+/** Process one outbox entry; throws (leaving the entry) when a step fails. `known`: its events, when the caller has them. */
+export async function processOutbox(deps: OutboxDeps, entry: OutboxEntry, known?: TenantEvent[]): Promise<void> {
+  const events = known ?? (await eventsOf(deps, entry));
   // Webhooks first: they are what a CRM waits for; projections only feed
   // reports. Both must succeed before the entry goes, and both are idempotent.
   await deps.fanout.enqueue(events);
-  for (const e of events) for (const p of deps.projections) await p.apply(e);
+  for (const e of events) if (isBoxEvent(e)) for (const p of deps.projections) await p.apply(e);
   await deps.events.deleteOutbox(entry);
 }
 
@@ -58,11 +71,11 @@ export class OutboxRunner {
     this.log = deps.logger.child({ [LogField.component]: 'outbox' });
   }
 
-  submit(entry: OutboxEntry, known?: StoredEvent[]): Promise<void> {
+  submit(entry: OutboxEntry, known?: TenantEvent[]): Promise<void> {
     const prev = this.chains.get(entry.siteId) ?? Promise.resolve();
     const next = prev
       .then(() => processOutbox(this.deps, entry, known))
-      .catch((err) => this.log.warn('outbox entry left for the sweeper', { [LogField.siteId]: entry.siteId, [LogField.seq]: entry.seqs[0], seqs: entry.seqs.length, [LogField.error]: err }));
+      .catch((err) => this.log.warn('outbox entry left for the sweeper', { [LogField.siteId]: entry.siteId, [LogField.seq]: entry.seqs[0], seqs: entry.seqs.length, ops: entry.ops, [LogField.error]: err }));
     this.chains.set(entry.siteId, next);
     void next.finally(() => {
       if (this.chains.get(entry.siteId) === next) this.chains.delete(entry.siteId);

@@ -50,13 +50,17 @@ export interface StoredEvent {
   data: BoxEvent;
 }
 
-/** What is left to do for a stored batch. */
+/** What is left to do for a stored batch of box events, or for operational events (operational/store.ts). */
 export interface OutboxEntry {
   PK: string;
   SK: string;
+  /** The site the events are about ('' for an operational event about the tenant as a whole). */
   siteId: string;
   tenantId: string;
+  /** Box events of the site, by seq. */
   seqs: number[];
+  /** Operational events of the tenant, by id. */
+  ops?: string[];
   createdAt: number;
 }
 
@@ -281,6 +285,20 @@ export class EventStore {
     return r.Item !== undefined;
   }
 
+  /** How many outbox entries wait (every partition counted; for metrics). */
+  async outboxDepth(): Promise<number> {
+    let n = 0;
+    for (let p = 0; p < OUTBOX_PARTITIONS; p++) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const r = await this.db.send(new QueryCommand({ TableName: this.eventsTable, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `OUTBOX#${p}` }, Select: 'COUNT', ExclusiveStartKey: start }));
+        n += r.Count ?? 0;
+        start = r.LastEvaluatedKey;
+      } while (start);
+    }
+    return n;
+  }
+
   /** Outbox entries older than `olderThanMs` (left by a failure), oldest first. */
   async staleOutbox(nowMs: number, olderThanMs: number, limit = 100): Promise<OutboxEntry[]> {
     const out: OutboxEntry[] = [];
@@ -316,8 +334,8 @@ function toStored(item: Record<string, unknown>): StoredEvent {
   return e;
 }
 
-/** The event's keys in the order the relay sent them (items written before `dataKeys` existed: as stored). */
-function inOrder(data: Record<string, unknown>, keys: unknown): Record<string, unknown> {
+/** The event's keys in the order they were written (items written before `dataKeys` existed: as stored). */
+export function inOrder(data: Record<string, unknown>, keys: unknown): Record<string, unknown> {
   if (!Array.isArray(keys)) return data;
   const out: Record<string, unknown> = {};
   for (const k of keys as string[]) if (k in data) out[k] = data[k];

@@ -12,6 +12,7 @@
  * shows its newest MAX_ATTEMPTS_SHOWN, and every item expires after 30 days.
  */
 
+import { createHash } from 'node:crypto';
 import { BatchWriteCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../../protocol/src/clock.js';
 import { Batcher } from '../store/batcher.js';
@@ -31,7 +32,8 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export interface DeliveryRecord {
   eventId: string;
   type: string;
-  siteId: string;
+  /** null: an operational event about the tenant as a whole. */
+  siteId: string | null;
   status: DeliveryStatus;
   attempts: number;
   responseCode: number | null;
@@ -57,12 +59,17 @@ export interface Attempt {
 export interface DeliveryRef {
   webhookId: string;
   eventId: string;
-  seq: number;
+  /** The box event's seq; null for an operational event (then its id picks the shard). */
+  seq: number | null;
   enqueuedAt: number;
 }
 
+function shardOf(ref: DeliveryRef): number {
+  return (ref.seq ?? createHash('sha1').update(ref.eventId).digest()[0]) % DELIVERY_SHARDS;
+}
+
 function key(ref: DeliveryRef): { PK: string; SK: string } {
-  return { PK: `DLV#${ref.webhookId}#${ref.seq % DELIVERY_SHARDS}`, SK: `${pad(ref.enqueuedAt)}#${ref.eventId}` };
+  return { PK: `DLV#${ref.webhookId}#${shardOf(ref)}`, SK: `${pad(ref.enqueuedAt)}#${ref.eventId}` };
 }
 
 const pad = (ms: number) => String(ms).padStart(15, '0');
@@ -154,7 +161,7 @@ export class DeliveryLog {
   }
 
   /** One delivery: its state, and its newest attempts, oldest first (undefined: never attempted). */
-  async get(webhookId: string, eventId: string, seq: number): Promise<(DeliveryRecord & { attemptLog: Attempt[] }) | undefined> {
+  async get(webhookId: string, eventId: string, seq: number | null): Promise<(DeliveryRecord & { attemptLog: Attempt[] }) | undefined> {
     const r = await this.db.send(
       new QueryCommand({
         TableName: this.table,

@@ -1,12 +1,13 @@
 /**
  * Replay jobs (`POST …/webhooks/{id}/replay`, `GET …/replays/{jobId}`): a
- * replay is cut into steps of one site and one UTC day, each a message on the
- * standard delivery queue, run by whoever consumes it (the local worker, the
- * deliveries Lambda). A step re-sends that day's stored events that match
- * the endpoint, enqueues the next step, then advances the job:
+ * replay is cut into steps of one site (or the tenant's operational events)
+ * and one UTC day, each a message on the standard delivery queue, run by
+ * whoever consumes it (the local worker, the deliveries Lambda). A step
+ * re-sends that day's stored events that match the endpoint, enqueues the
+ * next step, then advances the job:
  *
  *   PK T#<tenantId>  SK RPL#<jobId>
- *      webhookId, from, to, steps, step (the next to run), eventsFound,
+ *      webhookId, from, to, steps, stepsDone (the next to run), eventsFound,
  *      eventsQueued, status running|done|stopped, stoppedReason, ttl (7 days)
  *
  * The advance is conditional on the step, so a step that comes twice (a crash
@@ -17,6 +18,7 @@
 
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../../protocol/src/clock.js';
+import type { OperationalEventStore } from '../operational/store.js';
 import type { EventStore } from '../store/events.js';
 import { newId } from '../store/ids.js';
 import { matches, type WebhookFanout } from './fanout.js';
@@ -53,7 +55,8 @@ export interface ReplayStep {
   webhookId: string;
   from: number;
   to: number;
-  sites: string[];
+  /** What to read, in turn: a site's events, or (null) the tenant's operational events. */
+  sources: Array<string | null>;
   step: number;
 }
 
@@ -76,10 +79,10 @@ export class ReplayJobs {
   private key = (tenantId: string, jobId: string) => ({ PK: `T#${tenantId}`, SK: `RPL#${jobId}` });
   private now = () => new Date(this.clock.now()).toISOString();
 
-  /** A new job for these sites, and its first step (none when there is nothing to replay). */
-  async create(tenantId: string, webhookId: string, from: number, to: number, sites: string[]): Promise<{ job: ReplayJob; first?: ReplayStep }> {
+  /** A new job over these sources, and its first step (none when there is nothing to replay). */
+  async create(tenantId: string, webhookId: string, from: number, to: number, sources: Array<string | null>): Promise<{ job: ReplayJob; first?: ReplayStep }> {
     const at = this.now();
-    const steps = sites.length * daysIn(from, to);
+    const steps = sources.length * daysIn(from, to);
     const job: ReplayJob = {
       jobId: newId('replay'),
       webhookId,
@@ -96,7 +99,7 @@ export class ReplayJobs {
     };
     const ttl = Math.floor(this.clock.now() / 1000) + KEEP_DAYS * 86_400;
     await this.db.send(new PutCommand({ TableName: this.table, Item: { ...this.key(tenantId, job.jobId), type: 'replay', tenantId, ...job, ttl } }));
-    return { job, first: steps === 0 ? undefined : { v: 1, kind: 'replay', jobId: job.jobId, tenantId, webhookId, from, to, sites, step: 0 } };
+    return { job, first: steps === 0 ? undefined : { v: 1, kind: 'replay', jobId: job.jobId, tenantId, webhookId, from, to, sources, step: 0 } };
   }
 
   async get(tenantId: string, jobId: string): Promise<ReplayJob | undefined> {
@@ -146,6 +149,7 @@ export interface ReplayStepDeps {
   replays: ReplayJobs;
   webhooks: WebhookStore;
   events: EventStore;
+  operational: OperationalEventStore;
   fanout: WebhookFanout;
   queue: DeliveryQueue;
 }
@@ -160,12 +164,13 @@ export async function runReplayStep(deps: ReplayStepDeps, msg: ReplayStep): Prom
     return;
   }
   const days = daysIn(msg.from, msg.to);
-  const siteId = msg.sites[Math.floor(msg.step / days)];
+  const source = msg.sources[Math.floor(msg.step / days)];
   const dayStart = utcDay(msg.from) + (msg.step % days) * DAY_MS;
   const lo = Math.max(msg.from, dayStart);
   const hi = Math.min(msg.to, dayStart + DAY_MS - 1);
-  const n = await deps.fanout.replay(webhook, deps.events.between(siteId, lo, hi), (e) => matches(webhook, e), `replay.${msg.jobId}`);
-  const last = msg.step + 1 >= days * msg.sites.length;
+  const events = source === null ? deps.operational.between(msg.tenantId, lo, hi) : deps.events.between(source, lo, hi);
+  const n = await deps.fanout.replay(webhook, events, (e) => matches(webhook, e), `replay.${msg.jobId}`);
+  const last = msg.step + 1 >= days * msg.sources.length;
   if (!last) await deps.queue.sendStep({ ...msg, step: msg.step + 1 });
   await deps.replays.advance(msg.tenantId, msg.jobId, msg.step, n.found, n.queued, last);
 }

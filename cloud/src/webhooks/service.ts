@@ -12,8 +12,10 @@ import type { InputOf } from '../api/contract/route.js';
 import { DEFAULT_DELIVERIES_PAGE, MAX_REPLAY_MS, type createWebhook, type listDeliveries, type replayWebhook, type updateWebhook } from '../api/contract/webhooks.js';
 import { apiError, invalidField, notFound } from '../api/errors.js';
 import type { AccountStore } from '../store/accounts.js';
+import type { OperationalEventStore } from '../operational/store.js';
+import { isOperationalEventType } from '../operational/types.js';
 import { parseEventId, type EventStore } from '../store/events.js';
-import type { Envelope } from './envelope.js';
+import type { Envelope, TenantEvent } from './envelope.js';
 import { attemptError, postJson } from './deliver.js';
 import type { Attempt, DeliveryLog, DeliveryRecord } from './deliveries.js';
 import type { WebhookFanout } from './fanout.js';
@@ -32,6 +34,7 @@ export interface WebhookServiceDeps {
   events: EventStore;
   replays: ReplayJobs;
   queue: DeliveryQueue;
+  operational: OperationalEventStore;
   clock: Clock;
   /** How test sends go out: the same guard and timeout as deliveries. */
   delivery: { allowPrivate: boolean; resolver?: Resolver; timeoutMs: number };
@@ -122,23 +125,22 @@ export class WebhookService {
   /** One delivery of an event to the endpoint, with its attempts. */
   async delivery(tenantId: string, id: string, eventId: string): Promise<DeliveryRecord & { attemptLog: Attempt[] }> {
     await this.get(tenantId, id);
-    const { seq } = parseEventId(eventId) ?? thrown(notFound());
-    return (await this.deps.deliveries.get(id, eventId, seq)) ?? thrown(notFound());
+    return (await this.deps.deliveries.get(id, eventId, parseEventId(eventId)?.seq ?? null)) ?? thrown(notFound());
   }
 
   /** Queue one more attempt of a delivery now, whatever its state (same event id; retried on the schedule if it fails). */
   async resend(tenantId: string, id: string, eventId: string): Promise<{ webhookId: string; eventId: string; status: 'pending'; attempt: number; queuedAt: string }> {
     const webhook = await this.active(tenantId, id, 'resending');
-    const { siteId, seq } = parseEventId(eventId) ?? thrown(notFound());
+    const seq = parseEventId(eventId)?.seq ?? null;
     const delivery = (await this.deps.deliveries.get(id, eventId, seq)) ?? thrown(notFound());
-    const event = (await this.deps.events.get(siteId, seq)) ?? thrown(apiError('not-found', 'the event is no longer stored (raw call events are kept for the retention period)'));
+    const event = (await this.event(tenantId, eventId)) ?? thrown(apiError('not-found', 'the event is no longer stored (events are kept for the retention period)'));
     const now = this.deps.clock.now();
     const enqueuedAt = Date.parse(delivery.enqueuedAt);
     const queuedAt = new Date(now).toISOString();
     // Pending first: the attempt, however quick, is recorded after it.
     await this.deps.deliveries.record(
       { webhookId: id, eventId, seq, enqueuedAt },
-      { type: delivery.type, siteId, status: 'pending', attempts: delivery.attempts, responseCode: delivery.responseCode, latencyMs: delivery.latencyMs, error: delivery.error, lastAttemptAt: delivery.lastAttemptAt, nextAttemptAt: queuedAt },
+      { type: delivery.type, siteId: delivery.siteId, status: 'pending', attempts: delivery.attempts, responseCode: delivery.responseCode, latencyMs: delivery.latencyMs, error: delivery.error, lastAttemptAt: delivery.lastAttemptAt, nextAttemptAt: queuedAt },
     );
     await this.deps.fanout.replay(webhook, once(event), () => true, `resend.${now.toString(36)}`, { enqueuedAt, attemptBase: delivery.attempts });
     return { webhookId: id, eventId, status: 'pending', attempt: delivery.attempts + 1, queuedAt };
@@ -152,7 +154,9 @@ export class WebhookService {
     if (to < from) throw invalidField('to', 'must not be before from');
     if (to - from > MAX_REPLAY_MS) throw invalidField('to', 'replay at most 31 days at a time');
     const sites = found.siteIds ?? (await this.deps.accounts.listSites(tenantId)).map((s) => s.id);
-    const { job, first } = await this.deps.replays.create(tenantId, found.id, from, to, sites);
+    // null: the cloud's own events of the tenant (outages, …), for the endpoints that name them.
+    const sources = found.events?.some(isOperationalEventType) ? [...sites, null] : sites;
+    const { job, first } = await this.deps.replays.create(tenantId, found.id, from, to, sources);
     if (first) await this.deps.queue.sendStep(first);
     return job;
   }
@@ -162,6 +166,14 @@ export class WebhookService {
     const job = await this.deps.replays.get(tenantId, jobId);
     if (!job || job.webhookId !== id) throw notFound();
     return job;
+  }
+
+  /** A stored event of the tenant: a box event of one of its sites, or one of its operational events. */
+  private async event(tenantId: string, eventId: string): Promise<TenantEvent | undefined> {
+    const box = parseEventId(eventId);
+    if (!box) return (await this.deps.operational.getMany(tenantId, [eventId]))[0];
+    const e = await this.deps.events.get(box.siteId, box.seq);
+    return e?.tenantId === tenantId ? e : undefined;
   }
 
   private async active(tenantId: string, id: string, doing: string): Promise<Webhook> {

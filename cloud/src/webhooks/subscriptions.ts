@@ -2,7 +2,7 @@
  * Tenants' webhook endpoints, in the main table:
  *
  *   PK T#<tenantId>  SK WH#<webhookId>
- *      url, events (null = all), siteIds (null = all), ordered, status,
+ *      url, events (null = the box events), siteIds (null = all), ordered, status,
  *      disabledReason, failingSince, secret (sealed), previousSecret (sealed,
  *      valid 24 h after a rotation)
  *
@@ -12,7 +12,7 @@
 
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../../protocol/src/clock.js';
-import type { EventType } from '../../../protocol/src/events/box-events.js';
+import type { TenantEventType } from '../operational/types.js';
 import { newId } from '../store/ids.js';
 import type { SecretBox } from '../store/secrets.js';
 import { TtlCache } from '../store/ttl-cache.js';
@@ -24,8 +24,8 @@ export interface Webhook {
   id: string;
   tenantId: string;
   url: string;
-  /** Event types delivered; null = every type. */
-  events: EventType[] | null;
+  /** Event types delivered; null = the box events (operational ones only when named). */
+  events: TenantEventType[] | null;
   /** Sites whose events are delivered; null = every site of the tenant. */
   siteIds: string[] | null;
   /** One call's events in order (FIFO per site and call), calls in parallel. */
@@ -47,7 +47,7 @@ interface WebhookItem extends Webhook {
 
 export interface WebhookInput {
   url: string;
-  events: EventType[] | null;
+  events: TenantEventType[] | null;
   siteIds: string[] | null;
   ordered: boolean;
 }

@@ -42,7 +42,9 @@ describe('relay configuration', () => {
       popUrl: 'http://www.example.com',
     });
     expect(c.enable).toEqual({ pausetime: false, wrapupSeconds: 30 });
-    expect(c.ami).toMatchObject({ host: '127.0.0.1', port: 5038, tech: 'SIP', context: 'from-internal', username: 'admin' });
+    // tech unset: auto, the channel driver is asked for after login (Asterisk 21+ has no chan_sip).
+    expect(c.ami).toMatchObject({ host: '127.0.0.1', port: 5038, tech: 'auto', context: 'from-internal', username: 'admin' });
+    expect(c.metrics).toEqual({ listen: { host: '127.0.0.1', port: 9464 } });
     expect(c.pbx).toMatchObject({ blacklistFamily: 'blacklist', monitorDir: '/var/spool/asterisk/monitor', trunks: [] });
     expect(c.cloud).toBeUndefined();
     // Dialplan contexts are case-sensitive: keep the key as written.
@@ -59,7 +61,9 @@ describe('relay configuration', () => {
     ['URL = http://192.168.12.185:8090', 'URL = ftp://x', '[general] url: must be a http/https URL'],
     ['secret = s3cret', '', '[ami] secret: is required and missing'],
     ['pausetime = no', 'pausetime = maybe', '[enable] pausetime: must be yes or no'],
-    ['[ivr]', '[ami]\ntech = IAX2\n[ivr]', '[ami] tech: must be one of SIP, PJSIP'],
+    ['[ivr]', '[ami]\ntech = IAX2\n[ivr]', '[ami] tech: must be one of SIP, PJSIP, auto (got "IAX2")'],
+    ['[ivr]', '[metrics]\nlisten = 9464\n[ivr]', '[metrics] listen: must be host:port (e.g. 127.0.0.1:9464) or off (got "9464")'],
+    ['[ivr]', '[metrics]\nlisten = 127.0.0.1:99999\n[ivr]', '[metrics] listen: must be host:port'],
     ['[ivr]', '[pbx]\ntimezone = Mars/Base\n[ivr]', '[pbx] timezone: is not an IANA time zone'],
     ['[ivr]', '[cloud]\nurl = wss://cloud.example.com/relay\n[ivr]', '[cloud] token: is required and missing'],
     ['[general]', '[general\n', 'malformed section header'],
@@ -73,7 +77,7 @@ describe('relay configuration', () => {
   it.each([
     ['[general]', '[genral]', '[genral]: unknown section (did you mean [general]?)'],
     ['[enable]', '[Enabel]', '[enabel]: unknown section (did you mean [enable]?)'],
-    ['[ivr]', '[metrics]\nlisten = 127.0.0.1:9464\n[ivr]', '[metrics]: unknown section (known: [general], [enable], [ami], [cloud], [pbx], [ivr])'],
+    ['[ivr]', '[database]\nhost = 127.0.0.1\n[ivr]', '[database]: unknown section (known: [general], [enable], [ami], [cloud], [metrics], [pbx], [ivr])'],
     ['BINDPORT = 8000', 'BINDPROT = 8000', '[general] BINDPROT: unknown key (did you mean BINDPORT?)'],
     ['pop_url =', 'popurl =', '[general] popurl: unknown key (did you mean pop_url?)'],
     // The unknown key is reported, not the required key it was meant to be.
@@ -103,6 +107,11 @@ describe('relay configuration', () => {
     expect(c.pbx.trunks).toEqual(['trunk-provider', 'carrier2']);
     expect(c.pbx.timezone).toBe('Europe/Berlin');
     expect(c.enable.wrapupSeconds).toBe(45);
+    const more = (text: string) => parseConfig(BOX_CONF + text);
+    expect(more('[ami]\ntech = Auto\n').ami.tech).toBe('auto');
+    expect(more('[metrics]\nlisten = off\n').metrics).toEqual({ listen: undefined });
+    expect(more('[metrics]\nlisten = 0.0.0.0:9100\n').metrics.listen).toEqual({ host: '0.0.0.0', port: 9100 });
+    expect(more('[metrics]\nlisten = [::1]:9464\n').metrics.listen).toEqual({ host: '::1', port: 9464 });
   });
 
   it('names the file when it cannot be read', () => {

@@ -10,8 +10,9 @@ import { readFileSync } from 'node:fs';
 import { IniSyntaxError, parseIni, type IniEntry, type IniSections } from './ini.js';
 import { findUnknownSetting, type ConfigKey, type ConfigSection } from './keys.js';
 import { isTimeZone } from '../../../protocol/src/zoned-time.js';
+import type { TechSetting } from '../ami/channel-driver.js';
 
-export type Tech = 'SIP' | 'PJSIP';
+export type { Tech, TechSetting } from '../ami/channel-driver.js';
 
 export interface IvrMenu {
   id: string;
@@ -40,7 +41,8 @@ export interface RelayConfig {
     port: number;
     username: string;
     secret: string;
-    tech: Tech;
+    /** `auto` (the default): chan_sip when Asterisk has it, else chan_pjsip (checked after every login). */
+    tech: TechSetting;
     context: string;
     authType: 'plain' | 'md5';
     timeoutMs: number;
@@ -50,6 +52,10 @@ export interface RelayConfig {
     token: string;
     /** Upload the events already in the spool when the cloud is added (default: only what comes from now on). */
     backfill: boolean;
+  };
+  /** Where /healthz, /readyz and /metrics are served; undefined: `off`. */
+  metrics: {
+    listen?: { host: string; port: number };
   };
   pbx: {
     blacklistFamily: string;
@@ -66,6 +72,9 @@ export interface RelayConfig {
   /** IVR context → menu. */
   ivr: Map<string, IvrMenu>;
 }
+
+/** `[metrics] listen` by default: loopback only, Prometheus' usual port for an exporter of its kind. */
+export const DEFAULT_METRICS_LISTEN = '127.0.0.1:9464';
 
 export class ConfigError extends Error {
   constructor(
@@ -129,12 +138,13 @@ export function parseConfig(text: string, file = 'api.conf'): RelayConfig {
       port: r.int('ami', 'port', 5038, 1, 65535),
       username: r.required('ami', 'username'),
       secret: r.required('ami', 'secret'),
-      tech: r.oneOf('ami', 'tech', ['SIP', 'PJSIP'] as const, 'SIP', (v) => v.toUpperCase()),
+      tech: r.oneOf('ami', 'tech', ['SIP', 'PJSIP', 'auto'] as const, 'auto', (v) => (v.toLowerCase() === 'auto' ? 'auto' : v.toUpperCase())),
       context: r.optional('ami', 'context') ?? 'from-internal',
       authType: r.oneOf('ami', 'auth', ['plain', 'md5'] as const, 'plain', (v) => v.toLowerCase()),
       timeoutMs: r.int('ami', 'timeout_ms', 5000, 100, 120_000),
     },
     cloud,
+    metrics: { listen: r.listen('metrics', 'listen', DEFAULT_METRICS_LISTEN) },
     pbx: {
       blacklistFamily: r.optional('pbx', 'blacklist_family') ?? 'blacklist',
       monitorDir: r.optional('pbx', 'monitor_dir') ?? '/var/spool/asterisk/monitor',
@@ -229,6 +239,15 @@ class Reader {
           .split(',')
           .map((s) => s.trim())
           .filter((s) => s.length > 0);
+  }
+
+  /** `host:port` (`[::1]:9464` for IPv6; port 0: any free one), or `off`. */
+  listen<S extends ConfigSection>(section: S, key: ConfigKey<S>, dflt: string): { host: string; port: number } | undefined {
+    const v = this.optional(section, key) ?? dflt;
+    if (v.toLowerCase() === 'off') return undefined;
+    const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s[\]]+)):(\d{1,5})$/.exec(v);
+    if (!m || Number(m[3]) > 65535) this.fail(section, key, `must be host:port (e.g. ${dflt}) or off (got ${JSON.stringify(v)})`);
+    return { host: m[1] ?? m[2], port: Number(m[3]) };
   }
 
   timezone<S extends ConfigSection>(section: S, key: ConfigKey<S>): string | undefined {

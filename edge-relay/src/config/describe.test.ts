@@ -54,5 +54,8 @@ describe('check-config output', () => {
     expect(text).toMatch(/^; WEBKEY = +; authentication off$/m);
     expect(text).toMatch(/^; url = +; LAN only$/m);
     expect(text).toMatch(/^; token = +; not set$/m);
+    expect(text).toMatch(/^tech = auto +; chan_sip if Asterisk has it, else chan_pjsip \(asked after each login\)$/m);
+    expect(text).toMatch(/^listen = 127\.0\.0\.1:9464 +; \/healthz, \/readyz, \/metrics$/m);
+    expect(describeConfig(parseConfig('[ami]\nusername = a\nsecret = b\n[metrics]\nlisten = off\n'), '/tmp/d')).toMatch(/^listen = off +; no health or metrics endpoint$/m);
   });
 });

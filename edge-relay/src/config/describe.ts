@@ -37,7 +37,7 @@ export function effectiveSettings(c: RelayConfig, dataDir: string, dataDirFromEn
       ['username', c.ami.username],
       ['secret', MASK],
       ['auth', c.ami.authType],
-      ['tech', c.ami.tech],
+      ['tech', c.ami.tech, c.ami.tech === 'auto' ? 'chan_sip if Asterisk has it, else chan_pjsip (asked after each login)' : undefined],
       ['context', c.ami.context],
       ['timeout_ms', String(c.ami.timeoutMs)],
     ],
@@ -46,6 +46,7 @@ export function effectiveSettings(c: RelayConfig, dataDir: string, dataDirFromEn
       ['token', secret(c.cloud?.token)],
       ['backfill', c.cloud ? (c.cloud.backfill ? 'yes' : 'no') : undefined, c.cloud?.backfill ? 'the events already spooled are uploaded too' : undefined],
     ],
+    metrics: [['listen', c.metrics.listen ? hostPort(c.metrics.listen) : 'off', c.metrics.listen ? '/healthz, /readyz, /metrics' : 'no health or metrics endpoint']],
     pbx: [
       ['blacklist_family', c.pbx.blacklistFamily],
       ['monitor_dir', c.pbx.monitorDir],
@@ -57,6 +58,11 @@ export function effectiveSettings(c: RelayConfig, dataDir: string, dataDirFromEn
       ['queue_log', c.pbx.queueLog, c.pbx.queueLog ? undefined : 'cc_cdr of calls missed while the relay was not listening are not recovered'],
     ],
   };
+}
+
+/** `127.0.0.1:9464`, `[::1]:9464`. */
+export function hostPort(l: { host: string; port: number }): string {
+  return `${l.host.includes(':') ? `[${l.host}]` : l.host}:${l.port}`;
 }
 
 export function describeConfig(c: RelayConfig, dataDir: string, dataDirFromEnv = false): string {

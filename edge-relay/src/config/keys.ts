@@ -14,6 +14,7 @@ export const CONFIG_KEYS = {
   enable: ['pausetime', 'wrapup_seconds'],
   ami: ['host', 'port', 'username', 'secret', 'auth', 'tech', 'context', 'timeout_ms'],
   cloud: ['url', 'token', 'backfill'],
+  metrics: ['listen'],
   pbx: ['blacklist_family', 'monitor_dir', 'trunks', 'inbound_contexts', 'feedback_context', 'timezone', 'cdr_csv', 'queue_log'],
 } as const;
 

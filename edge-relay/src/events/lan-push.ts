@@ -8,6 +8,7 @@
  * (`coocenter-relay/0.1.0`).
  */
 
+import { EventEmitter } from 'node:events';
 import type { Clock, TimerHandle } from '../../../protocol/src/clock.js';
 import { systemClock } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
@@ -27,7 +28,8 @@ export interface LanPushOptions {
   timeoutMs?: number;
 }
 
-export class LanPusher {
+/** `failed`: one attempt that the receiver refused or never answered (it is retried). */
+export class LanPusher extends EventEmitter<{ failed: [SpoolRecord] }> {
   private readonly clock: Clock;
   private readonly retry: RetryStrategy;
   private readonly log: Logger;
@@ -40,6 +42,7 @@ export class LanPusher {
   delivered = 0;
 
   constructor(private readonly opts: LanPushOptions) {
+    super();
     this.clock = opts.clock ?? systemClock;
     this.retry = opts.retryStrategy ?? exponentialBackoff({ initialMs: 500, maxMs: 30_000 });
     this.log = opts.logger.child({ [LogField.component]: 'lan-push', url: opts.url });
@@ -78,6 +81,7 @@ export class LanPusher {
         const ok = await this.post(record);
         if (!ok) {
           this.failures++;
+          this.emit('failed', record);
           const delay = this.retry(this.failures);
           if (delay === null) {
             this.log.error('event push abandoned; events stay in the spool until the relay restarts', { attempts: this.failures, [LogField.seq]: record.seq });

@@ -70,7 +70,7 @@ export interface SpoolOptions {
 /** Cursor writes are coalesced: at most one per consumer this often. */
 const CURSOR_WRITE_MS = 100;
 
-export class Spool extends EventEmitter<{ durable: [number] }> {
+export class Spool extends EventEmitter<{ durable: [number]; appended: [SpoolRecord[]] }> {
   private readonly dir: string;
   private readonly consumers: string[];
   private readonly segmentRecords: number;
@@ -136,6 +136,7 @@ export class Spool extends EventEmitter<{ durable: [number] }> {
     });
     if (records.length > 0) this.pending.push(...records);
     if (records.length > 0 || this.journal?.pending) this.scheduleFlush();
+    if (records.length > 0) this.emit('appended', records);
     return this.external(records);
   }
 

@@ -32,7 +32,14 @@ export interface AmiActions {
 }
 
 export interface AmiPbxOptions {
-  tech: Tech;
+  /** The channel driver of device names and peer listings (a function: detected after login). */
+  tech: Tech | (() => Tech);
+  /**
+   * Resolves when commands may run: with why AMI cannot serve them although
+   * logged in (a driver Asterisk lacks; every command answers 503 with it),
+   * or undefined.
+   */
+  refused?: () => Promise<string | undefined>;
   /** Dialplan context for Originate and Redirect targets. */
   context: string;
   blacklistFamily: string;
@@ -46,13 +53,20 @@ export class AmiPbx implements Pbx {
     private readonly opts: AmiPbxOptions,
   ) {}
 
-  private run(action: string, fields: ActionFields = {}): Promise<AmiReply> {
+  private async run(action: string, fields: ActionFields = {}): Promise<AmiReply> {
+    const refused = await this.opts.refused?.();
+    if (refused) throw boxError(503, `PBX unavailable: ${refused}`);
     return this.ami.action(action, fields, { timeoutMs: this.opts.timeoutMs });
+  }
+
+  private get tech(): Tech {
+    const t = this.opts.tech;
+    return typeof t === 'function' ? t() : t;
   }
 
   /** `SIP/801` or `PJSIP/801`: the device of an extension. */
   private device(extension: string): string {
-    return `${this.opts.tech}/${extension}`;
+    return `${this.tech}/${extension}`;
   }
 
   async currentCalls(): Promise<CurrentCall[]> {
@@ -75,7 +89,7 @@ export class AmiPbx implements Pbx {
 
   async extensionStatus(): Promise<ExtensionStatusRow[]> {
     return mapAmiErrors(async () => {
-      if (this.opts.tech === 'SIP') return sipPeerRows((await this.run('SIPpeers')).events);
+      if (this.tech === 'SIP') return sipPeerRows((await this.run('SIPpeers')).events);
       const [endpoints, contacts] = await Promise.all([this.run('PJSIPShowEndpoints'), this.run('PJSIPShowContacts')]);
       return pjsipEndpointRows(endpoints.events, contacts.events);
     });
@@ -168,7 +182,7 @@ export class AmiPbx implements Pbx {
   async transfer(src: string, dst: string): Promise<void> {
     return mapAmiErrors(async () => {
       const all = await this.coreChannels();
-      const own = all.filter((c) => isChannelOf(c.get('Channel') ?? '', this.opts.tech, src));
+      const own = all.filter((c) => isChannelOf(c.get('Channel') ?? '', this.tech, src));
       if (own.length === 0) {
         await this.requireExtension(src);
         throw boxError(404, `extension ${src} has no active call`);
@@ -254,13 +268,13 @@ export class AmiPbx implements Pbx {
   }
 
   private async channelsOf(extension: string): Promise<AmiMessage[]> {
-    return (await this.coreChannels()).filter((c) => isChannelOf(c.get('Channel') ?? '', this.opts.tech, extension));
+    return (await this.coreChannels()).filter((c) => isChannelOf(c.get('Channel') ?? '', this.tech, extension));
   }
 
   /** 404 unless the PBX knows this extension (peer or endpoint). */
   private async requireExtension(extension: string): Promise<void> {
     try {
-      if (this.opts.tech === 'SIP') await this.run('SIPshowpeer', { Peer: extension });
+      if (this.tech === 'SIP') await this.run('SIPshowpeer', { Peer: extension });
       else await this.run('PJSIPShowEndpoint', { Endpoint: extension });
     } catch (err) {
       // Any refusal of these read-only look-ups means "no such peer"; other

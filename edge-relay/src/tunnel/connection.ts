@@ -66,6 +66,8 @@ export class TunnelConnection extends EventEmitter<{ welcome: [WelcomeFrame]; fr
   private timers: TimerHandle[] = [];
   private readonly log: Logger;
   welcome?: WelcomeFrame;
+  /** The hello this connection said. */
+  helloSent?: HelloFrame;
   openedAt = 0;
 
   constructor(private readonly opts: TunnelConnectionOptions) {
@@ -102,7 +104,8 @@ export class TunnelConnection extends EventEmitter<{ welcome: [WelcomeFrame]; fr
     });
     ws.on('open', () => {
       this.lastHeard = clock.now();
-      this.rawSend(this.opts.hello());
+      this.helloSent = this.opts.hello();
+      this.rawSend(this.helloSent);
     });
     ws.on('message', (data) => this.onMessage(data.toString()));
     ws.on('close', (code, reason) => this.end(closeError(code, reason.toString())));

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../protocol/src/clock.js';
-import { CloseCode } from '../../../protocol/src/wire/frames.js';
+import { CloseCode, type AmiStatementT } from '../../../protocol/src/wire/frames.js';
 import { startCloudPeer, type CloudPeer } from '../../../test/helpers/cloud-peer.js';
 import { captureLog, type CapturedLog } from '../../../test/helpers/log-capture.js';
 import { quietLogger, tempDir } from '../../../test/helpers/relay-harness.js';
@@ -26,6 +26,8 @@ let peer: CloudPeer | undefined;
 let sup: TunnelSupervisor | undefined;
 let uplink: Uplink | undefined;
 let spool: Spool | undefined;
+/** What the relay's AMI side says (the supervisor reads it for hello and status). */
+let amiSays: AmiStatementT = { amiConnected: true, amiChange: 0 };
 
 afterEach(async () => {
   sup?.stop();
@@ -33,6 +35,7 @@ afterEach(async () => {
   await spool?.close();
   await peer?.close();
   peer = sup = uplink = spool = undefined;
+  amiSays = { amiConnected: true, amiChange: 0 };
 });
 
 async function setUp(retryStrategy: RetryStrategy, opts: Partial<TunnelSupervisorOptions> = {}) {
@@ -47,7 +50,7 @@ async function setUp(retryStrategy: RetryStrategy, opts: Partial<TunnelSuperviso
   const runner = new CommandRunner({ pbx, idempotency: new IdempotencyStore(join(tempDir('idem-'), 'keys.jsonl'), clock), clock, logger: quietLogger });
   const attempts: Array<[number, string]> = [];
   const strategy: RetryStrategy = (n, err) => (attempts.push([n, (err as TunnelError).code]), retryStrategy(n, err));
-  const s = new TunnelSupervisor({ url: peer.url, token: 'rt.site_test.secret', uplink, runner, relayVersion: 'relay-test/1', amiConnected: () => true, clock, logger: log.logger, retryStrategy: strategy, ...opts });
+  const s = new TunnelSupervisor({ url: peer.url, token: 'rt.site_test.secret', uplink, runner, relayVersion: 'relay-test/1', ami: () => amiSays, clock, logger: log.logger, retryStrategy: strategy, ...opts });
   sup = s;
   const states: TunnelState[] = [];
   s.on('state', (st) => states.push(st));
@@ -71,8 +74,9 @@ describe('tunnel supervisor', () => {
       { level: 'info', msg: 'state connecting -> connected', from: 'connecting', to: 'connected', component: 'tunnel' },
     ]);
     expect(s.siteId).toBe('site_test');
-    s.amiChanged(false);
-    expect(await sock.frame('status')).toEqual({ t: 'status', amiConnected: false });
+    amiSays = { amiConnected: false, amiChange: 1, amiReason: 'AMI connection closed by peer' };
+    s.amiChanged();
+    expect(await sock.frame('status')).toEqual({ t: 'status', amiConnected: false, amiChange: 1, amiReason: 'AMI connection closed by peer' });
   });
 
   it('after a drop waits what the strategy says, attempt after attempt, then dials again', async () => {
@@ -210,5 +214,35 @@ describe('tunnel supervisor', () => {
     expect(attempts).toEqual([[1, 'REPLACED']]);
     clock.advance(500);
     await connected(s);
+  });
+
+  describe('the AMI state the cloud is told, whichever comes first: the AMI login or the welcome', () => {
+    it('AMI logs in after the hello went out but before the welcome: the status follows the welcome', async () => {
+      amiSays = { amiConnected: false, amiChange: 0, amiReason: 'not connected to Asterisk yet' };
+      const { s, peer } = await setUp(() => 1000);
+      peer.answer = 'silent';
+      s.start();
+      const sock = await peer.socket(1);
+      expect(await sock.frame('hello')).toMatchObject({ amiConnected: false, amiChange: 0 });
+      amiSays = { amiConnected: true, amiChange: 2 };
+      s.amiChanged(); // no connection is active yet: nothing can be said now
+      sock.send({ t: 'welcome', v: 1, ...peer.welcome });
+      await connected(s);
+      expect(await sock.frame('status')).toEqual({ t: 'status', amiConnected: true, amiChange: 2 });
+      expect(sock.frames.map((f) => f.t)).toEqual(['hello', 'status']);
+    });
+
+    it('AMI logs in after the welcome: the change is sent as it happens, and a welcome with nothing new adds no status', async () => {
+      amiSays = { amiConnected: false, amiChange: 0, amiReason: 'not connected to Asterisk yet' };
+      const { s, peer } = await setUp(() => 1000);
+      s.start();
+      await connected(s);
+      const sock = await peer.socket(1);
+      await sock.roundTrip(); // the relay has handled the welcome
+      expect(sock.frames.filter((f) => f.t === 'status')).toEqual([]);
+      amiSays = { amiConnected: true, amiChange: 2 };
+      s.amiChanged();
+      expect(await sock.frame('status')).toEqual({ t: 'status', amiConnected: true, amiChange: 2 });
+    });
   });
 });

@@ -18,7 +18,7 @@ import { EventEmitter } from 'node:events';
 import { NamedTimers, type Clock } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
-import { PROTOCOL_VERSION, type CloudFrame, type WelcomeFrame } from '../../../protocol/src/wire/frames.js';
+import { PROTOCOL_VERSION, type AmiStatementT, type CloudFrame, type WelcomeFrame } from '../../../protocol/src/wire/frames.js';
 import { exponentialBackoff, type RetryStrategy } from '../retry.js';
 import type { CommandRunner } from './commands.js';
 import { TunnelConnection, TunnelError } from './connection.js';
@@ -39,7 +39,8 @@ export interface TunnelSupervisorOptions {
   uplink: Uplink;
   runner: CommandRunner;
   relayVersion: string;
-  amiConnected: () => boolean;
+  /** The AMI side's state as the tunnel states it (hello, status). */
+  ami: () => AmiStatementT;
   clock: Clock;
   logger: Logger;
   retryStrategy?: RetryStrategy;
@@ -59,6 +60,8 @@ export class TunnelSupervisor extends EventEmitter<{ state: [TunnelState]; welco
   private readonly log: Logger;
   private readonly retry: RetryStrategy;
   siteId?: string;
+  /** Why the last connection ended or failed (for /readyz). */
+  lastError?: TunnelError;
 
   constructor(private readonly opts: TunnelSupervisorOptions) {
     super();
@@ -87,9 +90,9 @@ export class TunnelSupervisor extends EventEmitter<{ state: [TunnelState]; welco
     for (const c of [this.active, this.dialing, ...this.retiring]) c?.close(1000, 'relay stopping');
   }
 
-  /** Tell the cloud the AMI session went up or down. */
-  amiChanged(connected: boolean): void {
-    this.active?.send({ t: 'status', amiConnected: connected });
+  /** Tell the cloud the AMI side changed (a connection still being welcomed says it after its welcome). */
+  amiChanged(): void {
+    this.active?.send({ t: 'status', ...this.opts.ami() });
   }
 
   /** Open a second connection and switch to it once it is welcomed. */
@@ -118,7 +121,7 @@ export class TunnelSupervisor extends EventEmitter<{ state: [TunnelState]; welco
         t: 'hello',
         v: PROTOCOL_VERSION,
         relay: this.opts.relayVersion,
-        amiConnected: this.opts.amiConnected(),
+        ...this.opts.ami(),
         lastSeq: this.opts.uplink.lastSeq,
         ackedSeq: this.opts.uplink.ackedSeq,
       }),
@@ -136,7 +139,12 @@ export class TunnelSupervisor extends EventEmitter<{ state: [TunnelState]; welco
     this.active = conn;
     if (previous) this.retire(previous);
     this.siteId = welcome.siteId;
+    this.lastError = undefined;
     this.setState('connected');
+    // AMI may have changed after the hello went out, while no connection was
+    // active to say so: say it now, or the cloud would show the hello's state.
+    const ami = this.opts.ami();
+    if (ami.amiChange !== conn.helloSent?.amiChange) conn.send({ t: 'status', ...ami });
     const uplink = this.opts.uplink;
     uplink.attach(conn, welcome.ackedSeq);
     this.log.info('tunnel up', { [LogField.siteId]: welcome.siteId, [LogField.connectionId]: conn.id, ackedSeq: welcome.ackedSeq, backlog: uplink.backlog });
@@ -193,6 +201,7 @@ export class TunnelSupervisor extends EventEmitter<{ state: [TunnelState]; welco
     } else if (err.code !== 'CLOSED' && err.code !== 'REPLACED') {
       log('tunnel connection failed', { [LogField.connectionId]: conn.id, error: err });
     }
+    if (!this.active) this.lastError = err;
     if (!this.active && !this.dialing) this.scheduleRetry(err);
   }
 

@@ -48,11 +48,23 @@ const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(128));
 const Seq = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
 const ShortText = v.pipe(v.string(), v.maxLength(2048));
 
+/**
+ * What the relay says about its AMI side, in `hello` and `status`: whether it
+ * can serve commands, why not, and `amiChange`, which counts the relay's
+ * changes of that state: the cloud may handle frames out of order (API
+ * Gateway runs them in parallel), and keeps the statement with the highest.
+ */
+const AmiStatement = {
+  amiConnected: v.boolean(),
+  amiChange: v.optional(Seq),
+  amiReason: v.optional(ShortText),
+};
+
 const Hello = v.object({
   t: v.literal('hello'),
   v: v.number(),
   relay: ShortText,
-  amiConnected: v.boolean(),
+  ...AmiStatement,
   /** Highest seq in the relay's spool. */
   lastSeq: Seq,
   /**
@@ -123,7 +135,7 @@ const EventRecord = v.object({
 
 const Events = v.object({ t: v.literal('events'), events: v.pipe(v.array(EventRecord), v.minLength(1)) });
 const Ack = v.object({ t: v.literal('ack'), seq: Seq });
-const Status = v.object({ t: v.literal('status'), amiConnected: v.boolean() });
+const Status = v.object({ t: v.literal('status'), ...AmiStatement });
 const Ping = v.object({ t: v.literal('ping'), ts: v.number() });
 const Pong = v.object({ t: v.literal('pong'), ts: v.number() });
 const Reconnect = v.object({ t: v.literal('reconnect'), reason: ShortText });
@@ -140,6 +152,9 @@ export const RelayFrameSchema = v.variant('t', [Hello, Reply, Part, Events, Stat
 export const CloudFrameSchema = v.variant('t', [Welcome, CommandFrame, Ack, Ping, Pong, Reconnect, ErrorFrame]);
 
 export type HelloFrame = v.InferOutput<typeof Hello>;
+export type StatusFrame = v.InferOutput<typeof Status>;
+/** The AMI fields of `hello` and `status`. */
+export type AmiStatementT = Pick<StatusFrame, 'amiConnected' | 'amiChange' | 'amiReason'>;
 export type WelcomeFrame = v.InferOutput<typeof Welcome>;
 export type CommandFrameT = v.InferOutput<typeof CommandFrame>;
 export type ReplyFrame = v.InferOutput<typeof Reply>;

@@ -1,12 +1,12 @@
 /**
  * manager.c's own actions: Ping, CoreStatus, CoreSettings, Getvar, Setvar,
- * UserEvent, Command (action-ping / action-command-misc).
+ * UserEvent, Command (action-ping / action-command-misc), ModuleCheck.
  */
 
 import type { AmiMessage } from '../../../ami-codec/src/message.js';
 import { ack, commandOutput, errorFrame, type Frame } from '../ami/frame.js';
 import type { SimulatorCore } from '../core.js';
-import { AMI_VERSION, ASTERISK_VERSION } from '../model/lab.js';
+import { AMI_VERSION, ASTERISK_VERSION, LAB_MODULES } from '../model/lab.js';
 import { runCli } from './cli.js';
 import { header, localDate, localTime, type ActionTable } from './util.js';
 
@@ -105,6 +105,19 @@ function command(core: SimulatorCore, m: AmiMessage): Frame[] {
   return [commandOutput(m, result.lines, result.ok)];
 }
 
+/**
+ * ModuleCheck as manager_modulecheck answers it: a loaded module gets
+ * `Response: Success`, its ActionID and an empty `Version:` (no Message);
+ * any other name `Module not loaded`. Names match as loader.c's
+ * find_resource does: without `.so`, case-insensitively.
+ */
+function moduleCheck(core: SimulatorCore, m: AmiMessage): Frame[] {
+  const base = (name: string) => name.trim().replace(/\.so$/i, '').toLowerCase();
+  const wanted = base(m.get('Module') ?? '');
+  if (!wanted || !LAB_MODULES[core.tech].some((name) => base(name) === wanted)) return [errorFrame(m, 'Module not loaded')];
+  return [ack(m, undefined, [['Version', '']])];
+}
+
 export const coreActions: ActionTable = {
   Ping: ping,
   CoreStatus: coreStatus,
@@ -113,4 +126,5 @@ export const coreActions: ActionTable = {
   Setvar: setvar,
   UserEvent: userEvent,
   Command: command,
+  ModuleCheck: moduleCheck,
 };

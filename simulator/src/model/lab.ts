@@ -92,6 +92,18 @@ export const PHONE_ANSWER_DELAY_MS = 1500;
 /** 808 hangs up this long after answering. */
 export const PHONE_SELF_HANGUP_MS = 4000;
 
+/**
+ * The modules the lab's Asterisk has loaded (what ModuleCheck answers), by
+ * channel driver: the chan_sip lab has no chan_pjsip, and the chan_pjsip lab
+ * no chan_sip — which is also what every Asterisk from 21 on looks like,
+ * chan_sip having been removed there.
+ */
+const COMMON_MODULES = ['app_dial.so', 'app_queue.so', 'app_chanspy.so', 'app_mixmonitor.so', 'cdr_csv.so', 'cdr_manager.so', 'func_db.so', 'pbx_config.so'];
+export const LAB_MODULES: Readonly<Record<Tech, readonly string[]>> = {
+  SIP: ['chan_sip.so', ...COMMON_MODULES],
+  PJSIP: ['chan_pjsip.so', 'res_pjsip.so', 'res_pjsip_session.so', ...COMMON_MODULES],
+};
+
 /** Asterisk version strings seen in the recordings. */
 export const ASTERISK_VERSION = '20.20.1';
 export const AMI_VERSION = '9.0.0';

@@ -6,7 +6,8 @@
  */
 
 import * as v from 'valibot';
-import { EVENT_TYPES, normaliseEventType, type EventType } from '../../../../protocol/src/events/box-events.js';
+import { EVENT_TYPES } from '../../../../protocol/src/events/box-events.js';
+import { TENANT_EVENT_TYPES, tenantEventType, type TenantEventType } from '../../operational/types.js';
 import { BODY_LIMITS } from '../body.js';
 import { DELIVERY_STATUSES, MAX_ATTEMPTS_SHOWN, RESPONSE_BODY_BYTES } from '../../webhooks/deliveries.js';
 import { anyCase, BodyInstant, EventId, NextCursor, queryInteger, ReplayJobId, SiteId, TenantId, Timestamp, WebhookId } from './fields.js';
@@ -28,14 +29,16 @@ const Url = v.pipe(v.string(), v.maxLength(MAX_URL), v.description(`where to POS
 const EventTypeName = v.pipe(
   v.string(),
   v.maxLength(32),
-  v.check((s) => normaliseEventType(s) !== undefined, (issue) => `unknown event type ${JSON.stringify(issue.input)} (known: ${EVENT_TYPES.join(', ')})`),
-  v.transform((s) => normaliseEventType(s) as EventType),
-  v.metadata({ wire: { type: 'string', enum: EVENT_TYPES, description: 'an event type, in any case (the box\'s `dialbegein` is `dialbegin`)' } }),
+  v.check((s) => tenantEventType(s) !== undefined, (issue) => `unknown event type ${JSON.stringify(issue.input)} (known: ${TENANT_EVENT_TYPES.join(', ')})`),
+  v.transform((s) => tenantEventType(s) as TenantEventType),
+  v.metadata({
+    wire: { type: 'string', enum: TENANT_EVENT_TYPES, description: 'an event type, in any case: a box event (the box\'s `dialbegein` is `dialbegin`) or one of the cloud\'s operational events (relay.offline, …)' },
+  }),
 );
 
 const Events = v.pipe(
   v.nullable(v.pipe(v.array(EventTypeName), v.minLength(1), v.transform((types) => [...new Set(types)]))),
-  v.description(`a non-empty array of ${EVENT_TYPES.join(', ')}; null or absent: every type`),
+  v.description(`a non-empty array of ${TENANT_EVENT_TYPES.join(', ')}; null or absent: the box events (${EVENT_TYPES.join(', ')}), operational events only when named`),
 );
 
 const SiteIds = v.pipe(
@@ -51,7 +54,7 @@ export const WebhookView = v.strictObject({
   id: WebhookId,
   tenantId: TenantId,
   url: v.string(),
-  events: v.nullable(v.array(v.picklist(EVENT_TYPES))),
+  events: v.nullable(v.array(v.picklist(TENANT_EVENT_TYPES))),
   siteIds: v.nullable(v.array(v.string())),
   ordered: v.boolean(),
   status: v.picklist(['active', 'disabled']),
@@ -66,7 +69,7 @@ const hookExample = {
   id: 'wh_7hq2m4k9x1c3v5b8',
   tenantId: 'ten_7hq2m4k9x1c3v5b8',
   url: 'https://crm.example.com/hooks/coocenter',
-  events: ['cdr', 'cc_cdr'] as EventType[],
+  events: ['cdr', 'cc_cdr'] as TenantEventType[],
   siteIds: null,
   ordered: false,
   status: 'active' as const,
@@ -204,7 +207,7 @@ const DeliveryCursor = v.pipe(
 export const DeliveryView = v.strictObject({
   eventId: v.string(),
   type: v.string(),
-  siteId: v.string(),
+  siteId: v.pipe(v.nullable(v.string()), v.description('the site the event is about; null for an operational event about the tenant as a whole')),
   status: v.pipe(v.picklist(DELIVERY_STATUSES), v.description('pending: a resend is queued; retrying: failed, another attempt is scheduled (nextAttemptAt); delivered; failed: given up (dead-lettered, or the endpoint was disabled); skipped: the endpoint was disabled before its turn')),
   attempts: v.number(),
   responseCode: v.nullable(v.number()),

@@ -33,7 +33,9 @@ export function outboxEntryOf(record: DynamoDBRecord): OutboxEntry | undefined {
   const item = unmarshallImage(image);
   if (typeof item.PK !== 'string' || !item.PK.startsWith('OUTBOX#') || typeof item.SK !== 'string') return undefined;
   if (typeof item.siteId !== 'string' || typeof item.tenantId !== 'string' || !Array.isArray(item.seqs)) return undefined;
-  return { PK: item.PK, SK: item.SK, siteId: item.siteId, tenantId: item.tenantId, seqs: item.seqs.map(Number), createdAt: Number(item.createdAt) };
+  const entry: OutboxEntry = { PK: item.PK, SK: item.SK, siteId: item.siteId, tenantId: item.tenantId, seqs: item.seqs.map(Number), createdAt: Number(item.createdAt) };
+  if (Array.isArray(item.ops)) entry.ops = item.ops.map(String);
+  return entry;
 }
 
 export function createOutboxHandlers(config: LambdaConfig, options: OutboxHandlerOptions = {}) {
