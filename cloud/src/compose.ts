@@ -21,6 +21,8 @@ import type { Logger } from '../../protocol/src/log.js';
 import { AnalyticsStore } from './analytics/store.js';
 import type { CloudDeps } from './api/context.js';
 import { OperationalEventStore } from './operational/store.js';
+import type { OutageTiming } from './outages/policy.js';
+import { RelayPresence, type RelayPresenceOptions } from './outages/presence.js';
 import type { OutboxDeps } from './pipeline/outbox.js';
 import { AccountStore } from './store/accounts.js';
 import { ConnectionStore } from './store/connections.js';
@@ -69,6 +71,8 @@ export interface CloudOptions {
   deliveryTimeoutMs?: number;
   /** Seconds between webhook attempts (tests shorten them). */
   retrySchedule?: readonly number[];
+  /** relay.offline/ami.down after this grace, a silent connection gone after this (tests shorten them). */
+  outageTiming?: Partial<OutageTiming>;
 }
 
 /** A webhook POST gets this long to answer (README "Webhooks"). */
@@ -140,6 +144,19 @@ export function analyticsStore(c: Cloud): AnalyticsStore {
 }
 
 // ── what the runtimes run ──────────────────────────────────────────────
+
+/**
+ * The sites' relay state and outages. `runtime`: how this runtime knows a
+ * connection is gone, whether it checks on timers, what it does with the
+ * events it stores (the local cloud); the first caller's stays.
+ */
+export function relayPresence(c: Cloud, runtime: Pick<RelayPresenceOptions, 'liveness' | 'timers' | 'afterStore'> = {}): RelayPresence {
+  return part(
+    c,
+    relayPresence,
+    () => new RelayPresence({ relays: relayStore(c), operational: operationalEventStore(c), clock: c.clock, logger: c.logger, timing: c.options.outageTiming, ...runtime }),
+  );
+}
 
 export function webhookFanout(c: Cloud): WebhookFanout {
   return part(c, webhookFanout, () => new WebhookFanout(webhookStore(c), queueOf(c), () => c.clock.now()));

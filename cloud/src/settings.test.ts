@@ -26,8 +26,8 @@ describe('the local server\'s settings', () => {
   });
 
   it('take what is given; blank counts as not given', () => {
-    const s = localSettings({ PORT: '0', HOST: '0.0.0.0', COMMAND_TIMEOUT_MS: '60000', EVENT_RETENTION_DAYS: '7', ALLOW_PRIVATE_WEBHOOKS: '1', USE_AWS: 'true', ADMIN_TOKEN: '  ', LOG_LEVEL: 'warn' }, '/x');
-    expect(s).toMatchObject({ port: 0, host: '0.0.0.0', commandTimeoutMs: 60_000, eventRetentionDays: 7, allowPrivateWebhooks: true, useAws: true, logLevel: 'warn' });
+    const s = localSettings({ PORT: '0', HOST: '0.0.0.0', COMMAND_TIMEOUT_MS: '60000', EVENT_RETENTION_DAYS: '7', ALLOW_PRIVATE_WEBHOOKS: '1', USE_AWS: 'true', ADMIN_TOKEN: '  ', LOG_LEVEL: 'warn', METRICS_TOKEN: 'mt-1' }, '/x');
+    expect(s).toMatchObject({ port: 0, host: '0.0.0.0', commandTimeoutMs: 60_000, eventRetentionDays: 7, allowPrivateWebhooks: true, useAws: true, logLevel: 'warn', metricsToken: 'mt-1' });
     // API Gateway's cap is the Lambda's business: a local server may wait longer.
     expect(s.adminToken).toBeUndefined();
   });

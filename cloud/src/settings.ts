@@ -76,6 +76,7 @@ const VARIABLES = {
   // Secrets.
   SECRETS_KEY: secretsKey,
   ADMIN_TOKEN: text,
+  METRICS_TOKEN: text,
   // Behaviour.
   COMMAND_TIMEOUT_MS: wholeNumber(100, Number.MAX_SAFE_INTEGER, 'a whole number of milliseconds, at least 100'),
   EVENT_RETENTION_DAYS: wholeNumber(1, Number.MAX_SAFE_INTEGER, 'a whole number of days, at least 1'),

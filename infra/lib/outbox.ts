@@ -4,7 +4,10 @@
  * cloud/src/lambda/outbox.ts (`handler`), which projects the events (CDR
  * rollups) and fans them out to the delivery queues, then deletes the item.
  * A batch the stream could not finish stays in the table, and `sweep` picks
- * it up every 5 minutes: nothing acked to a relay is ever forgotten.
+ * it up: nothing acked to a relay is ever forgotten. The sweep also runs the
+ * sites' outage checks (relay.offline, ami.down), so it runs every minute: a
+ * relay that vanished without a $disconnect is silent after 60 s and
+ * announced at the next sweep, within 2 minutes.
  */
 
 import { Duration } from 'aws-cdk-lib';
@@ -20,7 +23,8 @@ import { HandlerFunction } from './lambda-function.js';
 import type { DeliveryQueues } from './queues.js';
 import type { Tables } from './tables.js';
 
-export const SWEEP_EVERY = Duration.minutes(5);
+/** EventBridge's shortest rate; with the 60 s silence of outages/policy.ts, a vanished relay is announced within 2 minutes. */
+export const SWEEP_EVERY = Duration.minutes(1);
 
 export class Outbox extends Construct {
   readonly streamFn: HandlerFunction;
@@ -46,7 +50,7 @@ export class Outbox extends Construct {
     this.sweepFn = new HandlerFunction(this, 'Sweep', {
       entry: 'outbox',
       exportName: 'sweep',
-      description: 'outbox: finish batches the stream left behind (every 5 minutes)',
+      description: 'outbox: finish batches the stream left behind; outages of relays and AMI (every minute)',
       timeout: Duration.minutes(2),
       environment,
     });

@@ -17,7 +17,9 @@ import { createHttpHandler } from '../../cloud/src/lambda/handlers/http.js';
 import { createOutboxHandlers, type OutboxHandlers } from '../../cloud/src/lambda/handlers/outbox.js';
 import { createRelaySocketHandlers, type RelaySocketHandlers } from '../../cloud/src/lambda/handlers/relay-socket.js';
 import { dynamoClient, sqsClient } from '../../cloud/src/aws-clients.js';
+import type { OutageTiming } from '../../cloud/src/outages/policy.js';
 import { tableNames, type TableNames } from '../../cloud/src/store/dynamo.js';
+import { EventStore } from '../../cloud/src/store/events.js';
 import { randomId } from '../../cloud/src/store/secrets.js';
 import { ensureTables } from '../../cloud/src/store/tables.js';
 import { ensureQueues } from '../../cloud/src/webhooks/queue.js';
@@ -39,6 +41,12 @@ export interface LambdaCloudOptions {
   eventSources?: boolean;
   /** The relay socket functions' logger (default: errors only, dropped). */
   relaySocketLogger?: Logger;
+  /** relay.offline/ami.down grace and silence (shortened by tests). */
+  outageTiming?: Partial<OutageTiming>;
+  /** Run the scheduled sweep (EventBridge) this often in the background; default: only when the test calls it. */
+  sweepEveryMs?: number;
+  /** How often relays ping (the welcome's pingMs); default the function's 30 s. */
+  pingMs?: number;
 }
 
 export interface LambdaCloud {
@@ -57,6 +65,9 @@ export interface LambdaCloud {
   db: DynamoDBDocumentClient;
   sqs: SQSClient;
   s3: S3Client;
+  /** The events table (its outbox), and the delivery queues: what deliveriesSettled watches. */
+  events: EventStore;
+  queue: { sqs: SQSClient; urls: { standard: string; fifo: string } };
   stop(): Promise<void>;
 }
 
@@ -90,9 +101,10 @@ export async function startLambdaCloud(opts: LambdaCloudOptions = {}): Promise<L
     s3Endpoint: sqsEndpoint,
     allowPrivateWebhooks: true,
   };
-  for (let i = 0; i < (opts.instances ?? 2); i++) instances.push(createRelaySocketHandlers(config, { logger: opts.relaySocketLogger ?? quietLogger }));
-  const http = await startHttpApi(createHttpHandler(config, { logger: quietLogger }) as unknown as HttpLambda);
-  const outbox = createOutboxHandlers(config, { logger: quietLogger });
+  const { outageTiming } = opts;
+  for (let i = 0; i < (opts.instances ?? 2); i++) instances.push(createRelaySocketHandlers(config, { logger: opts.relaySocketLogger ?? quietLogger, outageTiming, pingMs: opts.pingMs }));
+  const http = await startHttpApi(createHttpHandler(config, { logger: quietLogger, outageTiming }) as unknown as HttpLambda);
+  const outbox = createOutboxHandlers(config, { logger: quietLogger, outageTiming });
   const deliveries = createDeliveriesHandler(config, { logger: quietLogger, schedule: opts.webhookRetrySchedule });
   const stream = new StreamSource(dynamoEndpoint, db, tables.events, (e) => outbox.handler(e));
   const queues = { standard: new QueueSource(sqs, urls.standard, deliveries), fifo: new QueueSource(sqs, urls.fifo, deliveries) };
@@ -109,6 +121,8 @@ export async function startLambdaCloud(opts: LambdaCloudOptions = {}): Promise<L
     }
   };
   const pumps = running ? [loop(() => stream.poll(), 20), loop(() => queues.standard.poll(1), 0), loop(() => queues.fifo.poll(1), 0)] : [];
+  // EventBridge's schedule, shortened.
+  if (opts.sweepEveryMs) pumps.push(loop(() => outbox.sweep(), opts.sweepEveryMs));
 
   return {
     url: http.url,
@@ -124,6 +138,8 @@ export async function startLambdaCloud(opts: LambdaCloudOptions = {}): Promise<L
     db,
     sqs,
     s3,
+    events: new EventStore(db, tables.events, tables.main),
+    queue: { sqs, urls },
     async stop() {
       running = false;
       await Promise.all(pumps);

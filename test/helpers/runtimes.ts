@@ -2,21 +2,27 @@
  * The cloud's two runtimes, for tests that must pass the same way on both:
  * the local server (one process, relays on /relay), and the Lambda handlers
  * behind the API Gateway stand-ins (relays on the WebSocket API, event
- * sources emulated in the background).
+ * sources emulated in the background, the scheduled sweep too when asked).
  */
+import type { OutageTiming } from '../../cloud/src/outages/policy.js';
 import { startTestCloud } from './cloud-harness.js';
 import { startLambdaCloud } from './lambda-cloud.js';
+import type { Pipeline } from './settled.js';
 
 export interface RunningCloud {
   /** Base URL of the HTTP API. */
   url: string;
   /** What a relay's `[cloud] url` is set to. */
   relayUrl: string;
+  /** Its outbox and delivery queues (deliveriesSettled). */
+  pipeline: Pipeline;
   stop(): Promise<void>;
 }
 
 /** What a test may set on either runtime. */
 export interface RuntimeOptions {
+  /** relay.offline/ami.down grace, shortened (the local cloud checks on timers; on AWS the sweep runs every 200 ms). */
+  outageTiming?: Partial<OutageTiming>;
   /** Seconds between webhook attempts (the schedule's length is the retries before dead-lettering). */
   webhookRetrySchedule?: readonly number[];
 }
@@ -30,15 +36,15 @@ export const cloudRuntimes: CloudRuntime[] = [
   {
     name: 'the local cloud',
     async start(opts = {}) {
-      const cloud = await startTestCloud(opts);
-      return { url: cloud.url, relayUrl: cloud.url, stop: () => cloud.stop() };
+      const cloud = await startTestCloud({ outageTiming: opts.outageTiming, webhookRetrySchedule: opts.webhookRetrySchedule });
+      return { url: cloud.url, relayUrl: cloud.url, pipeline: cloud, stop: () => cloud.stop() };
     },
   },
   {
     name: 'the Lambda handlers behind API Gateway',
     async start(opts = {}) {
-      const cloud = await startLambdaCloud(opts);
-      return { url: cloud.url, relayUrl: cloud.relayUrl, stop: () => cloud.stop() };
+      const cloud = await startLambdaCloud({ outageTiming: opts.outageTiming, sweepEveryMs: opts.outageTiming ? 200 : undefined, webhookRetrySchedule: opts.webhookRetrySchedule });
+      return { url: cloud.url, relayUrl: cloud.relayUrl, pipeline: cloud, stop: () => cloud.stop() };
     },
   },
 ];

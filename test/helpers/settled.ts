@@ -5,20 +5,26 @@
  * message waiting, in flight or put back for a retry — so every POST that
  * will happen has happened. What a test asserts after this is final.
  */
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import type { LocalCloud } from '../../cloud/src/local/server.js';
+import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { EventStore } from '../../cloud/src/store/events.js';
 import type { Relay } from '../../edge-relay/src/relay.js';
 import { waitFor } from './wait.js';
+
+/** What either runtime's cloud shows of its pipeline: its stored outbox, its delivery queues. */
+export interface Pipeline {
+  events: EventStore;
+  queue: { sqs: SQSClient; urls: { standard: string; fifo: string } };
+}
 
 const COUNTS = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] as const;
 
 /** Messages waiting, in flight or delayed. */
-async function queued(cloud: LocalCloud, url: string): Promise<number> {
+async function queued(cloud: Pipeline, url: string): Promise<number> {
   const r = await cloud.queue.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: [...COUNTS] }));
   return COUNTS.reduce((n, k) => n + Number(r.Attributes?.[k] ?? 0), 0);
 }
 
-export async function deliveriesSettled(cloud: LocalCloud, relay?: Relay, timeoutMs = 20_000): Promise<void> {
+export async function deliveriesSettled(cloud: Pipeline, relay?: Relay, timeoutMs = 20_000): Promise<void> {
   let last = '';
   const settled = async (): Promise<boolean> => {
     if (relay && relay.spool.cursor('cloud') < relay.spool.seq) return !(last = `relay acked ${relay.spool.cursor('cloud')} of ${relay.spool.seq}`);

@@ -7,8 +7,10 @@
 
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { OUTAGE_TIMING } from '../../cloud/src/outages/policy.js';
 import { tableSchemas } from '../../cloud/src/store/tables.js';
 import { DELIVERIES_TIMEOUT, MAX_CONCURRENCY_PER_QUEUE, QUEUE_VISIBILITY } from '../../infra/lib/deliveries.js';
+import { SWEEP_EVERY } from '../../infra/lib/outbox.js';
 import { REDRIVE_MAX_RECEIVES, WORKER_ATTEMPTS } from '../../infra/lib/queues.js';
 import { resource, synthesize, synthesized, text, type Json, type StackIds } from './template.js';
 
@@ -252,10 +254,12 @@ describe('event sources and schedule', () => {
     t.resourceCountIs('AWS::Lambda::EventSourceMapping', 3);
   });
 
-  it('the sweeper runs every 5 minutes', () => {
+  it('the sweeper runs every minute: a relay vanished without $disconnect is announced offline within 2 minutes', () => {
+    // Silent for silentMs after its last ping, then found at the next sweep.
+    expect(OUTAGE_TIMING.silentMs + SWEEP_EVERY.toMilliseconds()).toBeLessThanOrEqual(120_000);
     t.resourceCountIs('AWS::Events::Rule', 1);
     t.hasResourceProperties('AWS::Events::Rule', {
-      ScheduleExpression: 'rate(5 minutes)',
+      ScheduleExpression: 'rate(1 minute)',
       State: 'ENABLED',
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [id.fn.sweep, 'Arn'] } })],
     });

@@ -166,7 +166,7 @@ describe('events on the AWS runtime', () => {
 
     // The scheduled sweep takes entries left behind (any age here) and clears them.
     const sweeper = createOutboxHandlers(cloud.config, { staleAfterMs: 0 });
-    expect(await sweeper.sweep()).toEqual({ swept: 2 });
+    expect(await sweeper.sweep()).toEqual({ swept: 2, sites: 0 });
     expect(await outboxLeft()).toBe(0);
     await waitFor(async () => (await cloud.queues.standard.poll(), r.deliveries.length === 2), { what: 'swept events delivered' });
     expect(r.deliveries.map((d) => d.body.seq).sort()).toEqual([base + 1, base + 2]);

@@ -17,7 +17,9 @@ import type { CloudDeps } from '../api/context.js';
 import { apiError } from '../api/errors.js';
 import { createCloudApp } from '../app.js';
 import { dynamoClient, sqsClient } from '../aws-clients.js';
-import { accountStore, appDeps, cloudOf, deliveryDeps, eventStore, outboxDeps, relayStore, webhookFanout, webhookStore } from '../compose.js';
+import { accountStore, appDeps, cloudOf, deliveryDeps, eventStore, outboxDeps, relayPresence, webhookFanout, webhookStore } from '../compose.js';
+import type { OutageTiming } from '../outages/policy.js';
+import type { RelayPresence } from '../outages/presence.js';
 import { OutboxRunner } from '../pipeline/outbox.js';
 import { DEFAULT_COMMAND_TIMEOUT_MS } from '../settings.js';
 import { DEFAULT_TABLE_PREFIX, tableNames, type TableNames } from '../store/dynamo.js';
@@ -31,6 +33,7 @@ import type { Resolver } from '../webhooks/ssrf.js';
 import type { WebhookStore } from '../webhooks/subscriptions.js';
 import { DeliveryWorker } from '../webhooks/worker.js';
 import { startDynamoDbLocal, type LocalDynamo } from './dynamodb-local.js';
+import { CloudMetrics } from './metrics.js';
 import { startSqsLocal, type LocalSqs } from './sqs-local.js';
 
 export interface LocalCloudOptions {
@@ -38,6 +41,8 @@ export interface LocalCloudOptions {
   host?: string;
   dataDir: string;
   adminToken?: string;
+  /** GET /metrics wants it as a bearer token; unset: /metrics is open. */
+  metricsToken?: string;
   /** A DynamoDB endpoint to use instead of starting the embedded one. */
   dynamoEndpoint?: string;
   /** Use AWS's DynamoDB (credentials and region from the environment). */
@@ -64,6 +69,8 @@ export interface LocalCloudOptions {
   outboxStaleMs?: number;
   /** The HTTP server's time limits (default: protocol/src/http/timeouts.ts). */
   httpTimeouts?: Partial<HttpTimeouts>;
+  /** relay.offline/ami.down after this grace (default 30 s; tests shorten it). */
+  outageTiming?: Partial<OutageTiming>;
   logger: Logger;
   clock?: Clock;
   /** Told each slow step as it begins (`starting DynamoDB Local…`), for a person waiting at a terminal. */
@@ -75,6 +82,7 @@ export interface LocalCloud {
   port: number;
   hub: LocalHub;
   outbox: OutboxRunner;
+  presence: RelayPresence;
   worker: DeliveryWorker;
   queue: DeliveryQueue;
   sqsEndpoint?: string;
@@ -109,7 +117,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
 
   // The port first: a taken port is said at once, not after DynamoDB Local's
   // start; until the rest is up it answers 503.
-  let app: ReturnType<typeof createCloudApp> | undefined;
+  let app: { fetch(request: Request): Response | Promise<Response> } | undefined;
   let hub: LocalHub | undefined;
   const http = await listen((request) => (app ? app.fetch(request) : starting()), opts.port ?? 8787, opts.host ?? '127.0.0.1', opts.httpTimeouts);
   http.server.on('upgrade', (req, socket, head) => {
@@ -164,34 +172,50 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
         resolver: opts.resolver,
         deliveryTimeoutMs: opts.deliveryTimeoutMs,
         retrySchedule: opts.webhookRetrySchedule,
+        outageTiming: opts.outageTiming,
       },
     );
+    const metrics = new CloudMetrics({ relays: () => ({ sites: relays.sites, connections: relays.connections }), outboxDepth: () => eventStore(cloud).outboxDepth() });
     const outbox = new OutboxRunner(outboxDeps(cloud), clock, { sweepEveryMs: opts.outboxSweepMs, staleAfterMs: opts.outboxStaleMs });
-    const relays = new LocalHub({
+    // This process holds every relay connection: what the hub does not hold is gone. Outages are announced on timers.
+    const presence = relayPresence(cloud, {
+      liveness: (site, now) => relays.gone(site, now),
+      timers: true,
+      afterStore: (entries, events) => {
+        metrics.announced(events.map((e) => e.type));
+        for (const entry of entries) void outbox.submit(entry, events.filter((e) => entry.ops?.includes(e.id)));
+      },
+    });
+    const relays: LocalHub = new LocalHub({
       accounts: accountStore(cloud),
       events: eventStore(cloud),
-      relays: relayStore(cloud),
+      presence,
       clock,
       logger: log,
       pingMs: opts.pingMs,
       maxConnectionAgeMs: opts.maxConnectionAgeMs,
       afterStore: (outboxes, fresh) => {
+        metrics.stored(fresh.length);
         for (const entry of outboxes) void outbox.submit(entry, fresh.filter((e) => entry.seqs.includes(e.seq)));
       },
     });
-    const deps = appDeps(cloud, relays);
-    const worker = new DeliveryWorker(deliveryDeps(cloud));
+    const deps = appDeps(cloud, metrics.gateway(relays));
+    const worker = new DeliveryWorker({ ...deliveryDeps(cloud), onOutcome: (outcome) => metrics.delivery(outcome) });
     worker.start();
     outbox.startSweeper();
-    // Stopped before the stores they use: the pipeline, the relays, then the port.
+    // Sites a previous run left connected, or with an announcement due: once now, timers from then on.
+    void presence.sweep().catch((err) => log.warn('outage sweep failed', { error: err }));
+    // Stopped before the stores they use: the pipeline, the relays, then the port. The
+    // connections close without announcements: the next run's sweep finds them gone.
     running.splice(running.indexOf(closeHttp), 1);
     running.push(
       closeHttp,
       () => relays.close(),
       () => worker.stop(),
+      () => presence.stop(),
       () => outbox.stop(),
     );
-    app = createCloudApp(deps);
+    app = metrics.routes(opts.metricsToken).route('/', createCloudApp(deps));
     hub = relays;
 
     const url = `http://${opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1'}:${http.port}`;
@@ -202,6 +226,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       port: http.port,
       hub: relays,
       outbox,
+      presence,
       worker,
       queue,
       sqsEndpoint,

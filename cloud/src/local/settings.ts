@@ -14,6 +14,7 @@ export const LOCAL_ENV = [
   { name: 'PORT', help: 'port to listen on (default 8787; 0: any free port)' },
   { name: 'HOST', help: 'address to listen on (default 127.0.0.1); relays connect to ws://HOST:PORT/relay' },
   { name: 'ADMIN_TOKEN', help: "the operator's token for POST /v1/tenants (unset: disabled)" },
+  { name: 'METRICS_TOKEN', help: 'GET /metrics wants Authorization: Bearer METRICS_TOKEN (unset: /metrics is open)' },
   { name: 'DATA_DIR', help: "the embedded database's files and the key sealing WEBKEYs (default ./.data/cloud)" },
   { name: 'DYNAMODB_ENDPOINT', help: 'a DynamoDB-compatible server to use instead of the embedded one' },
   { name: 'USE_AWS', help: "1 or true: AWS's DynamoDB (region and credentials from the environment)" },
@@ -32,6 +33,8 @@ export interface LocalSettings {
   host: string;
   dataDir: string;
   adminToken?: string;
+  /** GET /metrics wants it as a bearer token; unset: /metrics is open. */
+  metricsToken?: string;
   dynamoEndpoint?: string;
   useAws: boolean;
   tablePrefix: string;
@@ -59,6 +62,7 @@ export function localSettings(env: Env = process.env, cwd = process.cwd(), overr
     host: v.HOST ?? '127.0.0.1',
     dataDir: v.DATA_DIR ?? join(cwd, '.data', 'cloud'),
     adminToken: v.ADMIN_TOKEN,
+    metricsToken: v.METRICS_TOKEN,
     dynamoEndpoint: v.DYNAMODB_ENDPOINT,
     useAws: v.USE_AWS ?? false,
     tablePrefix: v.TABLE_PREFIX ?? DEFAULT_TABLE_PREFIX,

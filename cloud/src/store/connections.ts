@@ -2,7 +2,7 @@
  * API Gateway WebSocket connections of relays, by connection id (main table):
  *
  *   PK C#<connectionId>  SK META   siteId, tenantId, connectedAt, ttl; closing (replaced:
- *                                  no new commands)
+ *                                  no new commands); ami (the relay's latest AMI statement)
  *
  * $connect authenticates the relay once and writes this item; every later
  * frame ($default) only knows the connection id and finds its site here, so
@@ -14,6 +14,7 @@
 
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../../protocol/src/clock.js';
+import type { AmiStatement } from '../outages/policy.js';
 import { TtlCache } from './ttl-cache.js';
 
 export interface ConnectionInfo {
@@ -78,6 +79,33 @@ export class ConnectionStore {
     } catch (err) {
       if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
     }
+  }
+
+  /**
+   * Keep the relay's AMI statement on its connection, unless a newer one is
+   * there. API Gateway may run a status frame before the hello that precedes
+   * it has made the connection the site's: the hello reads this afterwards
+   * (`amiNoted`), so whichever runs second applies the statement.
+   */
+  async noteAmi(connectionId: string, ami: AmiStatement): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: connectionKey(connectionId),
+          UpdateExpression: 'SET ami = :a',
+          ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(ami) OR ami.change <= :n)',
+          ExpressionAttributeValues: { ':a': ami, ':n': ami.change },
+        }),
+      );
+    } catch (err) {
+      if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
+    }
+  }
+
+  async amiNoted(connectionId: string): Promise<AmiStatement | undefined> {
+    const item = (await this.db.send(new GetCommand({ TableName: this.table, Key: connectionKey(connectionId), ConsistentRead: true, ProjectionExpression: 'ami' }))).Item;
+    return item?.ami as AmiStatement | undefined;
   }
 
   async delete(connectionId: string): Promise<void> {

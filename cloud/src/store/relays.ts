@@ -1,16 +1,29 @@
 /**
- * Which relay connection serves each site, and how it is doing.
+ * What the cloud keeps about each site's relay (outages/policy.ts
+ * SiteRelayState), in the main table, one item per site:
  *
- *   PK S#<siteId>  SK RELAY   connectionId, node, since, version, amiConnected
+ *   PK RELAY#<n>  SK <siteId>   n = a hash of the site (16 partitions)
+ *      connectionId, node, since, version   the active connection (absent while offline)
+ *      ami {connected, change, reason}, lastSeen, offlineSince, offlineAnnounced,
+ *      amiDownSince, amiDownAnnounced, lastReason, tenantId, rev
  *
- * The local cloud keeps live sockets in memory and writes here for the admin
- * API; on AWS this item is how an HTTP Lambda finds the site's API Gateway
- * connection. Updates are conditional on the connection id, so a stale
- * disconnect never erases a newer connection.
+ * On AWS this item is how an HTTP Lambda finds the site's API Gateway
+ * connection; the local cloud keeps live sockets in memory and writes here
+ * for the outage bookkeeping and the admin API. Every change is conditional on
+ * the `rev` it read (optimistic concurrency): a relay's frames handled in
+ * parallel by API Gateway, a sweep and a disconnect never overwrite one
+ * another, and a change to a connection that was already replaced changes
+ * nothing. The partitions let a sweep read every site's relay in 16 queries.
  */
 
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { TransactItem } from '../operational/store.js';
+import type { SiteRelayState } from '../outages/policy.js';
 
+export const RELAY_PARTITIONS = 16;
+
+/** The site's active relay connection. */
 export interface RelayConnection {
   siteId: string;
   connectionId: string;
@@ -27,9 +40,54 @@ export interface RelayStatus {
   since: string | null;
   version: string | null;
   amiConnected: boolean;
+  /** When the relay was last heard from. */
+  lastSeen: string | null;
+  /** Without a connection since (null while connected). */
+  offlineSince: string | null;
+  /** Why the relay last lost its connection, or its AMI session was down long enough for ami.down (kept once it is back). */
+  lastReason: string | null;
 }
 
-export const OFFLINE: RelayStatus = { connected: false, since: null, version: null, amiConnected: false };
+export const OFFLINE: RelayStatus = { connected: false, since: null, version: null, amiConnected: false, lastSeen: null, offlineSince: null, lastReason: null };
+
+/** The site resource's view of a state (`lastSeen` given: the local hub knows a fresher one). */
+export function statusOf(s: SiteRelayState | undefined, lastSeen?: string): RelayStatus {
+  if (!s) return OFFLINE;
+  const connected = s.connectionId !== undefined;
+  return {
+    connected,
+    since: connected ? (s.since ?? null) : null,
+    version: connected ? (s.version ?? null) : null,
+    amiConnected: connected && s.ami.connected,
+    lastSeen: lastSeen ?? s.lastSeen ?? null,
+    offlineSince: connected ? null : (s.offlineSince ?? null),
+    lastReason: s.lastReason ?? null,
+  };
+}
+
+export function relayKey(siteId: string): { PK: string; SK: string } {
+  return { PK: `RELAY#${createHash('sha1').update(siteId).digest()[0] % RELAY_PARTITIONS}`, SK: siteId };
+}
+
+/** A state as read, with the revision a write must match. */
+export interface ReadState {
+  state?: SiteRelayState;
+  rev: number;
+}
+
+const KEY_FIELDS = ['PK', 'SK', 'type', 'rev'];
+
+function toState(item: Record<string, unknown> | undefined): ReadState {
+  if (!item) return { rev: 0 };
+  const state = Object.fromEntries(Object.entries(item).filter(([k]) => !KEY_FIELDS.includes(k))) as unknown as SiteRelayState;
+  return { state, rev: Number(item.rev ?? 0) };
+}
+
+function conflict(err: unknown): boolean {
+  const e = err as { name?: string; CancellationReasons?: Array<{ Code?: string }> };
+  if (e.name === 'ConditionalCheckFailedException') return true;
+  return e.name === 'TransactionCanceledException' && (e.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed');
+}
 
 export class RelayStore {
   constructor(
@@ -37,54 +95,71 @@ export class RelayStore {
     private readonly table: string,
   ) {}
 
-  /**
-   * Make `c` the site's active connection. Returns the connection it replaced,
-   * read in the same write, so two relays connecting at once each learn the
-   * true predecessor (the one to retire).
-   */
-  async connected(c: RelayConnection): Promise<RelayConnection | undefined> {
-    const r = await this.db.send(new PutCommand({ TableName: this.table, Item: { PK: `S#${c.siteId}`, SK: 'RELAY', type: 'relay', ...c }, ReturnValues: 'ALL_OLD' }));
-    return r.Attributes as RelayConnection | undefined;
+  async read(siteId: string): Promise<ReadState> {
+    return toState((await this.db.send(new GetCommand({ TableName: this.table, Key: relayKey(siteId), ConsistentRead: true }))).Item);
   }
 
-  async setAmi(siteId: string, connectionId: string, amiConnected: boolean): Promise<void> {
+  /**
+   * Write `state` if nobody has since `rev`, together with `alongside` (the
+   * operational events it announces) in one transaction. False: someone did;
+   * read again and decide again.
+   */
+  async write(state: SiteRelayState, rev: number, alongside: TransactItem[] = []): Promise<boolean> {
+    const put = {
+      TableName: this.table,
+      Item: { ...relayKey(state.siteId), type: 'relay', ...state, rev: rev + 1 },
+      ConditionExpression: rev === 0 ? 'attribute_not_exists(PK)' : 'rev = :rev',
+      ExpressionAttributeValues: rev === 0 ? undefined : { ':rev': rev },
+    };
+    try {
+      if (alongside.length === 0) await this.db.send(new PutCommand(put));
+      else await this.db.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, ...alongside] }));
+      return true;
+    } catch (err) {
+      if (conflict(err)) return false;
+      throw err;
+    }
+  }
+
+  /** The relay spoke on `connectionId` at `at`; false when that is not the site's active connection. */
+  async touch(siteId: string, connectionId: string, at: string): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { PK: `S#${siteId}`, SK: 'RELAY' },
-          UpdateExpression: 'SET amiConnected = :a',
+          Key: relayKey(siteId),
+          UpdateExpression: 'SET lastSeen = :t ADD rev :one',
           ConditionExpression: 'connectionId = :c',
-          ExpressionAttributeValues: { ':a': amiConnected, ':c': connectionId },
+          ExpressionAttributeValues: { ':t': at, ':c': connectionId, ':one': 1 },
         }),
       );
+      return true;
     } catch (err) {
-      if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
+      if (conflict(err)) return false;
+      throw err;
     }
   }
 
-  async disconnected(siteId: string, connectionId: string): Promise<void> {
-    try {
-      await this.db.send(
-        new DeleteCommand({
-          TableName: this.table,
-          Key: { PK: `S#${siteId}`, SK: 'RELAY' },
-          ConditionExpression: 'connectionId = :c',
-          ExpressionAttributeValues: { ':c': connectionId },
-        }),
-      );
-    } catch (err) {
-      if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
+  /** Every site's relay state, partition by partition (a sweep). */
+  async *all(): AsyncGenerator<ReadState> {
+    for (let n = 0; n < RELAY_PARTITIONS; n++) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const r = await this.db.send(new QueryCommand({ TableName: this.table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `RELAY#${n}` }, ExclusiveStartKey: start }));
+        for (const item of r.Items ?? []) yield toState(item);
+        start = r.LastEvaluatedKey;
+      } while (start);
     }
   }
 
+  /** The site's active connection, if it has one. */
   async get(siteId: string): Promise<RelayConnection | undefined> {
-    const item = (await this.db.send(new GetCommand({ TableName: this.table, Key: { PK: `S#${siteId}`, SK: 'RELAY' }, ConsistentRead: true }))).Item;
-    return item as RelayConnection | undefined;
+    const { state: s } = await this.read(siteId);
+    if (!s?.connectionId) return undefined;
+    return { siteId, connectionId: s.connectionId, node: s.node ?? '', since: s.since ?? '', version: s.version ?? '', amiConnected: s.ami.connected };
   }
 
   async status(siteId: string): Promise<RelayStatus> {
-    const c = await this.get(siteId);
-    return c ? { connected: true, since: c.since, version: c.version, amiConnected: c.amiConnected } : OFFLINE;
+    return statusOf((await this.read(siteId)).state);
   }
 }

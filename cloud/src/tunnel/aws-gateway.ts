@@ -16,6 +16,7 @@ import { LogField } from '../../../protocol/src/log-fields.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import type { PendingCommandStore } from '../store/pending-commands.js';
 import type { RecordingBucket } from '../store/recordings.js';
+import type { RelayPresence } from '../outages/presence.js';
 import type { RelayStatus, RelayStore } from '../store/relays.js';
 import { randomId } from '../store/secrets.js';
 import type { RelayConnections } from './apigw-connections.js';
@@ -25,6 +26,8 @@ import { PendingReply } from './replies.js';
 
 export interface AwsGatewayOptions {
   relays: RelayStore;
+  /** Where a connection found gone is recorded (outages). */
+  presence: RelayPresence;
   pending: PendingCommandStore;
   connections: RelayConnections;
   recordings: RecordingBucket;
@@ -53,7 +56,7 @@ export class AwsRelayGateway implements RelayGateway {
       if (!relay) break;
       const outcome = await this.send(relay.connectionId, req, waitMs, log);
       if (outcome) return outcome;
-      await this.opts.relays.disconnected(req.siteId, relay.connectionId);
+      await this.opts.presence.disconnected(req.siteId, relay.connectionId, 'connection gone (API Gateway no longer knew it)');
       log.info('relay connection takes no commands; trying the site\'s current one', { [LogField.connectionId]: relay.connectionId });
     }
     const offline = relayOffline();
@@ -151,7 +154,7 @@ export class AwsRelayGateway implements RelayGateway {
   }
 
   status(siteId: string): Promise<RelayStatus> {
-    return this.opts.relays.status(siteId);
+    return this.opts.presence.status(siteId);
   }
 
   /** The token was rotated: say why, then close; the relay's next $connect is refused. */
@@ -160,6 +163,6 @@ export class AwsRelayGateway implements RelayGateway {
     if (!relay) return;
     await this.opts.connections.send(relay.connectionId, { t: 'error', code: 'token-revoked', message: reason, fatal: true }).catch(() => false);
     await this.opts.connections.close(relay.connectionId);
-    await this.opts.relays.disconnected(siteId, relay.connectionId);
+    await this.opts.presence.disconnected(siteId, relay.connectionId, reason);
   }
 }

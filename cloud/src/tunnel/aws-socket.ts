@@ -26,16 +26,17 @@ import type { CloudFrame, HelloFrame, RelayFrame } from '../../../protocol/src/w
 import type { AccountStore } from '../store/accounts.js';
 import type { ConnectionInfo, ConnectionStore } from '../store/connections.js';
 import type { EventStore } from '../store/events.js';
+import type { RelayPresence } from '../outages/presence.js';
 import type { PendingCommandStore } from '../store/pending-commands.js';
-import type { RelayStore } from '../store/relays.js';
 import type { RelayConnections } from './apigw-connections.js';
-import { checkHello, checkSeq, onEvents, onStatus, type RelayContext } from './inbound.js';
+import { checkHello, checkSeq, disconnectReason, onEvents, onStatus, statementOf, type RelayContext } from './inbound.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 
 export interface RelaySocketOptions {
   accounts: AccountStore;
   events: EventStore;
-  relays: RelayStore;
+  /** The sites' relay state and outages (outages/presence.ts). */
+  presence: RelayPresence;
   connections: ConnectionStore;
   pending: PendingCommandStore;
   api: RelayConnections;
@@ -117,11 +118,21 @@ export class RelaySocket {
       case 'part':
         await this.opts.pending.putPart(c.connectionId, frame, this.opts.clock.now());
         return;
-      case 'status':
-        await onStatus(ctx, frame.amiConnected);
+      case 'status': {
+        // Noted on the connection first: a hello still being handled reads it from there.
+        const ami = statementOf(frame);
+        await this.opts.connections.noteAmi(c.connectionId, ami);
+        await this.opts.presence.ami(info.siteId, c.connectionId, ami);
         return;
+      }
       case 'ping':
         await api.send(c.connectionId, { t: 'pong', ts: frame.ts });
+        // The relay is there (the outage sweep goes by this). A connection the
+        // sweep took for gone is not the site's any more: have the relay dial afresh.
+        if ((await this.opts.presence.seen(info.siteId, c.connectionId)) === 'orphan') {
+          log.warn('a connection taken for gone is alive; asking the relay to reconnect');
+          await api.send(c.connectionId, { t: 'reconnect', reason: 'the cloud had taken this connection for gone' });
+        }
         return;
       case 'pong':
         return;
@@ -134,8 +145,8 @@ export class RelaySocket {
   /** $disconnect. */
   async disconnect(c: { connectionId: string; code?: number; reason?: string }): Promise<void> {
     const info = await this.opts.connections.get(c.connectionId);
-    // Conditional on the connection id: a connection that was already replaced changes nothing.
-    if (info) await this.opts.relays.disconnected(info.siteId, c.connectionId);
+    // Only the site's active connection counts: one that was already replaced changes nothing.
+    if (info) await this.opts.presence.disconnected(info.siteId, c.connectionId, disconnectReason(c.code, c.reason));
     const abandoned = await this.opts.pending.abandon(c.connectionId);
     await this.opts.connections.delete(c.connectionId);
     this.log.info('relay connection closed', { [LogField.siteId]: info?.siteId, [LogField.connectionId]: c.connectionId, code: c.code, reason: c.reason, abandoned });
@@ -149,14 +160,14 @@ export class RelaySocket {
       // An ack that finds the connection gone is lost on purpose: the relay resends on its next one.
       send: async (f: CloudFrame) => void (await this.opts.api.send(info.connectionId, f)),
       events: this.opts.events,
-      relays: this.opts.relays,
+      presence: this.opts.presence,
       clock: this.opts.clock,
       log,
     };
   }
 
   private async hello(info: ConnectionInfo, hello: HelloFrame, log: Logger, remainingMs: () => number): Promise<void> {
-    const { api, relays } = this.opts;
+    const { api, presence } = this.opts;
     const verdict = checkHello(hello);
     if (!verdict.ok) {
       // API Gateway cannot close with 4000: the reason travels in a fatal error frame first.
@@ -175,15 +186,13 @@ export class RelaySocket {
     const ackedSeq = seq.ackedSeq;
     // Welcome first, then commands: the relay ignores anything before its welcome.
     if (!(await api.send(info.connectionId, { t: 'welcome', v: hello.v, siteId: info.siteId, ackedSeq, pingMs: this.pingMs }))) return;
-    const previous = await relays.connected({
-      siteId: info.siteId,
-      connectionId: info.connectionId,
-      node: 'apigw',
-      since: info.connectedAt,
-      version: hello.relay,
-      amiConnected: hello.amiConnected,
-    });
-    const replaced = previous && previous.connectionId !== info.connectionId ? previous.connectionId : undefined;
+    const { replaced } = await presence.connected(
+      { id: info.siteId, tenantId: info.tenantId },
+      { connectionId: info.connectionId, node: 'apigw', since: info.connectedAt, version: hello.relay, ami: statementOf(hello) },
+    );
+    // A status frame run before this hello took effect could not apply itself: it is noted on the connection.
+    const noted = await this.opts.connections.amiNoted(info.connectionId);
+    if (noted) await presence.ami(info.siteId, info.connectionId, noted);
     log.info('relay connected', { version: hello.relay, amiConnected: hello.amiConnected, ackedSeq, replaced });
     if (replaced) await this.retire(replaced, log, remainingMs);
   }

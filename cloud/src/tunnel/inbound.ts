@@ -8,9 +8,10 @@
 import type { Clock } from '../../../protocol/src/clock.js';
 import type { BoxEvent } from '../../../protocol/src/events/box-events.js';
 import type { Logger } from '../../../protocol/src/log.js';
-import { CloseCode, FatalErrorCode, PROTOCOL_VERSION, type CloudFrame, type ErrorFrameT, type EventsFrame, type HelloFrame } from '../../../protocol/src/wire/frames.js';
+import { CloseCode, FatalErrorCode, PROTOCOL_VERSION, type AmiStatementT, type CloudFrame, type ErrorFrameT, type EventsFrame, type HelloFrame } from '../../../protocol/src/wire/frames.js';
+import type { AmiStatement } from '../outages/policy.js';
+import type { RelayPresence } from '../outages/presence.js';
 import type { EventStore, OutboxEntry, StoredEvent } from '../store/events.js';
-import type { RelayStore } from '../store/relays.js';
 
 export interface RelayContext {
   siteId: string;
@@ -18,7 +19,7 @@ export interface RelayContext {
   connectionId: string;
   send(frame: CloudFrame): Promise<void>;
   events: EventStore;
-  relays: RelayStore;
+  presence: RelayPresence;
   clock: Clock;
   log: Logger;
   /** After a batch is stored and acked: process its outbox entries (projections, webhooks). */
@@ -80,6 +81,20 @@ export async function onEvents(ctx: RelayContext, frame: EventsFrame): Promise<n
   return ackedSeq;
 }
 
-export async function onStatus(ctx: RelayContext, amiConnected: boolean): Promise<void> {
-  await ctx.relays.setAmi(ctx.siteId, ctx.connectionId, amiConnected);
+/** What a hello or status frame says about the relay's AMI side (a relay before amiChange: 0). */
+export function statementOf(f: AmiStatementT): AmiStatement {
+  return { connected: f.amiConnected, change: f.amiChange ?? 0, ...(f.amiReason ? { reason: f.amiReason } : {}) };
+}
+
+export async function onStatus(ctx: RelayContext, frame: AmiStatementT): Promise<void> {
+  await ctx.presence.ami(ctx.siteId, ctx.connectionId, statementOf(frame));
+}
+
+/** Why a relay's connection ended, in words for relay.offline and the site resource. */
+export function disconnectReason(code: number | undefined, reason: string | undefined): string {
+  if (code === CloseCode.TOKEN_REVOKED) return reason || 'relay token rotated';
+  if (code === CloseCode.SERVER_RESTART) return 'the cloud restarted';
+  if (code === 1000 || code === 1001) return reason ? `the relay closed its connection (${reason})` : 'the relay closed its connection';
+  if (code === undefined || code === 1005 || code === 1006) return 'connection lost';
+  return `connection closed (${code}${reason ? `: ${reason}` : ''})`;
 }

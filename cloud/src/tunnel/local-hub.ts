@@ -13,19 +13,22 @@ import type { Logger } from '../../../protocol/src/log.js';
 import { decodeRelayFrame, encodeFrame } from '../../../protocol/src/wire/codec.js';
 import { CloseCode, type CloudFrame, type EventsFrame, type RelayFrame } from '../../../protocol/src/wire/frames.js';
 import type { AccountStore, Site } from '../store/accounts.js';
+import type { Gone } from '../outages/policy.js';
+import type { RelayPresence } from '../outages/presence.js';
 import type { EventStore, OutboxEntry, StoredEvent } from '../store/events.js';
-import { OFFLINE, type RelayStatus, type RelayStore } from '../store/relays.js';
+import type { RelayStatus } from '../store/relays.js';
 import { randomId } from '../store/secrets.js';
 import { commandFrame, commandLog, logAnswer, type CommandOutcome, type CommandRequest, type RelayGateway } from './gateway.js';
 import { relayGone, relayOffline, relayTimeout } from './errors.js';
-import { checkHello, checkSeq, onEvents, onStatus, type RelayContext } from './inbound.js';
+import { checkHello, checkSeq, disconnectReason, onEvents, onStatus, statementOf, type RelayContext } from './inbound.js';
 import { PendingReply } from './replies.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 
 export interface LocalHubOptions {
   accounts: AccountStore;
   events: EventStore;
-  relays: RelayStore;
+  /** The sites' relay state and outages (outages/presence.ts). */
+  presence: RelayPresence;
   clock: Clock;
   logger: Logger;
   /** How often relays should ping (sent in welcome). */
@@ -55,6 +58,10 @@ interface Conn {
   inbox: EventsFrame['events'];
   storing: boolean;
   timers: TimerHandle[];
+  /** Set when the cloud drops a silent relay: why, and since when. */
+  dropped?: Gone;
+  /** The hello's handling: a status frame right behind it is applied after it (else the site would keep the hello's AMI state). */
+  greeting: Promise<void>;
 }
 
 /** Events stored in one go at most (a few transactions' worth). */
@@ -77,6 +84,21 @@ export class LocalHub implements RelayGateway {
   get connections(): number {
     return this.all.size;
   }
+
+  /** Sites with an active relay connection. */
+  get sites(): number {
+    return this.active.size;
+  }
+
+  /**
+   * Liveness for the outage checks (RelayPresence): the local cloud holds
+   * every connection itself, so one it does not hold is gone — left behind by
+   * an earlier run of the cloud.
+   */
+  readonly gone = (s: { connectionId?: string }, now: number): Gone | undefined => {
+    for (const c of this.all) if (c.id === s.connectionId) return undefined;
+    return { at: now, reason: 'the cloud restarted while the relay was connected' };
+  };
 
   /** For the HTTP server's 'upgrade' event on /relay. */
   async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -112,6 +134,7 @@ export class LocalHub implements RelayGateway {
       inbox: [],
       storing: false,
       timers: [],
+      greeting: Promise.resolve(),
     };
     const log = this.log.child({ [LogField.siteId]: site.id, [LogField.connectionId]: conn.id });
     this.all.add(conn);
@@ -138,7 +161,7 @@ export class LocalHub implements RelayGateway {
         }
         greeted = true;
         clock.clearTimeout(helloTimer);
-        void this.onHello(conn, frame, log);
+        conn.greeting = this.onHello(conn, frame, log).catch((err) => log.warn('hello failed', { [LogField.error]: err }));
         return;
       }
       this.onFrame(conn, frame, log);
@@ -164,14 +187,7 @@ export class LocalHub implements RelayGateway {
     const ackedSeq = seq.ackedSeq;
     conn.version = hello.relay;
     conn.amiConnected = hello.amiConnected;
-    await this.opts.relays.connected({
-      siteId: conn.site.id,
-      connectionId: conn.id,
-      node: this.nodeId,
-      since: conn.since,
-      version: conn.version,
-      amiConnected: conn.amiConnected,
-    });
+    await this.opts.presence.connected(conn.site, { connectionId: conn.id, node: this.nodeId, since: conn.since, version: conn.version, ami: statementOf(hello) });
     if (!this.all.has(conn)) return; // went away meanwhile
     // Welcome first, then commands: the relay ignores anything before its welcome.
     this.send(conn, { t: 'welcome', v: hello.v, siteId: conn.site.id, ackedSeq, pingMs: this.pingMs });
@@ -201,8 +217,10 @@ export class LocalHub implements RelayGateway {
         return;
       }
       case 'status':
-        conn.amiConnected = frame.amiConnected;
-        void onStatus(this.ctx(conn, log), frame.amiConnected).catch((err) => log.warn('status update failed', { [LogField.error]: err }));
+        void conn.greeting.then(() => {
+          conn.amiConnected = frame.amiConnected;
+          return onStatus(this.ctx(conn, log), frame);
+        }).catch((err) => log.warn('status update failed', { [LogField.error]: err }));
         return;
       case 'ping':
         this.send(conn, { t: 'pong', ts: frame.ts });
@@ -246,7 +264,7 @@ export class LocalHub implements RelayGateway {
       connectionId: conn.id,
       send: async (f) => this.send(conn, f),
       events: this.opts.events,
-      relays: this.opts.relays,
+      presence: this.opts.presence,
       clock: this.opts.clock,
       log,
       afterStore: this.opts.afterStore,
@@ -265,6 +283,7 @@ export class LocalHub implements RelayGateway {
       if (!this.all.has(conn)) return;
       if (clock.now() - conn.lastFrameAt > deadPeerMs) {
         log.warn('relay silent; dropping the connection', { silentMs: clock.now() - conn.lastFrameAt });
+        conn.dropped = { at: conn.lastFrameAt, reason: `no frame from the relay for ${Math.round((clock.now() - conn.lastFrameAt) / 1000)} s` };
         conn.ws.terminate();
         return;
       }
@@ -300,7 +319,8 @@ export class LocalHub implements RelayGateway {
     conn.pending.clear();
     if (this.active.get(conn.site.id) === conn) {
       this.active.delete(conn.site.id);
-      void this.opts.relays.disconnected(conn.site.id, conn.id).catch(() => undefined);
+      const why = conn.dropped ?? { at: conn.lastFrameAt, reason: disconnectReason(code, reason) };
+      void this.opts.presence.disconnected(conn.site.id, conn.id, why.reason, why.at).catch((err) => log.warn('outage bookkeeping failed', { [LogField.error]: err }));
       log.info('relay disconnected', { code, reason });
     }
   }
@@ -345,9 +365,13 @@ export class LocalHub implements RelayGateway {
     });
   }
 
+  /** The sockets are the truth about connections; the stored state adds the history (last seen, outages). */
   async status(siteId: string): Promise<RelayStatus> {
     const conn = this.active.get(siteId);
-    return conn ? { connected: true, since: conn.since, version: conn.version, amiConnected: conn.amiConnected } : OFFLINE;
+    const stored = await this.opts.presence.status(siteId);
+    if (!conn) return stored.connected ? { ...stored, connected: false, since: null, version: null, amiConnected: false } : stored;
+    const lastSeen = new Date(conn.lastFrameAt).toISOString();
+    return { ...stored, connected: true, since: conn.since, version: conn.version, amiConnected: conn.amiConnected, lastSeen, offlineSince: null };
   }
 
   async disconnect(siteId: string, reason: string): Promise<void> {

@@ -33,7 +33,22 @@ export interface DeliveryDeps extends ReplayStepDeps {
   timeoutMs?: number;
   /** Retry delays in seconds (tests shorten them). */
   schedule?: readonly number[];
+  /** Told how each handled message ended (the local cloud's metrics). */
+  onOutcome?(outcome: DeliveryOutcome): void;
 }
+
+/**
+ * How a handled message ended: delivered; retrying (put back for a later
+ * attempt); failed (dead-lettered after the last attempt); disabled (the
+ * endpoint was disabled by this attempt: 410, or failing for 5 days);
+ * skipped (the endpoint is disabled); gone (the endpoint was deleted).
+ */
+export type DeliveryOutcome = 'delivered' | 'retrying' | 'failed' | 'disabled' | 'skipped' | 'gone';
+export const DELIVERY_OUTCOMES: readonly DeliveryOutcome[] = ['delivered', 'retrying', 'failed', 'disabled', 'skipped', 'gone'];
+
+const OUTCOME_OF: Record<HandledVerdict['kind'], DeliveryOutcome> = { delivered: 'delivered', retry: 'retrying', dead: 'failed', disable: 'disabled', skipped: 'skipped', gone: 'gone' };
+
+type HandledVerdict = AttemptVerdict | { kind: 'gone' } | { kind: 'skipped' };
 
 export interface PostResult {
   status?: number;
@@ -92,7 +107,13 @@ export function postJson(url: string, body: string, headers: Record<string, stri
 }
 
 /** Attempt the delivery a queue message stands for, record it, and settle the message. */
-export async function handleDelivery(deps: DeliveryDeps, m: ReceivedMessage): Promise<AttemptVerdict | { kind: 'gone' }> {
+export async function handleDelivery(deps: DeliveryDeps, m: ReceivedMessage): Promise<HandledVerdict> {
+  const verdict = await attempt(deps, m);
+  deps.onOutcome?.(OUTCOME_OF[verdict.kind]);
+  return verdict;
+}
+
+async function attempt(deps: DeliveryDeps, m: ReceivedMessage): Promise<HandledVerdict> {
   const msg: DeliveryMessage = m.body;
   const log = deps.logger.child({ [LogField.component]: 'webhooks', [LogField.webhookId]: msg.webhookId, [LogField.eventId]: msg.envelope.id });
   const ref = { webhookId: msg.webhookId, eventId: msg.envelope.id, seq: msg.envelope.seq, enqueuedAt: msg.enqueuedAt };
@@ -107,7 +128,7 @@ export async function handleDelivery(deps: DeliveryDeps, m: ReceivedMessage): Pr
   if (webhook.status === 'disabled') {
     await deps.deliveries.record(ref, { ...base, status: 'skipped', attempts: (msg.attemptBase ?? 0) + m.receiveCount - 1, responseCode: null, latencyMs: null, error: `endpoint disabled: ${webhook.disabledReason ?? ''}`, lastAttemptAt: nowIso(), nextAttemptAt: null });
     await deps.queue.done(m);
-    return { kind: 'gone' };
+    return { kind: 'skipped' };
   }
 
   const body = JSON.stringify(msg.envelope);

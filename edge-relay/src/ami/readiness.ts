@@ -99,9 +99,9 @@ export class AmiReadiness extends EventEmitter<{ change: [AmiReadinessState] }> 
   };
 
   private readonly onReady = (): void => {
+    // Not ready until the check has answered (milliseconds); the state keeps the last reason till then.
     const session = ++this.session;
     this.refusal = undefined;
-    this.set({ ready: false, reason: 'logged in; asking Asterisk which channel driver it has', tech: this._state.tech });
     const checking = checkChannelDrivers(this.opts.ami, this.opts.timeoutMs).then(
       (drivers) => {
         if (session !== this.session) return;

@@ -40,7 +40,7 @@ export interface InvocationContext {
   getRemainingTimeInMillis?(): number;
 }
 
-export interface LambdaCloudOptions extends Partial<Pick<CloudOptions, 'resolver' | 'deliveryTimeoutMs' | 'retrySchedule' | 'cacheAckMark'>> {
+export interface LambdaCloudOptions extends Partial<Pick<CloudOptions, 'resolver' | 'deliveryTimeoutMs' | 'retrySchedule' | 'cacheAckMark' | 'outageTiming'>> {
   clock?: Clock;
   logger?: Logger;
 }
@@ -70,6 +70,7 @@ export function lambdaCloud(config: LambdaConfig, fn: string, needs: { secrets: 
       resolver: options.resolver,
       deliveryTimeoutMs: options.deliveryTimeoutMs,
       retrySchedule: options.retrySchedule,
+      outageTiming: options.outageTiming,
     },
   );
 }

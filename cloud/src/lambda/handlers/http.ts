@@ -7,20 +7,21 @@
 import { handle } from 'hono/aws-lambda';
 import { createCloudApp } from '../../app.js';
 import { awsRegion, managementClient } from '../../aws-clients.js';
-import { appDeps, pendingCommandStore, relayStore } from '../../compose.js';
+import { appDeps, pendingCommandStore, relayPresence, relayStore } from '../../compose.js';
 import { RecordingBucket } from '../../store/recordings.js';
 import { RelayConnections } from '../../tunnel/apigw-connections.js';
 import { AwsRelayGateway } from '../../tunnel/aws-gateway.js';
 import { must, type LambdaConfig } from '../config.js';
 import { lambdaCloud, lambdaQueue, type LambdaCloudOptions } from './common.js';
 
-export type HttpHandlerOptions = Pick<LambdaCloudOptions, 'clock' | 'logger' | 'resolver'>;
+export type HttpHandlerOptions = Pick<LambdaCloudOptions, 'clock' | 'logger' | 'resolver' | 'outageTiming'>;
 
 export function createHttpHandler(config: LambdaConfig, options: HttpHandlerOptions = {}) {
   const cloud = lambdaCloud(config, 'http', { secrets: true, queue: lambdaQueue(config, 'send') }, options);
   const { db, clock, logger } = cloud;
   const gateway = new AwsRelayGateway({
     relays: relayStore(cloud),
+    presence: relayPresence(cloud),
     pending: pendingCommandStore(cloud),
     connections: new RelayConnections(managementClient(must(config.relayManagementEndpoint, 'RELAY_MANAGEMENT_ENDPOINT'))),
     recordings: new RecordingBucket({

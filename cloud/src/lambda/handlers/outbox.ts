@@ -2,7 +2,9 @@
  * The outbox on AWS: the events table's stream hands every new OUTBOX# item
  * to `handler`, which runs the same processOutbox as the local cloud
  * (projections, webhook fan-out, then the item is deleted). `sweep` runs
- * every few minutes for items the stream gave up on (OutboxRunner.sweep).
+ * every minute: for items the stream gave up on (OutboxRunner.sweep), and for
+ * the sites' outages (RelayPresence.sweep: relays gone silent without a
+ * $disconnect, relay.offline and ami.down once their grace is over).
  *
  * A site's entries are processed in stream order, sites in parallel. When one
  * fails, it and the site's later entries of the batch are reported as failed
@@ -13,14 +15,14 @@
 
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { LogField } from '../../../../protocol/src/log-fields.js';
-import { outboxDeps } from '../../compose.js';
+import { outboxDeps, relayPresence } from '../../compose.js';
 import { OutboxRunner, processOutbox } from '../../pipeline/outbox.js';
 import type { OutboxEntry } from '../../store/events.js';
 import type { LambdaConfig } from '../config.js';
 import { unmarshallImage } from '../stream-image.js';
 import { lambdaCloud, lambdaQueue, type LambdaCloudOptions } from './common.js';
 
-export interface OutboxHandlerOptions extends Pick<LambdaCloudOptions, 'clock' | 'logger'> {
+export interface OutboxHandlerOptions extends Pick<LambdaCloudOptions, 'clock' | 'logger' | 'outageTiming'> {
   /** Entries older than this are the sweeper's (default 5 minutes: the stream normally takes seconds). */
   staleAfterMs?: number;
 }
@@ -74,16 +76,23 @@ export function createOutboxHandlers(config: LambdaConfig, options: OutboxHandle
       return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
     },
 
-    /** Scheduled (EventBridge): entries the stream left behind. */
-    async sweep(_event?: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<{ swept: number }> {
-      let swept = 0;
-      // A pass takes at most 100 entries; keep going while there are more and time is left.
-      for (let pass = 0; pass < 10; pass++) {
-        const n = await runner.sweep();
-        swept += n;
-        if (n < 100 || (context?.getRemainingTimeInMillis?.() ?? Infinity) < 30_000) break;
-      }
-      return { swept };
+    /** Scheduled (EventBridge): entries the stream left behind, and the sites' outages (one failing does not stop the other). */
+    async sweep(_event?: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<{ swept: number; sites: number }> {
+      const outbox = (async () => {
+        let swept = 0;
+        // A pass takes at most 100 entries; keep going while there are more and time is left.
+        for (let pass = 0; pass < 10; pass++) {
+          const n = await runner.sweep();
+          swept += n;
+          if (n < 100 || (context?.getRemainingTimeInMillis?.() ?? Infinity) < 30_000) break;
+        }
+        return swept;
+      })();
+      // What it announces is stored with an outbox entry, which the stream takes from there.
+      const [swept, sites] = await Promise.allSettled([outbox, relayPresence(cloud).sweep()]);
+      if (swept.status === 'rejected') throw swept.reason;
+      if (sites.status === 'rejected') throw sites.reason;
+      return { swept: swept.value, sites: sites.value };
     },
   };
 }

@@ -6,7 +6,7 @@
 
 import type { APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { managementClient } from '../../aws-clients.js';
-import { accountStore, connectionStore, eventStore, pendingCommandStore, relayStore } from '../../compose.js';
+import { accountStore, connectionStore, eventStore, pendingCommandStore, relayPresence } from '../../compose.js';
 import { RelayConnections } from '../../tunnel/apigw-connections.js';
 import { RelaySocket } from '../../tunnel/aws-socket.js';
 import { must, type LambdaConfig } from '../config.js';
@@ -23,7 +23,7 @@ export interface RelaySocketResult {
   body?: string;
 }
 
-export interface RelaySocketOptions extends Pick<LambdaCloudOptions, 'clock' | 'logger'> {
+export interface RelaySocketOptions extends Pick<LambdaCloudOptions, 'clock' | 'logger' | 'outageTiming'> {
   pingMs?: number;
 }
 
@@ -46,7 +46,7 @@ export function createRelaySocketHandlers(config: LambdaConfig, options: RelaySo
   const socket = new RelaySocket({
     accounts: accountStore(cloud),
     events: eventStore(cloud),
-    relays: relayStore(cloud),
+    presence: relayPresence(cloud),
     connections: connectionStore(cloud),
     pending: pendingCommandStore(cloud),
     api: new RelayConnections(managementClient(must(config.relayManagementEndpoint, 'RELAY_MANAGEMENT_ENDPOINT'))),
