@@ -20,14 +20,14 @@ import type { Clock } from '../../protocol/src/clock.js';
 import type { Logger } from '../../protocol/src/log.js';
 import { AnalyticsStore } from './analytics/store.js';
 import type { CloudDeps } from './api/context.js';
-import { OperationalEventStore } from './operational/store.js';
+import { OperationalEventStore, type OperationalEvent } from './operational/store.js';
 import type { OutageTiming } from './outages/policy.js';
 import { RelayPresence, type RelayPresenceOptions } from './outages/presence.js';
 import type { OutboxDeps } from './pipeline/outbox.js';
 import { AccountStore } from './store/accounts.js';
 import { ConnectionStore } from './store/connections.js';
 import type { TableNames } from './store/dynamo.js';
-import { EventStore } from './store/events.js';
+import { EventStore, type OutboxEntry } from './store/events.js';
 import { PendingCommandStore } from './store/pending-commands.js';
 import { RelayStore } from './store/relays.js';
 import type { SecretBox } from './store/secrets.js';
@@ -36,6 +36,7 @@ import type { DeliveryDeps } from './webhooks/deliver.js';
 import { DeliveryLog } from './webhooks/deliveries.js';
 import { WebhookFanout } from './webhooks/fanout.js';
 import type { DeliveryQueue } from './webhooks/queue.js';
+import { WebhookNotices } from './webhooks/notices.js';
 import { ReplayJobs } from './webhooks/replays.js';
 import { WebhookService } from './webhooks/service.js';
 import type { Resolver } from './webhooks/ssrf.js';
@@ -162,6 +163,15 @@ export function webhookFanout(c: Cloud): WebhookFanout {
   return part(c, webhookFanout, () => new WebhookFanout(webhookStore(c), queueOf(c), () => c.clock.now()));
 }
 
+/**
+ * webhook.disabled and webhook.exhausted (webhooks/notices.ts). `runtime`:
+ * what it does with the events it records (the local cloud runs their
+ * outbox entries at once); the first caller's stays.
+ */
+export function webhookNotices(c: Cloud, runtime: { afterStore?: (entries: OutboxEntry[], events: OperationalEvent[]) => void } = {}): WebhookNotices {
+  return part(c, webhookNotices, () => new WebhookNotices({ operational: operationalEventStore(c), clock: c.clock, ...runtime }));
+}
+
 /** What a tenant can do with its webhook endpoints (/v1). */
 export function webhookService(c: Cloud): WebhookService {
   return part(
@@ -176,6 +186,7 @@ export function webhookService(c: Cloud): WebhookService {
         events: eventStore(c),
         replays: replayJobs(c),
         queue: queueOf(c),
+        notices: webhookNotices(c),
         operational: operationalEventStore(c),
         clock: c.clock,
         delivery: { allowPrivate: c.options.allowPrivateWebhooks, resolver: c.options.resolver, timeoutMs: c.options.deliveryTimeoutMs ?? DELIVERY_TIMEOUT_MS },
@@ -194,6 +205,7 @@ export function deliveryDeps(c: Cloud, queue: DeliveryQueue = queueOf(c)): Deliv
     webhooks: webhookStore(c),
     deliveries: deliveryLog(c),
     queue,
+    notices: webhookNotices(c),
     replays: replayJobs(c),
     events: eventStore(c),
     operational: operationalEventStore(c),

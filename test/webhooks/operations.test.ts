@@ -3,7 +3,9 @@
  * runtimes (the local worker, and the deliveries Lambda on its queues): the
  * delivery log filtered by status, one delivery with every attempt (codes,
  * latency, the start of the answer), a resend that reaches the receiver once
- * it is back, and replay jobs whose progress is readable until done.
+ * it is back, replay jobs whose progress is readable until done, and the
+ * notices about the tenant's own endpoints (webhook.disabled,
+ * webhook.exhausted) at the endpoint that names them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBoxWorld, type BoxWorld } from '../helpers/box-world.js';
@@ -20,7 +22,7 @@ describe.each(cloudRuntimes)('webhook operations on $name', (runtime) => {
   let since: number;
   const receivers: WebhookReceiver[] = [];
   // Made before the first event: the Lambda fan-out knows a tenant's endpoints a few seconds late.
-  const hook: Record<'failing' | 'long' | 'refusing' | 'replayed', { id: string; r: WebhookReceiver }> = {} as never;
+  const hook: Record<'failing' | 'long' | 'refusing' | 'replayed' | 'gone' | 'watcher', { id: string; r: WebhookReceiver }> = {} as never;
 
   beforeAll(async () => {
     // Two retries after 0 s: a failing delivery is dead-lettered at its third attempt.
@@ -28,7 +30,9 @@ describe.each(cloudRuntimes)('webhook operations on $name', (runtime) => {
     call = api(cloud.url);
     ids = await tenantAndSite(call);
     since = Date.now();
-    for (const name of ['failing', 'long', 'refusing', 'replayed'] as const) hook[name] = await endpoint(['cdr']);
+    for (const name of ['failing', 'long', 'refusing', 'replayed', 'gone'] as const) hook[name] = await endpoint(['cdr']);
+    hook.watcher = await endpoint(['webhook.disabled', 'webhook.exhausted']);
+    hook.gone.r.respond = () => ({ status: 410 });
     hook.failing.r.respond = (_d, n) => (n <= 3 ? { status: 503, body: '{"error":"maintenance"}' } : { status: 200, body: '{"ok":true}' });
     hook.long.r.respond = () => ({ status: 200, body: 'x'.repeat(5000) });
     w = await startBoxWorld({ settings: { cloud: { url: cloud.relayUrl, token: ids.relayToken } } });
@@ -132,5 +136,25 @@ describe.each(cloudRuntimes)('webhook operations on $name', (runtime) => {
     expect(r.deliveries.slice(live.length).map((d) => d.body.id)).toEqual(live);
     // Another endpoint's job id is not this one's.
     expect((await call('GET', hooks(`/${hook.long.id}/replays/${started.body.jobId}`), { token: ids.apiKey })).status).toBe(404);
+  });
+
+  it('announces a dead-lettered delivery and each disabling (410, by the tenant) to the endpoint that names them', async () => {
+    const { id, r } = hook.watcher;
+    const failedEvent = String(hook.failing.r.deliveries[0].headers['webhook-id']);
+    const notice = (type: string, about: string) => r.deliveries.find((d) => d.body.type === type && d.body.data.webhookId === about)?.body;
+    await waitFor(() => notice('webhook.exhausted', hook.failing.id) && notice('webhook.disabled', hook.gone.id) && notice('webhook.disabled', hook.refusing.id), {
+      timeoutMs: 30_000,
+      what: `three notices at the watcher (have ${r.deliveries.map((d) => d.body.type).join(', ')})`,
+    });
+    const exhausted = notice('webhook.exhausted', hook.failing.id);
+    expect(exhausted).toMatchObject({ siteId: null, seq: null, occurredAt: expect.any(String) });
+    expect(exhausted.data).toMatchObject({ event: 'webhook.exhausted', webhookId: hook.failing.id, url: hook.failing.r.url, eventId: failedEvent, eventType: 'cdr', siteId: ids.siteId, attempts: 3, responseCode: 503, lastError: 'HTTP 503' });
+    expect(notice('webhook.disabled', hook.gone.id).data).toMatchObject({ reason: 'gone', message: 'the endpoint answered 410 Gone', url: hook.gone.r.url });
+    expect(notice('webhook.disabled', hook.refusing.id).data).toMatchObject({ reason: 'user', message: 'disabled by the tenant' });
+    // The endpoint the 410 disabled heard nothing more: its one cdr, no notice about itself.
+    expect(hook.gone.r.deliveries.map((d) => d.body.type)).toEqual(['cdr']);
+    // A notice is a delivery like any other, in the log with its attempts.
+    await waitFor(async () => (await get(`/${id}/deliveries/${exhausted.id}`)).status === 'delivered', { what: 'the notice in the delivery log' });
+    expect((await get(`/${id}/deliveries/${exhausted.id}`)).attemptLog).toMatchObject([{ attempt: 1, responseCode: 200 }]);
   });
 });

@@ -17,13 +17,14 @@ import type { CloudDeps } from '../api/context.js';
 import { apiError } from '../api/errors.js';
 import { createCloudApp } from '../app.js';
 import { dynamoClient, sqsClient } from '../aws-clients.js';
-import { accountStore, appDeps, cloudOf, deliveryDeps, eventStore, outboxDeps, relayPresence, webhookFanout, webhookStore } from '../compose.js';
+import { accountStore, appDeps, cloudOf, deliveryDeps, eventStore, outboxDeps, relayPresence, webhookFanout, webhookNotices, webhookStore } from '../compose.js';
+import type { OperationalEvent } from '../operational/store.js';
 import type { OutageTiming } from '../outages/policy.js';
 import type { RelayPresence } from '../outages/presence.js';
 import { OutboxRunner } from '../pipeline/outbox.js';
 import { DEFAULT_COMMAND_TIMEOUT_MS } from '../settings.js';
 import { DEFAULT_TABLE_PREFIX, tableNames, type TableNames } from '../store/dynamo.js';
-import type { EventStore } from '../store/events.js';
+import type { EventStore, OutboxEntry } from '../store/events.js';
 import { SecretBox } from '../store/secrets.js';
 import { ensureTables } from '../store/tables.js';
 import { LocalHub } from '../tunnel/local-hub.js';
@@ -177,15 +178,14 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     );
     const metrics = new CloudMetrics({ relays: () => ({ sites: relays.sites, connections: relays.connections }), outboxDepth: () => eventStore(cloud).outboxDepth() });
     const outbox = new OutboxRunner(outboxDeps(cloud), clock, { sweepEveryMs: opts.outboxSweepMs, staleAfterMs: opts.outboxStaleMs });
+    // Operational events (outages, webhook notices) go out at once, like a relay's events.
+    const announced = (entries: OutboxEntry[], events: OperationalEvent[]) => {
+      metrics.announced(events.map((e) => e.type));
+      for (const entry of entries) void outbox.submit(entry, events.filter((e) => entry.ops?.includes(e.id)));
+    };
+    webhookNotices(cloud, { afterStore: announced });
     // This process holds every relay connection: what the hub does not hold is gone. Outages are announced on timers.
-    const presence = relayPresence(cloud, {
-      liveness: (site, now) => relays.gone(site, now),
-      timers: true,
-      afterStore: (entries, events) => {
-        metrics.announced(events.map((e) => e.type));
-        for (const entry of entries) void outbox.submit(entry, events.filter((e) => entry.ops?.includes(e.id)));
-      },
-    });
+    const presence = relayPresence(cloud, { liveness: (site, now) => relays.gone(site, now), timers: true, afterStore: announced });
     const relays: LocalHub = new LocalHub({
       accounts: accountStore(cloud),
       events: eventStore(cloud),

@@ -14,6 +14,7 @@ import type { Clock } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import { RESPONSE_BODY_BYTES, type Attempt, type DeliveryLog } from './deliveries.js';
 import type { DeliveryMessage, DeliveryQueue, ReceivedMessage } from './queue.js';
+import type { WebhookNotices } from './notices.js';
 import type { ReplayStepDeps } from './replays.js';
 import { judgeAttempt, type AttemptVerdict } from './schedule.js';
 import { signedHeaders } from './signing.js';
@@ -26,6 +27,8 @@ export interface DeliveryDeps extends ReplayStepDeps {
   webhooks: WebhookStore;
   deliveries: DeliveryLog;
   queue: DeliveryQueue;
+  /** webhook.disabled and webhook.exhausted. */
+  notices: WebhookNotices;
   clock: Clock;
   logger: Logger;
   allowPrivate: boolean;
@@ -164,11 +167,13 @@ async function attempt(deps: DeliveryDeps, m: ReceivedMessage): Promise<HandledV
       break;
     case 'dead':
       await deps.deliveries.record(ref, { ...record, status: 'failed', error: `${record.error}; ${verdict.reason}: dead-lettered`, nextAttemptAt: null }, attempt);
+      // Announced before the message goes: a crash in between announces it again, with the same id.
+      await deps.notices.exhausted(webhook, msg, { attempts, responseCode: attempt.responseCode, lastError: error ?? '', at: attempt.at });
       await deps.queue.deadLetter(m, verdict.reason);
       log.warn('webhook delivery dead-lettered', { attempts: m.receiveCount });
       break;
     case 'disable':
-      await deps.webhooks.disable(msg.tenantId, msg.webhookId, verdict.reason);
+      await deps.webhooks.disable(msg.tenantId, msg.webhookId, verdict.reason, deps.notices.disabling(webhook, verdict.cause));
       await deps.deliveries.record(ref, { ...record, status: 'failed', error: `${record.error}; endpoint disabled: ${verdict.reason}`, nextAttemptAt: null }, attempt);
       await deps.queue.deadLetter(m, verdict.reason);
       log.warn('webhook endpoint disabled', { reason: verdict.reason });

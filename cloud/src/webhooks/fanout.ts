@@ -6,6 +6,7 @@
 
 import { deliveredByDefault, type TenantEventType } from '../operational/types.js';
 import type { Fanout } from '../pipeline/outbox.js';
+import { aboutItself } from './notices.js';
 import { envelopeOf, isBoxEvent, type TenantEvent } from './envelope.js';
 import type { DeliveryMessage, DeliveryQueue } from './queue.js';
 import type { Webhook, WebhookStore } from './subscriptions.js';
@@ -13,10 +14,11 @@ import type { Webhook, WebhookStore } from './subscriptions.js';
 /**
  * Whether an endpoint wants an event: the types it names (none named: the
  * box events only), and the sites it names (an event about the tenant as a
- * whole goes to endpoints that name no sites).
+ * whole goes to endpoints that name no sites); never a notice about itself
+ * (notices.ts).
  */
 export function matches(w: Webhook, e: TenantEvent): boolean {
-  if (w.status !== 'active') return false;
+  if (w.status !== 'active' || aboutItself(w, e)) return false;
   if (w.events ? !w.events.includes(e.type as TenantEventType) : !deliveredByDefault(e.type)) return false;
   if (w.siteIds && (e.siteId === null || !w.siteIds.includes(e.siteId))) return false;
   return true;

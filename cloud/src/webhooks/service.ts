@@ -19,6 +19,7 @@ import type { Envelope, TenantEvent } from './envelope.js';
 import { attemptError, postJson } from './deliver.js';
 import type { Attempt, DeliveryLog, DeliveryRecord } from './deliveries.js';
 import type { WebhookFanout } from './fanout.js';
+import type { WebhookNotices } from './notices.js';
 import type { DeliveryQueue } from './queue.js';
 import type { ReplayJob, ReplayJobs } from './replays.js';
 import { isDelivered } from './schedule.js';
@@ -34,6 +35,7 @@ export interface WebhookServiceDeps {
   events: EventStore;
   replays: ReplayJobs;
   queue: DeliveryQueue;
+  notices: WebhookNotices;
   operational: OperationalEventStore;
   clock: Clock;
   /** How test sends go out: the same guard and timeout as deliveries. */
@@ -84,7 +86,8 @@ export class WebhookService {
     if (body.siteIds !== undefined) change.siteIds = await this.sitesOf(tenantId, body.siteIds);
     if (body.ordered !== undefined) change.ordered = body.ordered;
     if (body.enabled !== undefined) change.enabled = body.enabled;
-    return (await this.deps.webhooks.update(tenantId, id, change)) ?? thrown(notFound());
+    const announce = body.enabled === false ? this.deps.notices.disabling({ id, tenantId, url: (await this.get(tenantId, id)).url }, 'user') : undefined;
+    return (await this.deps.webhooks.update(tenantId, id, change, announce)) ?? thrown(notFound());
   }
 
   async remove(tenantId: string, id: string): Promise<void> {
