@@ -5,7 +5,11 @@
 #     and our launcher that binds it to 127.0.0.1 runs through the JDK's
 #     source launcher (jdk.compiler);
 #   - curl: the demo prints curl lines, and a test runs them as printed;
-#   - dpkg-deb: `npm run package` builds the relay's .deb (and a test does).
+#   - dpkg-deb: `npm run package` builds the relay's .deb (and a test does);
+#   - chromium, with `--browser` (npm test): the console's browser tests drive
+#     Debian's Chromium through playwright-core, which never downloads a
+#     browser of its own; and a Chinese font (WenQuanYi Micro Hei, 1.6 MB) so
+#     the Chinese pages' screenshots show characters. `npm start` needs neither.
 set -eu
 
 need=""
@@ -15,6 +19,10 @@ fi
 command -v curl >/dev/null 2>&1 || need="$need curl"
 command -v md5sum >/dev/null 2>&1 || need="$need coreutils"
 command -v dpkg-deb >/dev/null 2>&1 || need="$need dpkg"
+if [ "${1:-}" = "--browser" ]; then
+  [ -x /usr/bin/chromium ] || need="$need chromium"
+  fc-list :lang=zh 2>/dev/null | grep -q . || need="$need fonts-wqy-microhei"
+fi
 
 [ -z "$need" ] && exit 0
 

@@ -1,6 +1,6 @@
 // npm runs `prepare` after `npm ci` / `npm install`. It compiles the
-// TypeScript, which needs the devDependencies (the compiler and the @types
-// packages). A production install (`npm ci --omit=dev`) has none of them, and
+// TypeScript and builds the web console (esbuild: dist/console), which need
+// the devDependencies (the compiler, the @types packages, esbuild). A production install (`npm ci --omit=dev`) has none of them, and
 // failing there would fail the whole install: then this only says so.
 // `npm test` and `npm run package` build anyway, and the packaged relay
 // (dist/release) needs no build at all.
@@ -17,5 +17,7 @@ if (missing.length > 0) {
   process.exit(0);
 }
 const tsc = new URL('node_modules/typescript/bin/tsc', root);
-const result = spawnSync(process.execPath, [tsc.pathname, '-p', 'tsconfig.json'], { stdio: 'inherit', cwd: root });
-process.exit(result.status ?? 1);
+const compiled = spawnSync(process.execPath, [tsc.pathname, '-p', 'tsconfig.json'], { stdio: 'inherit', cwd: root });
+if (compiled.status !== 0) process.exit(compiled.status ?? 1);
+const consoleBuilt = spawnSync(process.execPath, [new URL('dist/scripts/build-console.js', root).pathname], { stdio: 'inherit', cwd: root });
+process.exit(consoleBuilt.status ?? 1);

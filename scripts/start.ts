@@ -22,6 +22,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLocalCloud } from '../cloud/src/local/server.js';
 import { ConfigError } from '../cloud/src/settings.js';
+import { CONSOLE_BUILD } from '../infra/lib/paths.js';
 import { ExitError } from '../protocol/src/cli/program.js';
 import { portProblem } from '../protocol/src/listen.js';
 import { createLogger } from '../protocol/src/log.js';
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
     port: settings.cloud.port,
     dataDir: join(dataDir, 'cloud'),
     adminToken,
+    consoleDir: join(ROOT, CONSOLE_BUILD),
     // The demo's webhooks go to its own receiver on loopback.
     allowPrivateWebhooks: true,
     logger: logger.child({ service: 'cloud' }),

@@ -8,21 +8,34 @@ import { analyticsRoutes } from './analytics/routes.js';
 import { adminRoutes } from './api/admin.js';
 import { authenticate } from './api/auth.js';
 import type { CloudDeps, CloudEnv } from './api/context.js';
+import { boxError } from '../../protocol/src/box-api/errors.js';
 import { errorAnswer, notFound } from './api/errors.js';
 import { requestId } from './api/request-id.js';
 import { siteRoutes } from './api/sites.js';
 import { webhookRoutes } from './api/webhooks.js';
+import { CONSOLE_PATH, consoleRoutes } from './console/routes.js';
 
-export function createCloudApp(deps: CloudDeps): Hono<CloudEnv> {
+export interface CloudAppOptions {
+  /** Where the web console's built files are (dist/console); absent: no console. */
+  consoleDir?: string;
+}
+
+export function createCloudApp(deps: CloudDeps, options: CloudAppOptions = {}): Hono<CloudEnv> {
   const app = new Hono<CloudEnv>();
   app.use('*', requestId(deps.logger));
   app.get('/health', (c) => c.json({ status: 'ok' }));
+  if (options.consoleDir) {
+    app.route('/', consoleRoutes(options.consoleDir));
+    // A person opening the cloud's address in a browser gets the console.
+    app.get('/', (c) => c.redirect(`${CONSOLE_PATH}/`, 302));
+  }
   const auth = authenticate(deps);
   app.route('/', adminRoutes(deps, auth));
   app.route('/', webhookRoutes(deps.webhooks, auth));
   app.route('/', analyticsRoutes(deps, auth));
   app.route('/', siteRoutes(deps));
-  app.notFound((c) => c.json(notFound().toBody(), 404));
+  // A path under a site's box API that no box route matches answers in the box's words, as the box does.
+  app.notFound((c) => (c.req.path.startsWith('/sites/') ? errorAnswer(boxError(404, 'not found'), c) : c.json(notFound().toBody(), 404)));
   app.onError(errorAnswer);
   return app;
 }

@@ -1,8 +1,9 @@
 /**
  * The public API: an HTTP API (payload v2) whose every route goes to one
  * function running the cloud's Hono app (cloud/src/lambda/http.ts): admin,
- * webhooks, CDRs, statistics and the box API per site. A box command goes to
- * the site's relay through the WebSocket API's management endpoint.
+ * webhooks, CDRs, statistics, the box API per site and the web console
+ * (/console, its files beside the bundle). A box command goes to the site's
+ * relay through the WebSocket API's management endpoint.
  */
 
 import { Duration, Stack } from 'aws-cdk-lib';
@@ -19,6 +20,7 @@ import type { Settings } from './settings.js';
 import type { Tables } from './tables.js';
 import { grantItems } from './grants.js';
 import { HandlerFunction } from './lambda-function.js';
+import { CONSOLE_BUILD } from './paths.js';
 
 /**
  * How long a box command waits for the relay before answering 504. The HTTP
@@ -66,6 +68,8 @@ export class PublicApi extends Construct {
         LOG_LEVEL: props.logLevel,
         ...props.secrets.env({ secretsKey: true, adminToken: true }),
       },
+      // The web console's files, read from disk per request (not compiled into the bundle: its cold start stays the API's).
+      besideBundle: [{ from: CONSOLE_BUILD, to: 'console' }],
     });
     grantItems(props.tables.main, this.fn);
     grantItems(props.tables.events, this.fn);

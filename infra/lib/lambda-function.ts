@@ -23,6 +23,23 @@ export interface HandlerFunctionProps {
   memorySize?: number;
   /** Only what this function needs (see the contract in docs/deploy.md). */
   environment: Record<string, string>;
+  /**
+   * Folders of the build copied beside the bundle (`from` relative to the
+   * repository, `to` inside the function's code), read by the function from
+   * disk at run time instead of being compiled into it. Bundling fails when
+   * one is missing (`npm run build` writes them).
+   */
+  besideBundle?: ReadonlyArray<{ from: string; to: string }>;
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+
+/** The shell commands that copy `besideBundle` folders into the bundle's folder. */
+export function copyBesideBundle(folders: ReadonlyArray<{ from: string; to: string }>, inputDir: string, outputDir: string): string[] {
+  return folders.flatMap(({ from, to }) => {
+    const src = quote(`${inputDir}/${from}`);
+    return [`test -d ${src} || (echo ${quote(`${from} is missing: run npm run build first`)} >&2; exit 1)`, `cp -R ${src} ${quote(`${outputDir}/${to}`)}`];
+  });
 }
 
 /**
@@ -65,6 +82,13 @@ export class HandlerFunction extends NodejsFunction {
         sourcesContent: false,
         banner: ESBUILD_COMMON.banner,
         externalModules: externalModules(props.entry),
+        commandHooks: props.besideBundle
+          ? {
+              beforeBundling: () => [],
+              beforeInstall: () => [],
+              afterBundling: (inputDir, outputDir) => copyBesideBundle(props.besideBundle ?? [], inputDir, outputDir),
+            }
+          : undefined,
       },
     });
     Validations.of(this).acknowledge({

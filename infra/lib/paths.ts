@@ -20,6 +20,9 @@ export const REPO_ROOT = ((): string => {
   }
 })();
 
+/** Where `npm run build` writes the web console (scripts/build-console.ts), relative to the repository; the HTTP function carries a copy. */
+export const CONSOLE_BUILD = 'dist/console';
+
 /** The Lambda entry files (the runtime's contract): one module per event source. */
 export const LAMBDA_ENTRIES = {
   http: 'cloud/src/lambda/http.ts',

@@ -24,6 +24,7 @@ export function banner(f: BannerFacts): string[] {
     'coocenter demo is running: cloud, relay and a simulated call center (demo calls every few seconds).',
     '',
     `  cloud        ${cloudUrl}            (admin token: ${demo.adminToken})`,
+    `  console      ${cloudUrl}/console/#key=${encodeURIComponent(demo.apiKey)}   (signs in as the demo tenant)`,
     `  relay (LAN)  http://127.0.0.1:${f.lanPort}/coocenter-api   config ${f.confFile}`,
     `  PBX (AMI)    127.0.0.1:${f.amiPort}               simulated Asterisk 20, admin/secret`,
     `  webhooks     ${f.webhookUrl}   the demo's receiver: one line per delivery below`,

@@ -18,7 +18,7 @@ function sourceFiles(dir: string, out: SourceFile[] = []): SourceFile[] {
     if (entry.name.startsWith('.') || SKIP.has(entry.name)) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) sourceFiles(path, out);
-    else if (entry.name.endsWith('.ts') && dir !== ROOT) out.push({ path: relative(ROOT, path).split(sep).join('/'), text: readFileSync(path, 'utf8') });
+    else if (/\.tsx?$/.test(entry.name) && dir !== ROOT) out.push({ path: relative(ROOT, path).split(sep).join('/'), text: readFileSync(path, 'utf8') });
   }
   return out;
 }
@@ -27,7 +27,7 @@ describe('package boundaries', () => {
   it('hold in every TypeScript file of the repository', () => {
     const files = sourceFiles(ROOT);
     expect(files.length).toBeGreaterThan(200);
-    for (const folder of ['protocol', 'ami-codec', 'edge-relay', 'cloud', 'simulator', 'infra', 'test']) expect(files.some((f) => f.path.startsWith(`${folder}/`)), folder).toBe(true);
+    for (const folder of ['protocol', 'ami-codec', 'edge-relay', 'cloud', 'simulator', 'infra', 'console', 'test']) expect(files.some((f) => f.path.startsWith(`${folder}/`)), folder).toBe(true);
     expect(boundaryViolations(files)).toEqual([]);
   });
 });
@@ -91,6 +91,15 @@ describe('the boundary checker', () => {
     expect(check('infra/lib/tables.ts', "import { tableSchemas } from '../../cloud/src/store/tables.js';")).toEqual([]);
     expect(check('infra/lib/http-api.ts', "import { app } from '../../cloud/src/lambda/http.js';")).toHaveLength(1);
     expect(check('infra/lib/http-api.ts', "import { PROTOCOL_VERSION } from '../../protocol/src/wire/frames.js';")).toHaveLength(1);
+  });
+
+  it('lets the console take the box event types and the zone arithmetic, and nothing that runs on a server', () => {
+    expect(check('console/src/api/types.ts', "import type { CdrEvent } from '../../../protocol/src/events/box-events.js';")).toEqual([]);
+    expect(check('console/src/time-range.ts', "import { zonedFields } from '../../protocol/src/zoned-time.js';")).toEqual([]);
+    expect(check('console/src/pages/calls.tsx', "import { parseCdrParams } from '../../../cloud/src/analytics/params.js';")).toHaveLength(1);
+    expect(check('console/src/app.tsx', "import { createLogger } from '../../protocol/src/log.js';")).toHaveLength(1);
+    expect(check('console/src/app.tsx', "import { BOX_COMMANDS } from '../../protocol/src/box-api/commands.js';")).toHaveLength(1);
+    expect(check('console/src/i18n/catalogs.test.ts', "import { waitFor } from '../../../test/helpers/wait.js';")).toEqual([]);
   });
 
   it('refuses a folder the table does not know, and an import from outside the repository', () => {

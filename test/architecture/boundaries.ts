@@ -16,13 +16,17 @@ export interface Boundary {
   why: string;
 }
 
-/** Every folder of ours that holds TypeScript, and what it may import. A folder not listed is refused. */
+/** Every folder of ours that holds TypeScript (`.ts`, `.tsx`), and what it may import. A folder not listed is refused. */
 export const BOUNDARIES: Readonly<Record<string, Boundary>> = {
   protocol: { may: [], why: 'what relay and cloud share stands on its own' },
   'ami-codec': { may: ['protocol'], why: 'the AMI wire format serves the relay and the simulator alike, and knows neither' },
   'edge-relay': { may: ['protocol', 'ami-codec'], why: 'the relay reaches the cloud over the tunnel protocol only' },
   cloud: { may: ['protocol'], why: 'the cloud reaches the relay over the tunnel protocol only, and speaks no AMI' },
   simulator: { may: ['protocol', 'ami-codec'], why: 'the simulator stands in for Asterisk, never for our own parts' },
+  console: {
+    may: ['protocol/src/events/', 'protocol/src/zoned-time.js'],
+    why: 'the console runs in browsers and reaches the cloud over HTTP only: it shares the box event types and the zone arithmetic, nothing that runs on a server',
+  },
   infra: { may: ['cloud/src/store/'], why: 'the stack takes only the table definitions from the code; it names the Lambda entries by path' },
   scripts: { may: ['protocol', 'cloud', 'simulator', 'infra'], why: 'the demo runs the cloud and the simulator in its process; the relay runs as its own, through its CLI; the release bundle shares the Lambda bundles\' esbuild settings' },
   bench: { may: ['*'], why: 'benchmarks measure any part' },
@@ -59,7 +63,7 @@ export function boundaryViolations(files: readonly SourceFile[]): string[] {
       out.push(`${file.path}: ${folder}/ is not in the boundary table`);
       continue;
     }
-    const may = file.path.endsWith('.test.ts') ? [...boundary.may, TESTS_MAY] : boundary.may;
+    const may = /\.test\.tsx?$/.test(file.path) ? [...boundary.may, TESTS_MAY] : boundary.may;
     for (const specifier of importSpecifiers(file.text)) {
       const target = resolveImport(file.path, specifier);
       if (target === undefined) continue;

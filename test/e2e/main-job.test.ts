@@ -47,6 +47,13 @@ describe('npm start', { timeout: 180_000 }, () => {
       expect(parsed.status ?? 'site', line).not.toBe('error');
       answers.set(line, parsed);
     }
+    // The console's sign-in link: the page, with the tenant key in the fragment only (never sent to the server).
+    const link = /console +(http:\/\/\S+\/console\/#key=(\S+))/.exec(output);
+    expect(link, output).not.toBeNull();
+    const page = await fetch(link![1]);
+    expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+    const key = decodeURIComponent(link![2]);
+    expect((await fetch(`http://127.0.0.1:${demo.ports.cloud}/v1/tenants/${key.split('.')[1]}/sites`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
     // The webhook it made posts to the demo's receiver, which prints a line per delivery.
     expect(answers.get(makeWebhook[0])).toMatchObject({ url: `http://127.0.0.1:${demo.ports.webhooks}/webhooks`, status: 'active', secret: expect.stringMatching(/^whsec_/) });
     await waitFor(() => /^webhook {2}(dialbegin|dialend|hangup|extensionstatus|ivr|cdr|cc_cdr) +seq \d+ +\S/m.test(demo!.output()), {

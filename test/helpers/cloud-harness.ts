@@ -6,6 +6,7 @@
 import { inject } from 'vitest';
 import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../cloud/src/local/server.js';
 import { randomId } from '../../cloud/src/store/secrets.js';
+import { CONSOLE_OUT } from '../../scripts/build-console.js';
 import { rawRequest } from './raw-http.js';
 import { quietLogger, tempDir } from './relay-harness.js';
 
@@ -21,6 +22,7 @@ export async function startTestCloud(extra: Partial<LocalCloudOptions> = {}): Pr
     allowPrivateWebhooks: true,
     tablePrefix: randomId('t'),
     logger: quietLogger,
+    consoleDir: CONSOLE_OUT,
     ...extra,
   });
 }

@@ -80,7 +80,9 @@ export async function runScenario(crash: boolean): Promise<ScenarioRun> {
     await monitor.action('Setvar', { Variable: 'DIALTIMEOUT', Value: '3600' });
     calls.push(sim.call('802', '801', { outcome: 'answer', ringMs: 700_000, talkMs: 20_000 }).catch(noop));
     await seen((m) => m.event === 'DialBegin' && m.get('CallerIDNum') === '802', 'c4 ringing');
-    const c5 = sim.queueCall('808', '631', { agents: { '806': 'answer' }, agentRingMs: 2000, talkMs: 60_000 }).catch(noop);
+    // c5 must still be talking when the relay is killed and end before it is back: 300 s of
+    // simulated talk are 6 s here, room for the marker's round trip on a loaded machine.
+    const c5 = sim.queueCall('808', '631', { agents: { '806': 'answer' }, agentRingMs: 2000, talkMs: 300_000 }).catch(noop);
     await seen((m) => m.event === 'AgentConnect' && m.get('CallerIDNum') === '808', 'c5 connected to 806');
     // Everything the relay heard so far is committed once an event it pushed after it has arrived.
     await sim.register('809');

@@ -25,6 +25,7 @@ import { ensureTables } from '../../cloud/src/store/tables.js';
 import { ensureQueues } from '../../cloud/src/webhooks/queue.js';
 import { startHttpApi, type HttpApiStandIn, type HttpLambda } from './apigw-http.js';
 import { startWebSocketApi, type WebSocketApiStandIn } from './apigw-websocket.js';
+import { CONSOLE_OUT } from '../../scripts/build-console.js';
 import { ADMIN_TOKEN } from './cloud-harness.js';
 import { QueueSource, StreamSource } from './event-sources.js';
 import type { Logger } from '../../protocol/src/log.js';
@@ -103,7 +104,7 @@ export async function startLambdaCloud(opts: LambdaCloudOptions = {}): Promise<L
   };
   const { outageTiming } = opts;
   for (let i = 0; i < (opts.instances ?? 2); i++) instances.push(createRelaySocketHandlers(config, { logger: opts.relaySocketLogger ?? quietLogger, outageTiming, pingMs: opts.pingMs }));
-  const http = await startHttpApi(createHttpHandler(config, { logger: quietLogger, outageTiming }) as unknown as HttpLambda);
+  const http = await startHttpApi(createHttpHandler(config, { logger: quietLogger, outageTiming, consoleDir: CONSOLE_OUT }) as unknown as HttpLambda);
   const outbox = createOutboxHandlers(config, { logger: quietLogger, outageTiming });
   const deliveries = createDeliveriesHandler(config, { logger: quietLogger, schedule: opts.webhookRetrySchedule });
   const stream = new StreamSource(dynamoEndpoint, db, tables.events, (e) => outbox.handler(e));

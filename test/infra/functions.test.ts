@@ -233,6 +233,15 @@ describe('the real CLI', () => {
         expect(bundle, `${fn} leaves the ini-file credentials to the runtime`).toMatch(/import\(\s*["']@aws-sdk\/credential-provider-ini["']\s*\)/);
         expect(bundle, `${fn} leaves the STS/SSO clients to the runtime`).not.toContain('AWSSecurityTokenServiceV20110615');
       }
+
+      // The HTTP function carries the web console beside its bundle (read from disk per request), and only it does.
+      const codeDir = (fn: string) => join(outDir, cli.Resources[fn].Metadata['aws:asset:path'] as string);
+      const page = readFileSync(join(codeDir(id.fn.http), 'console', 'index.html'), 'utf8');
+      const assets = [...page.matchAll(/\/console\/(assets\/[^"]+)"/g)].map((m) => m[1]);
+      expect(assets.length).toBeGreaterThanOrEqual(2);
+      for (const asset of assets) expect(readFileSync(join(codeDir(id.fn.http), 'console', asset))).toEqual(readFileSync(join(REPO_ROOT, 'dist', 'console', asset)));
+      expect(readFileSync(join(codeDir(id.fn.http), 'index.mjs'), 'utf8'), 'the console is not compiled into the bundle').not.toContain('coocenter console');
+      for (const fn of Object.values(id.fn).filter((f) => f !== id.fn.http)) expect(existsSync(join(codeDir(fn), 'console')), fn).toBe(false);
     },
     180_000,
   );

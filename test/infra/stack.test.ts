@@ -124,12 +124,15 @@ describe('delivery queues', () => {
 });
 
 describe('recordings bucket', () => {
-  it('is encrypted, private, owner-enforced, and expires objects after 1 day by default', () => {
+  it('is encrypted, private, owner-enforced, readable cross-origin only through presigned URLs (the console), and expires objects after 1 day by default', () => {
     t.resourceCountIs('AWS::S3::Bucket', 1);
     expect(props(id.bucket)).toEqual({
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      CorsConfiguration: {
+        CorsRules: [{ AllowedMethods: ['GET', 'HEAD'], AllowedOrigins: ['*'], AllowedHeaders: ['Range'], ExposedHeaders: ['Content-Length', 'Content-Range', 'Accept-Ranges', 'ETag'], MaxAge: 3600 }],
+      },
       LifecycleConfiguration: {
         Rules: [{ Id: 'expire-recordings', Status: 'Enabled', ExpirationInDays: 1, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }],
       },

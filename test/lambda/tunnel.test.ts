@@ -144,7 +144,8 @@ describe('the tunnel through API Gateway (Lambda handlers)', () => {
   });
 
   it('answers 504 when the relay does not answer before the deadline, and drops the late reply', async () => {
-    own = await startLambdaCloud({ commandTimeoutMs: 400 });
+    // Long enough for the answered command to make it on a loaded machine (the polling of the command item is the slow part).
+    own = await startLambdaCloud({ commandTimeoutMs: 2000 });
     const call = api(own.url);
     const ids = await tenantAndSite(call);
     const relay = await rawRelay(own.relayUrl, ids.relayToken);

@@ -6,6 +6,7 @@
  * exit codes, what reaches the terminal) live here.
  */
 
+import { fileURLToPath } from 'node:url';
 import { ExitError, runProgram } from '../../../protocol/src/cli/program.js';
 import { ListenError } from '../../../protocol/src/listen.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
@@ -34,9 +35,11 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: settings.logLevel, format: settings.logFormat, fields: { [LogField.service]: 'cloud' } });
   // Loaded only to run: --help and a wrong command line answer without the AWS SDK.
   const { startLocalCloud } = await import('./server.js');
+  // This file runs compiled (dist/cloud/src/local/main.js); the build writes the console to dist/console.
+  const consoleDir = fileURLToPath(new URL('../../../console/', import.meta.url));
   let cloud;
   try {
-    cloud = await startLocalCloud({ ...settings, logger, progress: (step) => logger.info(step) });
+    cloud = await startLocalCloud({ ...settings, consoleDir, logger, progress: (step) => logger.info(step) });
   } catch (err) {
     if (err instanceof ListenError) throw new ExitError(EXIT.failure.code, `${err.message} (--port/PORT, --host/HOST)`);
     if (err instanceof DynamoDbLocalError) throw new ExitError(EXIT.failure.code, err.message);

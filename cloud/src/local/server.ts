@@ -68,6 +68,8 @@ export interface LocalCloudOptions {
   /** How often to retry outbox entries left by a failure, and how old they must be. */
   outboxSweepMs?: number;
   outboxStaleMs?: number;
+  /** The web console's built files (dist/console), served at /console; absent: no console. */
+  consoleDir?: string;
   /** The HTTP server's time limits (default: protocol/src/http/timeouts.ts). */
   httpTimeouts?: Partial<HttpTimeouts>;
   /** relay.offline/ami.down after this grace (default 30 s; tests shorten it). */
@@ -215,7 +217,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       () => presence.stop(),
       () => outbox.stop(),
     );
-    app = metrics.routes(opts.metricsToken).route('/', createCloudApp(deps));
+    app = metrics.routes(opts.metricsToken).route('/', createCloudApp(deps, { consoleDir: opts.consoleDir }));
     hub = relays;
 
     const url = `http://${opts.host && opts.host !== '0.0.0.0' ? opts.host : '127.0.0.1'}:${http.port}`;

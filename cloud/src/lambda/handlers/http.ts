@@ -14,7 +14,10 @@ import { AwsRelayGateway } from '../../tunnel/aws-gateway.js';
 import { must, type LambdaConfig } from '../config.js';
 import { lambdaCloud, lambdaQueue, type LambdaCloudOptions } from './common.js';
 
-export type HttpHandlerOptions = Pick<LambdaCloudOptions, 'clock' | 'logger' | 'resolver' | 'outageTiming'>;
+export type HttpHandlerOptions = Pick<LambdaCloudOptions, 'clock' | 'logger' | 'resolver' | 'outageTiming'> & {
+  /** The web console's built files (beside the bundle on AWS: infra/lib/http-api.ts copies them). */
+  consoleDir?: string;
+};
 
 export function createHttpHandler(config: LambdaConfig, options: HttpHandlerOptions = {}) {
   const cloud = lambdaCloud(config, 'http', { secrets: true, queue: lambdaQueue(config, 'send') }, options);
@@ -34,7 +37,7 @@ export function createHttpHandler(config: LambdaConfig, options: HttpHandlerOpti
     clock,
     logger,
   });
-  return handle(createCloudApp(appDeps(cloud, gateway)));
+  return handle(createCloudApp(appDeps(cloud, gateway), { consoleDir: options.consoleDir }));
 }
 
 export type HttpHandler = ReturnType<typeof createHttpHandler>;
