@@ -12,7 +12,8 @@
  * stops everything.
  *
  * Environment: PORT (cloud, 8787), AMI_PORT (simulator, 5038), LAN_PORT
- * (relay's box API, 8000), WEBHOOK_PORT (receiver, 8788), DATA_DIR (.data),
+ * (relay's box API, 8000), WEBHOOK_PORT (receiver, 8788), METRICS_PORT (relay's
+ * health and metrics, 9464), DATA_DIR (.data),
  * ADMIN_TOKEN, LOG_LEVEL (warn), LOG_FORMAT (pretty).
  */
 
@@ -112,6 +113,7 @@ async function main(): Promise<void> {
   const confFile = join(relayDir, 'api.conf');
   writeRelayConf(confFile, {
     lanPort: settings.lan.port,
+    metricsPort: settings.metrics.port,
     crmUrl: crm.url,
     webkey: demo.webkey,
     dataDir: relayDir,
@@ -138,6 +140,7 @@ async function main(): Promise<void> {
   for (const line of banner({
     cloudUrl: cloud.url,
     lanPort: settings.lan.port,
+    metricsPort: settings.metrics.port,
     amiPort: sim.port,
     confFile,
     demo,

@@ -5,6 +5,7 @@ import type { Demo } from './accounts.js';
 export interface BannerFacts {
   cloudUrl: string;
   lanPort: number;
+  metricsPort: number;
   amiPort: number;
   confFile: string;
   demo: Demo;
@@ -26,6 +27,7 @@ export function banner(f: BannerFacts): string[] {
     `  cloud        ${cloudUrl}            (admin token: ${demo.adminToken})`,
     `  console      ${cloudUrl}/console/#key=${encodeURIComponent(demo.apiKey)}   (signs in as the demo tenant)`,
     `  relay (LAN)  http://127.0.0.1:${f.lanPort}/coocenter-api   config ${f.confFile}`,
+    `  relay health http://127.0.0.1:${f.metricsPort}/readyz, /metrics (Prometheus)`,
     `  PBX (AMI)    127.0.0.1:${f.amiPort}               simulated Asterisk 20, admin/secret`,
     `  webhooks     ${f.webhookUrl}   the demo's receiver: one line per delivery below`,
     `  tenant ${demo.tenantId}, site ${demo.siteId}`,

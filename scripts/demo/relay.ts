@@ -15,6 +15,8 @@ import { writeSecretFile } from './accounts.js';
 
 export interface RelayConf {
   lanPort: number;
+  /** [metrics] listen: the relay's /healthz, /readyz, /metrics. */
+  metricsPort: number;
   crmUrl: string;
   webkey: string;
   dataDir: string;
@@ -43,6 +45,8 @@ export function writeRelayConf(file: string, c: RelayConf): void {
       '[cloud]',
       `url = ${c.cloudUrl}`,
       `token = ${c.relayToken}`,
+      '[metrics]',
+      `listen = 127.0.0.1:${c.metricsPort}`,
       '[pbx]',
       `monitor_dir = ${c.monitorDir}`,
       'trunks = trunk-provider',

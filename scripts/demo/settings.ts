@@ -1,6 +1,6 @@
 /**
  * What `npm start` reads from the environment, checked before anything
- * starts: the four ports it needs, where its data goes, and how it logs.
+ * starts: the five ports it needs, where its data goes, and how it logs.
  */
 
 import { isAbsolute, join, resolve } from 'node:path';
@@ -9,7 +9,7 @@ import type { LogFormat, LogLevel } from '../../protocol/src/log.js';
 
 export interface DemoPort {
   /** The variable that moves it. */
-  variable: 'PORT' | 'AMI_PORT' | 'LAN_PORT' | 'WEBHOOK_PORT';
+  variable: 'PORT' | 'AMI_PORT' | 'LAN_PORT' | 'WEBHOOK_PORT' | 'METRICS_PORT';
   port: number;
   /** What listens there, in a few words. */
   what: string;
@@ -21,6 +21,7 @@ export interface DemoSettings {
   ami: DemoPort;
   lan: DemoPort;
   webhooks: DemoPort;
+  metrics: DemoPort;
   adminToken?: string;
   logLevel: LogLevel;
   logFormat: LogFormat;
@@ -45,10 +46,11 @@ export function demoSettings(env: Env, root: string): DemoSettings {
     ami: port(env, 'AMI_PORT', 5038, "the simulated PBX's AMI"),
     lan: port(env, 'LAN_PORT', 8000, "the relay's box API"),
     webhooks: port(env, 'WEBHOOK_PORT', 8788, "the demo's webhook receiver"),
+    metrics: port(env, 'METRICS_PORT', 9464, "the relay's health and metrics"),
     adminToken: log.ADMIN_TOKEN,
     logLevel: log.LOG_LEVEL ?? 'warn',
     logFormat: log.LOG_FORMAT ?? 'pretty',
   };
 }
 
-export const demoPorts = (s: DemoSettings): DemoPort[] => [s.cloud, s.ami, s.lan, s.webhooks];
+export const demoPorts = (s: DemoSettings): DemoPort[] => [s.cloud, s.ami, s.lan, s.webhooks, s.metrics];

@@ -13,6 +13,7 @@ export interface DemoPorts {
   lan: number;
   ami: number;
   webhooks: number;
+  metrics: number;
 }
 
 export interface DemoRun {
@@ -27,7 +28,7 @@ export interface DemoRun {
 }
 
 export async function freeDemoPorts(): Promise<DemoPorts> {
-  return { cloud: await freePort(), lan: await freePort(), ami: await freePort(), webhooks: await freePort() };
+  return { cloud: await freePort(), lan: await freePort(), ami: await freePort(), webhooks: await freePort(), metrics: await freePort() };
 }
 
 /**
@@ -47,6 +48,7 @@ export function runDemo(options: { ports: DemoPorts; detached?: boolean; viaNpm?
       LAN_PORT: String(ports.lan),
       AMI_PORT: String(ports.ami),
       WEBHOOK_PORT: String(ports.webhooks),
+      METRICS_PORT: String(ports.metrics),
       LOG_LEVEL: 'error',
       ...options.env,
     },

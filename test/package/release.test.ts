@@ -70,6 +70,8 @@ function relayConf(dir: string): string {
   let conf = expectedConf('api.conf');
   conf = setConf(conf, 'general', { BINDPORT: 0, BINDADDR: '127.0.0.1', URL: receiver.url });
   conf = setConf(conf, 'ami', { port: sim.port });
+  // Its own health port: the default 9464 may be another relay's on this machine.
+  conf = setConf(conf, 'metrics', { listen: '127.0.0.1:0' });
   return setConf(conf, 'pbx', { monitor_dir: join(dir, 'monitor') });
 }
 

@@ -81,7 +81,8 @@ describe('coocenter-relay command line', () => {
   it('LOG_FORMAT=pretty logs a line a person reads, with the cause of a failure', async () => {
     const closed = await takePort();
     await closed.close(); // nothing listens there now
-    const file = conf('pretty.conf', `[general]\nBINDPORT = 0\nBINDADDR = 127.0.0.1\n[ami]\nport = ${closed.port}\nusername = relay\nsecret = s\n`);
+    // Its own health port: the default 9464 may be another relay's on this machine.
+    const file = conf('pretty.conf', `[general]\nBINDPORT = 0\nBINDADDR = 127.0.0.1\n[ami]\nport = ${closed.port}\nusername = relay\nsecret = s\n[metrics]\nlisten = 127.0.0.1:0\n`);
     const child = spawn(process.execPath, ['bin/coocenter-relay.js', '--config', file], { env: { ...process.env, LOG_LEVEL: 'info', LOG_FORMAT: 'pretty', DATA_DIR: join(dir, 'pretty-data') } });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

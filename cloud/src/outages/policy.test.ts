@@ -35,6 +35,13 @@ const bye = (connectionId: string, at: number, reason = 'connection lost'): Obse
 const ami = (connectionId: string, at: number, a: AmiStatement): Observation => ({ kind: 'ami', connectionId, ami: a, at });
 
 describe('relay outages', () => {
+  it('never offline before the relay was last seen: a frame noted after the close was timed counts', () => {
+    // The last frame arrived at 10 s (the close says so), but its handling noted it at 10.005 s.
+    const r = run([[s(0), hello('c1', s(0))], [s(10) + 5, ami('c1', s(10) + 5, { connected: false, change: 3 })], [s(10) + 6, bye('c1', s(10))], [s(41), 'check']]);
+    expect(r.state).toMatchObject({ offlineSince: iso(s(10) + 5), lastSeen: iso(s(10) + 5) });
+    expect(r.announced).toEqual([{ at: s(41), type: 'relay.offline', since: iso(s(10) + 5), reason: 'connection lost', key: s(10) + 5 }]);
+  });
+
   it('a quick reconnect is no outage: nothing announced, and nothing left due', () => {
     const r = run([[s(0), hello('c1', s(0))], [s(10), bye('c1', s(10))], [s(12), hello('c2', s(12))], [s(60), 'check']]);
     expect(r.announced).toEqual([]);

@@ -150,9 +150,14 @@ function withAmi(state: SiteRelayState, ami: AmiStatement, at: number, announce:
   return next;
 }
 
-/** The connection is gone: the site is without one since `at`. */
+/**
+ * The connection is gone: the site is without one since `at`, or since it was
+ * last seen if that is later (a frame's handling may be noted after the
+ * frame arrived): never offline before it was last seen.
+ */
 function gone(state: SiteRelayState, at: number, reason: string): SiteRelayState {
-  const next: SiteRelayState = { ...state, offlineSince: iso(at), offlineAnnounced: false, lastReason: reason, lastSeen: later(state.lastSeen, at) };
+  const since = later(state.lastSeen, at);
+  const next: SiteRelayState = { ...state, offlineSince: since, offlineAnnounced: false, lastReason: reason, lastSeen: since };
   delete next.connectionId;
   delete next.node;
   // An AMI outage not yet announced is not one now: relay.offline will say more.

@@ -15,6 +15,7 @@ import { LogField } from '../../../protocol/src/log-fields.js';
 import type { AmiClient, AmiReply } from '../ami/client.js';
 import type { AmiMessage } from '../../../ami-codec/src/message.js';
 import type { MapperCommand, WrapupCommand } from './context.js';
+import { AWAIT_COMPLETE_MS } from './endings.js';
 import type { EventMapper, MapResult } from './mapper.js';
 import { SnapshotScheduler } from './snapshots.js';
 import type { Spool } from './spool.js';
@@ -30,6 +31,8 @@ export interface BlindWindow {
 
 /** Reads Asterisk's own records for what the relay missed (recovery/backfill.ts). */
 export interface Backfill {
+  /** A blind window begins at this second (the last message mapped): keep the records from there until it is processed. */
+  blind(fromSec: number | undefined): void;
   process(window: BlindWindow): void;
 }
 
@@ -74,6 +77,9 @@ export class EventPipeline {
   /** Pick up the wrap-ups a previous run left, then follow AMI. */
   start(): void {
     this.blindSince = this.opts.mapper.ctx.clockBase?.sec;
+    this.opts.backfill?.blind(this.blindSince);
+    // A cc_cdr waiting for its AgentComplete when the last run stopped waits again (timers are not saved): it goes out partial if none comes.
+    for (const uniqueid of this.opts.mapper.ctx.cc.awaiting.keys()) this.command({ kind: 'await-complete', uniqueid, delayMs: AWAIT_COMPLETE_MS });
     this.wrapups.restore();
     this.opts.ami.on('event', this.onEvent);
     this.opts.ami.on('ready', this.onReady);
@@ -159,6 +165,7 @@ export class EventPipeline {
 
   private readonly onDisconnected = (): void => {
     this.blindSince = this.opts.mapper.ctx.clockBase?.sec;
+    this.opts.backfill?.blind(this.blindSince);
     this.snapshots.disconnected();
   };
 

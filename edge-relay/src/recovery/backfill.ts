@@ -44,8 +44,14 @@ export interface RecordsBackfillOptions {
   passEveryMs?: number;
 }
 
-/** Records kept this long before the last message the relay saved (a blind window starts there). */
+/**
+ * Records kept this long before the last message the relay saved, and before
+ * the start of every blind window not yet processed (an outage can last
+ * longer than this: its lines must survive until its window is read).
+ */
 const RETAIN_SEC = 300;
+/** Blind windows waiting to be processed are few (one per AMI drop or start); past this many only the earliest matters. */
+const MAX_PENDING_WINDOWS = 64;
 
 export class RecordsBackfill implements Backfill {
   private readonly csv?: RetainedTail<CdrCsvRow>;
@@ -54,6 +60,8 @@ export class RecordsBackfill implements Backfill {
   private chain: Promise<void> = Promise.resolve();
   private timer?: TimerHandle;
   private stopped = false;
+  /** Where each blind window not yet processed begins (Unix seconds). */
+  private pendingFrom: number[] = [];
 
   constructor(private readonly opts: RecordsBackfillOptions) {
     this.log = opts.logger.child({ [LogField.component]: 'backfill' });
@@ -80,6 +88,12 @@ export class RecordsBackfill implements Backfill {
 
   start(): void {
     this.enqueue(() => this.keepCurrent());
+  }
+
+  blind(fromSec: number | undefined): void {
+    if (fromSec === undefined) return;
+    if (this.pendingFrom.length >= MAX_PENDING_WINDOWS) this.pendingFrom = [Math.min(...this.pendingFrom, fromSec)];
+    else this.pendingFrom.push(fromSec);
   }
 
   process(window: BlindWindow): void {
@@ -118,8 +132,10 @@ export class RecordsBackfill implements Backfill {
     await this.opts.spool.flush();
     const heard = this.opts.mapper.ctx.clockBase?.sec;
     if (heard === undefined) return;
-    await this.csv?.dropBefore(heard - RETAIN_SEC);
-    await this.qlog?.dropBefore(heard - RETAIN_SEC);
+    // After a new login `heard` is already past the outage: the window's start bounds what may go.
+    const keepFrom = Math.min(heard, ...this.pendingFrom) - RETAIN_SEC;
+    await this.csv?.dropBefore(keepFrom);
+    await this.qlog?.dropBefore(keepFrom);
   }
 
   private async recover(w: BlindWindow): Promise<void> {
@@ -189,6 +205,9 @@ export class RecordsBackfill implements Backfill {
       gone: w.gone.length,
       missedQueueCallers: missed.length,
     });
+    // This window, and any that began before it, are read.
+    const done = w.fromSec;
+    this.pendingFrom = done === undefined ? [] : this.pendingFrom.filter((s) => s > done);
     await this.forgetOld();
   }
 }

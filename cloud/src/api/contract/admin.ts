@@ -14,6 +14,12 @@ const RelayStatus = v.strictObject({
   since: v.pipe(v.nullable(v.string()), v.description('when it connected (ISO 8601)')),
   version: v.pipe(v.nullable(v.string()), v.description('the relay\'s version, as it said in its hello')),
   amiConnected: v.pipe(v.boolean(), v.description('the relay is logged in to Asterisk\'s AMI')),
+  lastSeen: v.pipe(v.nullable(v.string()), v.description('when the relay was last heard from (ISO 8601); null: never connected')),
+  offlineSince: v.pipe(v.nullable(v.string()), v.description('without a connection since (ISO 8601); null while connected')),
+  lastReason: v.pipe(
+    v.nullable(v.string()),
+    v.description('why the relay last lost its connection, or `AMI: …` why its AMI session was down when ami.down was announced; kept once it is back'),
+  ),
 });
 
 export const SiteView = v.strictObject({
@@ -31,7 +37,7 @@ const siteExample = {
   createdAt: '2026-11-24T09:00:00.000Z',
   timezone: 'Europe/Berlin',
   webkey: true,
-  relay: { connected: true, since: '2026-11-24T09:01:12.000Z', version: '0.1.0', amiConnected: true },
+  relay: { connected: true, since: '2026-11-24T09:01:12.000Z', version: '0.1.0', amiConnected: true, lastSeen: '2026-11-24T10:30:42.000Z', offlineSince: null, lastReason: null },
 };
 
 export const createTenant = route({
