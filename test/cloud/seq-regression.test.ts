@@ -114,6 +114,9 @@ describe.each(runtimes)('a relay with a wiped data directory, on $name', (runtim
     // Both sides say so, at error level, with the mark.
     expect(cloudLog.lines.find((l) => l.level === 'error' && /below what this site already stored/.test(l.msg))).toMatchObject({ mark: 30 });
     expect(relayLog.lines.find((l) => l.level === 'error' && /renumbered above its mark/.test(l.msg))).toMatchObject({ mark: 30 });
+    // And the site shows it, after the relay is back.
+    const site = await api(cloud.url)('GET', `/v1/tenants/${ids.tenantId}/sites/${ids.siteId}`, { token: ids.apiKey });
+    expect(site.body.relay).toMatchObject({ connected: true, lastReason: expect.stringMatching(/^seq-regression: this site already stored events up to seq 30; the relay's last seq is \d+: number undelivered events above 30$/) });
   });
 });
 

@@ -65,6 +65,8 @@ export type Observation =
   | { kind: 'ami'; connectionId: string; ami: AmiStatement; at: number }
   /** `at`: when the connection was last alive. */
   | { kind: 'disconnected'; connectionId: string; reason: string; at: number }
+  /** A relay's hello was refused (its numbering is behind the site's): the site says why; nothing else changes. */
+  | { kind: 'refused'; reason: string }
   /** A timer or a sweep: is anything due? `gone`: the runtime found the connection gone (since when, and why). */
   | { kind: 'check'; gone?: Gone };
 
@@ -131,6 +133,8 @@ function observe(state: SiteRelayState | undefined, obs: Observation, announce: 
     case 'disconnected':
       if (!state || state.connectionId !== obs.connectionId) return undefined;
       return gone(state, obs.at, obs.reason);
+    case 'refused':
+      return state ? { ...state, lastReason: obs.reason } : undefined;
     case 'check':
       return state?.connectionId && obs.gone ? gone(state, obs.gone.at, obs.gone.reason) : undefined;
   }

@@ -79,6 +79,11 @@ export class RelayPresence {
     await this.apply(siteId, () => ({ kind: 'disconnected', connectionId, reason, at }));
   }
 
+  /** A relay's hello was refused for a reason the operator must see on the site (seq-regression). */
+  async refused(siteId: string, reason: string): Promise<void> {
+    await this.apply(siteId, () => ({ kind: 'refused', reason }));
+  }
+
   /**
    * The relay spoke on `connectionId` (AWS: every ping). 'orphan': the site
    * has no active connection although this one is alive (a sweep took it for

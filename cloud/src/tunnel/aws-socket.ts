@@ -176,7 +176,7 @@ export class RelaySocket {
       await api.close(info.connectionId);
       return;
     }
-    const seq = await checkSeq(this.opts.events, info.siteId, hello, log);
+    const seq = await checkSeq(this.opts.events, presence, info.siteId, hello, log);
     if (!seq.ok) {
       // As for a version mismatch: the frame says why, then the connection goes.
       await api.send(info.connectionId, seq.frame);

@@ -47,11 +47,11 @@ export type SeqVerdict = { ok: true; ackedSeq: number } | { ok: false; frame: Er
  *   restored): everything it would send is at or below what the cloud
  *   already holds and would be dropped as a repeat. It is told so (a fatal
  *   `seq-regression` error with the mark), numbers what it has not delivered
- *   above the mark, and connects again;
+ *   above the mark, and connects again; the site's relay.lastReason says so;
  * - its ackedSeq is above the mark: it will never send the seqs in between
  *   (a cloud added to a relay that ran LAN-only): the mark moves up to it.
  */
-export async function checkSeq(events: EventStore, siteId: string, hello: HelloFrame, log: Logger): Promise<SeqVerdict> {
+export async function checkSeq(events: EventStore, presence: Pick<RelayPresence, 'refused'>, siteId: string, hello: HelloFrame, log: Logger): Promise<SeqVerdict> {
   const mark = await events.ackedSeq(siteId);
   if (hello.lastSeq < mark) {
     log.error('relay numbers events below what this site already stored (data directory wiped or restored?): told to number above the mark', {
@@ -59,6 +59,8 @@ export async function checkSeq(events: EventStore, siteId: string, hello: HelloF
       relayLastSeq: hello.lastSeq,
     });
     const message = `this site already stored events up to seq ${mark}; the relay's last seq is ${hello.lastSeq}: number undelivered events above ${mark}`;
+    // The site resource says it too (relay.lastReason), for an operator who is not reading the logs.
+    await presence.refused(siteId, `${FatalErrorCode.SEQ_REGRESSION}: ${message}`);
     return { ok: false, frame: { t: 'error', code: FatalErrorCode.SEQ_REGRESSION, message, fatal: true, mark } };
   }
   if (hello.ackedSeq !== undefined && hello.ackedSeq > mark) {

@@ -177,7 +177,7 @@ export class LocalHub implements RelayGateway {
       conn.ws.close(verdict.code, verdict.reason);
       return;
     }
-    const seq = await checkSeq(this.opts.events, conn.site.id, hello, log);
+    const seq = await checkSeq(this.opts.events, this.opts.presence, conn.site.id, hello, log);
     if (!this.all.has(conn)) return; // went away meanwhile
     if (!seq.ok) {
       this.send(conn, seq.frame);

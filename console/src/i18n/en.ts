@@ -161,7 +161,7 @@ export const en = {
   'webhooks.state': 'State',
   'webhooks.events': 'Events',
   'webhooks.sites': 'Sites',
-  'webhooks.noneIsAll': 'None ticked: all.',
+  'webhooks.noneIsAll': 'None ticked: the seven box events (outage events only when named).',
   'webhooks.allEvents': 'All events',
   'webhooks.ordered': 'Deliver each call’s events one at a time, in order',
   'webhooks.orderedShort': 'In order',

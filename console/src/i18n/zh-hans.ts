@@ -163,7 +163,7 @@ export const zhHans: Catalog = {
   'webhooks.state': '状态',
   'webhooks.events': '事件',
   'webhooks.sites': '站点',
-  'webhooks.noneIsAll': '都不勾选：全部。',
+  'webhooks.noneIsAll': '都不勾选：七种呼叫事件（故障事件须明确勾选）。',
   'webhooks.allEvents': '全部事件',
   'webhooks.ordered': '同一通话的事件逐个按顺序推送',
   'webhooks.orderedShort': '按顺序',

@@ -163,7 +163,7 @@ export const zhHant: Catalog = {
   'webhooks.state': '狀態',
   'webhooks.events': '事件',
   'webhooks.sites': '站點',
-  'webhooks.noneIsAll': '都不勾選：全部。',
+  'webhooks.noneIsAll': '都不勾選：七種呼叫事件（故障事件須明確勾選）。',
   'webhooks.allEvents': '全部事件',
   'webhooks.ordered': '同一通話的事件逐一依序推送',
   'webhooks.orderedShort': '依序',
