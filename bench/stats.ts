@@ -189,7 +189,7 @@ async function main(): Promise<void> {
     // 3. Time the query, through HTTP routes (parsing, JSON) and the store alone.
     const app = new Hono<CloudEnv>();
     app.use('*', async (c, next) => {
-      c.set('tenant', { id: TENANT, name: 'bench', createdAt: '' });
+      c.set('tenant', { id: TENANT });
       c.set('log', silentLogger);
       await next();
     });

@@ -7,9 +7,12 @@ import { Hono } from 'hono';
 import { analyticsRoutes } from './analytics/routes.js';
 import { adminRoutes } from './api/admin.js';
 import { authenticate } from './api/auth.js';
+import { cors } from './api/cors.js';
 import type { CloudDeps, CloudEnv } from './api/context.js';
 import { boxError } from '../../protocol/src/box-api/errors.js';
 import { errorAnswer, notFound } from './api/errors.js';
+import { keyRoutes } from './api/keys.js';
+import { lifecycleRoutes } from './api/lifecycle.js';
 import { requestId } from './api/request-id.js';
 import { siteRoutes } from './api/sites.js';
 import { webhookRoutes } from './api/webhooks.js';
@@ -23,6 +26,8 @@ export interface CloudAppOptions {
 export function createCloudApp(deps: CloudDeps, options: CloudAppOptions = {}): Hono<CloudEnv> {
   const app = new Hono<CloudEnv>();
   app.use('*', requestId(deps.logger));
+  // Before any route: preflights carry no key.
+  app.use('*', cors(deps));
   app.get('/health', (c) => c.json({ status: 'ok' }));
   if (options.consoleDir) {
     app.route('/', consoleRoutes(options.consoleDir));
@@ -31,6 +36,8 @@ export function createCloudApp(deps: CloudDeps, options: CloudAppOptions = {}): 
   }
   const auth = authenticate(deps);
   app.route('/', adminRoutes(deps, auth));
+  app.route('/', keyRoutes(deps, auth));
+  app.route('/', lifecycleRoutes(deps, auth));
   app.route('/', webhookRoutes(deps.webhooks, auth));
   app.route('/', analyticsRoutes(deps, auth));
   app.route('/', siteRoutes(deps));

@@ -34,11 +34,14 @@ import type { SecretBox } from './store/secrets.js';
 import type { RelayGateway } from './tunnel/gateway.js';
 import type { DeliveryDeps } from './webhooks/deliver.js';
 import { DeliveryLog } from './webhooks/deliveries.js';
+import { DueDeliveries } from './webhooks/due-deliveries.js';
 import { WebhookFanout } from './webhooks/fanout.js';
 import type { DeliveryQueue } from './webhooks/queue.js';
 import { WebhookNotices } from './webhooks/notices.js';
 import { ReplayJobs } from './webhooks/replays.js';
 import { WebhookService } from './webhooks/service.js';
+import { DeliveryRecovery } from './webhooks/recovery.js';
+import { DEFAULT_OVERDUE_AFTER_MS } from './webhooks/requeue.js';
 import type { Resolver } from './webhooks/ssrf.js';
 import { WebhookStore } from './webhooks/subscriptions.js';
 
@@ -72,6 +75,17 @@ export interface CloudOptions {
   deliveryTimeoutMs?: number;
   /** Seconds between webhook attempts (tests shorten them). */
   retrySchedule?: readonly number[];
+  /**
+   * The delivery queues may lose what they hold (the local cloud's fauxqs
+   * keeps them in memory; an SQS-compatible endpoint we know nothing of
+   * counts too): every delivery is recorded before it is queued, so what a
+   * restart lost is found and queued again.
+   */
+  queueInMemory?: boolean;
+  /** When the queues were created empty (the embedded fauxqs of this process): nothing queued before is in them. */
+  queueBornAt?: number;
+  /** A delivery overdue by this much is taken as lost from its queue (webhooks/requeue.ts). */
+  overdueAfterMs?: number;
   /** relay.offline/ami.down after this grace, a silent connection gone after this (tests shorten them). */
   outageTiming?: Partial<OutageTiming>;
 }
@@ -139,6 +153,10 @@ export function replayJobs(c: Cloud): ReplayJobs {
   return part(c, replayJobs, () => new ReplayJobs(c.db, c.tables.main, c.clock));
 }
 
+export function dueDeliveries(c: Cloud): DueDeliveries {
+  return part(c, dueDeliveries, () => new DueDeliveries(c.db, c.tables.events));
+}
+
 export function analyticsStore(c: Cloud): AnalyticsStore {
   // The events table's generated name does not end in -events on AWS: say where the main table is.
   return part(c, analyticsStore, () => new AnalyticsStore(c.db, c.tables.events, c.clock, { mainTable: c.tables.main, logger: c.logger }));
@@ -160,7 +178,20 @@ export function relayPresence(c: Cloud, runtime: Pick<RelayPresenceOptions, 'liv
 }
 
 export function webhookFanout(c: Cloud): WebhookFanout {
-  return part(c, webhookFanout, () => new WebhookFanout(webhookStore(c), queueOf(c), () => c.clock.now()));
+  return part(c, webhookFanout, () => new WebhookFanout(webhookStore(c), queueOf(c), () => c.clock.now(), c.options.queueInMemory ? deliveryLog(c) : undefined));
+}
+
+/** Finds webhook deliveries lost with their queue message and queues them again. */
+export function deliveryRecovery(c: Cloud): DeliveryRecovery {
+  return part(
+    c,
+    deliveryRecovery,
+    () =>
+      new DeliveryRecovery(
+        { due: dueDeliveries(c), events: eventStore(c), operational: operationalEventStore(c), webhooks: webhookStore(c), queue: queueOf(c), clock: c.clock, logger: c.logger },
+        { bornAt: c.options.queueBornAt, overdueAfterMs: c.options.overdueAfterMs ?? DEFAULT_OVERDUE_AFTER_MS },
+      ),
+  );
 }
 
 /**

@@ -14,7 +14,7 @@
 
 export interface TenantSession {
   kind: 'tenant';
-  /** The tenant API key (`ck.<tenantId>.<secret>`), sent as `Authorization: Bearer`. */
+  /** The tenant API key (`ck.<tenantId>.<keyId>.<secret>`, or an older tenant's `ck.<tenantId>.<secret>`), sent as `Authorization: Bearer`. */
   key: string;
   tenantId: string;
 }
@@ -23,10 +23,12 @@ export type Session = TenantSession;
 
 const STORAGE_KEY = 'coocenter.session';
 
-/** The tenant a key belongs to: today's keys carry it (`ck.<tenantId>.<secret>`); undefined when the text is not such a key. */
+/** The tenant a key belongs to: keys carry it (`ck.<tenantId>.<keyId>.<secret>`, older ones `ck.<tenantId>.<secret>`); undefined when the text is not such a key. */
 export function tenantOfKey(key: string): string | undefined {
   const parts = key.trim().split('.');
-  if (parts.length !== 3 || parts[0] !== 'ck' || !/^[A-Za-z0-9_-]{1,128}$/.test(parts[1]) || parts[2].length < 16) return undefined;
+  if (parts.length === 4 && !/^key_[a-z0-9]{16}$/.test(parts[2])) return undefined;
+  const secret = parts[parts.length - 1];
+  if ((parts.length !== 3 && parts.length !== 4) || parts[0] !== 'ck' || !/^[A-Za-z0-9_-]{1,128}$/.test(parts[1]) || secret.length < 16) return undefined;
   return parts[1];
 }
 

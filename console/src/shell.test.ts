@@ -40,6 +40,9 @@ describe('the session', () => {
   it('takes the tenant from the key, and only from a tenant key', () => {
     expect(tenantOfKey(key)).toBe('ten_abc123');
     expect(tenantOfKey(` ${key}\n`)).toBe('ten_abc123');
+    // A named key (the one a tenant gets at creation) carries its key id between tenant and secret.
+    expect(tenantOfKey('ck.ten_abc123.key_3m9q2w7e5r1t8y4u.0123456789abcdefghij')).toBe('ten_abc123');
+    expect(tenantOfKey('ck.ten_abc123.nokeyid.0123456789abcdefghij')).toBeUndefined();
     for (const bad of ['', 'ck.ten', 'rt.site_1.0123456789abcdefghij', 'ck..0123456789abcdefghij', 'ck.ten.short', 'ck.a b.0123456789abcdefghij']) expect(tenantOfKey(bad), bad).toBeUndefined();
   });
 

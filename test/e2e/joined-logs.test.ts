@@ -5,7 +5,6 @@
  * (the caller's x-request-id) and the same commandId, under the field names
  * declared once for both (protocol/src/log-fields.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -14,45 +13,20 @@ import { randomId } from '../../cloud/src/store/secrets.js';
 import { LogField } from '../../protocol/src/log-fields.js';
 import { startSimulator, type PbxSimulator } from '../../simulator/src/index.js';
 import { ADMIN_TOKEN, api, tenantAndSite } from '../helpers/cloud-harness.js';
+import { runProgram, stopPrograms, type Program } from '../helpers/program.js';
 import { expectedConf, setConf, tempDir } from '../helpers/relay-harness.js';
 import { waitFor } from '../helpers/wait.js';
-
-interface Program {
-  child: ChildProcess;
-  /** Every JSON line it wrote to stderr so far. */
-  lines: Array<Record<string, unknown>>;
-  output: () => string;
-}
 
 const programs: Program[] = [];
 let sim: PbxSimulator | undefined;
 
 afterAll(async () => {
-  for (const p of programs.reverse()) {
-    if (p.child.exitCode !== null) continue;
-    p.child.kill('SIGTERM');
-    await new Promise((r) => p.child.once('exit', r));
-  }
+  await stopPrograms(programs);
   await sim?.close();
 });
 
 function run(bin: string, args: string[], env: Record<string, string>): Program {
-  const child = spawn(process.execPath, [join('bin', bin), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let text = '';
-  const p: Program = { child, lines: [], output: () => text };
-  let partial = '';
-  child.stderr!.on('data', (d: Buffer) => {
-    text += d;
-    const parts = (partial + d.toString()).split('\n');
-    partial = parts.pop() ?? '';
-    for (const line of parts) {
-      try {
-        p.lines.push(JSON.parse(line));
-      } catch {
-        // not a log line (a crash's stack): kept in output() for the failure message
-      }
-    }
-  });
+  const p = runProgram(bin, args, env);
   programs.push(p);
   return p;
 }

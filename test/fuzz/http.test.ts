@@ -31,7 +31,7 @@ const TYPES = ['application/x-www-form-urlencoded', 'application/json', 'multipa
 /** The actions the relay may send, and the shape of the fields that carry caller input. */
 const ALLOWED_ACTIONS = new Set([
   'Login', 'Challenge', 'Ping', 'Logoff', 'Events', 'CoreShowChannels', 'SIPpeers', 'PJSIPShowEndpoints', 'PJSIPShowContacts', 'ExtensionStateList',
-  'QueueStatus', 'Status', 'QueuePause', 'QueueAdd', 'QueueRemove', 'Originate', 'Hangup', 'Redirect', 'DBGetTree', 'DBPut', 'DBDel', 'SIPshowpeer', 'PJSIPShowEndpoint',
+  'QueueStatus', 'Status', 'ModuleCheck', 'QueuePause', 'QueueAdd', 'QueueRemove', 'Originate', 'Hangup', 'Redirect', 'DBGetTree', 'DBPut', 'DBDel', 'SIPshowpeer', 'PJSIPShowEndpoint',
 ]);
 const shaped = (kind: FieldKind) => (v: string) => checkShape(kind, v).ok;
 const device = (v: string) => /^(SIP|PJSIP)\/(.+)$/.exec(v) !== null && shaped('extension')(v.slice(v.indexOf('/') + 1));

@@ -40,6 +40,8 @@ export interface LambdaCloudOptions {
   webhookRetrySchedule?: readonly number[];
   /** Run the event source pollers in the background (default); false: the test calls poll() itself. */
   eventSources?: boolean;
+  /** The SQS endpoint the outbox function sends to (a hop a test can cut); default the run's fauxqs. */
+  outboxSqsEndpoint?: string;
   /** The relay socket functions' logger (default: errors only, dropped). */
   relaySocketLogger?: Logger;
   /** relay.offline/ami.down grace and silence (shortened by tests). */
@@ -105,7 +107,7 @@ export async function startLambdaCloud(opts: LambdaCloudOptions = {}): Promise<L
   const { outageTiming } = opts;
   for (let i = 0; i < (opts.instances ?? 2); i++) instances.push(createRelaySocketHandlers(config, { logger: opts.relaySocketLogger ?? quietLogger, outageTiming, pingMs: opts.pingMs }));
   const http = await startHttpApi(createHttpHandler(config, { logger: quietLogger, outageTiming, consoleDir: CONSOLE_OUT }) as unknown as HttpLambda);
-  const outbox = createOutboxHandlers(config, { logger: quietLogger, outageTiming });
+  const outbox = createOutboxHandlers({ ...config, sqsEndpoint: opts.outboxSqsEndpoint ?? sqsEndpoint }, { logger: quietLogger, outageTiming });
   const deliveries = createDeliveriesHandler(config, { logger: quietLogger, schedule: opts.webhookRetrySchedule });
   const stream = new StreamSource(dynamoEndpoint, db, tables.events, (e) => outbox.handler(e));
   const queues = { standard: new QueueSource(sqs, urls.standard, deliveries), fifo: new QueueSource(sqs, urls.fifo, deliveries) };

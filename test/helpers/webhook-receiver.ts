@@ -11,6 +11,8 @@ export interface Delivery {
   raw: string;
   body: any;
   at: number;
+  /** The status it was answered with, once answered (a request held until its sender went away never is). */
+  answered?: number;
 }
 
 export interface WebhookReceiver {
@@ -43,7 +45,12 @@ export async function startWebhookReceiver(path = '/hooks'): Promise<WebhookRece
       const d: Delivery = { headers: req.headers, raw, body: JSON.parse(raw || 'null'), at: Date.now() };
       r.deliveries.push(d);
       const answer = r.respond(d, r.deliveries.length);
-      setTimeout(() => res.writeHead(answer.status, answer.headers ?? {}).end(answer.body ?? '{}'), answer.delayMs ?? 0);
+      const timer = setTimeout(() => {
+        if (res.destroyed) return;
+        res.writeHead(answer.status, answer.headers ?? {}).end(answer.body ?? '{}');
+        d.answered = answer.status;
+      }, answer.delayMs ?? 0);
+      res.on('close', () => clearTimeout(timer));
     });
   });
   server.on('connection', (s) => {

@@ -5,10 +5,12 @@
  * deliveries handler → webhook receivers. The event sources are driven by
  * hand here, as Lambda's mappings would, so each hop's result can be checked.
  */
+import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { createOutboxHandlers } from '../../cloud/src/lambda/handlers/outbox.js';
 import { EventStore, type StoredEvent } from '../../cloud/src/store/events.js';
+import { systemClock } from '../../protocol/src/clock.js';
 import type { BoxEvent } from '../../protocol/src/events/box-events.js';
 import type { Relay } from '../../edge-relay/src/relay.js';
 import { api, tenantAndSite, type Api } from '../helpers/cloud-harness.js';
@@ -66,6 +68,7 @@ async function stored(): Promise<StoredEvent[]> {
   return events.getMany(ids.siteId, Array.from({ length: n }, (_, i) => i + 1));
 }
 
+const mk = (seq: number) => ({ seq, event: { event: 'extensionstatus', exten: `7${seq}`, status: '0', timestamp: '1795513197.895228' } as unknown as BoxEvent });
 const outboxLeft = async () => (await events.staleOutbox(Date.now() + 3_600_000, 0)).length;
 const byWebhookId = (r: WebhookReceiver) => new Map(r.deliveries.map((d) => [String(d.headers['webhook-id']), d]));
 
@@ -145,7 +148,6 @@ describe('events on the AWS runtime', () => {
     const r = await receiver();
     const hook = await subscribe({ url: r.url });
     const before = cloud.stream.history.length;
-    const mk = (seq: number) => ({ seq, event: { event: 'extensionstatus', exten: `7${seq}`, status: '0', timestamp: '1795513197.895228' } as unknown as BoxEvent });
     const base = relay.spool.seq + 1000;
     await events.storeBatch(ids.tenantId, ids.siteId, [mk(base + 1)], Date.now());
     await events.storeBatch(ids.tenantId, ids.siteId, [mk(base + 2)], Date.now());
@@ -166,10 +168,66 @@ describe('events on the AWS runtime', () => {
 
     // The scheduled sweep takes entries left behind (any age here) and clears them.
     const sweeper = createOutboxHandlers(cloud.config, { staleAfterMs: 0 });
-    expect(await sweeper.sweep()).toEqual({ swept: 2, sites: 0 });
+    expect(await sweeper.sweep()).toEqual({ swept: 2, sites: 0, requeued: 0 });
     expect(await outboxLeft()).toBe(0);
     await waitFor(async () => (await cloud.queues.standard.poll(), r.deliveries.length === 2), { what: 'swept events delivered' });
     expect(r.deliveries.map((d) => d.body.seq).sort()).toEqual([base + 1, base + 2]);
+    await call('DELETE', `/v1/tenants/${ids.tenantId}/webhooks/${hook.id}`, { token: ids.apiKey });
+  });
+
+  it('takes a site\'s older stored entry first when the stream hands over a later one before it', async () => {
+    const r = await receiver();
+    const hook = await subscribe({ url: r.url, ordered: true });
+    const base = relay.spool.seq + 3000;
+    // Two relay-message instances stored the site's batches; the stream hands over the later one first.
+    await events.storeBatch(ids.tenantId, ids.siteId, [mk(base + 1)], Date.now());
+    await events.storeBatch(ids.tenantId, ids.siteId, [mk(base + 2)], Date.now());
+    const [older, later] = (await events.staleOutbox(Date.now() + 1, 0)).sort((a, b) => a.SK.localeCompare(b.SK));
+    // Stream records as DynamoDB Streams writes them (the item's new image, typed attribute values).
+    const record = (e: typeof older) => ({
+      eventName: 'INSERT' as const,
+      dynamodb: {
+        SequenceNumber: e.SK,
+        NewImage: { PK: { S: e.PK }, SK: { S: e.SK }, siteId: { S: e.siteId }, tenantId: { S: e.tenantId }, seqs: { L: e.seqs.map((n) => ({ N: String(n) })) }, createdAt: { N: String(e.createdAt) } },
+      },
+    });
+    // A fresh function: the stream's may list the tenant's endpoints from a few seconds ago.
+    const fresh = createOutboxHandlers(cloud.config);
+    expect(await fresh.handler({ Records: [record(later)] })).toEqual({ batchItemFailures: [] });
+    expect(await outboxLeft()).toBe(0);
+    // The older one's own record, when it comes, finds it done: nothing is sent twice.
+    expect(await fresh.handler({ Records: [record(older)] })).toEqual({ batchItemFailures: [] });
+    await waitFor(async () => (await cloud.queues.fifo.poll(), r.deliveries.length === 2), { what: 'both delivered' });
+    expect((await cloud.queues.fifo.poll()).received).toBe(0);
+    expect(r.deliveries.map((d) => d.body.seq)).toEqual([base + 1, base + 2]);
+    await call('DELETE', `/v1/tenants/${ids.tenantId}/webhooks/${hook.id}`, { token: ids.apiKey });
+  });
+
+  it('queues a delivery again when its message was lost from SQS, once it is an hour overdue (the sweep)', async () => {
+    const r = await receiver();
+    r.respond = (_d, n) => ({ status: n === 1 ? 500 : 200 });
+    const hook = await subscribe({ url: r.url });
+    await events.storeBatch(ids.tenantId, ids.siteId, [mk(relay.spool.seq + 2001)], Date.now());
+    // Fanned out by a fresh function (the stream's may list the tenant's endpoints from a few seconds ago).
+    expect(await createOutboxHandlers(cloud.config, { staleAfterMs: 0 }).sweep()).toMatchObject({ swept: 1, requeued: 0 });
+    await waitFor(async () => (await cloud.queues.standard.poll(), r.deliveries.length === 1), { what: 'the first attempt' });
+    // Its retry's message is lost (a bug, a purge, a redrive): taken from the queue and deleted.
+    await waitFor(
+      async () => {
+        const got = await cloud.sqs.send(new ReceiveMessageCommand({ QueueUrl: cloud.config.queues.standard, MaxNumberOfMessages: 10 }));
+        for (const m of got.Messages ?? []) await cloud.sqs.send(new DeleteMessageCommand({ QueueUrl: cloud.config.queues.standard, ReceiptHandle: m.ReceiptHandle! }));
+        return (got.Messages ?? []).length > 0;
+      },
+      { what: 'the retry\'s message, to lose it' },
+    );
+    // The log still says retrying; SQS keeps messages, so the sweep waits an hour before taking it as lost.
+    expect(await createOutboxHandlers(cloud.config).sweep()).toMatchObject({ swept: 0, requeued: 0 });
+    const inTwoHours = { ...systemClock, now: () => Date.now() + 2 * 3_600_000 };
+    expect(await createOutboxHandlers(cloud.config, { clock: inTwoHours }).sweep()).toMatchObject({ swept: 0, requeued: 1 });
+    await waitFor(async () => (await cloud.queues.standard.poll(), r.deliveries.length === 2), { what: 'the delivery queued again' });
+    expect(r.deliveries[1].headers['webhook-id']).toBe(r.deliveries[0].headers['webhook-id']);
+    const log = await call('GET', `/v1/tenants/${ids.tenantId}/webhooks/${hook.id}/deliveries`, { token: ids.apiKey });
+    expect(log.body.data).toEqual([expect.objectContaining({ eventId: r.deliveries[0].body.id, status: 'delivered', attempts: 2 })]);
     await call('DELETE', `/v1/tenants/${ids.tenantId}/webhooks/${hook.id}`, { token: ids.apiKey });
   });
 });

@@ -11,18 +11,23 @@ import { createSite, createTenant, getSite, listSites, rotateRelayToken } from '
 import { errorAnswer, notFound } from './errors.js';
 import { mount, type Authenticate } from './mount.js';
 
-export function adminRoutes(deps: CloudDeps, authenticate: Authenticate): Hono<CloudEnv> {
-  const app = new Hono<CloudEnv>();
-  app.onError(errorAnswer);
-
-  const withRelay = async (site: Site) => ({
+/** A site as the API shows it, with its relay's status. */
+export async function siteView(deps: Pick<CloudDeps, 'gateway'>, site: Site) {
+  return {
     id: site.id,
     name: site.name,
     createdAt: site.createdAt,
     timezone: site.timezone ?? 'UTC',
     webkey: site.hasWebkey,
     relay: await deps.gateway.status(site.id),
-  });
+  };
+}
+
+export function adminRoutes(deps: CloudDeps, authenticate: Authenticate): Hono<CloudEnv> {
+  const app = new Hono<CloudEnv>();
+  app.onError(errorAnswer);
+
+  const withRelay = (site: Site) => siteView(deps, site);
 
   mount(app, authenticate, createTenant, async (c, { body }) => {
     const { tenant, apiKey } = await deps.accounts.createTenant(body.name);

@@ -1,9 +1,12 @@
 /**
  * Authentication of the cloud's callers.
  * - Operator: `Authorization: Bearer <ADMIN_TOKEN>` (creates tenants).
- * - Tenant: `Authorization: Bearer ck.<tenantId>.<secret>`; it only ever
- *   reaches its own tenant's resources: another tenant's look exactly like
- *   missing ones (404), so ids cannot be probed.
+ * - Tenant: `Authorization: Bearer ck.<tenantId>.<keyId>.<secret>` (or an
+ *   older tenant's `ck.<tenantId>.<secret>`); it only ever reaches its own
+ *   tenant's resources: another tenant's look exactly like missing ones
+ *   (404), so ids cannot be probed. A key reaches the routes its scopes
+ *   grant (store/api-keys.ts); any other is a 403 `insufficient-scope`
+ *   naming the scope needed.
  * - Site (box compatibility): the box's `Authorization: md5(WEBKEY + date)`.
  */
 
@@ -11,7 +14,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { CloudDeps, CloudEnv } from './context.js';
 import type { RouteSpec } from './contract/route.js';
-import { apiError, notFound } from './errors.js';
+import { grants, type Principal, type Scope } from '../store/api-keys.js';
+import { apiError, notFound, type ApiError } from './errors.js';
 import type { Authenticate } from './mount.js';
 
 export function bearer(header: string | undefined): string | undefined {
@@ -29,15 +33,10 @@ export function secretEquals(a: string, b: string): boolean {
 
 type AuthDeps = Pick<CloudDeps, 'accounts' | 'adminToken'>;
 
-/**
- * How each /v1 route of the table is authenticated: by its `auth`. (Where
- * keys get scopes, the check of `spec.scopes` belongs here: one place for
- * every route.)
- */
+/** How each /v1 route of the table is authenticated: by its `auth`, and for tenant routes its `scopes`. */
 export function authenticate(deps: AuthDeps): Authenticate {
   const admin = adminAuth(deps);
-  const tenant = tenantAuth(deps);
-  return (spec: RouteSpec) => (spec.auth === 'admin' ? admin : tenant);
+  return (spec: RouteSpec) => (spec.auth === 'admin' ? admin : tenantAuth(deps, spec.scopes));
 }
 
 export function adminAuth(deps: AuthDeps): MiddlewareHandler<CloudEnv> {
@@ -49,14 +48,27 @@ export function adminAuth(deps: AuthDeps): MiddlewareHandler<CloudEnv> {
   };
 }
 
-/** For /v1/tenants/:tenantId/*: the key must belong to that tenant. */
-export function tenantAuth(deps: AuthDeps): MiddlewareHandler<CloudEnv> {
+/** The key of a request, or a 401. */
+export async function principalOf(deps: AuthDeps, header: string | undefined): Promise<Principal | undefined> {
+  const token = bearer(header);
+  return token ? deps.accounts.keys.principalFor(token) : undefined;
+}
+
+/** The refusal of a key that lacks every scope a route (or box command) needs. */
+export function missingScope(needed: readonly Scope[]): ApiError {
+  const required = needed.find((s) => s !== 'admin') ?? 'admin';
+  return apiError('insufficient-scope', `this key lacks the ${required} scope`, { required, grantedBy: needed.includes('admin') ? [...new Set([required, 'admin'])] : [required] });
+}
+
+/** For /v1/tenants/:tenantId/*: the key must belong to that tenant, and hold a scope that grants the route. */
+export function tenantAuth(deps: AuthDeps, scopes: readonly Scope[]): MiddlewareHandler<CloudEnv> {
   return async (c, next) => {
-    const token = bearer(c.req.header('authorization'));
-    const tenant = token ? await deps.accounts.tenantForApiKey(token) : undefined;
-    if (!tenant) throw apiError('unauthorized', 'invalid or missing tenant API key');
-    if (tenant.id !== c.req.param('tenantId')) throw notFound();
-    c.set('tenant', tenant);
+    const key = await principalOf(deps, c.req.header('authorization'));
+    if (!key) throw apiError('unauthorized', 'invalid or missing tenant API key');
+    if (key.tenantId !== c.req.param('tenantId')) throw notFound();
+    if (!grants(key.scopes, scopes)) throw missingScope(scopes);
+    c.set('tenant', { id: key.tenantId });
+    c.set('key', key);
     await next();
   };
 }

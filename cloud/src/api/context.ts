@@ -1,13 +1,14 @@
 /**
  * What every cloud route can use, and the per-request values set by
- * middleware (request id, logger, the authenticated tenant).
+ * middleware (request id, logger, the authenticated tenant and key).
  */
 
 import type { Context } from 'hono';
 import type { Clock } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import type { AnalyticsStore } from '../analytics/store.js';
-import type { AccountStore, Tenant } from '../store/accounts.js';
+import type { AccountStore } from '../store/accounts.js';
+import type { Principal } from '../store/api-keys.js';
 import type { RelayGateway } from '../tunnel/gateway.js';
 import type { WebhookService } from '../webhooks/service.js';
 
@@ -28,7 +29,10 @@ export type CloudEnv = {
   Variables: {
     requestId: string;
     log: Logger;
-    tenant: Tenant;
+    /** The tenant of the path, once its key is checked (tenant routes). */
+    tenant: { readonly id: string };
+    /** The key the request came with: its id and scopes (tenant routes). */
+    key: Principal;
   };
 };
 

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createSite } from './contract/admin.js';
-import { createWebhook, listDeliveries, replayWebhook, updateWebhook } from './contract/webhooks.js';
+import { listDeliveries } from './contract/deliveries.js';
+import { createWebhook, replayWebhook, updateWebhook } from './contract/webhooks.js';
 import { ApiError, type ApiErrorBody } from './errors.js';
 import { queryObject, validate } from './input.js';
 

@@ -1,8 +1,10 @@
 /**
  * The box API of every site: `/sites/{siteId}/coocenter-api/...`, the same 16
  * endpoints and bodies as the box, answered by the site's relay. Authorised by
- * the tenant's key, or by the box's own md5(WEBKEY + date) header so an
- * existing integration only changes its base URL.
+ * a key of the tenant (its scopes checked per command, tunnel-pbx.ts: `calls`
+ * for writes, `read` for the rest), or by the box's own md5(WEBKEY + date)
+ * header, which keeps full access, so an existing integration only changes
+ * its base URL.
  */
 
 import { Hono, type MiddlewareHandler } from 'hono';
@@ -25,10 +27,11 @@ function siteAuth(deps: CloudDeps): MiddlewareHandler<CloudEnv> {
     const header = c.req.header('authorization');
     const token = bearer(header);
     if (token) {
-      const tenant = await deps.accounts.tenantForApiKey(token);
-      if (!tenant) throw boxError(401, 'invalid or missing Authorization');
+      const key = await deps.accounts.keys.principalFor(token);
+      if (!key) throw boxError(401, 'invalid or missing Authorization');
       // Another tenant's site answers exactly like a site that does not exist.
-      if (!(await deps.accounts.siteOfTenant(tenant.id, siteId))) throw boxError(404, 'not found');
+      if (!(await deps.accounts.siteOfTenant(key.tenantId, siteId))) throw boxError(404, 'not found');
+      c.set('key', key);
     } else {
       const key = await deps.accounts.webkeyOf(siteId);
       // Unknown site, site without WEBKEY, wrong or stale token: one answer, after the same work.
@@ -48,6 +51,7 @@ export function siteRoutes(deps: CloudDeps): Hono<CloudEnv> {
   // The box routes answer their own errors; these are the site authentication's, in the box's words.
   app.onError(errorAnswer);
   app.use('/sites/:siteId/coocenter-api/*', siteAuth(deps));
+
   app.route(
     '/sites/:siteId/coocenter-api',
     boxRoutes({
@@ -58,6 +62,9 @@ export function siteRoutes(deps: CloudDeps): Hono<CloudEnv> {
           requestId: (c.get('requestId') as string | undefined) ?? '',
           idempotencyKey: c.req.header('idempotency-key'),
           deadlineMs: deps.clock.now() + deps.commandTimeoutMs,
+          // A key's scopes; the box's WEBKEY (no key) keeps full access.
+          scopes: c.get('key')?.scopes,
+          onReplayed: () => c.header('Idempotent-Replayed', 'true'),
         }),
     }) as unknown as Hono<CloudEnv>,
   );

@@ -8,8 +8,9 @@
  */
 
 import { boxError } from '../../../protocol/src/box-api/errors.js';
-import { commandMethods, WRITE_COMMANDS, type BoxCommand, type JsonCommandName } from '../../../protocol/src/box-api/commands.js';
+import { commandMethods, WRITE_COMMANDS, type BoxCommand, type BoxCommandName, type JsonCommandName } from '../../../protocol/src/box-api/commands.js';
 import type { Pbx, RecordingFile } from '../../../protocol/src/box-api/pbx.js';
+import { grants, type Scope } from '../store/api-keys.js';
 import type { RelayGateway } from '../tunnel/gateway.js';
 
 export interface TunnelPbxOptions {
@@ -17,6 +18,10 @@ export interface TunnelPbxOptions {
   requestId: string;
   idempotencyKey?: string;
   deadlineMs: number;
+  /** The caller's key's scopes; undefined for the box's WEBKEY, which may do everything. */
+  scopes?: readonly Scope[];
+  /** Told when the relay answered a repeated Idempotency-Key with the first run's answer. */
+  onReplayed?: () => void;
 }
 
 // Declares the methods commandMethods assigns in the constructor.
@@ -30,7 +35,15 @@ export class TunnelPbx implements Pbx {
     Object.assign(this, commandMethods((command) => this.run(command)));
   }
 
+  /** A key may run write commands with `calls`, the others with `read` (`admin` grants both). */
+  private allow(name: BoxCommandName): void {
+    if (!this.opts.scopes) return;
+    const needed: Scope = WRITE_COMMANDS.has(name) ? 'calls' : 'read';
+    if (!grants(this.opts.scopes, [needed])) throw boxError(403, `this key lacks the ${needed} scope`, 'insufficient-scope');
+  }
+
   private async run(command: BoxCommand): Promise<unknown> {
+    this.allow(command.name);
     const outcome = await this.gateway.command({
       siteId: this.opts.siteId,
       command,
@@ -39,10 +52,12 @@ export class TunnelPbx implements Pbx {
       idempotencyKey: WRITE_COMMANDS.has(command.name) ? this.opts.idempotencyKey : undefined,
     });
     if (outcome.kind !== 'json') throw boxError(502, `relay answered ${command.name} with a file`);
+    if (outcome.replayed) this.opts.onReplayed?.();
     return outcome.result;
   }
 
   async recording(path: string): Promise<RecordingFile> {
+    this.allow('recording');
     const outcome = await this.gateway.command({
       siteId: this.opts.siteId,
       command: { name: 'recording', path },
@@ -50,7 +65,7 @@ export class TunnelPbx implements Pbx {
       deadlineMs: this.opts.deadlineMs,
     });
     if (outcome.kind === 'file') return outcome.file;
-    if (outcome.kind === 'redirect') return { contentType: 'application/octet-stream', size: 0, body: (async function* () {})(), redirect: outcome.url };
+    if (outcome.kind === 'redirect') return { contentType: 'application/octet-stream', size: 0, body: (async function* () {})(), redirect: outcome.url, redirectHead: outcome.headUrl };
     throw boxError(502, 'relay answered the recording request with JSON');
   }
 }

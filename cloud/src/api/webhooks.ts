@@ -1,6 +1,6 @@
 /**
  * Webhook endpoints of a tenant: the handlers of contract/webhooks.ts's
- * routes (the work is in webhooks/service.ts).
+ * and contract/deliveries.ts's routes (the work is in webhooks/service.ts).
  */
 
 import { Hono } from 'hono';
@@ -8,20 +8,8 @@ import { LogField } from '../../../protocol/src/log-fields.js';
 import { ROTATION_GRACE_MS } from '../webhooks/subscriptions.js';
 import type { WebhookService } from '../webhooks/service.js';
 import type { CloudEnv } from './context.js';
-import {
-  createWebhook,
-  deleteWebhook,
-  getDelivery,
-  getReplay,
-  getWebhook,
-  listDeliveries,
-  listWebhooks,
-  replayWebhook,
-  resendDelivery,
-  rotateWebhookSecret,
-  testWebhook,
-  updateWebhook,
-} from './contract/webhooks.js';
+import { getDelivery, listDeliveries, resendDelivery } from './contract/deliveries.js';
+import { createWebhook, deleteWebhook, getReplay, getWebhook, listWebhooks, replayWebhook, rotateWebhookSecret, testWebhook, updateWebhook } from './contract/webhooks.js';
 import { errorAnswer } from './errors.js';
 import { mount, type Authenticate } from './mount.js';
 

@@ -65,13 +65,8 @@ export function pickEncoding(acceptEncoding: string | undefined, available: read
   return 'identity';
 }
 
-/** Whether an If-None-Match header names this ETag (weak comparison, as RFC 9110 §13.1.2 asks for GET). */
-export function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
-  if (!ifNoneMatch) return false;
-  if (ifNoneMatch.trim() === '*') return true;
-  const bare = (t: string) => t.trim().replace(/^W\//, '');
-  return ifNoneMatch.split(',').some((t) => bare(t) === bare(etag));
-}
+/** Whether an If-None-Match header names this ETag: one rule for every file the project serves. */
+export { etagMatches } from '../../../protocol/src/http/etag.js';
 
 /** The ETag of one encoding of a file. */
 export function etagOf(file: ConsoleFile, encoding: Encoding): string {

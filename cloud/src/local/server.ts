@@ -17,11 +17,13 @@ import type { CloudDeps } from '../api/context.js';
 import { apiError } from '../api/errors.js';
 import { createCloudApp } from '../app.js';
 import { dynamoClient, sqsClient } from '../aws-clients.js';
-import { accountStore, appDeps, cloudOf, deliveryDeps, eventStore, outboxDeps, relayPresence, webhookFanout, webhookNotices, webhookStore } from '../compose.js';
+import { LogField } from '../../../protocol/src/log-fields.js';
+import { accountStore, appDeps, cloudOf, deliveryDeps, deliveryRecovery, eventStore, outboxDeps, relayPresence, webhookFanout, webhookNotices, webhookStore } from '../compose.js';
 import type { OperationalEvent } from '../operational/store.js';
 import type { OutageTiming } from '../outages/policy.js';
 import type { RelayPresence } from '../outages/presence.js';
 import { OutboxRunner } from '../pipeline/outbox.js';
+import { Sweeper } from '../pipeline/sweeper.js';
 import { DEFAULT_COMMAND_TIMEOUT_MS } from '../settings.js';
 import { DEFAULT_TABLE_PREFIX, tableNames, type TableNames } from '../store/dynamo.js';
 import type { EventStore, OutboxEntry } from '../store/events.js';
@@ -29,6 +31,7 @@ import { SecretBox } from '../store/secrets.js';
 import { ensureTables } from '../store/tables.js';
 import { LocalHub } from '../tunnel/local-hub.js';
 import type { WebhookFanout } from '../webhooks/fanout.js';
+import type { DeliveryRecovery } from '../webhooks/recovery.js';
 import { DeliveryQueue, ensureQueues } from '../webhooks/queue.js';
 import type { Resolver } from '../webhooks/ssrf.js';
 import type { WebhookStore } from '../webhooks/subscriptions.js';
@@ -65,9 +68,11 @@ export interface LocalCloudOptions {
   deliveryTimeoutMs?: number;
   /** Days raw call events are kept. */
   eventRetentionDays?: number;
-  /** How often to retry outbox entries left by a failure, and how old they must be. */
+  /** How often the sweeper runs (outbox entries left behind, webhook deliveries lost with the queue), and how old an outbox entry must be before it takes it. */
   outboxSweepMs?: number;
   outboxStaleMs?: number;
+  /** A delivery overdue by this much is taken as lost from its queue. */
+  overdueAfterMs?: number;
   /** The web console's built files (dist/console), served at /console; absent: no console. */
   consoleDir?: string;
   /** The HTTP server's time limits (default: protocol/src/http/timeouts.ts). */
@@ -85,6 +90,8 @@ export interface LocalCloud {
   port: number;
   hub: LocalHub;
   outbox: OutboxRunner;
+  recovery: DeliveryRecovery;
+  sweeper: Sweeper;
   presence: RelayPresence;
   worker: DeliveryWorker;
   queue: DeliveryQueue;
@@ -155,8 +162,11 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     }
 
     let sqsEndpoint = opts.sqsEndpoint;
+    let queueBornAt: number | undefined;
     if (!sqsEndpoint && !opts.useAws) {
       progress('starting the embedded SQS (fauxqs)…');
+      // Its queues live in this process's memory: they hold nothing queued before now.
+      queueBornAt = clock.now();
       const embeddedSqs: LocalSqs = await startSqsLocal();
       running.push(() => embeddedSqs.stop());
       sqsEndpoint = embeddedSqs.endpoint;
@@ -175,11 +185,27 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
         resolver: opts.resolver,
         deliveryTimeoutMs: opts.deliveryTimeoutMs,
         retrySchedule: opts.webhookRetrySchedule,
+        // Only AWS's own SQS is known to keep messages across our restarts.
+        queueInMemory: !!sqsEndpoint,
+        queueBornAt,
+        overdueAfterMs: opts.overdueAfterMs,
         outageTiming: opts.outageTiming,
       },
     );
+    // Deliveries the last run left in a queue that is gone go back first, before any new one (FIFO order).
+    const recovery = deliveryRecovery(cloud);
+    await recovery.run().catch((err) => log.warn('webhook delivery recovery failed at start; the sweeper retries it', { [LogField.error]: err }));
+    const outbox = new OutboxRunner(outboxDeps(cloud), clock, { staleAfterMs: opts.outboxStaleMs, soleProcessor: true });
+    const sweeper = new Sweeper(
+      clock,
+      opts.outboxSweepMs ?? 15_000,
+      [
+        { name: 'outbox', run: () => outbox.sweep() },
+        { name: 'webhook delivery', run: () => recovery.run() },
+      ],
+      log,
+    );
     const metrics = new CloudMetrics({ relays: () => ({ sites: relays.sites, connections: relays.connections }), outboxDepth: () => eventStore(cloud).outboxDepth() });
-    const outbox = new OutboxRunner(outboxDeps(cloud), clock, { sweepEveryMs: opts.outboxSweepMs, staleAfterMs: opts.outboxStaleMs });
     // Operational events (outages, webhook notices) go out at once, like a relay's events.
     const announced = (entries: OutboxEntry[], events: OperationalEvent[]) => {
       metrics.announced(events.map((e) => e.type));
@@ -204,7 +230,9 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     const deps = appDeps(cloud, metrics.gateway(relays));
     const worker = new DeliveryWorker({ ...deliveryDeps(cloud), onOutcome: (outcome) => metrics.delivery(outcome) });
     worker.start();
-    outbox.startSweeper();
+    sweeper.start();
+    // Whatever the last run left in the outbox is taken now, whatever its age.
+    void outbox.sweep(0).catch((err) => log.warn('outbox sweep at start failed', { [LogField.error]: err }));
     // Sites a previous run left connected, or with an announcement due: once now, timers from then on.
     void presence.sweep().catch((err) => log.warn('outage sweep failed', { error: err }));
     // Stopped before the stores they use: the pipeline, the relays, then the port. The
@@ -215,7 +243,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       () => relays.close(),
       () => worker.stop(),
       () => presence.stop(),
-      () => outbox.stop(),
+      () => sweeper.stop(),
     );
     app = metrics.routes(opts.metricsToken).route('/', createCloudApp(deps, { consoleDir: opts.consoleDir }));
     hub = relays;
@@ -228,6 +256,8 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       port: http.port,
       hub: relays,
       outbox,
+      recovery,
+      sweeper,
       presence,
       worker,
       queue,

@@ -4,14 +4,20 @@
  * to repeat, so an entry left behind by a failure (SQS down, a crash) is
  * simply processed again: by the sweeper here, or on AWS by the events
  * table's stream. An event acked to a relay is therefore always delivered.
+ *
+ * Entries go in site order on both runtimes (outbox-order.ts): after a
+ * site's entry failed its later entries are held, and an entry whose site
+ * still has older entries stored takes them first; the sweeper takes the
+ * entries of sites nothing new arrives for.
  */
 
-import type { Clock, TimerHandle } from '../../../protocol/src/clock.js';
+import type { Clock } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import type { OperationalEventStore } from '../operational/store.js';
 import type { EventStore, OutboxEntry, StoredEvent } from '../store/events.js';
 import { isBoxEvent, type TenantEvent } from '../webhooks/envelope.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
+import { inSiteOrder, outboxTurn, type EntryResult, type StepOutcome } from './outbox-order.js';
 
 /** Turns stored events into derived data; must be idempotent. */
 export interface Projection {
@@ -20,7 +26,8 @@ export interface Projection {
 
 /** Hands stored events to webhook delivery; repeats are allowed (at-least-once). */
 export interface Fanout {
-  enqueue(events: TenantEvent[]): Promise<void>;
+  /** `storedAt`: when their batch was stored, the same on every retry of its entry (it names the deliveries). */
+  enqueue(events: TenantEvent[], storedAt: number): Promise<void>;
 }
 
 export interface OutboxDeps {
@@ -47,40 +54,101 @@ export async function processOutbox(deps: OutboxDeps, entry: OutboxEntry, known?
   const events = known ?? (await eventsOf(deps, entry));
   // Webhooks first: they are what a CRM waits for; projections only feed
   // reports. Both must succeed before the entry goes, and both are idempotent.
-  await deps.fanout.enqueue(events);
+  await deps.fanout.enqueue(events, entry.createdAt);
   for (const e of events) if (isBoxEvent(e)) for (const p of deps.projections) await p.apply(e);
   await deps.events.deleteOutbox(entry);
 }
 
+/** Older entries of a site one entry takes before itself, at most (then it waits for the sweep). */
+const OLDER_AT_ONCE = 500;
+
 /**
- * The local cloud's driver: entries of one site are processed in order (so
- * ordered webhooks see a call's events in order), right after storage; a
- * sweeper picks up whatever failed.
+ * Process an entry in its turn: unless it is already done, after the older
+ * entries of its site that are still stored (left by a failure or a crash,
+ * or stored a moment later by another process), which it takes first, in
+ * stored order. One of them failing leaves the entry too (it is thrown).
+ */
+export async function processInTurn(deps: OutboxDeps, entry: OutboxEntry, known?: TenantEvent[]): Promise<StepOutcome> {
+  const { first, readToTheEnd } = await deps.events.firstOutboxOfSite(entry);
+  const turn = outboxTurn(entry.SK, first, readToTheEnd);
+  if (turn === 'already-done' || turn === 'waiting') return turn;
+  if (turn === 'after-older') {
+    const older = await deps.events.olderOutbox(entry, OLDER_AT_ONCE);
+    if (!older) return 'waiting';
+    for (const e of older) await processOutbox(deps, e);
+  }
+  await processOutbox(deps, entry, known);
+  return 'processed';
+}
+
+/** A batch of entries (a stream batch, a sweep), each in its turn, in site order. */
+export function processBatch(deps: OutboxDeps, entries: readonly OutboxEntry[]): Promise<Array<EntryResult<OutboxEntry>>> {
+  return inSiteOrder(entries, (e) => processInTurn(deps, e));
+}
+
+/** How many times one sweep lists a site's entries again while it keeps finding more. */
+const DRAIN_ROUNDS = 20;
+
+export interface OutboxRunnerOptions {
+  /** Entries older than this are the sweeper's: their first attempt failed, or a crash left them. */
+  staleAfterMs?: number;
+  /**
+   * This process is the only one processing entries (the local cloud): a
+   * site whose entries have all gone through it since it last looked at the
+   * outbox needs no look before its next one.
+   */
+  soleProcessor?: boolean;
+}
+
+/**
+ * Runs entries in order per site: the local cloud submits each stored batch
+ * here right after storing it; both runtimes sweep what is left.
+ *
+ * An entry is never processed again while it is in flight: everything done
+ * for a site (each submit, the sweep's drain) waits its turn on the site's one
+ * chain, and a step ends only once every request it made has (the queue's
+ * and the delivery log's sends: protocol/src/settle.ts). A sweep that lists an
+ * entry during its fan-out therefore looks again after it, finds it gone and
+ * leaves it (test/webhooks/safety.test.ts).
  */
 export class OutboxRunner {
-  private readonly chains = new Map<string, Promise<void>>();
-  private sweepTimer?: TimerHandle;
-  private stopped = false;
+  private readonly chains = new Map<string, Promise<unknown>>();
+  /** Sites with nothing stored ahead of their next entry (soleProcessor only), and a count of the changes to that knowledge. */
+  private readonly clear = new Set<string>();
+  private readonly generation = new Map<string, number>();
   private readonly log: Logger;
+  /** Entries whose processing failed so far (tests wait on it). */
+  failures = 0;
 
   constructor(
     private readonly deps: OutboxDeps,
     private readonly clock: Clock,
-    private readonly opts: { sweepEveryMs?: number; staleAfterMs?: number } = {},
+    private readonly opts: OutboxRunnerOptions = {},
   ) {
     this.log = deps.logger.child({ [LogField.component]: 'outbox' });
   }
 
+  /** Process a just-stored entry after the site's earlier ones. */
   submit(entry: OutboxEntry, known?: TenantEvent[]): Promise<void> {
-    const prev = this.chains.get(entry.siteId) ?? Promise.resolve();
-    const next = prev
-      .then(() => processOutbox(this.deps, entry, known))
-      .catch((err) => this.log.warn('outbox entry left for the sweeper', { [LogField.siteId]: entry.siteId, [LogField.seq]: entry.seqs[0], seqs: entry.seqs.length, ops: entry.ops, [LogField.error]: err }));
-    this.chains.set(entry.siteId, next);
-    void next.finally(() => {
-      if (this.chains.get(entry.siteId) === next) this.chains.delete(entry.siteId);
+    const site = entry.siteId;
+    const generation = this.generation.get(site) ?? 0;
+    const work = this.onSite(site, async () => {
+      // Trusted only when nothing about the site changed since the entry was handed in.
+      const trusted = this.clear.has(site) && (this.generation.get(site) ?? 0) === generation;
+      const [result] = await inSiteOrder([entry], async (e) => {
+        if (!trusted) return processInTurn(this.deps, e, known);
+        await processOutbox(this.deps, e, known);
+        return 'processed';
+      });
+      this.note(result);
+      if (result.outcome === 'processed' && this.opts.soleProcessor) this.clear.add(site);
     });
-    return next;
+    return work.catch((err) => this.log.error('outbox entry not handled', { [LogField.siteId]: site, [LogField.error]: err }));
+  }
+
+  /** Whether an entry is being processed now (a submit, a sweep). */
+  get busy(): boolean {
+    return this.chains.size > 0;
   }
 
   /** Everything submitted so far has been tried. */
@@ -88,30 +156,69 @@ export class OutboxRunner {
     while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
   }
 
-  startSweeper(): void {
-    const every = this.opts.sweepEveryMs ?? 15_000;
-    const run = async () => {
-      if (this.stopped) return;
-      try {
-        await this.sweep();
-      } catch (err) {
-        this.log.warn('outbox sweep failed', { [LogField.error]: err });
-      }
-      if (!this.stopped) this.sweepTimer = this.clock.setTimeout(() => void run(), every);
-    };
-    this.sweepTimer = this.clock.setTimeout(() => void run(), every);
-  }
-
-  /** Retry entries older than the stale age (their first attempt failed). */
-  async sweep(): Promise<number> {
-    const stale = await this.deps.events.staleOutbox(this.clock.now(), this.opts.staleAfterMs ?? 30_000);
-    for (const entry of stale) await this.submit(entry);
-    if (stale.length > 0) this.log.info('outbox sweep', { entries: stale.length });
+  /**
+   * Take every site with an entry older than the stale age (default: the
+   * runner's) and work through its entries in stored order. Returns how many
+   * stale entries were found (at most 100 a pass).
+   */
+  async sweep(olderThanMs = this.opts.staleAfterMs ?? 30_000): Promise<number> {
+    const stale = await this.deps.events.staleOutbox(this.clock.now(), olderThanMs);
+    const sites = [...new Set(stale.map((e) => e.siteId))];
+    await Promise.all(sites.map((site) => this.onSite(site, () => this.drain(site))));
+    if (stale.length > 0) this.log.info('outbox sweep', { entries: stale.length, sites: sites.length });
     return stale.length;
   }
 
-  stop(): void {
-    this.stopped = true;
-    this.clock.clearTimeout(this.sweepTimer);
+  /** One site's stored entries, oldest first, until none is left or one fails or waits. */
+  private async drain(site: string): Promise<void> {
+    this.changed(site);
+    try {
+      for (let round = 0; round < DRAIN_ROUNDS; round++) {
+        const entries = await this.deps.events.siteOutbox(site);
+        if (entries.length === 0) {
+          if (this.opts.soleProcessor) this.clear.add(site);
+          return;
+        }
+        // The listing is in stored order; alone, this process needs no look per entry.
+        const results = this.opts.soleProcessor
+          ? await inSiteOrder(entries, async (e) => (await processOutbox(this.deps, e), 'processed' as const))
+          : await processBatch(this.deps, entries);
+        results.forEach((r) => this.note(r));
+        if (results.some((r) => r.outcome !== 'processed' && r.outcome !== 'already-done')) return;
+      }
+    } catch (err) {
+      this.log.warn('outbox sweep of a site failed', { [LogField.siteId]: site, [LogField.error]: err });
+    } finally {
+      // Entries handed in while the sweep ran may have been processed by it: they look first.
+      this.changed(site);
+    }
+  }
+
+  private note(r: EntryResult<OutboxEntry>): void {
+    const fields = { [LogField.siteId]: r.entry.siteId, [LogField.seq]: r.entry.seqs[0], seqs: r.entry.seqs.length, ops: r.entry.ops };
+    if (r.outcome === 'failed') {
+      this.failures++;
+      this.changed(r.entry.siteId);
+      this.log.warn('outbox entry left for the sweeper', { ...fields, [LogField.error]: r.error });
+    } else if (r.outcome === 'waiting') {
+      this.changed(r.entry.siteId);
+      this.log.info('outbox entry waits behind older ones of its site, for the sweeper', fields);
+    }
+  }
+
+  private changed(site: string): void {
+    this.clear.delete(site);
+    this.generation.set(site, (this.generation.get(site) ?? 0) + 1);
+  }
+
+  /** Run `work` after everything already queued for the site. */
+  private onSite<T>(site: string, work: () => Promise<T>): Promise<T> {
+    const next = (this.chains.get(site) ?? Promise.resolve()).then(work, work);
+    const settled = next.catch(() => undefined);
+    this.chains.set(site, settled);
+    void settled.then(() => {
+      if (this.chains.get(site) === settled) this.chains.delete(site);
+    });
+    return next;
   }
 }

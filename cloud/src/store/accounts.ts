@@ -1,9 +1,11 @@
 /**
  * Tenants and sites in the main table.
  *
- *   PK T#<tenantId>  SK META        tenant: name, apiKeyHash
+ *   PK T#<tenantId>  SK META        tenant: name, corsOrigins (apiKeyHash: an older tenant's one key)
+ *   PK T#<tenantId>  SK K#<keyId>   an API key (store/api-keys.ts)
  *   PK T#<tenantId>  SK S#<siteId>  the tenant's list entry for a site
  *   PK S#<siteId>    SK META        site: tenantId, name, relayTokenHash, webkey (sealed)
+ *   PK TENANTS       SK T#<tenantId> the operator's list of tenants (name, createdAt)
  *
  * A site is written as both items in one transaction, so listing a tenant's
  * sites is one strongly consistent Query and resolving `/sites/{siteId}` or a
@@ -12,6 +14,7 @@
 
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../../protocol/src/clock.js';
+import { ApiKeyStore } from './api-keys.js';
 import { isId, newId } from './ids.js';
 import { hashSecret, makeCredential, parseCredential, randomSecret, verifySecret, type SecretBox } from './secrets.js';
 import { TtlCache } from './ttl-cache.js';
@@ -20,6 +23,8 @@ export interface Tenant {
   id: string;
   name: string;
   createdAt: string;
+  /** Browser origins allowed to call the tenant's API (CORS). */
+  corsOrigins: string[];
 }
 
 export interface Site {
@@ -45,8 +50,10 @@ interface SiteItem extends Site {
  * missing tenant or site is still compared against a hash.
  */
 export class AccountStore {
-  /** Hot look-ups of every API request: key → tenant, site id → site (misses too). */
-  private readonly tenantsByKey: TtlCache<string, Tenant | undefined>;
+  /** The tenants' API keys (never cached when they match: a revocation takes effect at once). */
+  readonly keys: ApiKeyStore;
+  /** Hot look-ups: site id → site, tenant id → tenant (its CORS origins), misses too. */
+  private readonly tenants: TtlCache<string, Tenant | undefined>;
   private readonly sites: TtlCache<string, SiteItem | undefined>;
   /** Opened and compared when a site has no WEBKEY (or does not exist): it matches no request. Sealed at first use (some functions have no key). */
   private decoyWebkey?: string;
@@ -60,7 +67,8 @@ export class AccountStore {
     private readonly clock: Clock,
     cacheTtlMs = 30_000,
   ) {
-    this.tenantsByKey = new TtlCache(clock, cacheTtlMs);
+    this.keys = new ApiKeyStore(db, table, clock);
+    this.tenants = new TtlCache(clock, cacheTtlMs);
     this.sites = new TtlCache(clock, cacheTtlMs);
   }
 
@@ -68,38 +76,68 @@ export class AccountStore {
     return new Date(this.clock.now()).toISOString();
   }
 
+  /** A tenant and its first key, an `admin` key named "initial" (shown once). */
   async createTenant(name: string): Promise<{ tenant: Tenant; apiKey: string }> {
     const id = newId('tenant');
-    const key = makeCredential('ck', id);
-    const tenant: Tenant = { id, name, createdAt: this.now() };
+    const tenant: Tenant = { id, name, createdAt: this.now(), corsOrigins: [] };
+    const first = this.keys.mint(id, 'initial', ['admin']);
     await this.db.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: { PK: `T#${id}`, SK: 'META', type: 'tenant', ...tenant, apiKeyHash: key.hash },
-        ConditionExpression: 'attribute_not_exists(PK)',
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: this.table, Item: { PK: `T#${id}`, SK: 'META', type: 'tenant', ...tenant }, ConditionExpression: 'attribute_not_exists(PK)' } },
+          { Put: { TableName: this.table, Item: first.item } },
+          { Put: { TableName: this.table, Item: { PK: 'TENANTS', SK: `T#${id}`, type: 'tenant-ref', id, name, createdAt: tenant.createdAt } } },
+        ],
       }),
     );
-    return { tenant, apiKey: key.token };
+    return { tenant, apiKey: first.token };
   }
 
   async getTenant(id: string): Promise<Tenant | undefined> {
+    if (!isId('tenant', id)) return undefined;
     const item = (await this.db.send(new GetCommand({ TableName: this.table, Key: { PK: `T#${id}`, SK: 'META' }, ConsistentRead: true }))).Item;
-    return item ? { id: item.id, name: item.name, createdAt: item.createdAt } : undefined;
+    return item ? publicTenant(item) : undefined;
   }
 
-  /** The tenant a presented API key belongs to, or undefined (constant-time check). */
-  async tenantForApiKey(token: string): Promise<Tenant | undefined> {
-    const cred = parseCredential('ck', token);
-    if (!cred) return undefined;
-    // Cached under the key's hash (never the key itself); misses only briefly.
-    return this.tenantsByKey.getOrLoad(hashSecret(token), () => this.loadTenantForKey(cred), 2_000);
+  /** A tenant, or that there is none, cached (what CORS needs before any key is checked). */
+  async cachedTenant(id: string): Promise<Tenant | undefined> {
+    return this.tenants.getOrLoad(id, () => this.getTenant(id));
   }
 
-  private async loadTenantForKey(cred: { id: string; secret: string }): Promise<Tenant | undefined> {
-    const item = (await this.db.send(new GetCommand({ TableName: this.table, Key: { PK: `T#${cred.id}`, SK: 'META' } }))).Item;
-    const matches = verifySecret(cred.secret, (item?.apiKeyHash as string | undefined) ?? this.decoyHash);
-    if (!item || !matches) return undefined;
-    return { id: item.id, name: item.name, createdAt: item.createdAt };
+  /** The operator's list, by tenant id; `after` is the last id of the previous page. */
+  async listTenants(limit: number, after?: string): Promise<{ tenants: Omit<Tenant, 'corsOrigins'>[]; next: string | null }> {
+    const r = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'PK = :pk AND SK > :after',
+        ExpressionAttributeValues: { ':pk': 'TENANTS', ':after': `T#${after ?? ''}` },
+        ConsistentRead: true,
+        Limit: limit,
+      }),
+    );
+    const tenants = (r.Items ?? []).map((i) => ({ id: i.id as string, name: i.name as string, createdAt: i.createdAt as string }));
+    return { tenants, next: r.LastEvaluatedKey && tenants.length > 0 ? tenants[tenants.length - 1].id : null };
+  }
+
+  /** Sets the tenant's CORS origins; false when there is no such tenant. */
+  async setCorsOrigins(id: string, origins: string[]): Promise<Tenant | undefined> {
+    try {
+      const r = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { PK: `T#${id}`, SK: 'META' },
+          UpdateExpression: 'SET corsOrigins = :o',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':o': origins },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      this.tenants.delete(id);
+      return publicTenant(r.Attributes ?? {});
+    } catch (err) {
+      if ((err as Error).name === 'ConditionalCheckFailedException') return undefined;
+      throw err;
+    }
   }
 
   async createSite(tenantId: string, input: { name: string; webkey?: string; timezone?: string }): Promise<{ site: Site; relayToken: string }> {
@@ -179,6 +217,57 @@ export class AccountStore {
     return token.token;
   }
 
+  /** Renames a site, changes its zone or WEBKEY (null removes it); undefined when the tenant has no such site. */
+  async updateSite(tenantId: string, siteId: string, change: { name?: string; timezone?: string; webkey?: string | null }): Promise<Site | undefined> {
+    const site = await this.getSite(siteId);
+    if (!site || site.tenantId !== tenantId) return undefined;
+    const set: string[] = [];
+    const remove: string[] = [];
+    const values: Record<string, unknown> = { ':tenant': tenantId };
+    const names: Record<string, string> = {};
+    if (change.name !== undefined) (set.push('#name = :name'), (names['#name'] = 'name'), (values[':name'] = change.name));
+    if (change.timezone !== undefined) (set.push('#tz = :tz'), (names['#tz'] = 'timezone'), (values[':tz'] = change.timezone));
+    if (change.webkey === null) remove.push('webkey');
+    else if (change.webkey !== undefined) (set.push('webkey = :wk'), (values[':wk'] = this.box.seal(change.webkey)));
+    const expression = [set.length ? `SET ${set.join(', ')}` : '', remove.length ? `REMOVE ${remove.join(', ')}` : ''].join(' ').trim();
+    if (expression) {
+      const update = {
+        TableName: this.table,
+        Key: { PK: `S#${siteId}`, SK: 'META' },
+        UpdateExpression: expression,
+        ConditionExpression: 'tenantId = :tenant',
+        ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
+        ExpressionAttributeValues: values,
+      };
+      const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [{ Update: update }];
+      // The tenant's list entry carries the name too.
+      if (change.name !== undefined) items.push({ Update: { TableName: this.table, Key: { PK: `T#${tenantId}`, SK: `S#${siteId}` }, UpdateExpression: 'SET #name = :name', ExpressionAttributeNames: { '#name': 'name' }, ExpressionAttributeValues: { ':name': change.name } } });
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+    }
+    this.sites.delete(siteId);
+    return publicSite((await this.getSite(siteId)) as SiteItem);
+  }
+
+  /**
+   * Deletes a site: its relay token stops working at once (relay tokens are
+   * always checked against a fresh read). Its stored events are left to
+   * expire by the retention rules.
+   */
+  async deleteSite(tenantId: string, siteId: string): Promise<boolean> {
+    const site = await this.getSite(siteId);
+    if (!site || site.tenantId !== tenantId) return false;
+    await this.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Delete: { TableName: this.table, Key: { PK: `S#${siteId}`, SK: 'META' }, ConditionExpression: 'tenantId = :t', ExpressionAttributeValues: { ':t': tenantId } } },
+          { Delete: { TableName: this.table, Key: { PK: `T#${tenantId}`, SK: `S#${siteId}` } } },
+        ],
+      }),
+    );
+    this.sites.delete(siteId);
+    return true;
+  }
+
   /** The site a relay token belongs to, or undefined (constant-time check). */
   async siteForRelayToken(token: string): Promise<Site | undefined> {
     const cred = parseCredential('rt', token);
@@ -199,6 +288,10 @@ export class AccountStore {
     const webkey = this.box.open(site?.webkey ?? (this.decoyWebkey ??= this.box.seal(randomSecret())));
     return { webkey, timezone: site?.timezone, real: site?.webkey !== undefined };
   }
+}
+
+function publicTenant(item: Record<string, unknown>): Tenant {
+  return { id: item.id as string, name: item.name as string, createdAt: item.createdAt as string, corsOrigins: (item.corsOrigins as string[] | undefined) ?? [] };
 }
 
 function publicSite(s: SiteItem): Site {

@@ -30,6 +30,8 @@ import { idPattern } from './ids.js';
 
 export const EVENT_SHARDS = 16;
 export const OUTBOX_PARTITIONS = 8;
+/** Outbox items one look for a site's entries reads at most (other sites' included). */
+export const OUTBOX_READ_BUDGET = 1000;
 /** Events DynamoDB keeps only for the retention period; the rest is kept. */
 export const EXPIRING_TYPES: ReadonlySet<string> = new Set<EventType>(['dialbegin', 'dialend', 'hangup', 'extensionstatus']);
 
@@ -279,10 +281,57 @@ export class EventStore {
     await this.db.send(new DeleteCommand({ TableName: this.eventsTable, Key: { PK: o.PK, SK: o.SK } }));
   }
 
-  /** Whether an entry is still to be done (a stream may hand over the same entry again after it was). */
-  async hasOutbox(o: Pick<OutboxEntry, 'PK' | 'SK'>): Promise<boolean> {
-    const r = await this.db.send(new GetCommand({ TableName: this.eventsTable, Key: { PK: o.PK, SK: o.SK }, ConsistentRead: true, ProjectionExpression: 'PK' }));
-    return r.Item !== undefined;
+  /**
+   * The first entry of `o`'s site stored in its partition, up to and
+   * including `o` itself (pipeline/outbox-order.ts decides from it whether
+   * `o` goes, waits, or is already done). The partition holds few items
+   * (entries live milliseconds), but other sites' entries left by a failure
+   * are read past: at most OUTBOX_READ_BUDGET of them.
+   */
+  async firstOutboxOfSite(o: Pick<OutboxEntry, 'PK' | 'SK' | 'siteId'>): Promise<{ first?: string; readToTheEnd: boolean }> {
+    const r = await this.outboxOf(o.PK, o.siteId, { upTo: o.SK, want: 1, projection: 'SK' });
+    return { first: r.entries[0]?.SK, readToTheEnd: r.readToTheEnd };
+  }
+
+  /** A site's entries in stored order (oldest first), at most `limit`. */
+  async siteOutbox(siteId: string, limit = 100): Promise<OutboxEntry[]> {
+    return (await this.outboxOf(outboxPartition(siteId), siteId, { want: limit })).entries;
+  }
+
+  /**
+   * The entries of `o`'s site stored before it, oldest first, when there are
+   * at most `limit` and all were read; undefined otherwise.
+   */
+  async olderOutbox(o: Pick<OutboxEntry, 'PK' | 'SK' | 'siteId'>, limit: number): Promise<OutboxEntry[] | undefined> {
+    const r = await this.outboxOf(o.PK, o.siteId, { upTo: o.SK, want: limit + 1 });
+    const older = r.entries.filter((e) => e.SK < o.SK);
+    const all = r.entries.some((e) => e.SK === o.SK) || r.readToTheEnd;
+    return all && older.length <= limit ? older : undefined;
+  }
+
+  /** One partition's entries of one site, in stored order, reading at most OUTBOX_READ_BUDGET items. */
+  private async outboxOf(PK: string, siteId: string, opts: { upTo?: string; want: number; projection?: string }): Promise<{ entries: OutboxEntry[]; readToTheEnd: boolean }> {
+    const entries: OutboxEntry[] = [];
+    let read = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const r = await this.db.send(
+        new QueryCommand({
+          TableName: this.eventsTable,
+          KeyConditionExpression: opts.upTo ? 'PK = :pk AND SK <= :upTo' : 'PK = :pk',
+          FilterExpression: 'siteId = :site',
+          ExpressionAttributeValues: { ':pk': PK, ':site': siteId, ...(opts.upTo ? { ':upTo': opts.upTo } : {}) },
+          ...(opts.projection ? { ProjectionExpression: opts.projection } : {}),
+          ConsistentRead: true,
+          Limit: 100,
+          ExclusiveStartKey: start,
+        }),
+      );
+      read += r.ScannedCount ?? 0;
+      entries.push(...((r.Items ?? []) as OutboxEntry[]));
+      start = r.LastEvaluatedKey;
+    } while (start && entries.length < opts.want && read < OUTBOX_READ_BUDGET);
+    return { entries: entries.slice(0, opts.want), readToTheEnd: !start };
   }
 
   /** How many outbox entries wait (every partition counted; for metrics). */

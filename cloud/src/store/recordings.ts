@@ -86,12 +86,12 @@ export class RecordingBucket {
     return this.sign('PUT', key, { 'x-id': 'PutObject' }, Math.max(60, Math.ceil(validSec)));
   }
 
-  /** Where the caller is redirected; the content type is the one the relay reported. */
-  downloadUrl(key: string, contentType: string): Promise<string> {
-    return this.sign('GET', key, { 'response-content-type': contentType, 'x-id': 'GetObject' }, DOWNLOAD_URL_SEC);
+  /** Where the caller is redirected; the content type is the one the relay reported. A presigned URL holds for its one method: HEAD gets its own. */
+  downloadUrl(key: string, contentType: string, method: 'GET' | 'HEAD' = 'GET'): Promise<string> {
+    return this.sign(method, key, { 'response-content-type': contentType, 'x-id': method === 'GET' ? 'GetObject' : 'HeadObject' }, DOWNLOAD_URL_SEC);
   }
 
-  private async sign(method: 'GET' | 'PUT', key: string, query: Record<string, string>, expiresIn: number, signingDate?: Date): Promise<string> {
+  private async sign(method: 'GET' | 'HEAD' | 'PUT', key: string, query: Record<string, string>, expiresIn: number, signingDate?: Date): Promise<string> {
     const { protocol, hostname, port, prefix } = this.target;
     const path = `${prefix}/${key.split('/').map(escape).join('/')}`;
     const signed = await this.presigner.presign({ method, protocol, hostname, port, path, query, headers: {} } as never, { expiresIn, ...(signingDate ? { signingDate } : {}) });

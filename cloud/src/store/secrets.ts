@@ -36,7 +36,8 @@ export function verifySecret(presented: string, storedHash: string): boolean {
 
 /**
  * Credentials carry the id they belong to, so a look-up needs no index:
- * `ck.<tenantId>.<secret>` (tenant API key), `rt.<siteId>.<secret>` (relay token).
+ * `ck.<tenantId>.<secret>` (an older tenant's one API key; named keys add
+ * their key id, store/api-keys.ts), `rt.<siteId>.<secret>` (relay token).
  */
 export function makeCredential(kind: 'ck' | 'rt', id: string): { token: string; hash: string } {
   const secret = randomSecret();

@@ -124,7 +124,8 @@ export class AwsRelayGateway implements RelayGateway {
           replied = true;
           const stream = snap.reply.ok ? snap.reply.stream : undefined;
           if (stream?.uploaded && uploadKey) {
-            settled = { outcome: { kind: 'redirect', url: await this.opts.recordings.downloadUrl(uploadKey, stream.contentType) } };
+            const [url, headUrl] = await Promise.all(['GET', 'HEAD'].map((m) => this.opts.recordings.downloadUrl(uploadKey!, stream.contentType, m as 'GET' | 'HEAD')));
+            settled = { outcome: { kind: 'redirect', url, headUrl } };
             break;
           }
           // A 6 MB Lambda answer cannot carry a streamed recording: the relay must upload it.

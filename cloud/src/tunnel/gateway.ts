@@ -24,10 +24,11 @@ export interface CommandRequest {
 }
 
 export type CommandOutcome =
-  | { kind: 'json'; result: unknown }
+  /** `replayed`: the relay gave the first run's answer again, for a repeated Idempotency-Key. */
+  | { kind: 'json'; result: unknown; replayed?: true }
   | { kind: 'file'; file: RecordingFile }
   /** The recording was uploaded to object storage; fetch it here. */
-  | { kind: 'redirect'; url: string };
+  | { kind: 'redirect'; url: string; /** The same object, presigned for HEAD. */ headUrl?: string };
 
 export interface RelayGateway {
   /** Run a command on the site's relay. Throws BoxApiError: 503 offline, 504 deadline, or the relay's own status. */

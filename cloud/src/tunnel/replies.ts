@@ -61,14 +61,15 @@ export class PendingReply {
       this.reject(relayRefusal(frame.error));
     } else if (frame.stream) {
       this.stream = new PartStream();
-      this.resolve({ kind: 'file', file: { contentType: frame.stream.contentType, size: frame.stream.size, body: this.stream } });
+      const { contentType, size, modified } = frame.stream;
+      this.resolve({ kind: 'file', file: { contentType, size, body: this.stream, ...(modified === undefined ? {} : { modified }) } });
       if (frame.stream.size === 0) {
         this.stream.push(new Uint8Array(0), true);
         this.complete = true;
       }
     } else if (!frame.parts) {
       this.complete = true;
-      this.resolve({ kind: 'json', result: frame.result ?? null });
+      this.resolve({ kind: 'json', result: frame.result ?? null, ...(frame.replayed ? { replayed: true as const } : {}) });
     }
   }
 
@@ -88,7 +89,7 @@ export class PendingReply {
     if (this.parts.length === this.reply.parts) {
       this.complete = true;
       try {
-        this.resolve({ kind: 'json', result: JSON.parse(this.parts.join('')) });
+        this.resolve({ kind: 'json', result: JSON.parse(this.parts.join('')), ...(this.reply?.replayed ? { replayed: true as const } : {}) });
       } catch (err) {
         this.reject(err as Error);
       }

@@ -13,8 +13,8 @@ import https from 'node:https';
 import type { Clock } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import { RESPONSE_BODY_BYTES, type Attempt, type DeliveryLog } from './deliveries.js';
-import type { DeliveryMessage, DeliveryQueue, ReceivedMessage } from './queue.js';
 import type { WebhookNotices } from './notices.js';
+import { refOf, type DeliveryMessage, type DeliveryQueue, type ReceivedMessage } from './queue.js';
 import type { ReplayStepDeps } from './replays.js';
 import { judgeAttempt, type AttemptVerdict } from './schedule.js';
 import { signedHeaders } from './signing.js';
@@ -119,7 +119,9 @@ export async function handleDelivery(deps: DeliveryDeps, m: ReceivedMessage): Pr
 async function attempt(deps: DeliveryDeps, m: ReceivedMessage): Promise<HandledVerdict> {
   const msg: DeliveryMessage = m.body;
   const log = deps.logger.child({ [LogField.component]: 'webhooks', [LogField.webhookId]: msg.webhookId, [LogField.eventId]: msg.envelope.id });
-  const ref = { webhookId: msg.webhookId, eventId: msg.envelope.id, seq: msg.envelope.seq, enqueuedAt: msg.enqueuedAt };
+  const ref = refOf(msg);
+  // A message queued again after a loss, or a resend, goes on counting from the attempts made before.
+  const attempts = (msg.attemptsBefore ?? 0) + m.receiveCount;
   const base = { type: msg.envelope.type, siteId: msg.envelope.siteId };
   const found = await deps.webhooks.forDelivery(msg.tenantId, msg.webhookId);
   if (!found) {
@@ -129,7 +131,7 @@ async function attempt(deps: DeliveryDeps, m: ReceivedMessage): Promise<HandledV
   const { webhook, secrets } = found;
   const nowIso = () => new Date(deps.clock.now()).toISOString();
   if (webhook.status === 'disabled') {
-    await deps.deliveries.record(ref, { ...base, status: 'skipped', attempts: (msg.attemptBase ?? 0) + m.receiveCount - 1, responseCode: null, latencyMs: null, error: `endpoint disabled: ${webhook.disabledReason ?? ''}`, lastAttemptAt: nowIso(), nextAttemptAt: null });
+    await deps.deliveries.record(ref, { ...base, status: 'skipped', attempts: attempts - 1, responseCode: null, latencyMs: null, error: `endpoint disabled: ${webhook.disabledReason ?? ''}`, lastAttemptAt: nowIso(), nextAttemptAt: null });
     await deps.queue.done(m);
     return { kind: 'skipped' };
   }
@@ -142,14 +144,14 @@ async function attempt(deps: DeliveryDeps, m: ReceivedMessage): Promise<HandledV
     timeoutMs: deps.timeoutMs ?? 15_000,
   });
   const verdict = judgeAttempt({
-    attempt: m.receiveCount,
+    // Where in its retry schedule: a resend began a fresh one.
+    attempt: attempts - (msg.scheduleFrom ?? 0),
     status: result.status,
     retryAfter: result.retryAfter,
     failingSinceMs: webhook.failingSince ? Date.parse(webhook.failingSince) : undefined,
     nowMs: deps.clock.now(),
     schedule: deps.schedule,
   });
-  const attempts = (msg.attemptBase ?? 0) + m.receiveCount;
   const error = attemptError(result, verdict.kind === 'delivered');
   const attempt: Attempt = { attempt: attempts, at: nowIso(), responseCode: result.status ?? null, latencyMs: result.latencyMs, error, responseBody: result.body ?? null };
   const record = { ...base, attempts, responseCode: attempt.responseCode, latencyMs: result.latencyMs, error, lastAttemptAt: attempt.at };
@@ -163,14 +165,14 @@ async function attempt(deps: DeliveryDeps, m: ReceivedMessage): Promise<HandledV
       if (!webhook.failingSince) await deps.webhooks.recordFailure(msg.tenantId, msg.webhookId, deps.clock.now());
       await deps.deliveries.record(ref, { ...record, status: 'retrying', nextAttemptAt: new Date(deps.clock.now() + verdict.delaySec * 1000).toISOString() }, attempt);
       await deps.queue.later(m, verdict.delaySec);
-      log.info('webhook delivery failed; will retry', { attempt: m.receiveCount, status: result.status, [LogField.error]: result.error, inSec: verdict.delaySec });
+      log.info('webhook delivery failed; will retry', { attempt: attempts, status: result.status, [LogField.error]: result.error, inSec: verdict.delaySec });
       break;
     case 'dead':
       await deps.deliveries.record(ref, { ...record, status: 'failed', error: `${record.error}; ${verdict.reason}: dead-lettered`, nextAttemptAt: null }, attempt);
       // Announced before the message goes: a crash in between announces it again, with the same id.
       await deps.notices.exhausted(webhook, msg, { attempts, responseCode: attempt.responseCode, lastError: error ?? '', at: attempt.at });
       await deps.queue.deadLetter(m, verdict.reason);
-      log.warn('webhook delivery dead-lettered', { attempts: m.receiveCount });
+      log.warn('webhook delivery dead-lettered', { attempts });
       break;
     case 'disable':
       await deps.webhooks.disable(msg.tenantId, msg.webhookId, verdict.reason, deps.notices.disabling(webhook, verdict.cause));

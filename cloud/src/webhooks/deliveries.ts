@@ -2,19 +2,33 @@
  * What happened to each delivery, for `GET …/webhooks/{id}/deliveries`:
  * one item per (endpoint, event), updated at every attempt, kept 30 days.
  *
- *   PK DLV#<webhookId>#<shard>        SK <enqueued ms, 15 digits>#<eventId>
- *   PK ATT#<webhookId>#<eventId>      SK <attempt ms, 15 digits>#<receive>
+ *   PK DLV#<webhookId>#<shard>        SK <stored ms, 15 digits>#<eventId>
+ *      GSI1PK DUE#<shard>  GSI1SK <due ms, 15 digits>#<webhookId>#<eventId>   only while unfinished
+ *   PK ATT#<webhookId>#<eventId>      SK <attempt ms, 15 digits>#<attempt>
  *
  * Eight shards per endpoint, so an endpoint taking 2,000 events/s does not
- * write to one partition; listing merges them, newest first. Each attempt is
- * an item of its own (time, status, latency, error, the first 1 KB of the
- * answer), written in the same batch as the delivery's item; a delivery
- * shows its newest MAX_ATTEMPTS_SHOWN, and every item expires after 30 days.
+ * write to one partition; listing merges them, newest first. The SK's time is
+ * when the event's batch was stored, the same on every retry of its fan-out
+ * and on a resend, so one delivery is one item, however often it was queued.
+ *
+ * A delivery still to be made (pending: queued, not tried yet — a first
+ * queueing or a resend; retrying) is also in the due index, by when it is
+ * due, which is how deliveries lost with their queue message are found again
+ * (recovery.ts). A finished one (delivered, failed, skipped) leaves the
+ * index: every write replaces the whole item. Reading and changing the index
+ * is due-deliveries.ts's (only the sweep needs it; class methods stay in
+ * every bundle that has the class).
+ *
+ * Each attempt is an item of its own (time, status, latency, error, the
+ * first 1 KB of the answer), written in the same batch as the delivery's
+ * item; a delivery shows its newest MAX_ATTEMPTS_SHOWN, and every item
+ * expires after 30 days.
  */
 
 import { createHash } from 'node:crypto';
 import { BatchWriteCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../../protocol/src/clock.js';
+import { allSettledOrThrow } from '../../../protocol/src/settle.js';
 import { Batcher } from '../store/batcher.js';
 
 export const DELIVERY_SHARDS = 8;
@@ -29,6 +43,7 @@ const MAX_PAGES_PER_SHARD = 4;
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'retrying', 'failed', 'skipped'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
+/** A delivery as the API lists it. */
 export interface DeliveryRecord {
   eventId: string;
   type: string;
@@ -40,7 +55,7 @@ export interface DeliveryRecord {
   latencyMs: number | null;
   error: string | null;
   enqueuedAt: string;
-  lastAttemptAt: string;
+  lastAttemptAt: string | null;
   nextAttemptAt: string | null;
 }
 
@@ -56,23 +71,55 @@ export interface Attempt {
   responseBody: string | null;
 }
 
+/** Which delivery, and what the queue message standing for it says about its history. */
 export interface DeliveryRef {
   webhookId: string;
+  tenantId: string;
   eventId: string;
   /** The box event's seq; null for an operational event (then its id picks the shard). */
   seq: number | null;
+  /** When the event's batch was stored (ms): names the delivery. */
   enqueuedAt: number;
+  /** When the message now standing for it was sent (ms); the first one's is `enqueuedAt`. */
+  queuedAt?: number;
+  /** How many times it was queued again after its message was lost. */
+  requeues?: number;
+  /** The attempts made before its current retry schedule began (a resend starts a new one; 0: the first). */
+  scheduleFrom?: number;
 }
 
-function shardOf(ref: DeliveryRef): number {
+/** What the due index gives back: enough to queue a delivery again. */
+export interface UnfinishedDelivery extends Required<DeliveryRef> {
+  siteId: string | null;
+  type: string;
+  status: Extract<DeliveryStatus, 'pending' | 'retrying'>;
+  attempts: number;
+  /** When it is due (ms): queued, or its next attempt. */
+  due: number;
+}
+
+/** A delivery's state as one write leaves it (the record without what names it). */
+export type DeliveryState = Omit<DeliveryRecord, 'eventId' | 'enqueuedAt'>;
+
+/** Queued, not tried since: no next attempt set (due when queued); `before` keeps what earlier attempts left (a resend). */
+export function pendingState(d: Pick<DeliveryRecord, 'type' | 'siteId'>, before?: Pick<DeliveryRecord, 'attempts' | 'responseCode' | 'latencyMs' | 'error' | 'lastAttemptAt'>): DeliveryState {
+  const b = before ?? { attempts: 0, responseCode: null, latencyMs: null, error: null, lastAttemptAt: null };
+  return { type: d.type, siteId: d.siteId, status: 'pending', attempts: b.attempts, responseCode: b.responseCode, latencyMs: b.latencyMs, error: b.error, lastAttemptAt: b.lastAttemptAt, nextAttemptAt: null };
+}
+
+export const pad = (ms: number) => String(Math.max(0, Math.round(ms))).padStart(15, '0');
+const isUnfinished = (s: DeliveryStatus) => s === 'pending' || s === 'retrying';
+
+export const dueKey = (d: Pick<DeliveryRef, 'webhookId' | 'eventId'>, due: number) => `${pad(due)}#${d.webhookId}#${d.eventId}`;
+
+export function shardOf(ref: Pick<DeliveryRef, 'eventId' | 'seq'>): number {
   return (ref.seq ?? createHash('sha1').update(ref.eventId).digest()[0]) % DELIVERY_SHARDS;
 }
 
-function key(ref: DeliveryRef): { PK: string; SK: string } {
+export function key(ref: Pick<DeliveryRef, 'webhookId' | 'eventId' | 'seq' | 'enqueuedAt'>): { PK: string; SK: string } {
   return { PK: `DLV#${ref.webhookId}#${shardOf(ref)}`, SK: `${pad(ref.enqueuedAt)}#${ref.eventId}` };
 }
 
-const pad = (ms: number) => String(ms).padStart(15, '0');
 const attemptsKey = (webhookId: string, eventId: string) => `ATT#${webhookId}#${eventId}`;
 
 const RECORD_FIELDS = ['eventId', 'type', 'siteId', 'status', 'attempts', 'responseCode', 'latencyMs', 'error', 'enqueuedAt', 'lastAttemptAt', 'nextAttemptAt'] as const;
@@ -93,16 +140,55 @@ export class DeliveryLog {
     this.writes = new Batcher(25, 10, (items) => this.writeAll(items));
   }
 
-  /** The delivery's state now, and the attempt that led to it (none for a skip or a resend queued). */
-  async record(ref: DeliveryRef, r: Omit<DeliveryRecord, 'eventId' | 'enqueuedAt'>, attempt?: Attempt): Promise<void> {
-    const ttl = Math.floor(this.clock.now() / 1000) + KEEP_DAYS * 86_400;
-    const item: Record<string, unknown> = { ...key(ref), ...r, eventId: ref.eventId, seq: ref.seq, enqueuedAt: new Date(ref.enqueuedAt).toISOString(), ttl };
-    const writes = [this.writes.add(item)];
+  /** The delivery's state now, and the attempt that led to it (none for a skip, a pending or a recovery's close). */
+  async record(ref: DeliveryRef, r: DeliveryState, attempt?: Attempt): Promise<void> {
+    const writes = [this.writes.add(this.item(ref, r))];
     if (attempt) {
       const at = Date.parse(attempt.at);
-      writes.push(this.writes.add({ PK: attemptsKey(ref.webhookId, ref.eventId), SK: `${pad(at)}#${attempt.attempt}`, ...attempt, enqueuedAtMs: ref.enqueuedAt, ttl }));
+      writes.push(this.writes.add({ PK: attemptsKey(ref.webhookId, ref.eventId), SK: `${pad(at)}#${attempt.attempt}`, ...attempt, enqueuedAtMs: ref.enqueuedAt, ttl: this.ttl() }));
     }
     await Promise.all(writes);
+  }
+
+  /** Deliveries about to be queued, recorded first, where the queue may lose them (fanout.ts). */
+  async pending(deliveries: Array<{ ref: DeliveryRef; type: string; siteId: string | null }>): Promise<void> {
+    // All settled before the step fails: a late 'pending' could land over the record of a later try that was delivered.
+    await allSettledOrThrow(deliveries.map(({ ref, type, siteId }) => this.record(ref, pendingState({ type, siteId }))));
+  }
+
+  private ttl(): number {
+    return Math.floor(this.clock.now() / 1000) + KEEP_DAYS * 86_400;
+  }
+
+  private item(ref: DeliveryRef, r: DeliveryState): Record<string, unknown> {
+    const queuedAt = ref.queuedAt ?? ref.enqueuedAt;
+    const item: Record<string, unknown> = {
+      ...key(ref),
+      webhookId: ref.webhookId,
+      tenantId: ref.tenantId,
+      eventId: ref.eventId,
+      seq: ref.seq,
+      type: r.type,
+      siteId: r.siteId,
+      status: r.status,
+      attempts: r.attempts,
+      responseCode: r.responseCode,
+      latencyMs: r.latencyMs,
+      error: r.error,
+      enqueuedAt: new Date(ref.enqueuedAt).toISOString(),
+      lastAttemptAt: r.lastAttemptAt,
+      nextAttemptAt: r.nextAttemptAt,
+      queuedAt,
+      requeues: ref.requeues ?? 0,
+      scheduleFrom: ref.scheduleFrom ?? 0,
+      ttl: this.ttl(),
+    };
+    if (isUnfinished(r.status)) {
+      const due = r.nextAttemptAt ? Date.parse(r.nextAttemptAt) : queuedAt;
+      item.GSI1PK = `DUE#${shardOf(ref)}`;
+      item.GSI1SK = dueKey(ref, due);
+    }
+    return item;
   }
 
   private async writeAll(items: Array<Record<string, unknown>>): Promise<void> {

@@ -2,13 +2,18 @@
  * Stored events → one queue message per (matching endpoint, event). Runs in
  * the outbox step, so a failure here (SQS down) leaves the outbox entry and is
  * retried until it succeeds: an acked event always reaches the queue.
+ *
+ * Where the queue keeps messages in memory only (the local cloud's fauxqs),
+ * each delivery is first recorded as pending in the delivery log, so a
+ * restart finds and queues again what the queue lost (recovery.ts).
  */
 
 import { deliveredByDefault, type TenantEventType } from '../operational/types.js';
 import type { Fanout } from '../pipeline/outbox.js';
 import { aboutItself } from './notices.js';
 import { envelopeOf, isBoxEvent, type TenantEvent } from './envelope.js';
-import type { DeliveryMessage, DeliveryQueue } from './queue.js';
+import type { DeliveryLog } from './deliveries.js';
+import { refOf, type DeliveryMessage, type DeliveryQueue } from './queue.js';
 import type { Webhook, WebhookStore } from './subscriptions.js';
 
 /**
@@ -24,6 +29,7 @@ export function matches(w: Webhook, e: TenantEvent): boolean {
   return true;
 }
 
+type Outgoing = { message: DeliveryMessage; ordered: boolean; dedupe?: string };
 /** The call a box event belongs to (ordered endpoints keep a call's events in order). */
 function callOf(e: TenantEvent): { call?: string } {
   return isBoxEvent(e) && e.call ? { call: e.call } : {};
@@ -34,10 +40,14 @@ export class WebhookFanout implements Fanout {
     private readonly webhooks: WebhookStore,
     private readonly queue: DeliveryQueue,
     private readonly now: () => number,
+    /** Given when the queue may lose messages: deliveries are recorded before they are queued. */
+    private readonly pendingLog?: DeliveryLog,
   ) {}
 
-  async enqueue(events: TenantEvent[]): Promise<void> {
-    const out: Array<{ message: DeliveryMessage; ordered: boolean }> = [];
+  async enqueue(events: TenantEvent[], storedAt: number): Promise<void> {
+    const out: Outgoing[] = [];
+    // Named by the batch's stored time (one record however often its entry is retried), sent now.
+    const queuedAt = this.now();
     const byTenant = new Map<string, TenantEvent[]>();
     for (const e of events) byTenant.set(e.tenantId, [...(byTenant.get(e.tenantId) ?? []), e]);
     for (const [tenantId, list] of byTenant) {
@@ -45,36 +55,52 @@ export class WebhookFanout implements Fanout {
       for (const e of list) {
         for (const w of endpoints) {
           if (!matches(w, e)) continue;
-          out.push({ message: { v: 1, webhookId: w.id, tenantId, enqueuedAt: this.now(), envelope: envelopeOf(e), ...callOf(e) }, ordered: w.ordered });
+          out.push({ message: { v: 1, webhookId: w.id, tenantId, enqueuedAt: storedAt, queuedAt, envelope: envelopeOf(e), ...callOf(e) }, ordered: w.ordered });
         }
       }
     }
-    if (out.length > 0) await this.queue.send(out);
+    await this.send(out);
+  }
+
+  /** Record (where the queue may lose them), then queue. */
+  async send(out: Outgoing[]): Promise<void> {
+    if (out.length === 0) return;
+    await this.pendingLog?.pending(out.map(({ message: m }) => ({ ref: refOf(m), type: m.envelope.type, siteId: m.envelope.siteId })));
+    await this.queue.send(out);
   }
 
   /**
    * Re-send stored events to one endpoint (replay, resend): same event ids,
    * a fresh dedupe id per run (`dedupe`) so FIFO does not drop them as repeats.
+   * `message` adds to each message (a resend names the delivery it goes on);
+   * `recorded`: the caller has already recorded the deliveries as pending.
    */
-  async replay(w: Webhook, events: AsyncIterable<TenantEvent>, filter: (e: TenantEvent) => boolean, dedupe: string, extra: Partial<DeliveryMessage> = {}): Promise<{ found: number; queued: number }> {
+  async replay(
+    w: Webhook,
+    events: AsyncIterable<TenantEvent>,
+    filter: (e: TenantEvent) => boolean,
+    dedupe: string,
+    opts: { message?: Partial<DeliveryMessage>; recorded?: boolean } = {},
+  ): Promise<{ found: number; queued: number }> {
     let found = 0;
     let queued = 0;
-    let batch: Array<{ message: DeliveryMessage; ordered: boolean; dedupe: string }> = [];
+    let batch: Outgoing[] = [];
+    const send = (out: Outgoing[]) => (opts.recorded ? (out.length > 0 ? this.queue.send(out) : Promise.resolve()) : this.send(out));
     for await (const e of events) {
       found++;
       if (!filter(e)) continue;
       batch.push({
-        message: { v: 1, webhookId: w.id, tenantId: e.tenantId, enqueuedAt: this.now(), envelope: envelopeOf(e), ...callOf(e), ...extra },
+        message: { v: 1, webhookId: w.id, tenantId: e.tenantId, enqueuedAt: this.now(), envelope: envelopeOf(e), ...callOf(e), ...opts.message },
         ordered: w.ordered,
         dedupe: `${dedupe}.${w.id}.${e.id}`,
       });
       queued++;
       if (batch.length >= 100) {
-        await this.queue.send(batch);
+        await send(batch);
         batch = [];
       }
     }
-    if (batch.length > 0) await this.queue.send(batch);
+    await send(batch);
     return { found, queued };
   }
 }

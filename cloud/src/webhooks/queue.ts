@@ -21,7 +21,9 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { allSettledOrThrow } from '../../../protocol/src/settle.js';
 import { Batcher } from '../store/batcher.js';
+import type { DeliveryRef } from './deliveries.js';
 import type { Envelope } from './envelope.js';
 import type { ReplayStep } from './replays.js';
 
@@ -29,12 +31,36 @@ export interface DeliveryMessage {
   v: 1;
   webhookId: string;
   tenantId: string;
-  /** When it was first enqueued (ms): identifies the delivery record. */
+  /** When the delivery began (ms; the event's batch was stored, or a replay was asked): names its record, the same on every message for it. */
   enqueuedAt: number;
   envelope: Envelope;
   call?: string;
-  /** Attempts made before this message (a resend): the attempt log counts on from there. */
-  attemptBase?: number;
+  /** When this message was sent (ms); messages from before this field: `enqueuedAt`. */
+  queuedAt?: number;
+  /**
+   * The attempts already made before this message: a message queued again
+   * after the one before it was lost (recovery.ts), or a resend. The attempt
+   * log counts on from there.
+   */
+  attemptsBefore?: number;
+  /** Of those, the ones before the current retry schedule began: a resend starts a fresh schedule (absent: 0). */
+  scheduleFrom?: number;
+  /** How many times the delivery has been queued again after a loss. */
+  requeues?: number;
+}
+
+/** The delivery record a queue message stands for. */
+export function refOf(msg: DeliveryMessage): DeliveryRef {
+  return {
+    webhookId: msg.webhookId,
+    tenantId: msg.tenantId,
+    eventId: msg.envelope.id,
+    seq: msg.envelope.seq,
+    enqueuedAt: msg.enqueuedAt,
+    queuedAt: msg.queuedAt ?? msg.enqueuedAt,
+    requeues: msg.requeues ?? 0,
+    scheduleFrom: msg.scheduleFrom ?? 0,
+  };
 }
 
 export interface QueueUrls {
@@ -82,9 +108,7 @@ export class DeliveryQueue {
   async send(messages: Array<{ message: DeliveryMessage; ordered: boolean; dedupe?: string }>): Promise<void> {
     const standard = messages.filter((m) => !m.ordered);
     const fifo = messages.filter((m) => m.ordered);
-    const sendStandard = Promise.all(
-      chunks(standard, 10).map((chunk) => this.batch(this.urls.standard, chunk.map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m.message) })))),
-    );
+    const sendStandard = chunks(standard, 10).map((chunk) => this.batch(this.urls.standard, chunk.map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m.message) }))));
     const sendFifo = (async () => {
       for (const chunk of chunks(fifo, 10)) {
         await this.batch(
@@ -98,7 +122,10 @@ export class DeliveryQueue {
         );
       }
     })();
-    await Promise.all([sendStandard, sendFifo]);
+    // Fail only once every request has settled: a request still being retried
+    // when another failed would otherwise land later, behind the caller's
+    // back, while the caller sends the whole batch again.
+    await allSettledOrThrow([...sendStandard, sendFifo]);
   }
 
   private async batch(url: string, entries: Array<{ Id: string; MessageBody: string; MessageGroupId?: string; MessageDeduplicationId?: string }>): Promise<void> {

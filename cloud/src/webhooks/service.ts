@@ -9,7 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../../protocol/src/clock.js';
 import type { InputOf } from '../api/contract/route.js';
-import { DEFAULT_DELIVERIES_PAGE, MAX_REPLAY_MS, type createWebhook, type listDeliveries, type replayWebhook, type updateWebhook } from '../api/contract/webhooks.js';
+import { DEFAULT_DELIVERIES_PAGE, type listDeliveries } from '../api/contract/deliveries.js';
+import { MAX_REPLAY_MS, type createWebhook, type replayWebhook, type updateWebhook } from '../api/contract/webhooks.js';
 import { apiError, invalidField, notFound } from '../api/errors.js';
 import type { AccountStore } from '../store/accounts.js';
 import type { OperationalEventStore } from '../operational/store.js';
@@ -17,7 +18,7 @@ import { isOperationalEventType } from '../operational/types.js';
 import { parseEventId, type EventStore } from '../store/events.js';
 import type { Envelope, TenantEvent } from './envelope.js';
 import { attemptError, postJson } from './deliver.js';
-import type { Attempt, DeliveryLog, DeliveryRecord } from './deliveries.js';
+import { pendingState, type Attempt, type DeliveryLog, type DeliveryRecord } from './deliveries.js';
 import type { WebhookFanout } from './fanout.js';
 import type { WebhookNotices } from './notices.js';
 import type { DeliveryQueue } from './queue.js';
@@ -52,7 +53,7 @@ export interface TestSendResult {
 }
 
 type WebhookChange = Partial<WebhookInput> & { enabled?: boolean };
-/** What the routes hand in, validated by their schemas (api/contract/webhooks.ts). */
+/** What the routes hand in, validated by their schemas (api/contract/webhooks.ts, deliveries.ts). */
 type CreateBody = InputOf<typeof createWebhook>['body'];
 type UpdateBody = InputOf<typeof updateWebhook>['body'];
 type DeliveriesQuery = InputOf<typeof listDeliveries>['query'];
@@ -138,14 +139,12 @@ export class WebhookService {
     const delivery = (await this.deps.deliveries.get(id, eventId, seq)) ?? thrown(notFound());
     const event = (await this.event(tenantId, eventId)) ?? thrown(apiError('not-found', 'the event is no longer stored (events are kept for the retention period)'));
     const now = this.deps.clock.now();
-    const enqueuedAt = Date.parse(delivery.enqueuedAt);
     const queuedAt = new Date(now).toISOString();
-    // Pending first: the attempt, however quick, is recorded after it.
-    await this.deps.deliveries.record(
-      { webhookId: id, eventId, seq, enqueuedAt },
-      { type: delivery.type, siteId: delivery.siteId, status: 'pending', attempts: delivery.attempts, responseCode: delivery.responseCode, latencyMs: delivery.latencyMs, error: delivery.error, lastAttemptAt: delivery.lastAttemptAt, nextAttemptAt: queuedAt },
-    );
-    await this.deps.fanout.replay(webhook, once(event), () => true, `resend.${now.toString(36)}`, { enqueuedAt, attemptBase: delivery.attempts });
+    // The same delivery record (named by when it began), queued again now; a fresh retry schedule from its attempts so far.
+    const message = { enqueuedAt: Date.parse(delivery.enqueuedAt), queuedAt: now, attemptsBefore: delivery.attempts, scheduleFrom: delivery.attempts, requeues: 0 };
+    // Pending first, in the due index: if the queue loses the message, recovery queues it again; the attempt, however quick, is recorded after it.
+    await this.deps.deliveries.record({ webhookId: id, tenantId, eventId, seq, ...message }, pendingState(delivery, delivery));
+    await this.deps.fanout.replay(webhook, once(event), () => true, `resend.${now.toString(36)}`, { message, recorded: true });
     return { webhookId: id, eventId, status: 'pending', attempt: delivery.attempts + 1, queuedAt };
   }
 

@@ -111,6 +111,7 @@ export interface WebhookInput {
   ordered: boolean;
 }
 
+/** pending: queued, not tried yet (the local cloud records a delivery before queueing it; a resend before it goes). */
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'retrying', 'failed', 'skipped'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
@@ -124,7 +125,8 @@ export interface Delivery {
   latencyMs: number | null;
   error: string | null;
   enqueuedAt: string;
-  lastAttemptAt: string;
+  /** null until the first attempt. */
+  lastAttemptAt: string | null;
   nextAttemptAt: string | null;
 }
 

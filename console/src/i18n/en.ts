@@ -214,9 +214,9 @@ export const en = {
   'deliveries.next': 'Next attempt',
   'deliveries.more': 'Load more',
   'deliveries.actions': 'Actions',
+  'delivery.pending': 'Queued',
   'delivery.delivered': 'Delivered',
   'delivery.retrying': 'Retrying',
-  'delivery.pending': 'Resend queued',
   'delivery.failed': 'Failed',
   'delivery.skipped': 'Skipped',
 

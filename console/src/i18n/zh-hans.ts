@@ -216,9 +216,9 @@ export const zhHans: Catalog = {
   'deliveries.next': '下次尝试',
   'deliveries.more': '加载更多',
   'deliveries.actions': '操作',
+  'delivery.pending': '排队中',
   'delivery.delivered': '已送达',
   'delivery.retrying': '重试中',
-  'delivery.pending': '已排入重发',
   'delivery.failed': '失败',
   'delivery.skipped': '已跳过',
 

@@ -216,9 +216,9 @@ export const zhHant: Catalog = {
   'deliveries.next': '下次嘗試',
   'deliveries.more': '載入更多',
   'deliveries.actions': '操作',
+  'delivery.pending': '排隊中',
   'delivery.delivered': '已送達',
   'delivery.retrying': '重試中',
-  'delivery.pending': '已排入重送',
   'delivery.failed': '失敗',
   'delivery.skipped': '已略過',
 

@@ -258,7 +258,7 @@ export class AmiPbx implements Pbx {
     if (!full.startsWith(base + sep)) throw boxError(404, `recording not found: ${path}`);
     const info = await stat(full);
     if (!info.isFile()) throw boxError(404, `recording not found: ${path}`);
-    return { contentType: recordingContentType(full), size: info.size, body: createReadStream(full) };
+    return { contentType: recordingContentType(full), size: info.size, modified: info.mtimeMs, body: createReadStream(full) };
   }
 
   // ── helpers ────────────────────────────────────────────────────────────

@@ -5,13 +5,16 @@
  * - A command whose deadline has passed is not started (the caller already
  *   got 504; a late click-to-call would surprise someone).
  * - Fields are checked again here; the relay does not trust the cloud to have.
- * - An Idempotency-Key makes a write command run at most once (24 h memory).
+ * - An Idempotency-Key makes a write command run at most once (24 h memory);
+ *   a repeat's reply says `replayed`, and the key reused for another command
+ *   or other fields is refused with 422.
  * - Answers bigger than a frame go as numbered parts; a recording goes as
  *   base64 parts, or is uploaded to the presigned URL the cloud gave.
  * - Every command is logged once answered, with the cloud's request id and
  *   the command id, so its lines join the cloud's for the same request.
  */
 
+import { createHash } from 'node:crypto';
 import { BoxApiError, boxError, isBoxApiError } from '../../../protocol/src/box-api/errors.js';
 import { checkCommandFields } from '../../../protocol/src/box-api/forms.js';
 import { COMMAND_FIELDS, dispatchCommand, type BoxCommand } from '../../../protocol/src/box-api/commands.js';
@@ -23,6 +26,11 @@ import type { Logger } from '../../../protocol/src/log.js';
 import type { CommandFrameT, RelayFrame } from '../../../protocol/src/wire/frames.js';
 import { fileParts, resultFrames } from '../../../protocol/src/wire/parts.js';
 import type { IdempotencyStore, StoredOutcome } from './idempotency.js';
+
+/** What an Idempotency-Key was used for: the command and its fields, hashed. */
+function fingerprint(cmd: BoxCommand): string {
+  return createHash('sha256').update(JSON.stringify(cmd)).digest('base64url');
+}
 
 export type Send = (frame: RelayFrame) => void;
 
@@ -60,8 +68,8 @@ export class CommandRunner {
         await this.recording(frame, send);
         return;
       }
-      const outcome = await this.runOnce(frame, log);
-      this.reply(frame.id, outcome, send);
+      const { outcome, replayed } = await this.runOnce(frame, log);
+      this.reply(frame.id, outcome, send, replayed);
     } catch (err) {
       // A refusal (404, 400…) is an answer, not a fault of the relay.
       if (!isBoxApiError(err)) log.error('command failed', { [LogField.error]: err });
@@ -73,23 +81,29 @@ export class CommandRunner {
     }
   }
 
-  /** Run, or answer from the idempotency memory. */
-  private async runOnce(frame: CommandFrameT, log: Logger): Promise<StoredOutcome> {
-    if (!frame.idem) return this.execute(frame.cmd);
-    const key = `${frame.cmd.name}:${frame.idem}`;
-    const claim = this.opts.idempotency.claim(key);
+  /** Run, or answer from the idempotency memory (`replayed`: the first run's answer, given again). */
+  private async runOnce(frame: CommandFrameT, log: Logger): Promise<{ outcome: StoredOutcome; replayed?: true }> {
+    if (!frame.idem) return { outcome: await this.execute(frame.cmd) };
+    const memory = this.opts.idempotency;
+    // Keys were remembered per command before they were checked against their use: those still answer.
+    const older = memory.outcomeOf(`${frame.cmd.name}:${frame.idem}`);
+    if (older) return { outcome: older, replayed: true };
+    const claim = memory.claim(frame.idem, fingerprint(frame.cmd));
     switch (claim.kind) {
       case 'done':
         log.info('idempotent repeat answered from memory', { idempotencyKey: frame.idem });
-        return claim.outcome;
+        return { outcome: claim.outcome, replayed: true };
       case 'running':
-        return claim.wait;
+        return { outcome: await claim.wait, replayed: true };
+      case 'reused':
+        log.info('idempotency key reused for another command', { idempotencyKey: frame.idem });
+        return { outcome: { ok: false, error: { status: 422, message: 'this Idempotency-Key was already used with a different command or fields: use a new key for a new request' } } };
       case 'unknown':
-        return { ok: false, error: { status: 409, message: 'a command with this Idempotency-Key was interrupted by a relay restart; its outcome is unknown and it is not run again' } };
+        return { outcome: { ok: false, error: { status: 409, message: 'a command with this Idempotency-Key was interrupted by a relay restart; its outcome is unknown and it is not run again' } } };
       case 'new': {
         const outcome = await this.execute(frame.cmd);
-        this.opts.idempotency.finish(key, outcome);
-        return outcome;
+        memory.finish(frame.idem, outcome);
+        return { outcome };
       }
     }
   }
@@ -105,12 +119,14 @@ export class CommandRunner {
     }
   }
 
-  private reply(id: string, outcome: StoredOutcome, send: Send): void {
+  private reply(id: string, outcome: StoredOutcome, send: Send, replayed?: true): void {
     if (!outcome.ok) {
-      send({ t: 'reply', id, ok: false, error: outcome.error });
+      send({ t: 'reply', id, ok: false, error: outcome.error, ...(replayed ? { replayed } : {}) });
       return;
     }
-    for (const f of resultFrames(id, outcome.result)) send(f);
+    const [head, ...parts] = resultFrames(id, outcome.result);
+    send(replayed && head.t === 'reply' ? { ...head, replayed } : head);
+    for (const f of parts) send(f);
   }
 
   private async recording(frame: CommandFrameT, send: Send): Promise<void> {
@@ -127,7 +143,8 @@ export class CommandRunner {
       send({ t: 'reply', id: frame.id, ok: true, stream: { contentType: file.contentType, size: file.size, uploaded: true } });
       return;
     }
-    send({ t: 'reply', id: frame.id, ok: true, stream: { contentType: file.contentType, size: file.size } });
+    const modified = file.modified === undefined ? {} : { modified: Math.floor(file.modified) };
+    send({ t: 'reply', id: frame.id, ok: true, stream: { contentType: file.contentType, size: file.size, ...modified } });
     // An empty file is complete with its reply.
     if (file.size === 0) return;
     for await (const part of fileParts(frame.id, file.body)) send(part);

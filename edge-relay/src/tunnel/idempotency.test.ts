@@ -34,6 +34,17 @@ describe('idempotency store', () => {
     expect(b.size).toBe(2);
   });
 
+  it('refuses a key reused for another command or other fields, also after a restart', () => {
+    const { open } = setUp();
+    const a = open();
+    expect(a.claim('crm-1', 'click 801→802')).toEqual({ kind: 'new' });
+    a.finish('crm-1', ok);
+    expect(a.claim('crm-1', 'click 801→802')).toEqual({ kind: 'done', outcome: ok });
+    expect(a.claim('crm-1', 'click 801→803')).toEqual({ kind: 'reused' });
+    expect(open().claim('crm-1', 'pause 801')).toEqual({ kind: 'reused' });
+    expect(open().claim('crm-1', 'click 801→802')).toEqual({ kind: 'done', outcome: ok });
+  });
+
   it('makes a duplicate that arrives while the first runs wait for its answer', async () => {
     const { open } = setUp();
     const store = open();

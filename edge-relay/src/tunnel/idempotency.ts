@@ -3,6 +3,8 @@
  * retried click-to-call never rings twice: a key seen before gets the first
  * run's answer, and a key whose first run was cut short by a relay restart is
  * refused (its outcome is unknown, and running it again could ring twice).
+ * A key is the caller's for one request: reused with another command or other
+ * fields it is refused (`reused`), never answered with the first one's result.
  *
  * The file is an append-only journal (`started`, then `done` with the answer),
  * compacted when most of it has expired.
@@ -18,6 +20,8 @@ export type StoredOutcome = { ok: true; result: unknown } | { ok: false; error: 
 interface Entry {
   key: string;
   at: number;
+  /** What the key was first used for: a hash of the command and its fields. */
+  fp?: string;
   outcome?: StoredOutcome;
 }
 
@@ -25,7 +29,8 @@ export type Claim =
   | { kind: 'new' }
   | { kind: 'done'; outcome: StoredOutcome }
   | { kind: 'running'; wait: Promise<StoredOutcome> }
-  | { kind: 'unknown' };
+  | { kind: 'unknown' }
+  | { kind: 'reused' };
 
 export class IdempotencyStore {
   private readonly entries = new Map<string, Entry>();
@@ -40,22 +45,29 @@ export class IdempotencyStore {
     this.load();
   }
 
-  /** Claim a key before running the command. */
-  claim(key: string): Claim {
+  /** Claim a key before running the command (`fp`: what it is used for; another use of the key is `reused`). */
+  claim(key: string, fp?: string): Claim {
     this.expire();
     const e = this.entries.get(key);
+    if (e && fp && e.fp && e.fp !== fp) return { kind: 'reused' };
     if (e?.outcome) return { kind: 'done', outcome: e.outcome };
     const r = this.running.get(key);
     if (r) return { kind: 'running', wait: r.promise };
     // Started by an earlier process that did not live to record the answer.
     if (e) return { kind: 'unknown' };
-    const entry: Entry = { key, at: this.clock.now() };
+    const entry: Entry = fp ? { key, at: this.clock.now(), fp } : { key, at: this.clock.now() };
     this.entries.set(key, entry);
     this.append(entry);
     let resolve!: (o: StoredOutcome) => void;
     const promise = new Promise<StoredOutcome>((r2) => (resolve = r2));
     this.running.set(key, { promise, resolve });
     return { kind: 'new' };
+  }
+
+  /** The answer remembered for a key, if any (no claim). */
+  outcomeOf(key: string): StoredOutcome | undefined {
+    this.expire();
+    return this.entries.get(key)?.outcome;
   }
 
   /** Record the answer of a claimed key. */
@@ -98,7 +110,7 @@ export class IdempotencyStore {
       try {
         const e = JSON.parse(line) as Entry;
         const prev = this.entries.get(e.key);
-        this.entries.set(e.key, { key: e.key, at: prev?.at ?? e.at, outcome: e.outcome ?? prev?.outcome });
+        this.entries.set(e.key, { key: e.key, at: prev?.at ?? e.at, fp: prev?.fp ?? e.fp, outcome: e.outcome ?? prev?.outcome });
         this.lines++;
       } catch {
         // A torn last line from a crash: that claim never completed its write.

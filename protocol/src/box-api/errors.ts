@@ -5,11 +5,12 @@
  *
  *   400 a bad or missing field       404 unknown extension, queue, call or file
  *   401 bad authentication           502 Asterisk answered an error
+ *   403 a key without the scope      422 an Idempotency-Key reused for another command
  *   503 the PBX (AMI or relay) is unreachable
  *   504 the PBX did not answer in time
  */
 
-export type BoxErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 500 | 502 | 503 | 504;
+export type BoxErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 500 | 502 | 503 | 504;
 
 export class BoxApiError extends Error {
   readonly status: BoxErrorStatus;
@@ -44,7 +45,7 @@ export function isBoxApiError(err: unknown): err is BoxApiError {
 
 /** Rebuild an error that crossed the tunnel as `{status, message}`. */
 export function boxErrorFromWire(value: { status: number; message: string }): BoxApiError {
-  const allowed: BoxErrorStatus[] = [400, 401, 403, 404, 405, 409, 413, 415, 429, 500, 502, 503, 504];
+  const allowed: BoxErrorStatus[] = [400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 500, 502, 503, 504];
   const status = (allowed as number[]).includes(value.status) ? (value.status as BoxErrorStatus) : 502;
   return new BoxApiError(status, value.message);
 }

@@ -48,8 +48,12 @@ export interface RecordingFile {
   contentType: string;
   size: number;
   body: AsyncIterable<Uint8Array>;
+  /** When the file last changed (epoch ms): its ETag and Last-Modified (file-answer.ts). */
+  modified?: number;
   /** When set, the client is redirected here (a short-lived presigned URL) instead of streamed. */
   redirect?: string;
+  /** Where a HEAD is redirected (a presigned URL holds for one method). */
+  redirectHead?: string;
 }
 
 /**

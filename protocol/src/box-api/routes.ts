@@ -14,6 +14,7 @@ import { silentLogger } from '../log.js';
 import { BoxApiError, boxError, isBoxApiError } from './errors.js';
 import { commandFields, pauseState, readForm } from './forms.js';
 import type { Pbx } from './pbx.js';
+import { discard, fileAnswer } from './file-answer.js';
 import { safeRecordingPath } from './recording-path.js';
 
 export interface BoxRoutesOptions {
@@ -22,7 +23,7 @@ export interface BoxRoutesOptions {
   logger?: Logger;
 }
 
-type Method = 'GET' | 'POST' | 'DELETE';
+type Method = 'GET' | 'HEAD' | 'POST' | 'DELETE';
 
 export function boxRoutes(options: BoxRoutesOptions): Hono {
   const app = new Hono();
@@ -117,15 +118,17 @@ export function boxRoutes(options: BoxRoutesOptions): Hono {
   });
 
   // `{.+}`: a file path is required; `/monitor` and `/monitor/` are no endpoint at all.
-  route('/monitor/:path{.+}', ['GET'], async (c, pbx) => {
+  // A player seeks with Range, checks with HEAD, revalidates with If-None-Match (file-answer.ts).
+  route('/monitor/:path{.+}', ['GET', 'HEAD'], async (c, pbx) => {
     // Work on the raw path: a decoded one would already have turned %2e%2e into ..
     const path = safeRecordingPath(rawRecordingPath(new URL(c.req.url).pathname));
     const file = await pbx.recording(path);
-    if (file.redirect) return c.redirect(file.redirect, 302);
-    return c.body(toWebStream(file.body), 200, {
-      'Content-Type': file.contentType,
-      'Content-Length': String(file.size),
-    });
+    // Object storage answers Range, HEAD and validators itself.
+    if (file.redirect) return c.redirect(c.req.method === 'HEAD' ? (file.redirectHead ?? file.redirect) : file.redirect, 302);
+    const answer = fileAnswer(file, { method: c.req.method, range: c.req.header('range'), ifNoneMatch: c.req.header('if-none-match'), ifModifiedSince: c.req.header('if-modified-since') });
+    if (answer.body) return c.body(toWebStream(answer.body), answer.status as 200 | 206, answer.headers);
+    await discard(file.body);
+    return c.body(null, answer.status, answer.headers);
   });
 
   app.notFound((c) => c.json({ status: 'error', message: `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname}` }, 404));

@@ -110,8 +110,10 @@ const Reply = v.object({
   error: v.optional(ErrorBody),
   /** The result is JSON text split over this many `part` frames. */
   parts: v.optional(v.pipe(Seq, v.minValue(1))),
+  /** The answer is the first run's, given again for a repeated Idempotency-Key (the command did not run again). */
+  replayed: v.optional(v.literal(true)),
   /** The result is a file streamed in `part` frames (base64), or uploaded (`uploaded`). */
-  stream: v.optional(v.object({ contentType: ShortText, size: Seq, uploaded: v.optional(v.boolean()) })),
+  stream: v.optional(v.object({ contentType: ShortText, size: Seq, uploaded: v.optional(v.boolean()), /** mtime, epoch ms: the ETag and Last-Modified. */ modified: v.optional(Seq) })),
 });
 
 const Part = v.object({

@@ -45,7 +45,7 @@ export const createTenant = route({
   method: 'post',
   path: '/v1/tenants',
   summary: 'Create a tenant',
-  description: 'The operator\'s call (ADMIN_TOKEN). Answers the tenant\'s API key once: it is stored only as a hash.',
+  description: 'The operator\'s call (ADMIN_TOKEN). Answers the tenant\'s first API key once, an `admin` key named "initial": it is stored only as a hash.',
   tag: TAG,
   auth: 'admin',
   scopes: [],
@@ -53,8 +53,8 @@ export const createTenant = route({
   success: {
     status: 201,
     description: 'the tenant and its API key (shown this once)',
-    schema: v.strictObject({ id: TenantId, name: v.string(), apiKey: v.pipe(v.string(), v.description('`ck.<tenantId>.<secret>`: send it as `Authorization: Bearer …`')) }),
-    example: { id: 'ten_7hq2m4k9x1c3v5b8', name: 'Acme GmbH', apiKey: 'ck.ten_7hq2m4k9x1c3v5b8.s3cr3t…' },
+    schema: v.strictObject({ id: TenantId, name: v.string(), apiKey: v.pipe(v.string(), v.description('`ck.<tenantId>.<keyId>.<secret>`, an `admin` key: send it as `Authorization: Bearer …`')) }),
+    example: { id: 'ten_7hq2m4k9x1c3v5b8', name: 'Acme GmbH', apiKey: 'ck.ten_7hq2m4k9x1c3v5b8.key_3m9q2w7e5r1t8y4u.s3cr3t…' },
   },
 });
 

@@ -19,17 +19,17 @@
  */
 
 import type * as v from 'valibot';
+import type { Scope } from '../../store/api-keys.js';
 import type { ApiErrorCode } from '../errors.js';
 
 /** Who may call a route: the operator's ADMIN_TOKEN, or a key of the tenant in the path. */
 export type Auth = 'admin' | 'tenant';
 
 /**
- * What a tenant key may be allowed to do (issue 12, "Keys, scopes,
- * lifecycle"). Each route names the scopes that grant it; the check itself
- * belongs to the authentication (api/auth.ts) once keys carry scopes.
+ * What a tenant key may be allowed to do (store/api-keys.ts SCOPES). Each
+ * route names the scopes that grant it; api/auth.ts checks them.
  */
-export type Scope = 'admin' | 'calls' | 'read' | 'webhooks';
+export type { Scope };
 
 export type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 
@@ -103,8 +103,9 @@ export type AnswerOf<R extends RouteSpec> = R['success']['schema'] extends AnySc
 export function derivedErrors(r: RouteSpec): ApiErrorCode[] {
   const codes: ApiErrorCode[] = ['unauthorized'];
   if (r.auth === 'admin') codes.push('admin-disabled');
-  // A tenant route's tenant is in its path: another tenant's key gets 404. (When keys carry scopes, `insufficient-scope` joins here.)
+  // A tenant route's tenant is in its path: another tenant's key gets 404; a key without the route's scope a 403.
   if (r.auth === 'tenant' || r.params) codes.push('not-found');
+  if (r.auth === 'tenant') codes.push('insufficient-scope');
   if (r.query || r.body || r.method !== 'get') codes.push('unknown-field', 'invalid-field');
   if (r.method !== 'get' && r.method !== 'delete') codes.push('malformed-body', 'body-too-large');
   codes.push(...(r.errors ?? []), 'internal');

@@ -2,21 +2,26 @@
  * The outbox on AWS: the events table's stream hands every new OUTBOX# item
  * to `handler`, which runs the same processOutbox as the local cloud
  * (projections, webhook fan-out, then the item is deleted). `sweep` runs
- * every minute: for items the stream gave up on (OutboxRunner.sweep), and for
+ * every minute: for items the stream gave up on (OutboxRunner.sweep), for
  * the sites' outages (RelayPresence.sweep: relays gone silent without a
- * $disconnect, relay.offline and ami.down once their grace is over).
+ * $disconnect, relay.offline and ami.down once their grace is over), and for
+ * webhook deliveries lost from their queue (webhooks/recovery.ts).
  *
- * A site's entries are processed in stream order, sites in parallel. When one
- * fails, it and the site's later entries of the batch are reported as failed
- * (ReportBatchItemFailures), so the stream retries them in order. Records the
- * stream hands over again whose item is already gone (done by an earlier
- * attempt or by the sweeper) are skipped: repeats would only re-send webhooks.
+ * A batch goes in site order, the same rule as the local cloud's
+ * (pipeline/outbox-order.ts): a site's entries in stream order, sites in
+ * parallel. When one fails, it and the site's later entries of the batch are
+ * reported as failed (ReportBatchItemFailures), so the stream retries them in
+ * order. An entry whose site still has older entries stored (one the stream
+ * gave up on, one another instance stored a moment later) takes them first.
+ * Records the stream hands over again whose item is already gone (done by an
+ * earlier attempt or by the sweeper) are skipped: repeats would only re-send
+ * webhooks.
  */
 
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { LogField } from '../../../../protocol/src/log-fields.js';
-import { outboxDeps, relayPresence } from '../../compose.js';
-import { OutboxRunner, processOutbox } from '../../pipeline/outbox.js';
+import { deliveryRecovery, outboxDeps, relayPresence } from '../../compose.js';
+import { OutboxRunner, processBatch } from '../../pipeline/outbox.js';
 import type { OutboxEntry } from '../../store/events.js';
 import type { LambdaConfig } from '../config.js';
 import { unmarshallImage } from '../stream-image.js';
@@ -45,39 +50,33 @@ export function createOutboxHandlers(config: LambdaConfig, options: OutboxHandle
   const cloud = lambdaCloud(config, 'outbox', { secrets: false, queue: lambdaQueue(config, 'send') }, options);
   const log = cloud.logger.child({ [LogField.component]: 'outbox' });
   const deps = outboxDeps(cloud);
-  const events = deps.events;
   const runner = new OutboxRunner(deps, cloud.clock, { staleAfterMs: options.staleAfterMs ?? 5 * 60_000 });
+  // SQS keeps its messages: only deliveries overdue by an hour are taken as lost (docs/deploy.md).
+  const recovery = deliveryRecovery(cloud);
 
   return {
     /** DynamoDB Streams consumer (ReportBatchItemFailures). */
     async handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
-      const bySite = new Map<string, Array<{ sequenceNumber: string; entry: OutboxEntry }>>();
+      const records: Array<{ sequenceNumber: string; entry: OutboxEntry }> = [];
       for (const record of event.Records ?? []) {
         const entry = outboxEntryOf(record);
         const sequenceNumber = record.dynamodb?.SequenceNumber;
-        if (!entry || !sequenceNumber) continue;
-        bySite.set(entry.siteId, [...(bySite.get(entry.siteId) ?? []), { sequenceNumber, entry }]);
+        if (entry && sequenceNumber) records.push({ sequenceNumber, entry });
       }
+      const results = await processBatch(deps, records.map((r) => r.entry));
       const failed: string[] = [];
-      await Promise.all(
-        [...bySite.values()].map(async (list) => {
-          for (let i = 0; i < list.length; i++) {
-            const { entry } = list[i];
-            try {
-              if (await events.hasOutbox(entry)) await processOutbox(deps, entry);
-            } catch (err) {
-              log.warn('outbox entry failed; the stream will retry it', { [LogField.siteId]: entry.siteId, [LogField.seq]: entry.seqs[0], seqs: entry.seqs.length, [LogField.error]: err });
-              failed.push(...list.slice(i).map((x) => x.sequenceNumber));
-              return;
-            }
-          }
-        }),
-      );
+      results.forEach((r, i) => {
+        const fields = { [LogField.siteId]: r.entry.siteId, [LogField.seq]: r.entry.seqs[0], seqs: r.entry.seqs.length };
+        if (r.outcome === 'failed') log.warn('outbox entry failed; the stream will retry it', { ...fields, [LogField.error]: r.error });
+        if (r.outcome === 'waiting') log.info('outbox entry waits behind older ones of its site; left for the sweep', fields);
+        // Failed, and held behind a failure: the stream hands them over again, in order.
+        if (r.outcome === 'failed' || r.outcome === 'held') failed.push(records[i].sequenceNumber);
+      });
       return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
     },
 
-    /** Scheduled (EventBridge): entries the stream left behind, and the sites' outages (one failing does not stop the other). */
-    async sweep(_event?: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<{ swept: number; sites: number }> {
+    /** Scheduled (EventBridge): entries the stream left behind, and the sites' outages (one failing does not stop the other); then webhook deliveries lost from their queue. */
+    async sweep(_event?: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<{ swept: number; sites: number; requeued: number }> {
       const outbox = (async () => {
         let swept = 0;
         // A pass takes at most 100 entries; keep going while there are more and time is left.
@@ -92,7 +91,9 @@ export function createOutboxHandlers(config: LambdaConfig, options: OutboxHandle
       const [swept, sites] = await Promise.allSettled([outbox, relayPresence(cloud).sweep()]);
       if (swept.status === 'rejected') throw swept.reason;
       if (sites.status === 'rejected') throw sites.reason;
-      return { swept: swept.value, sites: sites.value };
+      // Then webhook deliveries lost from their queue (normally none: 8 small queries).
+      const { requeued } = await recovery.run();
+      return { swept: swept.value, sites: sites.value, requeued };
     },
   };
 }
