@@ -20,7 +20,7 @@ import type { Clock } from '../../protocol/src/clock.js';
 import type { Logger } from '../../protocol/src/log.js';
 import { AnalyticsStore } from './analytics/store.js';
 import type { CloudDeps } from './api/context.js';
-import { OperationalEventStore } from './operational/store.js';
+import { OperationalEventStore, type OperationalEvent } from './operational/store.js';
 import type { OutageTiming } from './outages/policy.js';
 import { RelayPresence, type RelayPresenceOptions } from './outages/presence.js';
 import type { OutboxDeps } from './pipeline/outbox.js';
@@ -29,7 +29,7 @@ import { noLivePublisher, type LivePublisher } from './live/publisher.js';
 import { AccountStore } from './store/accounts.js';
 import { ConnectionStore } from './store/connections.js';
 import type { TableNames } from './store/dynamo.js';
-import { EventStore } from './store/events.js';
+import { EventStore, type OutboxEntry } from './store/events.js';
 import { PendingCommandStore } from './store/pending-commands.js';
 import { TicketStore } from './stream/tickets.js';
 import { RelayStore } from './store/relays.js';
@@ -41,6 +41,8 @@ import { DueDeliveries } from './webhooks/due-deliveries.js';
 import { WebhookFanout } from './webhooks/fanout.js';
 import { LiveStore } from './store/live.js';
 import type { DeliveryQueue } from './webhooks/queue.js';
+import { WebhookNotices } from './webhooks/notices.js';
+import { ReplayJobs } from './webhooks/replays.js';
 import { WebhookService } from './webhooks/service.js';
 import { DeliveryRecovery } from './webhooks/recovery.js';
 import { DEFAULT_OVERDUE_AFTER_MS } from './webhooks/requeue.js';
@@ -161,6 +163,10 @@ export function deliveryLog(c: Cloud): DeliveryLog {
   return part(c, deliveryLog, () => new DeliveryLog(c.db, c.tables.events, c.clock));
 }
 
+export function replayJobs(c: Cloud): ReplayJobs {
+  return part(c, replayJobs, () => new ReplayJobs(c.db, c.tables.main, c.clock));
+}
+
 export function dueDeliveries(c: Cloud): DueDeliveries {
   return part(c, dueDeliveries, () => new DueDeliveries(c.db, c.tables.events));
 }
@@ -206,6 +212,15 @@ export function deliveryRecovery(c: Cloud): DeliveryRecovery {
   );
 }
 
+/**
+ * webhook.disabled and webhook.exhausted (webhooks/notices.ts). `runtime`:
+ * what it does with the events it records (the local cloud runs their
+ * outbox entries at once); the first caller's stays.
+ */
+export function webhookNotices(c: Cloud, runtime: { afterStore?: (entries: OutboxEntry[], events: OperationalEvent[]) => void } = {}): WebhookNotices {
+  return part(c, webhookNotices, () => new WebhookNotices({ operational: operationalEventStore(c), clock: c.clock, ...runtime }));
+}
+
 /** What a tenant can do with its webhook endpoints (/v1). */
 export function webhookService(c: Cloud): WebhookService {
   return part(
@@ -218,6 +233,9 @@ export function webhookService(c: Cloud): WebhookService {
         fanout: webhookFanout(c),
         accounts: accountStore(c),
         events: eventStore(c),
+        replays: replayJobs(c),
+        queue: queueOf(c),
+        notices: webhookNotices(c),
         operational: operationalEventStore(c),
         clock: c.clock,
         delivery: { allowPrivate: c.options.allowPrivateWebhooks, resolver: c.options.resolver, timeoutMs: c.options.deliveryTimeoutMs ?? DELIVERY_TIMEOUT_MS },
@@ -250,6 +268,11 @@ export function deliveryDeps(c: Cloud, queue: DeliveryQueue = queueOf(c)): Deliv
     webhooks: webhookStore(c),
     deliveries: deliveryLog(c),
     queue,
+    notices: webhookNotices(c),
+    replays: replayJobs(c),
+    events: eventStore(c),
+    operational: operationalEventStore(c),
+    fanout: webhookFanout(c),
     clock: c.clock,
     logger: c.logger,
     allowPrivate: c.options.allowPrivateWebhooks,

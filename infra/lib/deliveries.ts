@@ -62,7 +62,7 @@ export class Deliveries extends Construct {
     grantItems(props.tables.main, this.fn);
     grantItems(props.tables.events, this.fn);
     // Receive/ChangeMessageVisibility/Delete on the two queues come with the event sources;
-    // sending is only ever to a dead-letter queue.
-    this.fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [q.standardDlq.queueArn, q.orderedDlq.queueArn] }));
+    // sending: to a dead-letter queue, and a replay job's step enqueues its events and the next step.
+    this.fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [q.standard.queueArn, q.ordered.queueArn, q.standardDlq.queueArn, q.orderedDlq.queueArn] }));
   }
 }

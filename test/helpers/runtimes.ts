@@ -21,11 +21,14 @@ export interface RunningCloud {
   stop(): Promise<void>;
 }
 
+/** What a test may set on either runtime. */
 export interface RuntimeOptions {
   /** Where the outbox fan-out sends (a hop a test can cut; the local cloud sends and receives there). */
   fanoutSqsEndpoint?: string;
   /** relay.offline/ami.down grace, shortened (the local cloud checks on timers; on AWS the sweep runs every 200 ms). */
   outageTiming?: Partial<OutageTiming>;
+  /** Seconds between webhook attempts (the schedule's length is the retries before dead-lettering). */
+  webhookRetrySchedule?: readonly number[];
 }
 
 export interface CloudRuntime {
@@ -38,14 +41,25 @@ export const cloudRuntimes: CloudRuntime[] = [
     name: 'the local cloud',
     async start(opts = {}) {
       // A sweeper slower than a relay's next batch: whatever goes in order must do so by rule, not by luck.
-      const cloud = await startTestCloud({ ...(opts.fanoutSqsEndpoint ? { sqsEndpoint: opts.fanoutSqsEndpoint } : {}), outboxSweepMs: 3000, outboxStaleMs: 1000, outageTiming: opts.outageTiming });
+      const cloud = await startTestCloud({
+        ...(opts.fanoutSqsEndpoint ? { sqsEndpoint: opts.fanoutSqsEndpoint } : {}),
+        outboxSweepMs: 3000,
+        outboxStaleMs: 1000,
+        outageTiming: opts.outageTiming,
+        webhookRetrySchedule: opts.webhookRetrySchedule,
+      });
       return { url: cloud.url, relayUrl: cloud.url, pipeline: cloud, outboxFailures: () => cloud.outbox.failures, stop: () => cloud.stop() };
     },
   },
   {
     name: 'the Lambda handlers behind API Gateway',
     async start(opts = {}) {
-      const cloud = await startLambdaCloud({ outboxSqsEndpoint: opts.fanoutSqsEndpoint, outageTiming: opts.outageTiming, sweepEveryMs: opts.outageTiming ? 200 : undefined });
+      const cloud = await startLambdaCloud({
+        outboxSqsEndpoint: opts.fanoutSqsEndpoint,
+        outageTiming: opts.outageTiming,
+        sweepEveryMs: opts.outageTiming ? 200 : undefined,
+        webhookRetrySchedule: opts.webhookRetrySchedule,
+      });
       return { url: cloud.url, relayUrl: cloud.relayUrl, pipeline: cloud, outboxFailures: () => cloud.stream.failures, stop: () => cloud.stop() };
     },
   },

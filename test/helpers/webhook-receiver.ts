@@ -18,8 +18,8 @@ export interface Delivery {
 export interface WebhookReceiver {
   url: string;
   deliveries: Delivery[];
-  /** Decide the answer for each request (default 200). */
-  respond: (d: Delivery, n: number) => { status: number; headers?: Record<string, string>; delayMs?: number };
+  /** Decide the answer for each request (default 200, body `{}`). */
+  respond: (d: Delivery, n: number) => { status: number; headers?: Record<string, string>; delayMs?: number; body?: string };
   waitForCount(n: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -47,7 +47,7 @@ export async function startWebhookReceiver(path = '/hooks'): Promise<WebhookRece
       const answer = r.respond(d, r.deliveries.length);
       const timer = setTimeout(() => {
         if (res.destroyed) return;
-        res.writeHead(answer.status, answer.headers ?? {}).end('{}');
+        res.writeHead(answer.status, answer.headers ?? {}).end(answer.body ?? '{}');
         d.answered = answer.status;
       }, answer.delayMs ?? 0);
       res.on('close', () => clearTimeout(timer));

@@ -169,11 +169,12 @@ describe('permissions (exact)', () => {
     expectExactly(id.fn.sweep, [...mainItems(), ...eventItems(), ...sendToDelivery()]);
   });
 
-  it('deliveries: consume both delivery queues, send only to the dead-letter queues, both tables; no stream, no relays, no bucket', () => {
+  it('deliveries: consume both delivery queues, send to them (replay steps) and their dead-letter queues, both tables; no stream, no relays, no bucket', () => {
     const consume = ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueUrl', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'];
     expectExactly(id.fn.deliveries, [
       ...allow(consume, [`\${${id.standard}.Arn}`, `\${${id.ordered}.Arn}`]),
-      ...allow(['sqs:SendMessage'], [`\${${id.standardDlq}.Arn}`, `\${${id.orderedDlq}.Arn}`]),
+      // Dead letters, and a replay job's steps: its events and the next step.
+      ...allow(['sqs:SendMessage'], [`\${${id.standard}.Arn}`, `\${${id.ordered}.Arn}`, `\${${id.standardDlq}.Arn}`, `\${${id.orderedDlq}.Arn}`]),
       ...mainItems(),
       ...eventItems(),
     ]);

@@ -230,4 +230,36 @@ describe('events on the AWS runtime', () => {
     expect(log.body.data).toEqual([expect.objectContaining({ eventId: r.deliveries[0].body.id, status: 'delivered', attempts: 2 })]);
     await call('DELETE', `/v1/tenants/${ids.tenantId}/webhooks/${hook.id}`, { token: ids.apiKey });
   });
+
+  it('queues a resend again when its message was lost from SQS: the sweep finds its pending record', async () => {
+    const r = await receiver();
+    const hook = await subscribe({ url: r.url });
+    await events.storeBatch(ids.tenantId, ids.siteId, [mk(relay.spool.seq + 3001)], Date.now());
+    expect(await createOutboxHandlers(cloud.config, { staleAfterMs: 0 }).sweep()).toMatchObject({ swept: 1 });
+    await waitFor(async () => (await cloud.queues.standard.poll(), r.deliveries.length === 1), { what: 'the first attempt' });
+    const eventId = String(r.deliveries[0].body.id);
+    const path = `/v1/tenants/${ids.tenantId}/webhooks/${hook.id}/deliveries`;
+    await waitFor(async () => (await call('GET', path, { token: ids.apiKey })).body.data[0]?.status === 'delivered', { what: 'the first attempt recorded' });
+    const resent = await call('POST', `${path}/${eventId}/resend`, { token: ids.apiKey });
+    expect([resent.status, resent.body.attempt]).toEqual([202, 2]);
+    // The resend's message is lost before any worker took it.
+    await waitFor(
+      async () => {
+        const got = await cloud.sqs.send(new ReceiveMessageCommand({ QueueUrl: cloud.config.queues.standard, MaxNumberOfMessages: 10 }));
+        for (const m of got.Messages ?? []) await cloud.sqs.send(new DeleteMessageCommand({ QueueUrl: cloud.config.queues.standard, ReceiptHandle: m.ReceiptHandle! }));
+        return (got.Messages ?? []).length > 0;
+      },
+      { what: 'the resend\'s message, to lose it' },
+    );
+    expect((await call('GET', path, { token: ids.apiKey })).body.data).toEqual([expect.objectContaining({ eventId, status: 'pending', attempts: 1 })]);
+    const inTwoHours = { ...systemClock, now: () => Date.now() + 2 * 3_600_000 };
+    expect(await createOutboxHandlers(cloud.config, { clock: inTwoHours }).sweep()).toMatchObject({ requeued: 1 });
+    await waitFor(async () => (await cloud.queues.standard.poll(), r.deliveries.length === 2), { what: 'the resend queued again' });
+    expect(r.deliveries[1].headers['webhook-id']).toBe(r.deliveries[0].headers['webhook-id']);
+    await waitFor(async () => (await call('GET', path, { token: ids.apiKey })).body.data[0]?.status === 'delivered', { what: 'the resend recorded' });
+    const one = await call('GET', `${path}/${eventId}`, { token: ids.apiKey });
+    expect(one.body).toMatchObject({ status: 'delivered', attempts: 2 });
+    expect(one.body.attemptLog.map((a: { attempt: number; responseCode: number }) => [a.attempt, a.responseCode])).toEqual([[1, 200], [2, 200]]);
+    await call('DELETE', `/v1/tenants/${ids.tenantId}/webhooks/${hook.id}`, { token: ids.apiKey });
+  });
 });

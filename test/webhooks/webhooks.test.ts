@@ -197,8 +197,10 @@ describe('delivery', () => {
     const seen = live.deliveries.map((d) => d.body.id).sort();
     const r = await call('POST', hooks(`/${hook.id}/replay`), { token: ids.apiKey, body: { from, to: new Date().toISOString() } });
     expect(r.status).toBe(202);
-    expect(r.body.enqueued).toBeGreaterThanOrEqual(seen.length);
-    await live.waitForCount(seen.length + r.body.enqueued);
+    await waitFor(async () => (await call('GET', hooks(`/${hook.id}/replays/${r.body.jobId}`), { token: ids.apiKey })).body.status === 'done', { what: 'the replay job done' });
+    const job = (await call('GET', hooks(`/${hook.id}/replays/${r.body.jobId}`), { token: ids.apiKey })).body;
+    expect(job.eventsQueued).toBeGreaterThanOrEqual(seen.length);
+    await live.waitForCount(seen.length + job.eventsQueued);
     const replayed = live.deliveries.slice(seen.length).map((d) => d.body.id).sort();
     expect(replayed).toEqual(expect.arrayContaining(seen));
     expect((await call('POST', hooks(`/${hook.id}/replay`), { token: ids.apiKey, body: { from: 'yesterday' } })).status).toBe(400);

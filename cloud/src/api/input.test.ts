@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createSite } from './contract/admin.js';
-import { createWebhook, listDeliveries, replayWebhook, updateWebhook } from './contract/webhooks.js';
+import { listDeliveries } from './contract/deliveries.js';
+import { createWebhook, replayWebhook, updateWebhook } from './contract/webhooks.js';
 import { ApiError, type ApiErrorBody } from './errors.js';
 import { queryObject, validate } from './input.js';
 
@@ -58,7 +59,7 @@ describe('body fields', () => {
     // The cloud's own events are named like any other (and only then delivered).
     expect(hook({ url: 'https://x.example/', events: ['relay.offline', ' AMI.Down', 'cdr'] })).toEqual({ url: 'https://x.example/', events: ['relay.offline', 'ami.down', 'cdr'] });
     expect(refusal(() => hook({ url: 'https://x.example/', events: ['relay.gone'] })).message).toBe(
-      'events: item 0: unknown event type "relay.gone" (known: dialbegin, dialend, hangup, extensionstatus, ivr, cdr, cc_cdr, relay.offline, relay.online, ami.down, ami.up)',
+      'events: item 0: unknown event type "relay.gone" (known: dialbegin, dialend, hangup, extensionstatus, ivr, cdr, cc_cdr, relay.offline, relay.online, ami.down, ami.up, webhook.disabled, webhook.exhausted)',
     );
     expect(site({ name: '  HQ ', timezone: 'Europe/Berlin' })).toEqual({ name: 'HQ', timezone: 'Europe/Berlin' });
     expect(validate(replayWebhook.body.schema, { from: '2026-11-24T00:00:00Z', to: 1795510800000 }, 'body')).toEqual({ from: Date.UTC(2026, 10, 24), to: 1795510800000 });
@@ -70,7 +71,7 @@ describe('query parameters', () => {
   it('are strict, single, and typed', () => {
     expect(deliveries('limit=20')).toEqual({ limit: 20 });
     expect(refusal(() => deliveries('limit=501')).message).toBe('limit: an integer from 1 to 500');
-    expect(refusal(() => deliveries('limt=5'))).toMatchObject({ code: 'unknown-field', message: 'unknown parameter: limt (did you mean limit?) (allowed: limit, cursor)' });
+    expect(refusal(() => deliveries('limt=5'))).toMatchObject({ code: 'unknown-field', message: 'unknown parameter: limt (did you mean limit?) (allowed: limit, cursor, status)' });
     expect(refusal(() => deliveries('limit=5&limit=6')).message).toBe('limit: given more than once');
     expect(refusal(() => deliveries(`cursor=${'A'.repeat(600)}`)).message).toBe('cursor: not a cursor of this API');
     const cursor = Buffer.from('000001795510800000#evt_site_0000000000000001_7').toString('base64url');

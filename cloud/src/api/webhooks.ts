@@ -1,6 +1,6 @@
 /**
  * Webhook endpoints of a tenant: the handlers of contract/webhooks.ts's
- * routes (the work is in webhooks/service.ts).
+ * and contract/deliveries.ts's routes (the work is in webhooks/service.ts).
  */
 
 import { Hono } from 'hono';
@@ -8,17 +8,8 @@ import { LogField } from '../../../protocol/src/log-fields.js';
 import { ROTATION_GRACE_MS } from '../webhooks/subscriptions.js';
 import type { WebhookService } from '../webhooks/service.js';
 import type { CloudEnv } from './context.js';
-import {
-  createWebhook,
-  deleteWebhook,
-  getWebhook,
-  listDeliveries,
-  listWebhooks,
-  replayWebhook,
-  rotateWebhookSecret,
-  testWebhook,
-  updateWebhook,
-} from './contract/webhooks.js';
+import { getDelivery, listDeliveries, resendDelivery } from './contract/deliveries.js';
+import { createWebhook, deleteWebhook, getReplay, getWebhook, listWebhooks, replayWebhook, rotateWebhookSecret, testWebhook, updateWebhook } from './contract/webhooks.js';
 import { errorAnswer } from './errors.js';
 import { mount, type Authenticate } from './mount.js';
 
@@ -53,11 +44,21 @@ export function webhookRoutes(service: WebhookService, authenticate: Authenticat
 
   mount(app, authenticate, listDeliveries, async (c, { params, query }) => service.deliveryLog(tenant(c), params.id, query));
 
-  mount(app, authenticate, replayWebhook, async (c, { params, body }) => {
-    const r = await service.replay(tenant(c), params.id, body);
-    c.get('log').info('webhook replay', { [LogField.webhookId]: r.id, enqueued: r.enqueued });
+  mount(app, authenticate, getDelivery, async (c, { params }) => service.delivery(tenant(c), params.id, params.eventId));
+
+  mount(app, authenticate, resendDelivery, async (c, { params }) => {
+    const r = await service.resend(tenant(c), params.id, params.eventId);
+    c.get('log').info('webhook resend', { [LogField.webhookId]: params.id, [LogField.eventId]: params.eventId, attempt: r.attempt });
     return r;
   });
+
+  mount(app, authenticate, replayWebhook, async (c, { params, body }) => {
+    const job = await service.replay(tenant(c), params.id, body);
+    c.get('log').info('webhook replay started', { [LogField.webhookId]: params.id, jobId: job.jobId, steps: job.steps });
+    return job;
+  });
+
+  mount(app, authenticate, getReplay, async (c, { params }) => service.replayJob(tenant(c), params.id, params.jobId));
 
   return app;
 }

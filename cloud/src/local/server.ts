@@ -18,14 +18,15 @@ import { apiError } from '../api/errors.js';
 import { createCloudApp } from '../app.js';
 import { dynamoClient, sqsClient } from '../aws-clients.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
-import { accountStore, appDeps, cloudOf, deliveryDeps, deliveryRecovery, eventStore, livePublisher, liveService, liveStore, outboxDeps, relayPresence, relayStore, ticketStore, webhookFanout, webhookStore } from '../compose.js';
+import { accountStore, appDeps, cloudOf, deliveryDeps, deliveryRecovery, eventStore, livePublisher, liveService, liveStore, outboxDeps, relayPresence, relayStore, ticketStore, webhookFanout, webhookNotices, webhookStore } from '../compose.js';
+import type { OperationalEvent } from '../operational/store.js';
 import type { OutageTiming } from '../outages/policy.js';
 import type { RelayPresence } from '../outages/presence.js';
 import { OutboxRunner } from '../pipeline/outbox.js';
 import { Sweeper } from '../pipeline/sweeper.js';
 import { DEFAULT_COMMAND_TIMEOUT_MS } from '../settings.js';
 import { DEFAULT_TABLE_PREFIX, tableNames, type TableNames } from '../store/dynamo.js';
-import type { EventStore } from '../store/events.js';
+import type { EventStore, OutboxEntry } from '../store/events.js';
 import { SecretBox } from '../store/secrets.js';
 import { LocalStreamHub, STREAM_PATH } from '../stream/local-hub.js';
 import type { StreamLimits } from '../stream/messages.js';
@@ -227,15 +228,14 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       log,
     );
     const metrics = new CloudMetrics({ relays: () => ({ sites: relays.sites, connections: relays.connections }), outboxDepth: () => eventStore(cloud).outboxDepth() });
+    // Operational events (outages, webhook notices) go out at once, like a relay's events.
+    const announced = (entries: OutboxEntry[], events: OperationalEvent[]) => {
+      metrics.announced(events.map((e) => e.type));
+      for (const entry of entries) void outbox.submit(entry, events.filter((e) => entry.ops?.includes(e.id)));
+    };
+    webhookNotices(cloud, { afterStore: announced });
     // This process holds every relay connection: what the hub does not hold is gone. Outages are announced on timers.
-    const presence = relayPresence(cloud, {
-      liveness: (site, now) => relays.gone(site, now),
-      timers: true,
-      afterStore: (entries, events) => {
-        metrics.announced(events.map((e) => e.type));
-        for (const entry of entries) void outbox.submit(entry, events.filter((e) => entry.ops?.includes(e.id)));
-      },
-    });
+    const presence = relayPresence(cloud, { liveness: (site, now) => relays.gone(site, now), timers: true, afterStore: announced });
     const relays: LocalHub = new LocalHub({
       accounts: accountStore(cloud),
       events: eventStore(cloud),

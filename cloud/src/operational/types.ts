@@ -1,8 +1,8 @@
 /**
  * The events of a tenant, declared once: the box's seven, which a site's
  * relay produces (protocol/src/events/box-events.ts), and the operational
- * events the cloud produces itself about the tenant's sites (and, later, its
- * webhooks). Webhook filters, the envelope and the live stream all take their
+ * events the cloud produces itself about the tenant's sites and its webhook
+ * endpoints (webhooks/notices.ts). Webhook filters, the envelope and the live stream all take their
  * type names from here; a new operational event is one entry below, its
  * producer (which records it with OperationalEventStore, store.ts) and its
  * documentation.
@@ -26,6 +26,8 @@ export const OPERATIONAL_EVENTS = {
   'relay.online': { about: 'site', description: "the site's relay is connected again, after a relay.offline" },
   'ami.down': { about: 'site', description: "the relay is connected, but its AMI session has not been able to serve commands for 30 s" },
   'ami.up': { about: 'site', description: 'the AMI session serves commands again, after an ami.down' },
+  'webhook.disabled': { about: 'tenant', description: 'one of the tenant\'s webhook endpoints was disabled: it answered 410 Gone, failed for 5 days, or the tenant disabled it (README "Webhooks")' },
+  'webhook.exhausted': { about: 'tenant', description: 'a delivery to one of the tenant\'s webhook endpoints was given up after its last attempt (dead-lettered)' },
 } as const satisfies Record<string, OperationalEventSpec>;
 
 export type OperationalEventType = keyof typeof OPERATIONAL_EVENTS;

@@ -26,6 +26,7 @@ import { createHash } from 'node:crypto';
 import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BoxEvent, EventType } from '../../../protocol/src/events/box-events.js';
 import { AckMarks } from './ack-mark.js';
+import { idPattern } from './ids.js';
 
 export const EVENT_SHARDS = 16;
 export const OUTBOX_PARTITIONS = 8;
@@ -68,6 +69,15 @@ export interface OutboxEntry {
 /** Stable across re-sends: derived from site and seq only. */
 export function eventId(siteId: string, seq: number): string {
   return `evt_${siteId}_${seq}`;
+}
+
+/** An event id's shape: `evt_`, the site id, `_`, the seq (for schemas and the API document). */
+export const EVENT_ID_PATTERN = new RegExp(`^evt_(${idPattern('site').source.slice(1, -1)})_(\\d{1,15})$`);
+
+/** The site and seq an event id names (undefined: not an event id of ours). */
+export function parseEventId(id: string): { siteId: string; seq: number } | undefined {
+  const m = EVENT_ID_PATTERN.exec(id);
+  return m ? { siteId: m[1], seq: Number(m[2]) } : undefined;
 }
 
 export function shardOf(seq: number): number {

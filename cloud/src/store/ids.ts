@@ -9,7 +9,7 @@
 
 import { randomBytes } from 'node:crypto';
 
-export const ID_PREFIXES = { tenant: 'ten', site: 'site', webhook: 'wh', key: 'key' } as const;
+export const ID_PREFIXES = { tenant: 'ten', site: 'site', webhook: 'wh', replay: 'rpl', key: 'key' } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 
 /** Random characters after the prefix. */

@@ -12,18 +12,23 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Clock } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
-import type { DeliveryLog } from './deliveries.js';
+import { RESPONSE_BODY_BYTES, type Attempt, type DeliveryLog } from './deliveries.js';
+import type { WebhookNotices } from './notices.js';
 import { refOf, type DeliveryMessage, type DeliveryQueue, type ReceivedMessage } from './queue.js';
+import type { ReplayStepDeps } from './replays.js';
 import { judgeAttempt, type AttemptVerdict } from './schedule.js';
 import { signedHeaders } from './signing.js';
 import { guardedLookup, type Resolver } from './ssrf.js';
 import type { WebhookStore } from './subscriptions.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 
-export interface DeliveryDeps {
+/** What a delivery needs; a replay job's step (replays.ts) comes through the same queues and needs the rest. */
+export interface DeliveryDeps extends ReplayStepDeps {
   webhooks: WebhookStore;
   deliveries: DeliveryLog;
   queue: DeliveryQueue;
+  /** webhook.disabled and webhook.exhausted. */
+  notices: WebhookNotices;
   clock: Clock;
   logger: Logger;
   allowPrivate: boolean;
@@ -53,6 +58,8 @@ export interface PostResult {
   retryAfter?: string | null;
   latencyMs: number;
   error?: string;
+  /** The first RESPONSE_BODY_BYTES of the answer (absent: no answer). */
+  body?: string;
 }
 
 /** What went wrong with an attempt, as the delivery log and the test send say it (null: delivered). */
@@ -83,12 +90,15 @@ export function postJson(url: string, body: string, headers: Record<string, stri
       },
       (res) => {
         let read = 0;
-        // Drain the answer (bounded): we only need its status.
+        const kept: Buffer[] = [];
+        // Drain the answer (bounded): its status decides, its first KB goes to the attempt log.
         res.on('data', (c: Buffer) => {
+          if (read < RESPONSE_BODY_BYTES) kept.push(c.subarray(0, RESPONSE_BODY_BYTES - read));
           read += c.length;
           if (read > 64 * 1024) res.destroy();
         });
-        const done = () => resolve({ status: res.statusCode, retryAfter: res.headers['retry-after'] as string | undefined, latencyMs: elapsed() });
+        const done = () =>
+          resolve({ status: res.statusCode, retryAfter: res.headers['retry-after'] as string | undefined, latencyMs: elapsed(), body: Buffer.concat(kept).toString('utf8') });
         res.on('end', done);
         res.on('close', done);
       },
@@ -110,8 +120,8 @@ async function attempt(deps: DeliveryDeps, m: ReceivedMessage): Promise<HandledV
   const msg: DeliveryMessage = m.body;
   const log = deps.logger.child({ [LogField.component]: 'webhooks', [LogField.webhookId]: msg.webhookId, [LogField.eventId]: msg.envelope.id });
   const ref = refOf(msg);
-  // A message queued again after a loss goes on counting from the attempts made before.
-  const attempt = (msg.attemptsBefore ?? 0) + m.receiveCount;
+  // A message queued again after a loss, or a resend, goes on counting from the attempts made before.
+  const attempts = (msg.attemptsBefore ?? 0) + m.receiveCount;
   const base = { type: msg.envelope.type, siteId: msg.envelope.siteId };
   const found = await deps.webhooks.forDelivery(msg.tenantId, msg.webhookId);
   if (!found) {
@@ -121,7 +131,7 @@ async function attempt(deps: DeliveryDeps, m: ReceivedMessage): Promise<HandledV
   const { webhook, secrets } = found;
   const nowIso = () => new Date(deps.clock.now()).toISOString();
   if (webhook.status === 'disabled') {
-    await deps.deliveries.record(ref, { ...base, status: 'skipped', attempts: attempt - 1, responseCode: null, latencyMs: null, error: `endpoint disabled: ${webhook.disabledReason ?? ''}`, lastAttemptAt: nowIso(), nextAttemptAt: null });
+    await deps.deliveries.record(ref, { ...base, status: 'skipped', attempts: attempts - 1, responseCode: null, latencyMs: null, error: `endpoint disabled: ${webhook.disabledReason ?? ''}`, lastAttemptAt: nowIso(), nextAttemptAt: null });
     await deps.queue.done(m);
     return { kind: 'skipped' };
   }
@@ -134,41 +144,39 @@ async function attempt(deps: DeliveryDeps, m: ReceivedMessage): Promise<HandledV
     timeoutMs: deps.timeoutMs ?? 15_000,
   });
   const verdict = judgeAttempt({
-    attempt,
+    // Where in its retry schedule: a resend began a fresh one.
+    attempt: attempts - (msg.scheduleFrom ?? 0),
     status: result.status,
     retryAfter: result.retryAfter,
     failingSinceMs: webhook.failingSince ? Date.parse(webhook.failingSince) : undefined,
     nowMs: deps.clock.now(),
     schedule: deps.schedule,
   });
-  const record = {
-    ...base,
-    attempts: attempt,
-    responseCode: result.status ?? null,
-    latencyMs: result.latencyMs,
-    error: attemptError(result, verdict.kind === 'delivered'),
-    lastAttemptAt: nowIso(),
-  };
+  const error = attemptError(result, verdict.kind === 'delivered');
+  const attempt: Attempt = { attempt: attempts, at: nowIso(), responseCode: result.status ?? null, latencyMs: result.latencyMs, error, responseBody: result.body ?? null };
+  const record = { ...base, attempts, responseCode: attempt.responseCode, latencyMs: result.latencyMs, error, lastAttemptAt: attempt.at };
   switch (verdict.kind) {
     case 'delivered':
-      await deps.deliveries.record(ref, { ...record, status: 'delivered', error: null, nextAttemptAt: null });
+      await deps.deliveries.record(ref, { ...record, status: 'delivered', error: null, nextAttemptAt: null }, attempt);
       if (webhook.failingSince) await deps.webhooks.recordSuccess(msg.tenantId, msg.webhookId);
       await deps.queue.done(m);
       break;
     case 'retry':
       if (!webhook.failingSince) await deps.webhooks.recordFailure(msg.tenantId, msg.webhookId, deps.clock.now());
-      await deps.deliveries.record(ref, { ...record, status: 'retrying', nextAttemptAt: new Date(deps.clock.now() + verdict.delaySec * 1000).toISOString() });
+      await deps.deliveries.record(ref, { ...record, status: 'retrying', nextAttemptAt: new Date(deps.clock.now() + verdict.delaySec * 1000).toISOString() }, attempt);
       await deps.queue.later(m, verdict.delaySec);
-      log.info('webhook delivery failed; will retry', { attempt, status: result.status, [LogField.error]: result.error, inSec: verdict.delaySec });
+      log.info('webhook delivery failed; will retry', { attempt: attempts, status: result.status, [LogField.error]: result.error, inSec: verdict.delaySec });
       break;
     case 'dead':
-      await deps.deliveries.record(ref, { ...record, status: 'failed', error: `${record.error}; ${verdict.reason}: dead-lettered`, nextAttemptAt: null });
+      await deps.deliveries.record(ref, { ...record, status: 'failed', error: `${record.error}; ${verdict.reason}: dead-lettered`, nextAttemptAt: null }, attempt);
+      // Announced before the message goes: a crash in between announces it again, with the same id.
+      await deps.notices.exhausted(webhook, msg, { attempts, responseCode: attempt.responseCode, lastError: error ?? '', at: attempt.at });
       await deps.queue.deadLetter(m, verdict.reason);
-      log.warn('webhook delivery dead-lettered', { attempts: attempt });
+      log.warn('webhook delivery dead-lettered', { attempts });
       break;
     case 'disable':
-      await deps.webhooks.disable(msg.tenantId, msg.webhookId, verdict.reason);
-      await deps.deliveries.record(ref, { ...record, status: 'failed', error: `${record.error}; endpoint disabled: ${verdict.reason}`, nextAttemptAt: null });
+      await deps.webhooks.disable(msg.tenantId, msg.webhookId, verdict.reason, deps.notices.disabling(webhook, verdict.cause));
+      await deps.deliveries.record(ref, { ...record, status: 'failed', error: `${record.error}; endpoint disabled: ${verdict.reason}`, nextAttemptAt: null }, attempt);
       await deps.queue.deadLetter(m, verdict.reason);
       log.warn('webhook endpoint disabled', { reason: verdict.reason });
       break;

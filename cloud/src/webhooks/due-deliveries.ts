@@ -37,6 +37,7 @@ export class DueDeliveries {
       enqueuedAt: Date.parse(i.enqueuedAt as string),
       queuedAt: Number(i.queuedAt),
       requeues: Number(i.requeues ?? 0),
+      scheduleFrom: Number(i.scheduleFrom ?? 0),
       siteId: (i.siteId ?? null) as string | null,
       type: i.type as string,
       status: i.status as UnfinishedDelivery['status'],

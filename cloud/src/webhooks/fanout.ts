@@ -10,6 +10,7 @@
 
 import { deliveredByDefault, type TenantEventType } from '../operational/types.js';
 import type { Fanout } from '../pipeline/outbox.js';
+import { aboutItself } from './notices.js';
 import { envelopeOf, isBoxEvent, type TenantEvent } from './envelope.js';
 import type { DeliveryLog } from './deliveries.js';
 import { refOf, type DeliveryMessage, type DeliveryQueue } from './queue.js';
@@ -18,10 +19,11 @@ import type { Webhook, WebhookStore } from './subscriptions.js';
 /**
  * Whether an endpoint wants an event: the types it names (none named: the
  * box events only), and the sites it names (an event about the tenant as a
- * whole goes to endpoints that name no sites).
+ * whole goes to endpoints that name no sites); never a notice about itself
+ * (notices.ts).
  */
 export function matches(w: Webhook, e: TenantEvent): boolean {
-  if (w.status !== 'active') return false;
+  if (w.status !== 'active' || aboutItself(w, e)) return false;
   if (w.events ? !w.events.includes(e.type as TenantEventType) : !deliveredByDefault(e.type)) return false;
   if (w.siteIds && (e.siteId === null || !w.siteIds.includes(e.siteId))) return false;
   return true;
@@ -67,25 +69,38 @@ export class WebhookFanout implements Fanout {
     await this.queue.send(out);
   }
 
-  /** Re-send stored events to one endpoint (replay); a fresh dedupe id so FIFO does not drop them. */
-  async replay(w: Webhook, events: AsyncIterable<TenantEvent>, filter: (e: TenantEvent) => boolean): Promise<number> {
-    let n = 0;
+  /**
+   * Re-send stored events to one endpoint (replay, resend): same event ids,
+   * a fresh dedupe id per run (`dedupe`) so FIFO does not drop them as repeats.
+   * `message` adds to each message (a resend names the delivery it goes on);
+   * `recorded`: the caller has already recorded the deliveries as pending.
+   */
+  async replay(
+    w: Webhook,
+    events: AsyncIterable<TenantEvent>,
+    filter: (e: TenantEvent) => boolean,
+    dedupe: string,
+    opts: { message?: Partial<DeliveryMessage>; recorded?: boolean } = {},
+  ): Promise<{ found: number; queued: number }> {
+    let found = 0;
+    let queued = 0;
     let batch: Outgoing[] = [];
-    const nonce = this.now().toString(36);
+    const send = (out: Outgoing[]) => (opts.recorded ? (out.length > 0 ? this.queue.send(out) : Promise.resolve()) : this.send(out));
     for await (const e of events) {
+      found++;
       if (!filter(e)) continue;
       batch.push({
-        message: { v: 1, webhookId: w.id, tenantId: e.tenantId, enqueuedAt: this.now(), envelope: envelopeOf(e), ...callOf(e) },
+        message: { v: 1, webhookId: w.id, tenantId: e.tenantId, enqueuedAt: this.now(), envelope: envelopeOf(e), ...callOf(e), ...opts.message },
         ordered: w.ordered,
-        dedupe: `replay.${nonce}.${w.id}.${e.id}`,
+        dedupe: `${dedupe}.${w.id}.${e.id}`,
       });
-      n++;
+      queued++;
       if (batch.length >= 100) {
-        await this.send(batch);
+        await send(batch);
         batch = [];
       }
     }
-    await this.send(batch);
-    return n;
+    await send(batch);
+    return { found, queued };
   }
 }

@@ -25,6 +25,7 @@ import { allSettledOrThrow } from '../../../protocol/src/settle.js';
 import { Batcher } from '../store/batcher.js';
 import type { DeliveryRef } from './deliveries.js';
 import type { Envelope } from './envelope.js';
+import type { ReplayStep } from './replays.js';
 
 export interface DeliveryMessage {
   v: 1;
@@ -36,9 +37,15 @@ export interface DeliveryMessage {
   call?: string;
   /** When this message was sent (ms); messages from before this field: `enqueuedAt`. */
   queuedAt?: number;
-  /** A message queued again after the one before it was lost (recovery.ts): the attempts already made, */
+  /**
+   * The attempts already made before this message: a message queued again
+   * after the one before it was lost (recovery.ts), or a resend. The attempt
+   * log counts on from there.
+   */
   attemptsBefore?: number;
-  /** and how many times the delivery has been queued again. */
+  /** Of those, the ones before the current retry schedule began: a resend starts a fresh schedule (absent: 0). */
+  scheduleFrom?: number;
+  /** How many times the delivery has been queued again after a loss. */
   requeues?: number;
 }
 
@@ -52,6 +59,7 @@ export function refOf(msg: DeliveryMessage): DeliveryRef {
     enqueuedAt: msg.enqueuedAt,
     queuedAt: msg.queuedAt ?? msg.enqueuedAt,
     requeues: msg.requeues ?? 0,
+    scheduleFrom: msg.scheduleFrom ?? 0,
   };
 }
 
@@ -124,6 +132,11 @@ export class DeliveryQueue {
     if (entries.length === 0) return;
     const r = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: entries }));
     if (r.Failed && r.Failed.length > 0) throw new Error(`SQS refused ${r.Failed.length} of ${entries.length} messages: ${r.Failed[0].Message}`);
+  }
+
+  /** A replay job's next step (replays.ts), on the standard queue. */
+  async sendStep(step: ReplayStep): Promise<void> {
+    await this.sqs.send(new SendMessageCommand({ QueueUrl: this.urls.standard, MessageBody: JSON.stringify(step) }));
   }
 
   async receive(url: string, max: number, waitSec: number): Promise<ReceivedMessage[]> {

@@ -22,6 +22,7 @@ function delivery(over: Partial<UnfinishedDelivery> = {}): UnfinishedDelivery {
     enqueuedAt: NOW - 10 * 60_000,
     queuedAt: NOW - 10 * 60_000,
     requeues: 0,
+    scheduleFrom: 0,
     siteId: 's',
     type: 'hangup',
     status: 'retrying',
@@ -84,5 +85,12 @@ describe('a delivery going back', () => {
       queuedAt: NOW,
       requeues: 2,
     });
+  });
+
+  it('keeps where a resend began its retry schedule', () => {
+    // A resend after 8 attempts, lost once tried: attempt 10 next, the 2nd of its fresh schedule.
+    const d = delivery({ attempts: 9, scheduleFrom: 8, status: 'retrying' });
+    const envelope = { id: 'evt_s_7', type: 'hangup', siteId: 's', seq: 7, occurredAt: '2026-03-02T09:50:00.000Z', data: { event: 'hangup' } };
+    expect(requeueMessage(d, envelope, undefined, NOW)).toMatchObject({ attemptsBefore: 9, scheduleFrom: 8, requeues: 1 });
   });
 });

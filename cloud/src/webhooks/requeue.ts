@@ -75,6 +75,7 @@ export function requeueMessage(d: UnfinishedDelivery, envelope: Envelope, call: 
     envelope,
     ...(call ? { call } : {}),
     attemptsBefore: d.attempts,
+    ...(d.scheduleFrom ? { scheduleFrom: d.scheduleFrom } : {}),
     queuedAt: nowMs,
     requeues: d.requeues + 1,
   };

@@ -40,9 +40,9 @@ describe('a webhook attempt', () => {
   });
 
   it('disables the endpoint on 410 Gone, or after 5 days of failing without a success', () => {
-    expect(judge({ status: 410 })).toEqual({ kind: 'disable', reason: 'the endpoint answered 410 Gone' });
+    expect(judge({ status: 410 })).toEqual({ kind: 'disable', reason: 'the endpoint answered 410 Gone', cause: 'gone' });
     const since = NOW - 5 * 86_400_000;
-    expect(judge({ status: 500, failingSinceMs: since })).toEqual({ kind: 'disable', reason: 'the endpoint has been failing since 2026-02-25T10:00:00.000Z (5 days)' });
+    expect(judge({ status: 500, failingSinceMs: since })).toEqual({ kind: 'disable', reason: 'the endpoint has been failing since 2026-02-25T10:00:00.000Z (5 days)', cause: 'failing' });
     expect(judge({ status: 500, failingSinceMs: since + 1 }).kind).toBe('retry');
     // A success ends it, however long the endpoint failed before.
     expect(judge({ status: 200, failingSinceMs: since - 86_400_000 })).toEqual({ kind: 'delivered' });

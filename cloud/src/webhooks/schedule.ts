@@ -25,7 +25,7 @@ export type AttemptVerdict =
   | { kind: 'delivered' }
   | { kind: 'retry'; delaySec: number }
   | { kind: 'dead'; reason: string }
-  | { kind: 'disable'; reason: string };
+  | { kind: 'disable'; reason: string; cause: 'gone' | 'failing' };
 
 export interface AttemptFacts {
   /** 1 for the first attempt. */
@@ -46,10 +46,10 @@ export function isDelivered(status: number | undefined): boolean {
 
 export function judgeAttempt(f: AttemptFacts): AttemptVerdict {
   if (isDelivered(f.status)) return { kind: 'delivered' };
-  if (f.status === 410) return { kind: 'disable', reason: 'the endpoint answered 410 Gone' };
+  if (f.status === 410) return { kind: 'disable', reason: 'the endpoint answered 410 Gone', cause: 'gone' };
   const since = f.failingSinceMs ?? f.nowMs;
   if (f.nowMs - since >= DISABLE_AFTER_MS) {
-    return { kind: 'disable', reason: `the endpoint has been failing since ${new Date(since).toISOString()} (5 days)` };
+    return { kind: 'disable', reason: `the endpoint has been failing since ${new Date(since).toISOString()} (5 days)`, cause: 'failing' };
   }
   const schedule = f.schedule ?? DEFAULT_RETRY_SCHEDULE_SEC;
   if (f.attempt > schedule.length) return { kind: 'dead', reason: `no success after ${f.attempt} attempts` };

@@ -10,7 +10,8 @@
  * (AES-256-GCM under the server key), never stored in clear.
  */
 
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { TransactItem } from '../operational/store.js';
 import type { Clock } from '../../../protocol/src/clock.js';
 import type { TenantEventType } from '../operational/types.js';
 import { newId } from '../store/ids.js';
@@ -19,6 +20,12 @@ import { TtlCache } from '../store/ttl-cache.js';
 import { newWebhookSecret } from './signing.js';
 
 export const ROTATION_GRACE_MS = 24 * 3600 * 1000;
+
+/** Writes committed with a disabling, and what to do once they are (webhooks/notices.ts). */
+export interface Announce {
+  writes(disabledAt: string, message: string): TransactItem[];
+  announced(): void;
+}
 
 export interface Webhook {
   id: string;
@@ -144,8 +151,8 @@ export class WebhookStore {
     return item ? publicView(item) : undefined;
   }
 
-  /** Change fields; re-enabling clears the failure state. */
-  async update(tenantId: string, id: string, patch: Partial<WebhookInput> & { enabled?: boolean }): Promise<Webhook | undefined> {
+  /** Change fields; re-enabling clears the failure state; `announce`: written with a disabling (webhooks/notices.ts). */
+  async update(tenantId: string, id: string, patch: Partial<WebhookInput> & { enabled?: boolean }, announce?: Announce): Promise<Webhook | undefined> {
     const item = await this.item(tenantId, id);
     if (!item) return undefined;
     const next: WebhookItem = { ...item, ...stripUndefined(patch), updatedAt: this.now() };
@@ -155,13 +162,17 @@ export class WebhookStore {
       delete next.disabledReason;
       delete next.disabledAt;
       delete next.failingSince;
-    } else if (patch.enabled === false) {
+    } else if (patch.enabled === false && item.status === 'active') {
       next.status = 'disabled';
       next.disabledReason = 'disabled by the tenant';
       next.disabledAt = this.now();
     }
-    await this.db.send(new PutCommand({ TableName: this.table, Item: { PK: `T#${tenantId}`, SK: `WH#${id}`, type: 'webhook', ...next } }));
+    const put = { TableName: this.table, Item: { PK: `T#${tenantId}`, SK: `WH#${id}`, type: 'webhook', ...next } };
+    const announcing = announce && item.status === 'active' && next.status === 'disabled';
+    if (announcing) await this.db.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, ...announce.writes(next.disabledAt!, next.disabledReason!)] }));
+    else await this.db.send(new PutCommand(put));
     this.forget(tenantId, id);
+    if (announcing) announce.announced();
     return publicView(next);
   }
 
@@ -198,9 +209,28 @@ export class WebhookStore {
     await this.conditional(tenantId, id, 'SET failingSince = :f', 'attribute_exists(PK) AND attribute_not_exists(failingSince)', { ':f': new Date(atMs).toISOString() });
   }
 
-  async disable(tenantId: string, id: string, reason: string): Promise<void> {
-    await this.conditional(tenantId, id, 'SET #s = :d, disabledReason = :r, disabledAt = :at', 'attribute_exists(PK)', { ':d': 'disabled', ':r': reason, ':at': this.now() }, { '#s': 'status' });
-    this.forget(tenantId, id);
+  /** Disable an active endpoint, with `announce`'s writes in the same transaction; false when it was not active (or is gone). */
+  async disable(tenantId: string, id: string, reason: string, announce?: Announce): Promise<boolean> {
+    const at = this.now();
+    const update = {
+      TableName: this.table,
+      Key: { PK: `T#${tenantId}`, SK: `WH#${id}` },
+      UpdateExpression: 'SET #s = :d, disabledReason = :r, disabledAt = :at',
+      ConditionExpression: '#s = :active',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':d': 'disabled', ':r': reason, ':at': at, ':active': 'active' },
+    };
+    try {
+      if (announce) await this.db.send(new TransactWriteCommand({ TransactItems: [{ Update: update }, ...announce.writes(at, reason)] }));
+      else await this.db.send(new UpdateCommand(update));
+    } catch (err) {
+      if (conditionFailed(err)) return false;
+      throw err;
+    } finally {
+      this.forget(tenantId, id);
+    }
+    announce?.announced();
+    return true;
   }
 
   private async conditional(tenantId: string, id: string, update: string, condition: string, values: Record<string, unknown>, names?: Record<string, string>): Promise<void> {
@@ -219,6 +249,12 @@ export class WebhookStore {
       if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
     }
   }
+}
+
+/** A condition of the write (or of a transaction's first item) did not hold. */
+function conditionFailed(err: unknown): boolean {
+  const e = err as { name?: string; CancellationReasons?: Array<{ Code?: string }> };
+  return e.name === 'ConditionalCheckFailedException' || (e.name === 'TransactionCanceledException' && e.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed');
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

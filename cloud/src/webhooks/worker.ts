@@ -1,7 +1,7 @@
 /**
  * The local cloud's delivery worker: long-polls both delivery queues and runs
  * each message through handleDelivery (the same function the SQS Lambda
- * runs). Standard-queue messages are handled in parallel; the FIFO queue
+ * runs), or, for a replay job's step, through runReplayStep. Standard-queue messages are handled in parallel; the FIFO queue
  * hands out one message per group at a time, so ordered endpoints see a
  * call's events in order.
  */
@@ -9,6 +9,7 @@
 import type { Logger } from '../../../protocol/src/log.js';
 import { handleDelivery, type DeliveryDeps } from './deliver.js';
 import { groupOf, type ReceivedMessage } from './queue.js';
+import { isReplayStep, runReplayStep } from './replays.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 
 /**
@@ -30,6 +31,12 @@ export async function handleBatch(deps: DeliveryDeps, messages: ReceivedMessage[
       for (let i = 0; i < group.length; i++) {
         let verdict;
         try {
+          const body = group[i].body;
+          if (isReplayStep(body)) {
+            await runReplayStep(deps, body);
+            await deps.queue.done(group[i]);
+            continue;
+          }
           verdict = await handleDelivery(deps, group[i]);
         } catch (err) {
           // Left as is: the message reappears after its visibility timeout.

@@ -7,7 +7,10 @@
 
 import type { Query } from '../url.js';
 import type { Api } from './client.js';
-import type { CdrRow, Delivery, Page, Site, Stats, TestSendResult, Webhook, WebhookInput } from './types.js';
+import type { CdrRow, Delivery, Page, ReplayJob, Site, Stats, TestSendResult, Webhook, WebhookInput } from './types.js';
+
+/** How often the console looks at a running replay job. */
+const REPLAY_POLL_MS = 300;
 
 const seg = encodeURIComponent;
 
@@ -82,17 +85,23 @@ export class Tenant {
   }
 
   /**
-   * A page of the endpoint's deliveries, newest first. Seam: issue 12 adds
-   * `status=` (filtered by the cloud instead of on the loaded pages), each
-   * delivery's attempts (`GET …/deliveries/{eventId}`) and
-   * `POST …/deliveries/{eventId}/resend`, which the deliveries table shows as
-   * a row action.
+   * A page of the endpoint's deliveries, newest first. Seam: the cloud now
+   * takes `status=` (filtered by the cloud instead of on the loaded pages),
+   * answers each delivery's attempts (`GET …/deliveries/{eventId}`) and
+   * `POST …/deliveries/{eventId}/resend`; the deliveries table does not offer
+   * them yet.
    */
   deliveries(id: string, query: { limit?: number; cursor?: string }): Promise<Page<Delivery>> {
     return this.api.get(this.path('webhooks', id, 'deliveries'), query);
   }
 
-  replay(id: string, range: { from: string; to: string }): Promise<{ id: string; from: string; to: string; enqueued: number }> {
-    return this.api.send('POST', this.path('webhooks', id, 'replay'), range);
+  /** Start a replay job and follow it to its end (it runs in the background: `GET …/replays/{jobId}`). */
+  async replay(id: string, range: { from: string; to: string }): Promise<ReplayJob> {
+    let job: ReplayJob = await this.api.send('POST', this.path('webhooks', id, 'replay'), range);
+    while (job.status === 'running') {
+      await new Promise((r) => setTimeout(r, REPLAY_POLL_MS));
+      job = await this.api.get(this.path('webhooks', id, 'replays', job.jobId), {});
+    }
+    return job;
   }
 }

@@ -111,7 +111,7 @@ export interface WebhookInput {
   ordered: boolean;
 }
 
-/** pending: queued, not tried yet (the local cloud records a delivery before queueing it). */
+/** pending: queued, not tried yet (the local cloud records a delivery before queueing it; a resend before it goes). */
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'retrying', 'failed', 'skipped'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
@@ -128,6 +128,18 @@ export interface Delivery {
   /** null until the first attempt. */
   lastAttemptAt: string | null;
   nextAttemptAt: string | null;
+}
+
+/** A replay job (`POST …/webhooks/{id}/replay`, `GET …/replays/{jobId}`). */
+export interface ReplayJob {
+  jobId: string;
+  webhookId: string;
+  status: 'running' | 'done' | 'stopped';
+  stoppedReason?: string;
+  steps: number;
+  stepsDone: number;
+  eventsFound: number;
+  eventsQueued: number;
 }
 
 export interface TestSendResult {

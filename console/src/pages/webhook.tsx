@@ -111,7 +111,7 @@ export function WebhookPage({ route }: { route: Route }) {
               onSubmit={(v) => act(async () => (await tenant.updateWebhook(w.id, v), setRound((r) => r + 1), { kind: 'saved' }))}
             />
           </section>
-          <Replay webhook={w} busy={busy} onReplay={(range) => act(async () => ({ kind: 'replay', enqueued: (await tenant.replay(w.id, range)).enqueued }))} />
+          <Replay webhook={w} busy={busy} onReplay={(range) => act(async () => ({ kind: 'replay', enqueued: (await tenant.replay(w.id, range)).eventsQueued }))} />
           <Deliveries webhookId={w.id} />
         </>
       ) : null}

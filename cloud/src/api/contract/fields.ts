@@ -26,6 +26,16 @@ export function id(kind: IdKind) {
 export const TenantId = id('tenant');
 export const SiteId = id('site');
 export const WebhookId = id('webhook');
+export const ReplayJobId = id('replay');
+
+/** A stored event's id: a box event's `evt_<site id>_<seq>` (store/events.ts), or an operational event's `evt_<site or tenant id>_<type>_<key>` (operational/store.ts). */
+export const EventId = v.pipe(
+  v.string(),
+  v.maxLength(160),
+  v.regex(/^evt_[A-Za-z0-9_.:-]+$/),
+  v.description('an event id: evt_<site id>_<seq> for a box event, evt_<site or tenant id>_<type>_<key> for an operational one'),
+  v.examples(['evt_site_7hq2m4k9x1c3v5b8_1042']),
+);
 
 /** Printable text of 1 to `max` characters (`trim`: surrounding spaces removed, and it must not be blank). */
 export function text(max: number, describe: string, opts: { trim?: boolean } = {}) {

@@ -2,23 +2,20 @@
  * The webhook endpoint routes (handlers: api/webhooks.ts; the work:
  * webhooks/service.ts). The checks that need I/O — the URL's addresses
  * (SSRF), whether the site ids are the tenant's — are the service's; every
- * other bound is here.
+ * other bound is here. The delivery log's routes are contract/deliveries.ts's.
  */
 
 import * as v from 'valibot';
 import { EVENT_TYPES } from '../../../../protocol/src/events/box-events.js';
 import { TENANT_EVENT_TYPES, tenantEventType, type TenantEventType } from '../../operational/types.js';
 import { BODY_LIMITS } from '../body.js';
-import { BodyInstant, NextCursor, queryInteger, SiteId, TenantId, Timestamp, WebhookId } from './fields.js';
+import { BodyInstant, ReplayJobId, SiteId, TenantId, Timestamp, WebhookId } from './fields.js';
 import { route } from './route.js';
 
-const TAG = 'Webhooks';
+export const TAG = 'Webhooks';
 
 /** At most this much is replayed in one request. */
 export const MAX_REPLAY_MS = 31 * 86_400_000;
-/** Page sizes of the delivery log. */
-export const MAX_DELIVERIES_PAGE = 500;
-export const DEFAULT_DELIVERIES_PAGE = 50;
 /** At most this many sites in one endpoint's `siteIds` (more: leave it out, every site). */
 export const MAX_SITE_IDS = 1000;
 const MAX_URL = 2048;
@@ -47,7 +44,8 @@ const SiteIds = v.pipe(
 
 const Ordered = v.pipe(v.boolean(), v.description('a boolean: one call\'s events one at a time, in order'));
 
-const hookId = v.strictObject({ tenantId: TenantId, id: WebhookId });
+/** An endpoint of the tenant in the path. */
+export const hookId = v.strictObject({ tenantId: TenantId, id: WebhookId });
 
 export const WebhookView = v.strictObject({
   id: WebhookId,
@@ -191,77 +189,42 @@ export const testWebhook = route({
   },
 });
 
-const DELIVERY_CURSOR = /^\d{1,20}#[\x21-\x7e]{1,256}$/;
-const NOT_OURS = 'not a cursor of this API';
-
-/** The delivery log's cursor: base64url of the store's sort key, checked like any input (an over-long one was a 500). */
-const DeliveryCursor = v.pipe(
-  v.string(),
-  v.regex(/^[A-Za-z0-9_-]{0,512}$/, NOT_OURS),
-  v.transform((s) => (s === '' ? undefined : Buffer.from(s, 'base64url').toString())),
-  v.check((after) => after === undefined || DELIVERY_CURSOR.test(after), NOT_OURS),
-  v.metadata({ wire: { type: 'string', description: 'the `nextCursor` of the previous page' } }),
-);
-
-export const DeliveryView = v.strictObject({
-  eventId: v.string(),
-  type: v.string(),
-  siteId: v.pipe(v.nullable(v.string()), v.description('the site the event is about; null for an operational event about the tenant as a whole')),
-  // pending: queued, not tried yet (recorded before it is queued, where the queue may lose it).
-  status: v.picklist(['pending', 'delivered', 'retrying', 'failed', 'skipped']),
-  attempts: v.number(),
-  responseCode: v.nullable(v.number()),
-  latencyMs: v.nullable(v.number()),
-  error: v.nullable(v.string()),
-  enqueuedAt: Timestamp,
-  lastAttemptAt: v.nullable(Timestamp),
-  nextAttemptAt: v.nullable(Timestamp),
+export const ReplayJobView = v.strictObject({
+  jobId: ReplayJobId,
+  webhookId: WebhookId,
+  from: Timestamp,
+  to: Timestamp,
+  status: v.pipe(v.picklist(['running', 'done', 'stopped']), v.description('stopped: the endpoint was disabled or deleted while it ran (stoppedReason)')),
+  stoppedReason: v.optional(v.string()),
+  steps: v.pipe(v.number(), v.description('one per site and UTC day of the range')),
+  stepsDone: v.number(),
+  eventsFound: v.pipe(v.number(), v.description('stored events of the range read so far')),
+  eventsQueued: v.pipe(v.number(), v.description('those of them that match the endpoint, queued for delivery')),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+  finishedAt: v.optional(Timestamp),
 });
 
-export const listDeliveries = route({
-  id: 'listDeliveries',
-  method: 'get',
-  path: '/v1/tenants/{tenantId}/webhooks/{id}/deliveries',
-  summary: 'The endpoint\'s delivery log, newest first',
-  tag: TAG,
-  auth: 'tenant',
-  scopes: ['admin', 'webhooks'],
-  params: hookId,
-  query: v.strictObject({
-    limit: v.optional(queryInteger(1, MAX_DELIVERIES_PAGE, `rows per page (default ${DEFAULT_DELIVERIES_PAGE})`)),
-    cursor: v.optional(DeliveryCursor),
-  }),
-  success: {
-    status: 200,
-    description: 'a page of deliveries',
-    schema: v.strictObject({ data: v.array(DeliveryView), nextCursor: NextCursor }),
-    example: {
-      data: [
-        {
-          eventId: 'evt_site_7hq2m4k9x1c3v5b8_1042',
-          type: 'cdr',
-          siteId: 'site_7hq2m4k9x1c3v5b8',
-          status: 'delivered' as const,
-          attempts: 1,
-          responseCode: 200,
-          latencyMs: 84,
-          error: null,
-          enqueuedAt: '2026-11-24T09:00:00.000Z',
-          lastAttemptAt: '2026-11-24T09:00:00.090Z',
-          nextAttemptAt: null,
-        },
-      ],
-      nextCursor: null,
-    },
-  },
-});
+const jobExample = {
+  jobId: 'rpl_7hq2m4k9x1c3v5b8',
+  webhookId: 'wh_7hq2m4k9x1c3v5b8',
+  from: '2026-11-24T00:00:00.000Z',
+  to: '2026-11-24T12:00:00.000Z',
+  status: 'running' as const,
+  steps: 2,
+  stepsDone: 1,
+  eventsFound: 240,
+  eventsQueued: 118,
+  createdAt: '2026-11-25T08:00:00.000Z',
+  updatedAt: '2026-11-25T08:00:01.000Z',
+};
 
 export const replayWebhook = route({
   id: 'replayWebhook',
   method: 'post',
   path: '/v1/tenants/{tenantId}/webhooks/{id}/replay',
   summary: 'Send the stored events of a time range again',
-  description: 'Same event ids as the first time (`webhook-id`), so a receiver drops what it already has. At most 31 days at a time.',
+  description: 'Same event ids as the first time (`webhook-id`), so a receiver drops what it already has. At most 31 days at a time. Runs in the background: follow it at `GET …/replays/{jobId}`.',
   tag: TAG,
   auth: 'tenant',
   scopes: ['admin', 'webhooks'],
@@ -273,11 +236,34 @@ export const replayWebhook = route({
   },
   success: {
     status: 202,
-    description: 'the events are on their way',
-    schema: v.strictObject({ id: WebhookId, from: Timestamp, to: Timestamp, enqueued: v.number() }),
-    example: { id: 'wh_7hq2m4k9x1c3v5b8', from: '2026-11-24T00:00:00.000Z', to: '2026-11-24T12:00:00.000Z', enqueued: 118 },
+    description: 'the replay job, started',
+    schema: ReplayJobView,
+    example: { ...jobExample, stepsDone: 0, eventsFound: 0, eventsQueued: 0, updatedAt: jobExample.createdAt },
   },
   errors: ['webhook-disabled'],
 });
 
-export const WEBHOOK_ROUTES = [createWebhook, listWebhooks, getWebhook, updateWebhook, deleteWebhook, rotateWebhookSecret, testWebhook, listDeliveries, replayWebhook] as const;
+export const getReplay = route({
+  id: 'getReplay',
+  method: 'get',
+  path: '/v1/tenants/{tenantId}/webhooks/{id}/replays/{jobId}',
+  summary: 'How far a replay job is',
+  description: 'Jobs are kept 7 days.',
+  tag: TAG,
+  auth: 'tenant',
+  scopes: ['admin', 'webhooks'],
+  params: v.strictObject({ tenantId: TenantId, id: WebhookId, jobId: ReplayJobId }),
+  success: { status: 200, description: 'the job', schema: ReplayJobView, example: jobExample },
+});
+
+export const WEBHOOK_ROUTES = [
+  createWebhook,
+  listWebhooks,
+  getWebhook,
+  updateWebhook,
+  deleteWebhook,
+  rotateWebhookSecret,
+  testWebhook,
+  replayWebhook,
+  getReplay,
+] as const;

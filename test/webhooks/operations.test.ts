@@ -1,0 +1,160 @@
+/**
+ * Webhook operations a tenant uses when an endpoint misbehaves, on both
+ * runtimes (the local worker, and the deliveries Lambda on its queues): the
+ * delivery log filtered by status, one delivery with every attempt (codes,
+ * latency, the start of the answer), a resend that reaches the receiver once
+ * it is back, replay jobs whose progress is readable until done, and the
+ * notices about the tenant's own endpoints (webhook.disabled,
+ * webhook.exhausted) at the endpoint that names them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBoxWorld, type BoxWorld } from '../helpers/box-world.js';
+import { api, tenantAndSite, type Api } from '../helpers/cloud-harness.js';
+import { cloudRuntimes, type RunningCloud } from '../helpers/runtimes.js';
+import { waitFor } from '../helpers/wait.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
+
+describe.each(cloudRuntimes)('webhook operations on $name', (runtime) => {
+  let cloud: RunningCloud;
+  let call: Api;
+  let ids: Awaited<ReturnType<typeof tenantAndSite>>;
+  let w: BoxWorld;
+  let since: number;
+  const receivers: WebhookReceiver[] = [];
+  // Made before the first event: the Lambda fan-out knows a tenant's endpoints a few seconds late.
+  const hook: Record<'failing' | 'long' | 'refusing' | 'replayed' | 'gone' | 'watcher', { id: string; r: WebhookReceiver }> = {} as never;
+
+  beforeAll(async () => {
+    // Two retries after 0 s: a failing delivery is dead-lettered at its third attempt.
+    cloud = await runtime.start({ webhookRetrySchedule: [0, 0] });
+    call = api(cloud.url);
+    ids = await tenantAndSite(call);
+    since = Date.now();
+    for (const name of ['failing', 'long', 'refusing', 'replayed', 'gone'] as const) hook[name] = await endpoint(['cdr']);
+    hook.watcher = await endpoint(['webhook.disabled', 'webhook.exhausted']);
+    hook.gone.r.respond = () => ({ status: 410 });
+    hook.failing.r.respond = (_d, n) => (n <= 3 ? { status: 503, body: '{"error":"maintenance"}' } : { status: 200, body: '{"ok":true}' });
+    hook.long.r.respond = () => ({ status: 200, body: 'x'.repeat(5000) });
+    w = await startBoxWorld({ settings: { cloud: { url: cloud.relayUrl, token: ids.relayToken } } });
+    await waitFor(async () => (await call('GET', `/v1/tenants/${ids.tenantId}/sites/${ids.siteId}`, { token: ids.apiKey })).body.relay.amiConnected, { what: 'relay online' });
+    await w.sim.call('801', '802', { talkMs: 200 });
+  });
+  afterAll(async () => {
+    await w.stop();
+    await cloud.stop();
+    for (const r of receivers) await r.close();
+  });
+
+  const hooks = (path = '') => `/v1/tenants/${ids.tenantId}/webhooks${path}`;
+  const get = async (path: string) => (await call('GET', hooks(path), { token: ids.apiKey })).body;
+
+  async function endpoint(events: string[]): Promise<{ id: string; r: WebhookReceiver }> {
+    const r = await startWebhookReceiver();
+    receivers.push(r);
+    const res = await call('POST', hooks(), { token: ids.apiKey, body: { url: r.url, events } });
+    expect(res.status, res.text).toBe(201);
+    return { id: res.body.id, r };
+  }
+
+  it('shows every attempt of a failed delivery, filters the log by status, and a resend reaches the receiver', async () => {
+    const { id, r } = hook.failing;
+    await r.waitForCount(3, 30_000);
+    const eventId = String(r.deliveries[0].headers['webhook-id']);
+    await waitFor(async () => (await get(`/${id}/deliveries/${eventId}`)).status === 'failed', { what: 'the delivery dead-lettered' });
+
+    const failed = await get(`/${id}/deliveries/${eventId}`);
+    expect(failed).toMatchObject({ eventId, type: 'cdr', siteId: ids.siteId, status: 'failed', attempts: 3, responseCode: 503 });
+    expect(failed.attemptLog.map((a: { attempt: number; responseCode: number; error: string; responseBody: string }) => [a.attempt, a.responseCode, a.error, a.responseBody])).toEqual([
+      [1, 503, 'HTTP 503', '{"error":"maintenance"}'],
+      [2, 503, 'HTTP 503', '{"error":"maintenance"}'],
+      [3, 503, 'HTTP 503', '{"error":"maintenance"}'],
+    ]);
+    for (const a of failed.attemptLog) expect(a.latencyMs).toBeGreaterThanOrEqual(0);
+    expect((await get(`/${id}/deliveries?status=failed`)).data.map((d: { eventId: string }) => d.eventId)).toEqual([eventId]);
+    expect((await get(`/${id}/deliveries?status=delivered`)).data).toEqual([]);
+
+    // The receiver is back: one resend, and it arrives with the same id.
+    const resent = await call('POST', hooks(`/${id}/deliveries/${eventId}/resend`), { token: ids.apiKey });
+    expect([resent.status, resent.body]).toEqual([202, { webhookId: id, eventId, status: 'pending', attempt: 4, queuedAt: expect.any(String) }]);
+    await r.waitForCount(4);
+    expect(r.deliveries[3].headers['webhook-id']).toBe(eventId);
+    expect(r.deliveries[3].body).toEqual(r.deliveries[0].body);
+    await waitFor(async () => (await get(`/${id}/deliveries/${eventId}`)).status === 'delivered', { what: 'the resend recorded' });
+    const delivered = await get(`/${id}/deliveries/${eventId}`);
+    expect(delivered).toMatchObject({ status: 'delivered', attempts: 4, responseCode: 200, error: null });
+    expect(delivered.attemptLog.map((a: { responseCode: number }) => a.responseCode)).toEqual([503, 503, 503, 200]);
+    expect(delivered.attemptLog[3]).toMatchObject({ attempt: 4, error: null, responseBody: '{"ok":true}' });
+    expect((await get(`/${id}/deliveries?status=delivered`)).data.map((d: { eventId: string }) => d.eventId)).toEqual([eventId]);
+    expect((await get(`/${id}/deliveries?status=failed`)).data).toEqual([]);
+  });
+
+  it('keeps only the first KB of an answer', async () => {
+    const { id, r } = hook.long;
+    await r.waitForCount(1);
+    const eventId = String(r.deliveries[0].headers['webhook-id']);
+    await waitFor(async () => (await get(`/${id}/deliveries/${eventId}`)).status === 'delivered', { what: 'the delivery recorded' });
+    expect((await get(`/${id}/deliveries/${eventId}`)).attemptLog[0].responseBody).toBe('x'.repeat(1024));
+  });
+
+  it('refuses what names no delivery, a bad status, and a resend to a disabled endpoint', async () => {
+    const { id, r } = hook.refusing;
+    await r.waitForCount(1);
+    const eventId = String(r.deliveries[0].headers['webhook-id']);
+    const status = async (method: string, path: string) => (await call(method, hooks(path), { token: ids.apiKey })).status;
+    expect(await status('GET', `/${id}/deliveries/evt_${ids.siteId}_999999`)).toBe(404);
+    expect(await status('GET', `/${id}/deliveries/not-an-event`)).toBe(404);
+    expect(await status('POST', `/${id}/deliveries/evt_${ids.siteId}_999999/resend`)).toBe(404);
+    // Another endpoint of the tenant never had it.
+    expect(await status('GET', `/${hook.replayed.id}/deliveries/${eventId}x`)).toBe(404);
+    const bad = await call('GET', hooks(`/${id}/deliveries?status=lost`), { token: ids.apiKey });
+    expect([bad.status, bad.body.code, bad.body.message]).toEqual([400, 'invalid-field', expect.stringContaining('pending, delivered, retrying, failed, skipped')]);
+    expect((await call('GET', hooks(`/${id}/deliveries?status=Delivered&limit=1`), { token: ids.apiKey })).status).toBe(200);
+    await call('PATCH', hooks(`/${id}`), { token: ids.apiKey, body: { enabled: false } });
+    const refused = await call('POST', hooks(`/${id}/deliveries/${eventId}/resend`), { token: ids.apiKey });
+    expect([refused.status, refused.body.code]).toEqual([409, 'webhook-disabled']);
+  });
+
+  it('runs a replay as a job whose progress is readable until done', async () => {
+    const { id, r } = hook.replayed;
+    await r.waitForCount(1);
+    // The one call's cdr, delivered: what the replay must send again.
+    const live = r.deliveries.map((d) => d.body.id);
+    const to = Date.now();
+    // One step per site and UTC day of the range.
+    const steps = new Date(since).toISOString().slice(0, 10) === new Date(to).toISOString().slice(0, 10) ? 1 : 2;
+    const started = await call('POST', hooks(`/${id}/replay`), { token: ids.apiKey, body: { from: since, to } });
+    expect(started.status, started.text).toBe(202);
+    expect(started.body).toMatchObject({ webhookId: id, jobId: expect.stringMatching(/^rpl_/), status: 'running', steps, stepsDone: 0, eventsQueued: 0 });
+    const job = `/${id}/replays/${started.body.jobId}`;
+    await waitFor(async () => (await get(job)).status === 'done', { what: 'the replay job done' });
+    const done = await get(job);
+    expect(done).toMatchObject({ status: 'done', steps, stepsDone: steps, finishedAt: expect.any(String) });
+    // Every stored event of the range was read; only the endpoint's cdr queued.
+    expect(done.eventsFound).toBeGreaterThan(done.eventsQueued);
+    expect(done.eventsQueued).toBe(live.length);
+    await r.waitForCount(2 * live.length);
+    expect(r.deliveries.slice(live.length).map((d) => d.body.id)).toEqual(live);
+    // Another endpoint's job id is not this one's.
+    expect((await call('GET', hooks(`/${hook.long.id}/replays/${started.body.jobId}`), { token: ids.apiKey })).status).toBe(404);
+  });
+
+  it('announces a dead-lettered delivery and each disabling (410, by the tenant) to the endpoint that names them', async () => {
+    const { id, r } = hook.watcher;
+    const failedEvent = String(hook.failing.r.deliveries[0].headers['webhook-id']);
+    const notice = (type: string, about: string) => r.deliveries.find((d) => d.body.type === type && d.body.data.webhookId === about)?.body;
+    await waitFor(() => notice('webhook.exhausted', hook.failing.id) && notice('webhook.disabled', hook.gone.id) && notice('webhook.disabled', hook.refusing.id), {
+      timeoutMs: 30_000,
+      what: `three notices at the watcher (have ${r.deliveries.map((d) => d.body.type).join(', ')})`,
+    });
+    const exhausted = notice('webhook.exhausted', hook.failing.id);
+    expect(exhausted).toMatchObject({ siteId: null, seq: null, occurredAt: expect.any(String) });
+    expect(exhausted.data).toMatchObject({ event: 'webhook.exhausted', webhookId: hook.failing.id, url: hook.failing.r.url, eventId: failedEvent, eventType: 'cdr', siteId: ids.siteId, attempts: 3, responseCode: 503, lastError: 'HTTP 503' });
+    expect(notice('webhook.disabled', hook.gone.id).data).toMatchObject({ reason: 'gone', message: 'the endpoint answered 410 Gone', url: hook.gone.r.url });
+    expect(notice('webhook.disabled', hook.refusing.id).data).toMatchObject({ reason: 'user', message: 'disabled by the tenant' });
+    // The endpoint the 410 disabled heard nothing more: its one cdr, no notice about itself.
+    expect(hook.gone.r.deliveries.map((d) => d.body.type)).toEqual(['cdr']);
+    // A notice is a delivery like any other, in the log with its attempts.
+    await waitFor(async () => (await get(`/${id}/deliveries/${exhausted.id}`)).status === 'delivered', { what: 'the notice in the delivery log' });
+    expect((await get(`/${id}/deliveries/${exhausted.id}`)).attemptLog).toMatchObject([{ attempt: 1, responseCode: 200 }]);
+  });
+});
