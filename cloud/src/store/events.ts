@@ -22,14 +22,12 @@
  * 1,000 writes/s).
  */
 
-import { createHash } from 'node:crypto';
 import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BoxEvent, EventType } from '../../../protocol/src/events/box-events.js';
 import { AckMarks } from './ack-mark.js';
-import { idPattern } from './ids.js';
+import { EVENT_SHARDS, eventId, eventKey, occurredAt, OUTBOX_PARTITIONS, outboxPartition, shardOf, timeIndexKey } from './event-keys.js';
 
-export const EVENT_SHARDS = 16;
-export const OUTBOX_PARTITIONS = 8;
+export { EVENT_ID_PATTERN, EVENT_SHARDS, eventId, eventKey, occurredAt, OUTBOX_PARTITIONS, outboxPartition, parseEventId, shardOf, timeIndexKey } from './event-keys.js';
 /** Outbox items one look for a site's entries reads at most (other sites' included). */
 export const OUTBOX_READ_BUDGET = 1000;
 /** Events DynamoDB keeps only for the retention period; the rest is kept. */
@@ -64,45 +62,6 @@ export interface OutboxEntry {
   /** Operational events of the tenant, by id. */
   ops?: string[];
   createdAt: number;
-}
-
-/** Stable across re-sends: derived from site and seq only. */
-export function eventId(siteId: string, seq: number): string {
-  return `evt_${siteId}_${seq}`;
-}
-
-/** An event id's shape: `evt_`, the site id, `_`, the seq (for schemas and the API document). */
-export const EVENT_ID_PATTERN = new RegExp(`^evt_(${idPattern('site').source.slice(1, -1)})_(\\d{1,15})$`);
-
-/** The site and seq an event id names (undefined: not an event id of ours). */
-export function parseEventId(id: string): { siteId: string; seq: number } | undefined {
-  const m = EVENT_ID_PATTERN.exec(id);
-  return m ? { siteId: m[1], seq: Number(m[2]) } : undefined;
-}
-
-export function shardOf(seq: number): number {
-  return seq % EVENT_SHARDS;
-}
-
-export function eventKey(siteId: string, seq: number): { PK: string; SK: string } {
-  return { PK: `EV#${siteId}#${shardOf(seq)}`, SK: String(seq).padStart(12, '0') };
-}
-
-export function outboxPartition(siteId: string): string {
-  const n = createHash('sha1').update(siteId).digest()[0] % OUTBOX_PARTITIONS;
-  return `OUTBOX#${n}`;
-}
-
-/** `1534993059.785012` → ISO 8601; falls back to the receive time. */
-export function occurredAt(event: BoxEvent, fallbackMs: number): string {
-  const sec = Number(event.timestamp);
-  return new Date(Number.isFinite(sec) && sec > 0 ? Math.round(sec * 1000) : fallbackMs).toISOString();
-}
-
-/** Time-index key of an event: per site, day and shard (spread like the base table). */
-export function timeIndexKey(siteId: string, seq: number, occurred: string): { GSI1PK: string; GSI1SK: string } {
-  const ms = Date.parse(occurred);
-  return { GSI1PK: `EVT#${siteId}#${occurred.slice(0, 10)}#${shardOf(seq)}`, GSI1SK: `${String(ms).padStart(15, '0')}#${String(seq).padStart(12, '0')}` };
 }
 
 export interface EventStoreOptions {
