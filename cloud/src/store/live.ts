@@ -155,7 +155,12 @@ export class LiveStore {
         TableName: this.table,
         Item: stored,
         ...(prev
-          ? { ConditionExpression: '#conn = :c AND #ver = :v', ExpressionAttributeNames: { '#conn': 'conn', '#ver': 'ver' }, ExpressionAttributeValues: { ':c': prev.conn, ':v': prev.ver } }
+          ? {
+              // `online` too: an offline mark changes no version, and a writer holding the state from before it must not put it back online.
+              ConditionExpression: '#conn = :c AND #ver = :v AND #online = :o',
+              ExpressionAttributeNames: { '#conn': 'conn', '#ver': 'ver', '#online': 'online' },
+              ExpressionAttributeValues: { ':c': prev.conn, ':v': prev.ver, ':o': prev.online },
+            }
           : { ConditionExpression: 'attribute_not_exists(PK)' }),
       }),
     );
