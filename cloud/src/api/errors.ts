@@ -102,14 +102,15 @@ export const notFound = (): ApiError => apiError('not-found', 'not found');
  * ids, answered 500 without details.
  */
 export function errorAnswer(err: Error, c: Context): Response {
-  if (err instanceof ApiError) return c.json(err.toBody(), err.status);
-  if (isBoxApiError(err)) return c.json(err.toBody(), err.status);
   const log = (c.get('log') as Logger | undefined) ?? silentLogger;
-  // The client went away (or the request timeout cut its body): nobody reads this answer, and it is not our fault.
+  // The client went away (or the request timeout cut its body): nobody reads this answer, and it is not our
+  // fault. First: a body cut short can also surface as a validation error of what little arrived.
   if (isClientAbort(err, c.req.raw)) {
-    log.debug('request aborted by the client', { path: c.req.path });
+    log.debug('request aborted by the client', { path: c.req.path, error: err.message });
     return c.json(apiError('request-aborted', 'request aborted by the client').toBody(), 400);
   }
+  if (err instanceof ApiError) return c.json(err.toBody(), err.status);
+  if (isBoxApiError(err)) return c.json(err.toBody(), err.status);
   log.error('request failed', { [LogField.error]: err, path: c.req.path });
   return c.json(apiError('internal', 'internal error').toBody(), 500);
 }
