@@ -72,6 +72,7 @@ const VARIABLES = {
   ORDERED_DLQ_URL: text,
   RECORDINGS_BUCKET: text,
   RELAY_MANAGEMENT_ENDPOINT: httpUrl,
+  STREAM_MANAGEMENT_ENDPOINT: httpUrl,
   DATA_DIR: text,
   // Secrets.
   SECRETS_KEY: secretsKey,

@@ -22,7 +22,15 @@ export const TABLE_ITEM_ACTIONS = [
   'dynamodb:ConditionCheckItem',
 ] as const;
 
+/** The reads among them, for a function that never writes the table. */
+export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
+
 /** Item access on the table and its indexes (`…/index/*`). */
 export function grantItems(table: ITable, grantee: IGrantable): Grant {
   return table.grant(grantee, ...TABLE_ITEM_ACTIONS);
+}
+
+/** Item reads only, on the table and its indexes. */
+export function grantItemReads(table: ITable, grantee: IGrantable): Grant {
+  return table.grant(grantee, ...TABLE_READ_ACTIONS);
 }

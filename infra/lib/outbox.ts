@@ -21,6 +21,7 @@ import { OUTBOX_PARTITIONS } from '../../cloud/src/store/events.js';
 import { grantItems } from './grants.js';
 import { HandlerFunction } from './lambda-function.js';
 import type { DeliveryQueues } from './queues.js';
+import type { StreamApi } from './stream-api.js';
 import type { Tables } from './tables.js';
 
 /** EventBridge's shortest rate; with the 60 s silence of outages/policy.ts, a vanished relay is announced within 2 minutes. */
@@ -31,13 +32,14 @@ export class Outbox extends Construct {
   readonly sweepFn: HandlerFunction;
   readonly schedule: Rule;
 
-  constructor(scope: Construct, id: string, props: { tables: Tables; queues: DeliveryQueues; logLevel: string }) {
+  constructor(scope: Construct, id: string, props: { tables: Tables; queues: DeliveryQueues; stream: StreamApi; logLevel: string }) {
     super(scope, id);
     const environment = {
       MAIN_TABLE: props.tables.main.tableName,
       EVENTS_TABLE: props.tables.events.tableName,
       DELIVERY_QUEUE_URL: props.queues.standard.queueUrl,
       ORDERED_QUEUE_URL: props.queues.ordered.queueUrl,
+      STREAM_MANAGEMENT_ENDPOINT: props.stream.managementEndpoint,
       LOG_LEVEL: props.logLevel,
     };
     this.streamFn = new HandlerFunction(this, 'Stream', {
@@ -86,6 +88,9 @@ export class Outbox extends Construct {
       grantItems(props.tables.events, f);
       f.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.queues.standard.queueArn, props.queues.ordered.queueArn] }));
     }
+    // Only the stream consumer fans out to stream clients; the sweeper hands what it
+    // finishes to the same processBatch, so it posts too.
+    for (const f of [this.streamFn, this.sweepFn]) props.stream.grantManageConnections(f);
   }
 
   get functions(): HandlerFunction[] {

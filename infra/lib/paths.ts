@@ -36,6 +36,7 @@ export const OPENAPI_DOCUMENT = { from: 'dist', to: '.', files: ['openapi.json']
 export const LAMBDA_ENTRIES = {
   http: 'cloud/src/lambda/http.ts',
   relaySocket: 'cloud/src/lambda/relay-socket.ts',
+  streamSocket: 'cloud/src/lambda/stream-socket.ts',
   outbox: 'cloud/src/lambda/outbox.ts',
   deliveries: 'cloud/src/lambda/deliveries.ts',
 } as const;

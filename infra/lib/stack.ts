@@ -14,6 +14,7 @@ import { DeliveryQueues } from './queues.js';
 import { RecordingsBucket } from './recordings.js';
 import { RelayApi } from './relay-api.js';
 import { AppSecrets } from './secrets.js';
+import { StreamApi } from './stream-api.js';
 import type { Settings } from './settings.js';
 import { Tables } from './tables.js';
 
@@ -35,7 +36,8 @@ export class ConnectorStack extends Stack {
 
     const relay = new RelayApi(this, 'Relay', { settings, tables, logLevel });
     const api = new PublicApi(this, 'Public', { settings, tables, queues, recordings, secrets, relay, logLevel });
-    const outbox = new Outbox(this, 'Outbox', { tables, queues, logLevel });
+    const stream = new StreamApi(this, 'Stream', { settings, tables, logLevel });
+    const outbox = new Outbox(this, 'Outbox', { tables, queues, stream, logLevel });
     const deliveries = new Deliveries(this, 'Deliveries', { tables, queues, secrets, logLevel });
 
     new Alarms(this, 'Alarms', {
@@ -44,6 +46,8 @@ export class ConnectorStack extends Stack {
         RelayConnect: relay.connectFn,
         RelayDisconnect: relay.disconnectFn,
         RelayMessage: relay.messageFn,
+        StreamConnect: stream.connectFn,
+        StreamDisconnect: stream.disconnectFn,
         OutboxStream: outbox.streamFn,
         OutboxSweep: outbox.sweepFn,
         Deliveries: deliveries.fn,
@@ -54,6 +58,7 @@ export class ConnectorStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the public API (admin, box API per site, webhooks)' });
     new CfnOutput(this, 'RelayUrl', { value: relay.stage.url, description: 'The relays\' [cloud] url (wss://…/stage)' });
+    new CfnOutput(this, 'StreamUrl', { value: stream.stage.url, description: 'The event stream (wss://…/stage?ticket=… or with Authorization: Bearer)' });
     new CfnOutput(this, 'RecordingsBucket', { value: recordings.bucketName, description: 'Short-lived recording uploads' });
     new CfnOutput(this, 'AdminTokenSecret', { value: secrets.adminToken.secretArn, description: 'Secrets Manager secret holding ADMIN_TOKEN' });
     if (api.domain) {

@@ -17,10 +17,7 @@ import { createHttpHandler } from '../../cloud/src/lambda/handlers/http.js';
 import { createOutboxHandlers, type OutboxHandlers } from '../../cloud/src/lambda/handlers/outbox.js';
 import { createRelaySocketHandlers, type RelaySocketHandlers } from '../../cloud/src/lambda/handlers/relay-socket.js';
 import { createStreamSocketHandlers } from '../../cloud/src/lambda/handlers/stream-socket.js';
-import { AwsStreamPublisher } from '../../cloud/src/stream/aws-publisher.js';
-import { SubscriptionStore } from '../../cloud/src/stream/subscriptions.js';
-import { systemClock } from '../../protocol/src/clock.js';
-import { dynamoClient, managementClient, sqsClient } from '../../cloud/src/aws-clients.js';
+import { dynamoClient, sqsClient } from '../../cloud/src/aws-clients.js';
 import type { OutageTiming } from '../../cloud/src/outages/policy.js';
 import { tableNames, type TableNames } from '../../cloud/src/store/dynamo.js';
 import { EventStore } from '../../cloud/src/store/events.js';
@@ -118,8 +115,8 @@ export async function startLambdaCloud(opts: LambdaCloudOptions = {}): Promise<L
   const streamHandlers: RelaySocketHandlers[] = [];
   const streamApi = await startWebSocketApi({ handlers: streamHandlers });
   streamHandlers.push(createStreamSocketHandlers(config, { logger: quietLogger }));
-  const streamPublisher = new AwsStreamPublisher(new SubscriptionStore(db, tables.main, systemClock), managementClient(streamApi.managementEndpoint), quietLogger);
-  const outbox = createOutboxHandlers({ ...config, sqsEndpoint: opts.outboxSqsEndpoint ?? sqsEndpoint }, { logger: quietLogger, outageTiming, stream: streamPublisher });
+  // Wired as deployed: the outbox builds its fan-out from STREAM_MANAGEMENT_ENDPOINT.
+  const outbox = createOutboxHandlers({ ...config, streamManagementEndpoint: streamApi.managementEndpoint, sqsEndpoint: opts.outboxSqsEndpoint ?? sqsEndpoint }, { logger: quietLogger, outageTiming });
   const deliveries = createDeliveriesHandler(config, { logger: quietLogger, schedule: opts.webhookRetrySchedule });
   const stream = new StreamSource(dynamoEndpoint, db, tables.events, (e) => outbox.handler(e));
   const queues = { standard: new QueueSource(sqs, urls.standard, deliveries), fifo: new QueueSource(sqs, urls.fifo, deliveries) };

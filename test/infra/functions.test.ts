@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_ONLY_ENV, OPTIONAL_ENV, REQUIRED_ENV, type LambdaRole } from '../../cloud/src/lambda/config.js';
-import { TABLE_ITEM_ACTIONS } from '../../infra/lib/grants.js';
+import { TABLE_ITEM_ACTIONS, TABLE_READ_ACTIONS } from '../../infra/lib/grants.js';
 import { COMMAND_TIMEOUT_MS } from '../../infra/lib/http-api.js';
 import { OPENAPI_DOCUMENT, REPO_ROOT, SWAGGER_UI } from '../../infra/lib/paths.js';
 import { SWAGGER_UI_FILES } from '../../cloud/src/openapi/reference.js';
@@ -28,11 +28,13 @@ const props = (logical: string): Json => resource(t, logical).Properties;
 const env = (fn: string): Record<string, Json> => props(fn).Environment.Variables;
 
 /** The code's role of each function of the stack (the sweeper shares the outbox's module and settings). */
-const ROLE_OF: Record<'http' | 'connect' | 'disconnect' | 'message' | 'outbox' | 'deliveries', LambdaRole> = {
+const ROLE_OF: Record<'http' | 'connect' | 'disconnect' | 'message' | 'streamConnect' | 'streamDisconnect' | 'outbox' | 'deliveries', LambdaRole> = {
   http: 'http',
   connect: 'relaySocket',
   disconnect: 'relaySocket',
   message: 'relaySocket',
+  streamConnect: 'streamSocket',
+  streamDisconnect: 'streamSocket',
   outbox: 'outbox',
   deliveries: 'deliveries',
 };
@@ -40,14 +42,16 @@ const ROLE_OF: Record<'http' | 'connect' | 'disconnect' | 'message' | 'outbox' |
 describe('functions', () => {
   const all = () => Object.values(id.fn);
 
-  it('seven functions, all Node 20 on ARM, ESM bundles (index.mjs) with the contract\'s exports as handlers', () => {
-    t.resourceCountIs(FN, 7);
+  it('nine functions, all Node 20 on ARM, ESM bundles (index.mjs) with the contract\'s exports as handlers', () => {
+    t.resourceCountIs(FN, 9);
     const handler = (fn: string) => props(fn).Handler;
     expect(Object.fromEntries(Object.entries(id.fn).map(([k, v]) => [k, handler(v)]))).toEqual({
       http: 'index.handler',
       connect: 'index.connect',
       disconnect: 'index.disconnect',
       message: 'index.message',
+      streamConnect: 'index.connect',
+      streamDisconnect: 'index.disconnect',
       outbox: 'index.handler',
       sweep: 'index.sweep',
       deliveries: 'index.handler',
@@ -64,6 +68,8 @@ describe('functions', () => {
     expect(timeout(id.fn.message)).toBe(29);
     expect(timeout(id.fn.connect)).toBe(10);
     expect(timeout(id.fn.disconnect)).toBe(10);
+    expect(timeout(id.fn.streamConnect)).toBe(10);
+    expect(timeout(id.fn.streamDisconnect)).toBe(10);
     expect(timeout(id.fn.outbox)).toBe(60);
     expect(timeout(id.fn.sweep)).toBe(120);
     expect(timeout(id.fn.deliveries)).toBe(180);
@@ -93,6 +99,10 @@ describe('functions', () => {
     const management = `https://\${${id.relayApi}}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}/prod`;
     for (const fn of [id.fn.http, id.fn.connect, id.fn.disconnect, id.fn.message]) expect(text(env(fn).RELAY_MANAGEMENT_ENDPOINT)).toBe(management);
     expect(env(id.fn.message).EVENT_RETENTION_DAYS).toBe('90');
+    // The outbox (stream and sweep) posts to the stream API's connections, not the relays'.
+    const streamManagement = `https://\${${id.streamApi}}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}/prod`;
+    for (const fn of [id.fn.outbox, id.fn.sweep]) expect(text(env(fn).STREAM_MANAGEMENT_ENDPOINT)).toBe(streamManagement);
+    for (const fn of [id.fn.streamConnect, id.fn.streamDisconnect]) expect([env(fn).MAIN_TABLE, env(fn).EVENTS_TABLE]).toEqual([{ Ref: id.main }, { Ref: id.events }]);
     expect(synthesize({ eventRetentionDays: 30 }).findResources(FN)[id.fn.message].Properties.Environment.Variables.EVENT_RETENTION_DAYS).toBe('30');
     const d = env(id.fn.deliveries);
     expect([d.DELIVERY_DLQ_URL, d.ORDERED_DLQ_URL]).toEqual([{ Ref: id.standardDlq }, { Ref: id.orderedDlq }]);
@@ -112,7 +122,7 @@ describe('functions', () => {
   });
 
   it('log to their own group, kept a month', () => {
-    t.resourceCountIs('AWS::Logs::LogGroup', 7);
+    t.resourceCountIs('AWS::Logs::LogGroup', 9);
     for (const fn of all()) {
       const group = props(fn).LoggingConfig.LogGroup.Ref as string;
       expect(resource(t, group).Properties.RetentionInDays).toBe(30);
@@ -132,7 +142,9 @@ describe('permissions (exact)', () => {
   const items = (table: string, withIndexes: boolean) => allow(TABLE_ITEM_ACTIONS, withIndexes ? [`\${${table}.Arn}`, `\${${table}.Arn}/index/*`] : [`\${${table}.Arn}`]);
   const mainItems = () => items(id.main, false);
   const eventItems = () => items(id.events, true);
-  const manageConnections = () => allow(['execute-api:ManageConnections'], [`arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${${id.relayApi}}/prod/*/@connections/*`]);
+  const connectionsOf = (api: string) => allow(['execute-api:ManageConnections'], [`arn:\${AWS::Partition}:execute-api:\${AWS::Region}:\${AWS::AccountId}:\${${api}}/prod/*/@connections/*`]);
+  const manageConnections = () => connectionsOf(id.relayApi);
+  const postToStreams = () => connectionsOf(id.streamApi);
   const sendToDelivery = () => allow(['sqs:SendMessage'], [`\${${id.standard}.Arn}`, `\${${id.ordered}.Arn}`]);
   const expectExactly = (fn: string, lines: string[]) => expect(permissions(t, fn)).toEqual([...lines].sort());
 
@@ -155,18 +167,28 @@ describe('permissions (exact)', () => {
     expectExactly(id.fn.message, [...mainItems(), ...eventItems(), ...manageConnections()]);
   });
 
-  it('outbox stream: the events stream (read), both tables, send to both delivery queues', () => {
+  it('stream $connect: the main table (tickets, keys, subscriptions), events read only (where `after` resumes)', () => {
+    expectExactly(id.fn.streamConnect, [...mainItems(), ...allow(TABLE_READ_ACTIONS, [`\${${id.events}.Arn}`, `\${${id.events}.Arn}/index/*`])]);
+    expect(TABLE_READ_ACTIONS.every((a) => (TABLE_ITEM_ACTIONS as readonly string[]).includes(a))).toBe(true);
+  });
+
+  it('stream $disconnect: the main table only (its subscription)', () => {
+    expectExactly(id.fn.streamDisconnect, mainItems());
+  });
+
+  it('outbox stream: the events stream (read), both tables, send to both delivery queues, post to stream connections', () => {
     expectExactly(id.fn.outbox, [
       'dynamodb:ListStreams on *',
       ...allow(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'], [`\${${id.events}.StreamArn}`]),
       ...mainItems(),
       ...eventItems(),
       ...sendToDelivery(),
+      ...postToStreams(),
     ]);
   });
 
-  it('outbox sweep: the same without the stream', () => {
-    expectExactly(id.fn.sweep, [...mainItems(), ...eventItems(), ...sendToDelivery()]);
+  it('outbox sweep: the same without the table stream', () => {
+    expectExactly(id.fn.sweep, [...mainItems(), ...eventItems(), ...sendToDelivery(), ...postToStreams()]);
   });
 
   it('deliveries: consume both delivery queues, send to them (replay steps) and their dead-letter queues, both tables; no stream, no relays, no bucket', () => {
@@ -182,10 +204,11 @@ describe('permissions (exact)', () => {
     expect(mine.filter((p) => /Stream|GetRecords|GetShardIterator|execute-api|s3:/.test(p))).toEqual([]);
   });
 
-  it('only the outbox stream function can read the stream; only the API and relay frames can reach relays', () => {
+  it('only the outbox stream function can read the stream; only the API and relay frames can reach relays; only the outbox posts to stream clients', () => {
     const holders = (pattern: RegExp) => Object.entries(id.fn).filter(([, fn]) => permissions(t, fn).some((p) => pattern.test(p))).map(([name]) => name).sort();
     expect(holders(/StreamArn|ListStreams|GetRecords/)).toEqual(['outbox']);
-    expect(holders(/execute-api:ManageConnections/)).toEqual(['http', 'message']);
+    expect(holders(new RegExp(`execute-api:ManageConnections on .*\\$\\{${id.relayApi}\\}`))).toEqual(['http', 'message']);
+    expect(holders(new RegExp(`execute-api:ManageConnections on .*\\$\\{${id.streamApi}\\}`))).toEqual(['outbox', 'sweep']);
     expect(holders(/^s3:/)).toEqual(['http']);
     expect(holders(/dynamodb:Scan|dynamodb:DescribeTable/)).toEqual([]);
     // The one permission on every resource: ListStreams, which the stream poller needs and which has no resource of its own.

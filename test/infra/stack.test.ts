@@ -194,6 +194,21 @@ describe('APIs', () => {
     synthesize({ stage: 'staging' }).hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: 'staging', AutoDeploy: true });
   });
 
+  it('stream: a second WebSocket API with $connect and $disconnect only (clients send nothing it acts on), each on its own function, no API Gateway authorizer', () => {
+    expect(props(id.streamApi)).toMatchObject({ ProtocolType: 'WEBSOCKET' });
+    expect(id.streamApi).not.toBe(id.relayApi);
+    const r = routes(id.streamApi);
+    expect(Object.keys(r).sort()).toEqual(['$connect', '$disconnect']);
+    expect(text(integrationOf(r.$connect).Properties.IntegrationUri)).toContain(`\${${id.fn.streamConnect}.Arn}`);
+    expect(text(integrationOf(r.$disconnect).Properties.IntegrationUri)).toContain(`\${${id.fn.streamDisconnect}.Arn}`);
+    for (const route of Object.values(r)) {
+      expect(route.Properties.AuthorizationType).toBe('NONE');
+      expect(integrationOf(route).Properties.IntegrationType).toBe('AWS_PROXY');
+    }
+    t.hasResourceProperties('AWS::ApiGatewayV2::Stage', { ApiId: { Ref: id.streamApi }, StageName: 'prod', AutoDeploy: true });
+    synthesize({ stage: 'staging' }).resourcePropertiesCountIs('AWS::ApiGatewayV2::Stage', { StageName: 'staging' }, 2);
+  });
+
   it('public: an HTTP API whose default route goes to the http function with payload format 2.0', () => {
     expect(props(id.publicApi)).toMatchObject({ ProtocolType: 'HTTP' });
     const r = routes(id.publicApi);
@@ -204,11 +219,11 @@ describe('APIs', () => {
     t.hasResourceProperties('AWS::ApiGatewayV2::Stage', { ApiId: { Ref: id.publicApi }, StageName: '$default', AutoDeploy: true });
   });
 
-  it('API Gateway may invoke exactly the four functions behind routes', () => {
+  it('API Gateway may invoke exactly the six functions behind routes', () => {
     const invoked = Object.values(t.findResources('AWS::Lambda::Permission'))
       .filter((p: Json) => p.Properties.Principal === 'apigateway.amazonaws.com')
       .map((p: Json) => p.Properties.FunctionName['Fn::GetAtt'][0]);
-    expect([...new Set(invoked)].sort()).toEqual([id.fn.connect, id.fn.disconnect, id.fn.http, id.fn.message].sort());
+    expect([...new Set(invoked)].sort()).toEqual([id.fn.connect, id.fn.disconnect, id.fn.http, id.fn.message, id.fn.streamConnect, id.fn.streamDisconnect].sort());
   });
 
   it('no custom domain unless domainName and certificateArn are both given', () => {
@@ -292,7 +307,7 @@ describe('alarms', () => {
     const errorAlarms = alarms(t).filter((a) => a.MetricName === 'Errors');
     expect(errorAlarms.map((a) => a.Dimensions[0].Value.Ref).sort()).toEqual(Object.values(id.fn).sort());
     for (const a of errorAlarms) expect(a).toMatchObject({ Namespace: 'AWS/Lambda', Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
-    expect(alarms(t)).toHaveLength(9);
+    expect(alarms(t)).toHaveLength(11);
   });
 
   it('notify nobody by default, an SNS topic mailing context alarmEmail when given', () => {
@@ -307,9 +322,10 @@ describe('alarms', () => {
 });
 
 describe('outputs and settings', () => {
-  it('ApiUrl, RelayUrl (wss://…/stage), RecordingsBucket, AdminTokenSecret', () => {
+  it('ApiUrl, RelayUrl and StreamUrl (wss://…/stage), RecordingsBucket, AdminTokenSecret', () => {
     const out = t.toJSON().Outputs;
-    expect(Object.keys(out).sort()).toEqual(['AdminTokenSecret', 'ApiUrl', 'RecordingsBucket', 'RelayUrl']);
+    expect(Object.keys(out).sort()).toEqual(['AdminTokenSecret', 'ApiUrl', 'RecordingsBucket', 'RelayUrl', 'StreamUrl']);
+    expect(text(out.StreamUrl.Value)).toBe(`wss://\${${id.streamApi}}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}/prod`);
     expect(out.ApiUrl.Value).toEqual({ 'Fn::GetAtt': [id.publicApi, 'ApiEndpoint'] });
     expect(text(out.RelayUrl.Value)).toBe(`wss://\${${id.relayApi}}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}/prod`);
     expect(out.RecordingsBucket.Value).toEqual({ Ref: id.bucket });

@@ -28,7 +28,7 @@ export const FN = 'AWS::Lambda::Function';
 
 /** The logical ids of the stack's resources the tests look at. */
 export interface StackIds {
-  fn: Record<'http' | 'connect' | 'disconnect' | 'message' | 'outbox' | 'sweep' | 'deliveries', string>;
+  fn: Record<'http' | 'connect' | 'disconnect' | 'message' | 'streamConnect' | 'streamDisconnect' | 'outbox' | 'sweep' | 'deliveries', string>;
   main: string;
   events: string;
   standard: string;
@@ -37,6 +37,7 @@ export interface StackIds {
   orderedDlq: string;
   bucket: string;
   relayApi: string;
+  streamApi: string;
   publicApi: string;
   secretsKey: string;
   adminToken: string;
@@ -55,6 +56,8 @@ export function stackIds(t: Template): StackIds {
       connect: logicalId(t, FN, 'RelayConnect'),
       disconnect: logicalId(t, FN, 'RelayDisconnect'),
       message: logicalId(t, FN, 'RelayMessage'),
+      streamConnect: logicalId(t, FN, 'StreamConnect'),
+      streamDisconnect: logicalId(t, FN, 'StreamDisconnect'),
       outbox: logicalId(t, FN, 'OutboxStream'),
       sweep: logicalId(t, FN, 'OutboxSweep'),
       deliveries: logicalId(t, FN, 'DeliveriesHandler'),
@@ -67,6 +70,7 @@ export function stackIds(t: Template): StackIds {
     orderedDlq: logicalId(t, 'AWS::SQS::Queue', 'QueuesOrderedDlq'),
     bucket: logicalId(t, 'AWS::S3::Bucket', 'Recordings'),
     relayApi: logicalId(t, 'AWS::ApiGatewayV2::Api', 'RelayApi'),
+    streamApi: logicalId(t, 'AWS::ApiGatewayV2::Api', 'StreamApi'),
     publicApi: logicalId(t, 'AWS::ApiGatewayV2::Api', 'PublicApi'),
     secretsKey: logicalId(t, 'AWS::SecretsManager::Secret', 'SecretsSecretsKey'),
     adminToken: logicalId(t, 'AWS::SecretsManager::Secret', 'SecretsAdminToken'),

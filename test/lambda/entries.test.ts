@@ -10,7 +10,7 @@ import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { ConfigError, configFromEnv, MAX_COMMAND_TIMEOUT_MS, REQUIRED_ENV } from '../../cloud/src/lambda/config.js';
 import { toEvent } from '../helpers/apigw-http.js';
 
-const ENTRIES = ['http', 'relay-socket', 'outbox', 'deliveries'] as const;
+const ENTRIES = ['http', 'relay-socket', 'stream-socket', 'outbox', 'deliveries'] as const;
 
 function fullEnv(): Record<string, string> {
   return {
@@ -38,6 +38,11 @@ describe('Lambda settings', () => {
     expect(() => configFromEnv('outbox', rest)).toThrow('coocenter outbox function: missing environment variable MAIN_TABLE');
     // Each function asks only for what it uses.
     expect(configFromEnv('relaySocket', { MAIN_TABLE: 'm', EVENTS_TABLE: 'e', RELAY_MANAGEMENT_ENDPOINT: 'https://x.execute-api.eu-west-1.amazonaws.com/prod' }).mainTable).toBe('m');
+    expect(configFromEnv('streamSocket', { MAIN_TABLE: 'm', EVENTS_TABLE: 'e' }).mainTable).toBe('m');
+    // The outbox fans out to the stream only where the stream API is deployed; a malformed endpoint stops it.
+    expect(configFromEnv('outbox', fullEnv()).streamManagementEndpoint).toBeUndefined();
+    expect(configFromEnv('outbox', { ...fullEnv(), STREAM_MANAGEMENT_ENDPOINT: 'https://s1.execute-api.eu-west-1.amazonaws.com/prod' }).streamManagementEndpoint).toBe('https://s1.execute-api.eu-west-1.amazonaws.com/prod');
+    expect(() => configFromEnv('outbox', { ...fullEnv(), STREAM_MANAGEMENT_ENDPOINT: 's1' })).toThrow(/^STREAM_MANAGEMENT_ENDPOINT must be an http\(s\) URL/);
   });
 
   it('refuses malformed values with the variable\'s name, and keeps the command timeout under API Gateway\'s limit', () => {
@@ -59,6 +64,10 @@ describe('Lambda entry files', () => {
     expect(await http.handler(event as never, {} as never)).toMatchObject({ statusCode: 200, body: '{"status":"ok"}', isBase64Encoded: false });
     const socket = await import('../../cloud/src/lambda/relay-socket.js');
     expect([typeof socket.connect, typeof socket.message, typeof socket.disconnect]).toEqual(['function', 'function', 'function']);
+    const stream = await import('../../cloud/src/lambda/stream-socket.js');
+    expect([typeof stream.connect, typeof stream.disconnect]).toEqual(['function', 'function']);
+    // A refused upgrade answers the /v1 error: no ticket, no key.
+    expect(await stream.connect({ requestContext: { connectionId: 'c1' }, queryStringParameters: {} } as never)).toMatchObject({ statusCode: 401 });
     const outbox = await import('../../cloud/src/lambda/outbox.js');
     expect([typeof outbox.handler, typeof outbox.sweep]).toEqual(['function', 'function']);
     // A stream batch of anything but outbox items is nobody's business here.

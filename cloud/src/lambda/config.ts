@@ -9,7 +9,9 @@
  *   http             + RELAY_MANAGEMENT_ENDPOINT, RECORDINGS_BUCKET, SECRETS_KEY,
  *                      DELIVERY_QUEUE_URL, ORDERED_QUEUE_URL; ADMIN_TOKEN, COMMAND_TIMEOUT_MS optional
  *   relaySocket      + RELAY_MANAGEMENT_ENDPOINT; EVENT_RETENTION_DAYS optional
- *   outbox           + DELIVERY_QUEUE_URL, ORDERED_QUEUE_URL
+ *   streamSocket     (the tables only)
+ *   outbox           + DELIVERY_QUEUE_URL, ORDERED_QUEUE_URL; STREAM_MANAGEMENT_ENDPOINT
+ *                      optional (without it the outbox fans out to no stream)
  *   deliveries       + the four queue URLs, SECRETS_KEY
  *   optional anywhere: LOG_LEVEL; local and test runs only: DYNAMODB_ENDPOINT,
  *   SQS_ENDPOINT, S3_ENDPOINT, ALLOW_PRIVATE_WEBHOOKS
@@ -20,11 +22,12 @@ import { ConfigError, DEFAULT_COMMAND_TIMEOUT_MS, given, readEnv, type Env, type
 
 export { ConfigError, DEFAULT_COMMAND_TIMEOUT_MS, type EnvName };
 
-export type LambdaRole = 'http' | 'relaySocket' | 'outbox' | 'deliveries';
+export type LambdaRole = 'http' | 'relaySocket' | 'streamSocket' | 'outbox' | 'deliveries';
 
 export const REQUIRED_ENV: Record<LambdaRole, readonly EnvName[]> = {
   http: ['MAIN_TABLE', 'EVENTS_TABLE', 'RELAY_MANAGEMENT_ENDPOINT', 'RECORDINGS_BUCKET', 'SECRETS_KEY', 'DELIVERY_QUEUE_URL', 'ORDERED_QUEUE_URL'],
   relaySocket: ['MAIN_TABLE', 'EVENTS_TABLE', 'RELAY_MANAGEMENT_ENDPOINT'],
+  streamSocket: ['MAIN_TABLE', 'EVENTS_TABLE'],
   outbox: ['MAIN_TABLE', 'EVENTS_TABLE', 'DELIVERY_QUEUE_URL', 'ORDERED_QUEUE_URL'],
   deliveries: ['MAIN_TABLE', 'EVENTS_TABLE', 'DELIVERY_QUEUE_URL', 'DELIVERY_DLQ_URL', 'ORDERED_QUEUE_URL', 'ORDERED_DLQ_URL', 'SECRETS_KEY'],
 };
@@ -33,7 +36,8 @@ export const REQUIRED_ENV: Record<LambdaRole, readonly EnvName[]> = {
 export const OPTIONAL_ENV: Record<LambdaRole, readonly EnvName[]> = {
   http: ['ADMIN_TOKEN', 'COMMAND_TIMEOUT_MS', 'LOG_LEVEL'],
   relaySocket: ['EVENT_RETENTION_DAYS', 'LOG_LEVEL'],
-  outbox: ['LOG_LEVEL'],
+  streamSocket: ['LOG_LEVEL'],
+  outbox: ['STREAM_MANAGEMENT_ENDPOINT', 'LOG_LEVEL'],
   deliveries: ['LOG_LEVEL'],
 };
 
@@ -53,6 +57,8 @@ export interface LambdaConfig {
   recordingsBucket?: string;
   /** https://{apiId}.execute-api.{region}.amazonaws.com/{stage} */
   relayManagementEndpoint?: string;
+  /** The event stream's API: https://{apiId}.execute-api.{region}.amazonaws.com/{stage} */
+  streamManagementEndpoint?: string;
   /** base64 of 32 bytes. */
   secretsKey?: string;
   adminToken?: string;
@@ -85,6 +91,7 @@ export function configFromEnv(role: LambdaRole, env: Env = process.env): LambdaC
     queues: { standard: v.DELIVERY_QUEUE_URL, standardDlq: v.DELIVERY_DLQ_URL, fifo: v.ORDERED_QUEUE_URL, fifoDlq: v.ORDERED_DLQ_URL },
     recordingsBucket: v.RECORDINGS_BUCKET,
     relayManagementEndpoint: v.RELAY_MANAGEMENT_ENDPOINT,
+    streamManagementEndpoint: v.STREAM_MANAGEMENT_ENDPOINT,
     secretsKey: v.SECRETS_KEY,
     adminToken: v.ADMIN_TOKEN,
     commandTimeoutMs: Math.min(v.COMMAND_TIMEOUT_MS ?? DEFAULT_COMMAND_TIMEOUT_MS, MAX_COMMAND_TIMEOUT_MS),

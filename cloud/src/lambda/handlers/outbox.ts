@@ -25,6 +25,9 @@ import { OutboxRunner, processBatch, type StreamPublisher } from '../../pipeline
 import type { OutboxEntry } from '../../store/events.js';
 import type { LambdaConfig } from '../config.js';
 import { unmarshallImage } from '../stream-image.js';
+import { managementClient } from '../../aws-clients.js';
+import { AwsStreamPublisher } from '../../stream/aws-publisher.js';
+import { SubscriptionStore } from '../../stream/subscriptions.js';
 import { lambdaCloud, lambdaQueue, type LambdaCloudOptions } from './common.js';
 
 export interface OutboxHandlerOptions extends Pick<LambdaCloudOptions, 'clock' | 'logger' | 'outageTiming'> {
@@ -51,7 +54,13 @@ export function createOutboxHandlers(config: LambdaConfig, options: OutboxHandle
   // The fan-out only lists endpoints; signing secrets are the delivery function's business.
   const cloud = lambdaCloud(config, 'outbox', { secrets: false, queue: lambdaQueue(config, 'send') }, options);
   const log = cloud.logger.child({ [LogField.component]: 'outbox' });
-  const deps = options.stream ? { ...outboxDeps(cloud), stream: options.stream } : outboxDeps(cloud);
+  // The stream's fan-out where the stack deployed the stream API (STREAM_MANAGEMENT_ENDPOINT); tests hand their own.
+  const stream =
+    options.stream ??
+    (config.streamManagementEndpoint
+      ? new AwsStreamPublisher(new SubscriptionStore(cloud.db, cloud.tables.main, cloud.clock), managementClient(config.streamManagementEndpoint), cloud.logger)
+      : undefined);
+  const deps = stream ? { ...outboxDeps(cloud), stream } : outboxDeps(cloud);
   const runner = new OutboxRunner(deps, cloud.clock, { staleAfterMs: options.staleAfterMs ?? 5 * 60_000 });
   // SQS keeps its messages: only deliveries overdue by an hour are taken as lost (docs/deploy.md).
   const recovery = deliveryRecovery(cloud);
