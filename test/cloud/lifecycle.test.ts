@@ -9,7 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { tunnelUrl } from '../../edge-relay/src/tunnel/connection.js';
-import { ADMIN_TOKEN, api, tenantAndSite, type Api } from '../helpers/cloud-harness.js';
+import { validatedApi } from '../helpers/api-document.js';
+import { ADMIN_TOKEN, tenantAndSite, type Api } from '../helpers/cloud-harness.js';
 import { cloudRuntimes, type RunningCloud } from '../helpers/runtimes.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -19,7 +20,7 @@ describe.each(cloudRuntimes)('tenants and sites on $name', (runtime) => {
 
   beforeAll(async () => {
     cloud = await runtime.start();
-    call = api(cloud.url);
+    call = validatedApi(cloud.url);
   });
   afterAll(async () => cloud.stop());
 

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import type { Relay } from '../../edge-relay/src/relay.js';
 import { startSimulator, type PbxSimulator } from '../../simulator/src/index.js';
-import { api, tenantAndSite, type Api } from '../helpers/cloud-harness.js';
+import { validatedApi } from '../helpers/api-document.js';
+import { tenantAndSite, type Api } from '../helpers/cloud-harness.js';
 import { expectedConf, setConf, startTestRelay, tempDir } from '../helpers/relay-harness.js';
 import { cloudRuntimes, type RunningCloud } from '../helpers/runtimes.js';
 import { deliveriesSettled } from '../helpers/settled.js';
@@ -43,7 +44,7 @@ describe.each(cloudRuntimes)('outages as tenant events on $name', (runtime) => {
 
   beforeAll(async () => {
     cloud = await runtime.start({ outageTiming: { graceMs: GRACE_MS } });
-    call = api(cloud.url);
+    call = validatedApi(cloud.url);
     ids = await tenantAndSite(call);
     [outages, boxOnly] = await Promise.all([startWebhookReceiver(), startWebhookReceiver()]);
     const hook = await call('POST', `/v1/tenants/${ids.tenantId}/webhooks`, { token: ids.apiKey, body: { url: outages.url, events: OUTAGE_TYPES } });

@@ -13,7 +13,8 @@
 import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../cloud/src/local/free-port.js';
-import { ADMIN_TOKEN, api, tenantAndSite, type Api } from '../helpers/cloud-harness.js';
+import { validatedApi } from '../helpers/api-document.js';
+import { ADMIN_TOKEN, tenantAndSite, type Api } from '../helpers/cloud-harness.js';
 import { runProgram, stopPrograms, type Program } from '../helpers/program.js';
 import { extensionStatus, relayOnQuietPbx } from '../helpers/quiet-pbx.js';
 import { tempDir } from '../helpers/relay-harness.js';
@@ -62,7 +63,7 @@ describe('a local cloud killed with webhook deliveries waiting', () => {
     const port = await freePort();
     const env = { PORT: String(port), HOST: '127.0.0.1', ADMIN_TOKEN, DATA_DIR: tempDir('cloud-crash-'), ALLOW_PRIVATE_WEBHOOKS: '1', LOG_LEVEL: 'info' };
     const first = await startCloud(env);
-    const call = api(`http://127.0.0.1:${port}`);
+    const call = validatedApi(`http://127.0.0.1:${port}`);
     const ids = await tenantAndSite(call);
 
     let crashed = false;

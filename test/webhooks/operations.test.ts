@@ -9,7 +9,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBoxWorld, type BoxWorld } from '../helpers/box-world.js';
-import { api, tenantAndSite, type Api } from '../helpers/cloud-harness.js';
+import { validatedApi } from '../helpers/api-document.js';
+import { tenantAndSite, type Api } from '../helpers/cloud-harness.js';
 import { cloudRuntimes, type RunningCloud } from '../helpers/runtimes.js';
 import { waitFor } from '../helpers/wait.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
@@ -27,7 +28,7 @@ describe.each(cloudRuntimes)('webhook operations on $name', (runtime) => {
   beforeAll(async () => {
     // Two retries after 0 s: a failing delivery is dead-lettered at its third attempt.
     cloud = await runtime.start({ webhookRetrySchedule: [0, 0] });
-    call = api(cloud.url);
+    call = validatedApi(cloud.url);
     ids = await tenantAndSite(call);
     since = Date.now();
     for (const name of ['failing', 'long', 'refusing', 'replayed', 'gone'] as const) hook[name] = await endpoint(['cdr']);
