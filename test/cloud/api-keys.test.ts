@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { paths } from '../../client/index.js';
 import { typedApi, validatedApi } from '../helpers/api-document.js';
-import { ADMIN_TOKEN, api, tenantAndSite, type Api } from '../helpers/cloud-harness.js';
+import { ADMIN_TOKEN, tenantAndSite, type Api } from '../helpers/cloud-harness.js';
 import { cloudRuntimes, type RunningCloud } from '../helpers/runtimes.js';
 
 type NewKeyBody = NonNullable<paths['/v1/tenants/{tenantId}/api-keys']['post']['requestBody']>['content']['application/json'];
@@ -17,7 +17,7 @@ type NewKeyBody = NonNullable<paths['/v1/tenants/{tenantId}/api-keys']['post']['
 describe.each(cloudRuntimes)('API keys and scopes on $name', (runtime) => {
   let cloud: RunningCloud;
   // /v1 through the typed client (client/), every answer held to the API document;
-  // `call` (validated, untyped) where a test sends what the types forbid or loops over routes; `box` for the box API.
+  // `call` (validated, untyped) where a test sends what the types forbid or loops over routes; `box` for the box API (validated too).
   let call: Api;
   let box: Api;
   let t: Awaited<ReturnType<typeof tenantAndSite>>;
@@ -27,7 +27,7 @@ describe.each(cloudRuntimes)('API keys and scopes on $name', (runtime) => {
   beforeAll(async () => {
     cloud = await runtime.start();
     call = validatedApi(cloud.url);
-    box = api(cloud.url);
+    box = validatedApi(cloud.url);
     t = await tenantAndSite(call);
   });
   afterAll(async () => cloud.stop());
