@@ -7,48 +7,61 @@
  * `insufficient-scope` naming the scope a key lacks.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, api, tenantAndSite, type Api } from '../helpers/cloud-harness.js';
+import type { paths } from '../../client/index.js';
+import { typedApi, validatedApi } from '../helpers/api-document.js';
+import { ADMIN_TOKEN, tenantAndSite, type Api } from '../helpers/cloud-harness.js';
 import { cloudRuntimes, type RunningCloud } from '../helpers/runtimes.js';
+
+type NewKeyBody = NonNullable<paths['/v1/tenants/{tenantId}/api-keys']['post']['requestBody']>['content']['application/json'];
 
 describe.each(cloudRuntimes)('API keys and scopes on $name', (runtime) => {
   let cloud: RunningCloud;
+  // /v1 through the typed client (client/), every answer held to the API document;
+  // `call` (validated, untyped) where a test sends what the types forbid or loops over routes; `box` for the box API (validated too).
   let call: Api;
+  let box: Api;
   let t: Awaited<ReturnType<typeof tenantAndSite>>;
+  const as = (token: string) => typedApi(cloud.url, token);
+  const tenantPath = () => ({ params: { path: { tenantId: t.tenantId } } });
 
   beforeAll(async () => {
     cloud = await runtime.start();
-    call = api(cloud.url);
+    call = validatedApi(cloud.url);
+    box = validatedApi(cloud.url);
     t = await tenantAndSite(call);
   });
   afterAll(async () => cloud.stop());
 
-  const newKey = async (name: string, scopes: string[]) => {
-    const r = await call('POST', `/v1/tenants/${t.tenantId}/api-keys`, { token: t.apiKey, body: { name, scopes } });
-    expect(r.status, r.text).toBe(201);
-    return r.body as { id: string; key: string; name: string; scopes: string[] };
+  const newKey = async (name: string, scopes: NewKeyBody['scopes']) => {
+    const r = await as(t.apiKey).POST('/v1/tenants/{tenantId}/api-keys', { ...tenantPath(), body: { name, scopes } });
+    expect(r.response.status, JSON.stringify(r.error)).toBe(201);
+    if (!r.data) throw new Error('no key');
+    return r.data;
   };
+  const listKeys = async () => (await as(t.apiKey).GET('/v1/tenants/{tenantId}/api-keys', tenantPath()));
+  const listSites = async (token: string) => (await as(token).GET('/v1/tenants/{tenantId}/sites', tenantPath())).response.status;
 
   it('the key given at tenant creation is an admin key named "initial", listed without its secret', async () => {
     expect(t.apiKey).toMatch(/^ck\.ten_[a-z0-9]{16}\.key_[a-z0-9]{16}\.[A-Za-z0-9_-]{43}$/);
-    const list = await call('GET', `/v1/tenants/${t.tenantId}/api-keys`, { token: t.apiKey });
-    expect(list.status).toBe(200);
-    expect(list.body.data).toHaveLength(1);
-    expect(list.body.data[0]).toMatchObject({ id: t.apiKey.split('.')[2], name: 'initial', scopes: ['admin'] });
+    const list = await listKeys();
+    expect(list.response.status).toBe(200);
+    expect(list.data?.data).toHaveLength(1);
+    expect(list.data?.data[0]).toMatchObject({ id: t.apiKey.split('.')[2], name: 'initial', scopes: ['admin'] });
     // It was just used (the list itself): when, to the minute.
-    expect(Date.now() - Date.parse(list.body.data[0].lastUsedAt)).toBeLessThan(60_000);
-    expect(list.text).not.toContain(t.apiKey.split('.')[3]);
-    expect(Object.keys(list.body.data[0]).sort()).toEqual(['createdAt', 'id', 'lastUsedAt', 'name', 'scopes']);
+    expect(Date.now() - Date.parse(list.data?.data[0].lastUsedAt ?? '')).toBeLessThan(60_000);
+    expect(JSON.stringify(list.data)).not.toContain(t.apiKey.split('.')[3]);
+    expect(Object.keys(list.data?.data[0] ?? {}).sort()).toEqual(['createdAt', 'id', 'lastUsedAt', 'name', 'scopes']);
   });
 
   it('a key is shown once, and lastUsedAt is null until it is used, then written at most once a minute', async () => {
     const k = await newKey('dashboard', ['read']);
     expect(k.key).toMatch(new RegExp(`^ck\\.${t.tenantId}\\.${k.id}\\.`));
-    const lastUsed = async () => (await call('GET', `/v1/tenants/${t.tenantId}/api-keys`, { token: t.apiKey })).body.data.find((x: { id: string }) => x.id === k.id).lastUsedAt;
+    const lastUsed = async () => (await listKeys()).data?.data.find((x) => x.id === k.id)?.lastUsedAt;
     expect(await lastUsed()).toBeNull();
-    expect((await call('GET', `/v1/tenants/${t.tenantId}/sites`, { token: k.key })).status).toBe(200);
+    expect(await listSites(k.key)).toBe(200);
     const first = await lastUsed();
     expect(typeof first).toBe('string');
-    expect((await call('GET', `/v1/tenants/${t.tenantId}/sites`, { token: k.key })).status).toBe(200);
+    expect(await listSites(k.key)).toBe(200);
     expect(await lastUsed()).toBe(first); // a second use within the minute writes nothing
   });
 
@@ -58,8 +71,9 @@ describe.each(cloudRuntimes)('API keys and scopes on $name', (runtime) => {
     const calls = await newKey('softphone', ['calls']);
     const tenant = `/v1/tenants/${t.tenantId}`;
 
-    expect((await call('GET', `${tenant}/sites`, { token: read.key })).status).toBe(200);
-    expect((await call('GET', `${tenant}/cdrs`, { token: read.key })).status).toBe(200);
+    expect(await listSites(read.key)).toBe(200);
+    expect((await as(read.key).GET('/v1/tenants/{tenantId}/cdrs', tenantPath())).response.status).toBe(200);
+    // One loop over routes and methods: validated, untyped.
     const denied = [
       [read.key, 'POST', `${tenant}/sites`, { name: 'x' }, 'admin'],
       [read.key, 'GET', `${tenant}/webhooks`, undefined, 'webhooks'],
@@ -74,43 +88,44 @@ describe.each(cloudRuntimes)('API keys and scopes on $name', (runtime) => {
       expect(r.body).toMatchObject({ status: 'error', code: 'insufficient-scope', details: { required } });
       expect(r.body.message).toContain(required);
     }
-    expect((await call('GET', `${tenant}/webhooks`, { token: hooks.key })).status).toBe(200);
+    expect((await as(hooks.key).GET('/v1/tenants/{tenantId}/webhooks', tenantPath())).response.status).toBe(200);
     // Another tenant's key is still a 404 first: scopes say nothing about a tenant it is not.
     const other = await tenantAndSite(call);
-    expect((await call('GET', `/v1/tenants/${other.tenantId}/sites`, { token: read.key })).status).toBe(404);
+    expect((await as(read.key).GET('/v1/tenants/{tenantId}/sites', { params: { path: { tenantId: other.tenantId } } })).response.status).toBe(404);
   });
 
   it('the box API checks the scope per command: calls for writes, read for the rest', async () => {
     const read = await newKey('wallboard', ['read']);
     const calls = await newKey('dialer', ['calls']);
-    const box = `/sites/${t.siteId}/coocenter-api`;
+    const boxApi = `/sites/${t.siteId}/coocenter-api`;
     const login = { extension: '801', queue: '500' };
     // A write with a read key, and a read with a calls key: refused before the relay is asked.
-    const w = await call('POST', `${box}/queues/agent-login`, { token: read.key, form: login });
+    const w = await box('POST', `${boxApi}/queues/agent-login`, { token: read.key, form: login });
     expect(w.status).toBe(403);
     expect(w.body).toEqual({ status: 'error', message: 'this key lacks the calls scope' });
-    const r = await call('GET', `${box}/queues/queue-info`, { token: calls.key });
+    const r = await box('GET', `${boxApi}/queues/queue-info`, { token: calls.key });
     expect(r.status).toBe(403);
     expect(r.body).toEqual({ status: 'error', message: 'this key lacks the read scope' });
     // Granted: they reach the relay, which is offline here (503), as with the admin key.
-    expect((await call('GET', `${box}/queues/queue-info`, { token: read.key })).status).toBe(503);
-    expect((await call('POST', `${box}/queues/agent-login`, { token: calls.key, form: login })).status).toBe(503);
-    expect((await call('GET', `${box}/queues/queue-info`, { token: t.apiKey })).status).toBe(503);
+    expect((await box('GET', `${boxApi}/queues/queue-info`, { token: read.key })).status).toBe(503);
+    expect((await box('POST', `${boxApi}/queues/agent-login`, { token: calls.key, form: login })).status).toBe(503);
+    expect((await box('GET', `${boxApi}/queues/queue-info`, { token: t.apiKey })).status).toBe(503);
   });
 
   it('revokes a key at once: refused on the very next request, by /v1 and the box API alike', async () => {
     const k = await newKey('leaked', ['admin']);
-    for (let i = 0; i < 3; i++) expect((await call('GET', `/v1/tenants/${t.tenantId}/sites`, { token: k.key })).status).toBe(200);
-    const del = await call('DELETE', `/v1/tenants/${t.tenantId}/api-keys/${k.id}`, { token: t.apiKey });
-    expect(del.status, del.text).toBe(204);
-    const after = await call('GET', `/v1/tenants/${t.tenantId}/sites`, { token: k.key });
-    expect(after.status).toBe(401);
-    expect(after.body.code).toBe('unauthorized');
-    expect((await call('GET', `/sites/${t.siteId}/coocenter-api/queues/queue-info`, { token: k.key })).status).toBe(401);
-    const list = await call('GET', `/v1/tenants/${t.tenantId}/api-keys`, { token: t.apiKey });
-    expect(list.body.data.map((x: { id: string }) => x.id)).not.toContain(k.id);
+    for (let i = 0; i < 3; i++) expect(await listSites(k.key)).toBe(200);
+    const revoke = () => as(t.apiKey).DELETE('/v1/tenants/{tenantId}/api-keys/{keyId}', { params: { path: { tenantId: t.tenantId, keyId: k.id } } });
+    const del = await revoke();
+    expect(del.response.status, JSON.stringify(del.error)).toBe(204);
+    const after = await as(k.key).GET('/v1/tenants/{tenantId}/sites', tenantPath());
+    expect(after.response.status).toBe(401);
+    expect(after.error?.code).toBe('unauthorized');
+    expect((await box('GET', `/sites/${t.siteId}/coocenter-api/queues/queue-info`, { token: k.key })).status).toBe(401);
+    const list = await listKeys();
+    expect(list.data?.data.map((x) => x.id)).not.toContain(k.id);
     // Gone is gone: a second revocation, or another tenant's key id, is a 404.
-    expect((await call('DELETE', `/v1/tenants/${t.tenantId}/api-keys/${k.id}`, { token: t.apiKey })).status).toBe(404);
+    expect((await revoke()).response.status).toBe(404);
   });
 
   it('validates a new key: a name, known scopes, nothing else', async () => {
@@ -121,11 +136,12 @@ describe.each(cloudRuntimes)('API keys and scopes on $name', (runtime) => {
       [{ name: 'x' }, 'invalid-field'],
       [{ name: 'x', scopes: ['read'], expires: 1 }, 'unknown-field'],
     ] as const;
+    // Bodies the types forbid (unknown scope, missing field, unknown field): validated, untyped.
     for (const [body, code] of cases) {
       const r = await call('POST', path, { token: t.apiKey, body });
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect(r.body.code).toBe(code);
     }
-    expect((await call('POST', path, { token: ADMIN_TOKEN, body: { name: 'x', scopes: ['read'] } })).status).toBe(401);
+    expect((await as(ADMIN_TOKEN).POST('/v1/tenants/{tenantId}/api-keys', { ...tenantPath(), body: { name: 'x', scopes: ['read'] } })).response.status).toBe(401);
   });
 });

@@ -12,7 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import type { Relay } from '../../edge-relay/src/relay.js';
 import { startSimulator, type PbxSimulator } from '../../simulator/src/index.js';
-import { api, tenantAndSite, type Api } from '../helpers/cloud-harness.js';
+import type { paths } from '../../client/index.js';
+import { typedApi, validatedApi } from '../helpers/api-document.js';
+import { tenantAndSite, type Api } from '../helpers/cloud-harness.js';
 import { expectedConf, setConf, startTestRelay, tempDir } from '../helpers/relay-harness.js';
 import { cloudRuntimes, type RunningCloud } from '../helpers/runtimes.js';
 import { deliveriesSettled } from '../helpers/settled.js';
@@ -20,7 +22,8 @@ import { waitFor } from '../helpers/wait.js';
 import { startWebhookReceiver, type Delivery, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const GRACE_MS = 3_000;
-const OUTAGE_TYPES = ['relay.offline', 'relay.online', 'ami.down', 'ami.up'];
+type EventTypes = NonNullable<NonNullable<paths['/v1/tenants/{tenantId}/webhooks']['post']['requestBody']>['content']['application/json']['events']>;
+const OUTAGE_TYPES: EventTypes = ['relay.offline', 'relay.online', 'ami.down', 'ami.up'];
 
 describe.each(cloudRuntimes)('outages as tenant events on $name', (runtime) => {
   let cloud: RunningCloud;
@@ -36,22 +39,31 @@ describe.each(cloudRuntimes)('outages as tenant events on $name', (runtime) => {
   let hookId: string;
   const started = Date.now();
 
-  const site = async () => (await call('GET', `/v1/tenants/${ids.tenantId}/sites/${ids.siteId}`, { token: ids.apiKey })).body.relay;
+  // /v1 through the typed client (client/), every answer held to the API document.
+  const tenant = () => typedApi(cloud.url, ids.apiKey);
+  const hookPath = () => ({ params: { path: { tenantId: ids.tenantId, id: hookId } } });
+  const site = async () => {
+    const r = await tenant().GET('/v1/tenants/{tenantId}/sites/{siteId}', { params: { path: { tenantId: ids.tenantId, siteId: ids.siteId } } });
+    if (!r.data) throw new Error(`site: ${r.response.status}`);
+    return r.data.relay;
+  };
   /** The n-th distinct outage event received (by webhook-id: deliveries are at least once). */
   const nth = (n: number) =>
     waitFor(() => distinct(outages.deliveries)[n - 1], { timeoutMs: 20_000, what: `outage event ${n} (have ${distinct(outages.deliveries).map((d) => d.body.type).join(', ')})` });
 
   beforeAll(async () => {
     cloud = await runtime.start({ outageTiming: { graceMs: GRACE_MS } });
-    call = api(cloud.url);
+    call = validatedApi(cloud.url);
     ids = await tenantAndSite(call);
     [outages, boxOnly] = await Promise.all([startWebhookReceiver(), startWebhookReceiver()]);
-    const hook = await call('POST', `/v1/tenants/${ids.tenantId}/webhooks`, { token: ids.apiKey, body: { url: outages.url, events: OUTAGE_TYPES } });
-    expect(hook.status, hook.text).toBe(201);
-    expect(hook.body.events).toEqual(OUTAGE_TYPES);
-    secret = hook.body.secret;
-    hookId = hook.body.id;
-    expect((await call('POST', `/v1/tenants/${ids.tenantId}/webhooks`, { token: ids.apiKey, body: { url: boxOnly.url } })).status).toBe(201);
+    const create = (body: { url: string; events?: typeof OUTAGE_TYPES }) => tenant().POST('/v1/tenants/{tenantId}/webhooks', { params: { path: { tenantId: ids.tenantId } }, body });
+    const hook = await create({ url: outages.url, events: OUTAGE_TYPES });
+    expect(hook.response.status, JSON.stringify(hook.error)).toBe(201);
+    if (!hook.data) throw new Error('no webhook');
+    expect(hook.data.events).toEqual(OUTAGE_TYPES);
+    secret = hook.data.secret;
+    hookId = hook.data.id;
+    expect((await create({ url: boxOnly.url })).response.status).toBe(201);
     // Asterisk stays down for 5 s of real time when it restarts (timeScale 0.01): longer than the grace.
     sim = await startSimulator({ port: 0, timeScale: 0.01, restartDownMs: 500_000 });
     conf = setConf(expectedConf('api.conf'), 'general', { BINDPORT: 0, BINDADDR: '127.0.0.1', URL: '' });
@@ -106,7 +118,7 @@ describe.each(cloudRuntimes)('outages as tenant events on $name', (runtime) => {
     expect(Date.parse(offline.body.occurredAt) - Date.parse(offline.body.data.since)).toBeGreaterThanOrEqual(GRACE_MS);
     const away = await site();
     expect(away).toMatchObject({ connected: false, amiConnected: false, offlineSince: offline.body.data.since, lastReason: offline.body.data.reason });
-    expect(Date.parse(away.lastSeen)).toBeLessThanOrEqual(Date.parse(offline.body.data.since));
+    expect(Date.parse(away.lastSeen ?? '')).toBeLessThanOrEqual(Date.parse(offline.body.data.since));
 
     relay = await startTestRelay(conf, { dataDir });
     const online = await nth(4);
@@ -114,7 +126,7 @@ describe.each(cloudRuntimes)('outages as tenant events on $name', (runtime) => {
     expect(Date.parse(online.body.data.since)).toBeGreaterThan(Date.parse(offline.body.data.since));
     const back = await waitFor(async () => ((await site()).amiConnected ? site() : undefined), { what: 'relay online again' });
     expect(back).toMatchObject({ connected: true, offlineSince: null, lastReason: offline.body.data.reason });
-    expect(Date.parse(back.lastSeen)).toBeGreaterThanOrEqual(Date.parse(online.body.data.since));
+    expect(Date.parse(back.lastSeen ?? '')).toBeGreaterThanOrEqual(Date.parse(online.body.data.since));
   });
 
   it('an endpoint that names no types got the box events only; the named one exactly the four outage events', async () => {
@@ -127,12 +139,13 @@ describe.each(cloudRuntimes)('outages as tenant events on $name', (runtime) => {
 
   it('replays them like any stored event: the same ids again', async () => {
     const before = outages.deliveries.length;
-    const r = await call('POST', `/v1/tenants/${ids.tenantId}/webhooks/${hookId}/replay`, { token: ids.apiKey, body: { from: new Date(started).toISOString() } });
-    expect(r.status).toBe(202);
+    const r = await tenant().POST('/v1/tenants/{tenantId}/webhooks/{id}/replay', { ...hookPath(), body: { from: new Date(started).toISOString() } });
+    expect(r.response.status).toBe(202);
     // A replay is a job: followed to its end, it queued the four outage events again.
-    const job = `/v1/tenants/${ids.tenantId}/webhooks/${hookId}/replays/${r.body.jobId}`;
-    await waitFor(async () => (await call('GET', job, { token: ids.apiKey })).body.status === 'done', { what: 'the replay job done' });
-    expect((await call('GET', job, { token: ids.apiKey })).body.eventsQueued).toBe(4);
+    const job = async () =>
+      (await tenant().GET('/v1/tenants/{tenantId}/webhooks/{id}/replays/{jobId}', { params: { path: { tenantId: ids.tenantId, id: hookId, jobId: r.data?.jobId ?? '' } } })).data;
+    await waitFor(async () => (await job())?.status === 'done', { what: 'the replay job done' });
+    expect((await job())?.eventsQueued).toBe(4);
     await outages.waitForCount(before + 4, 20_000);
     const again = outages.deliveries.slice(before).map((d) => d.headers['webhook-id']);
     expect(new Set(again)).toEqual(new Set(distinct(outages.deliveries.slice(0, before)).map((d) => d.headers['webhook-id'])));

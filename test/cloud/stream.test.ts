@@ -8,7 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../cloud/src/local/server.js';
 import { startBoxWorld, type BoxWorld } from '../helpers/box-world.js';
-import { api, startTestCloud, tenantAndSite, type Api } from '../helpers/cloud-harness.js';
+import type { paths } from '../../client/index.js';
+import { typedApi, validatedApi } from '../helpers/api-document.js';
+import { startTestCloud, tenantAndSite, type Api } from '../helpers/cloud-harness.js';
 import { openStreamClient, refusedStream, type StreamClient } from '../helpers/stream-client.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -19,21 +21,29 @@ let w: BoxWorld;
 
 beforeAll(async () => {
   cloud = await startTestCloud();
-  call = api(cloud.url);
+  call = validatedApi(cloud.url);
   ids = await tenantAndSite(call);
   w = await startBoxWorld({ settings: { cloud: { url: cloud.url, token: ids.relayToken } } });
-  await waitFor(async () => (await call('GET', `/v1/tenants/${ids.tenantId}/sites/${ids.siteId}`, { token: ids.apiKey })).body.relay.amiConnected);
+  const site = { params: { path: { tenantId: ids.tenantId, siteId: ids.siteId } } };
+  await waitFor(async () => (await typedApi(cloud.url, ids.apiKey).GET('/v1/tenants/{tenantId}/sites/{siteId}', site)).data?.relay.amiConnected);
 });
 afterAll(async () => {
   await w?.stop();
   await cloud?.stop();
 });
 
-async function ticket(body: Record<string, unknown>): Promise<string> {
-  const r = await call('POST', `/v1/tenants/${ids.tenantId}/stream-tickets`, { token: ids.apiKey, body });
-  expect(r.status, r.text).toBe(201);
-  expect(r.body.url).toBe(`/v1/stream?ticket=${r.body.ticket}`);
-  return r.body.ticket;
+type TicketBody = NonNullable<paths['/v1/tenants/{tenantId}/stream-tickets']['post']['requestBody']>['content']['application/json'];
+
+/** A stream ticket, through the typed client (client/), the answer held to the API document. */
+async function ticket(body: TicketBody, tenantId = ids.tenantId) {
+  return typedApi(cloud.url, ids.apiKey).POST('/v1/tenants/{tenantId}/stream-tickets', { params: { path: { tenantId } }, body });
+}
+
+async function ticketOf(body: TicketBody): Promise<string> {
+  const r = await ticket(body);
+  expect(r.response.status, JSON.stringify(r.error)).toBe(201);
+  expect(r.data?.url).toBe(`/v1/stream?ticket=${r.data?.ticket}`);
+  return r.data?.ticket ?? '';
 }
 
 const seqs = (c: StreamClient) => c.events().map((m) => m.seq);
@@ -41,7 +51,7 @@ const types = (c: StreamClient) => c.events().map((m) => m.data.event);
 
 describe('tickets and refusals', () => {
   it('a ticket opens one connection; a used, unknown or missing one is refused with 401', async () => {
-    const t = await ticket({});
+    const t = await ticketOf({});
     const first = await openStreamClient(`${cloud.url}/v1/stream`, `ticket=${t}`);
     const again = await refusedStream(`${cloud.url}/v1/stream`, `ticket=${t}`);
     expect([again.status, again.body.code]).toEqual([401, 'unauthorized']);
@@ -64,21 +74,21 @@ describe('tickets and refusals', () => {
     await bad('extensions=80%201', 'invalid-field', 'extensions');
     await bad('after=evt_1', 'invalid-field', 'after');
     await bad(`siteIds=${ids.siteId}&after=evt_${other.siteId}_1`, 'invalid-field', 'does not follow');
-    const t = await ticket({});
+    const t = await ticketOf({});
     const r = await refusedStream(`${cloud.url}/v1/stream`, `ticket=${t}&events=cdr`);
     expect([r.status, r.body.message]).toEqual([400, expect.stringContaining('a ticket carries its filter')]);
-    const body = await call('POST', `/v1/tenants/${ids.tenantId}/stream-tickets`, { token: ids.apiKey, body: { extensions: Array.from({ length: 101 }, (_, i) => String(i)) } });
-    expect([body.status, body.body.message]).toEqual([400, expect.stringContaining('at most 100 extensions')]);
-    const theirs = await call('POST', `/v1/tenants/${other.tenantId}/stream-tickets`, { token: ids.apiKey, body: {} });
-    expect(theirs.status).toBe(404);
+    const body = await ticket({ extensions: Array.from({ length: 101 }, (_, i) => String(i)) });
+    expect([body.response.status, body.error?.message]).toEqual([400, expect.stringContaining('at most 100 extensions')]);
+    const theirs = await ticket({}, other.tenantId);
+    expect(theirs.response.status).toBe(404);
   });
 });
 
 describe('events', () => {
   it('streams a simulated call while it is still up, filtered by site, type and extension', async () => {
     const all = await openStreamClient(`${cloud.url}/v1/stream`, `siteIds=${ids.siteId}`, ids.apiKey);
-    const agent = await openStreamClient(`${cloud.url}/v1/stream`, `ticket=${await ticket({ siteIds: [ids.siteId], events: ['dialbegin', 'hangup', 'cdr'], extensions: ['802'] })}`);
-    const bystander = await openStreamClient(`${cloud.url}/v1/stream`, `ticket=${await ticket({ extensions: ['809'] })}`);
+    const agent = await openStreamClient(`${cloud.url}/v1/stream`, `ticket=${await ticketOf({ siteIds: [ids.siteId], events: ['dialbegin', 'hangup', 'cdr'], extensions: ['802'] })}`);
+    const bystander = await openStreamClient(`${cloud.url}/v1/stream`, `ticket=${await ticketOf({ extensions: ['809'] })}`);
     const ended = w.sim.call('801', '802', { talkMs: Infinity });
     // The dialbegin reaches the agent's stream while the phones still talk (the bench measures how fast).
     await agent.waitForEvents((es) => es.some((e) => e.data.event === 'dialbegin'), 'the dialbegin');

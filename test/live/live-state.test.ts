@@ -9,7 +9,8 @@ import { tunnelUrl } from '../../edge-relay/src/tunnel/connection.js';
 import type { Relay } from '../../edge-relay/src/relay.js';
 import { PROTOCOL_VERSION } from '../../protocol/src/wire/frames.js';
 import { callUp, startBoxWorld, type BoxWorld } from '../helpers/box-world.js';
-import { api, tenantAndSite, type Api } from '../helpers/cloud-harness.js';
+import { typedApi, validatedApi } from '../helpers/api-document.js';
+import { tenantAndSite, type Api } from '../helpers/cloud-harness.js';
 import { startTestRelay } from '../helpers/relay-harness.js';
 import { cloudRuntimes, type RunningCloud } from '../helpers/runtimes.js';
 import { waitFor } from '../helpers/wait.js';
@@ -24,10 +25,14 @@ describe.each(cloudRuntimes)('live state on $name', (runtime) => {
   let w: BoxWorld;
   let relay: Relay;
 
+  /** GET …/live through the typed client (client/), the answer held to the API document. */
+  const liveOf = (site: Ids) =>
+    typedApi(cloud.url, site.apiKey).GET('/v1/tenants/{tenantId}/sites/{siteId}/live', { params: { path: { tenantId: site.tenantId, siteId: site.siteId } } });
   const live = async () => {
-    const r = await call('GET', `/v1/tenants/${ids.tenantId}/sites/${ids.siteId}/live`, { token: ids.apiKey });
-    expect(r.status, r.text).toBe(200);
-    return r.body;
+    const r = await liveOf(ids);
+    expect(r.response.status, JSON.stringify(r.error)).toBe(200);
+    if (!r.data) throw new Error('no live state');
+    return r.data;
   };
   /** Poll /live until `check` finds what it looks for in a current (not stale) state. */
   const until = <T>(what: string, check: (s: any) => T | undefined) =>
@@ -39,7 +44,7 @@ describe.each(cloudRuntimes)('live state on $name', (runtime) => {
 
   beforeAll(async () => {
     cloud = await runtime.start();
-    call = api(cloud.url);
+    call = validatedApi(cloud.url);
     ids = await tenantAndSite(call);
     w = await startBoxWorld({ settings: { cloud: { url: cloud.relayUrl, token: ids.relayToken } } });
     relay = w.relay;
@@ -135,8 +140,8 @@ describe.each(cloudRuntimes)('live state on $name', (runtime) => {
     expect(welcome.caps).toEqual(['live-state']);
     ws.send(JSON.stringify({ t: 'events', events: [{ seq: 1, event: { event: 'extensionstatus', timestamp: '1.0', exten: '801', status: '0', statustext: 'Idle', mac: 'x' } }] }));
     await waitFor(() => frames.find((f) => f.t === 'ack' && f.seq === 1), { ...WAIT, what: 'ack' });
-    const r = await call('GET', `/v1/tenants/${other.tenantId}/sites/${other.siteId}/live`, { token: other.apiKey });
-    expect(r.body).toMatchObject({ online: true, stale: true, reason: 'no-state', at: null, calls: {}, extensions: {} });
+    const r = await liveOf(other);
+    expect(r.data).toMatchObject({ online: true, stale: true, reason: 'no-state', at: null, calls: {}, extensions: {} });
     ws.close();
   });
 });

@@ -13,7 +13,9 @@
 import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../cloud/src/local/free-port.js';
-import { ADMIN_TOKEN, api, tenantAndSite, type Api } from '../helpers/cloud-harness.js';
+import type { CoocenterClient } from '../../client/index.js';
+import { typedApi, validatedApi } from '../helpers/api-document.js';
+import { ADMIN_TOKEN, tenantAndSite } from '../helpers/cloud-harness.js';
 import { runProgram, stopPrograms, type Program } from '../helpers/program.js';
 import { extensionStatus, relayOnQuietPbx } from '../helpers/quiet-pbx.js';
 import { tempDir } from '../helpers/relay-harness.js';
@@ -48,10 +50,12 @@ async function portClosed(port: number): Promise<boolean> {
   });
 }
 
-async function deliveryLog(call: Api, ids: { tenantId: string; apiKey: string }, webhookId: string) {
-  const r = await call('GET', `/v1/tenants/${ids.tenantId}/webhooks/${webhookId}/deliveries?limit=${EVENTS}`, { token: ids.apiKey });
-  expect(r.status, r.text).toBe(200);
-  return r.body.data as Array<{ eventId: string; status: string; attempts: number; nextAttemptAt: string | null }>;
+/** An endpoint's delivery log, through the typed client (client/), the answer held to the API document. */
+async function deliveryLog(tenant: CoocenterClient, tenantId: string, webhookId: string) {
+  const r = await tenant.GET('/v1/tenants/{tenantId}/webhooks/{id}/deliveries', { params: { path: { tenantId, id: webhookId }, query: { limit: EVENTS } } });
+  expect(r.response.status, JSON.stringify(r.error)).toBe(200);
+  if (!r.data) throw new Error('no delivery log');
+  return r.data.data;
 }
 
 const exten = (d: Delivery) => Number(d.body.data.exten) - 50000;
@@ -62,8 +66,9 @@ describe('a local cloud killed with webhook deliveries waiting', () => {
     const port = await freePort();
     const env = { PORT: String(port), HOST: '127.0.0.1', ADMIN_TOKEN, DATA_DIR: tempDir('cloud-crash-'), ALLOW_PRIVATE_WEBHOOKS: '1', LOG_LEVEL: 'info' };
     const first = await startCloud(env);
-    const call = api(`http://127.0.0.1:${port}`);
+    const call = validatedApi(`http://127.0.0.1:${port}`);
     const ids = await tenantAndSite(call);
+    const tenant = typedApi(`http://127.0.0.1:${port}`, ids.apiKey);
 
     let crashed = false;
     const plain = await startWebhookReceiver();
@@ -72,10 +77,11 @@ describe('a local cloud killed with webhook deliveries waiting', () => {
     // Before the crash the receivers fail (asking for a retry in 15 s) or hold the request open; after it, they take everything.
     plain.respond = (d) => (crashed ? { status: 200 } : exten(d) < FAILING ? { status: 503, headers: { 'retry-after': '15' } } : { status: 200, delayMs: 60_000 });
     ordered.respond = () => (crashed ? { status: 200 } : { status: 503, headers: { 'retry-after': '15' } });
-    const subscribe = async (body: Record<string, unknown>) => {
-      const r = await call('POST', `/v1/tenants/${ids.tenantId}/webhooks`, { token: ids.apiKey, body: { events: ['extensionstatus'], ...body } });
-      expect(r.status, r.text).toBe(201);
-      return r.body.id as string;
+    const subscribe = async (body: { url: string; ordered?: boolean }) => {
+      const r = await tenant.POST('/v1/tenants/{tenantId}/webhooks', { params: { path: { tenantId: ids.tenantId } }, body: { events: ['extensionstatus'], ...body } });
+      expect(r.response.status, JSON.stringify(r.error)).toBe(201);
+      if (!r.data) throw new Error('no webhook');
+      return r.data.id;
     };
     const plainId = await subscribe({ url: plain.url });
     const orderedId = await subscribe({ url: ordered.url, ordered: true });
@@ -87,11 +93,11 @@ describe('a local cloud killed with webhook deliveries waiting', () => {
 
     // Every delivery is waiting: 80 failed and retrying, 20 in flight; the ordered group behind its first.
     await waitFor(() => plain.deliveries.length === EVENTS && ordered.deliveries.length === 1, { timeoutMs: 60_000, what: 'every first attempt made' });
-    await waitFor(async () => (await deliveryLog(call, ids, plainId)).filter((d) => d.status === 'retrying').length === FAILING, {
+    await waitFor(async () => (await deliveryLog(tenant, ids.tenantId, plainId)).filter((d) => d.status === 'retrying').length === FAILING, {
       timeoutMs: 30_000,
       what: `${FAILING} deliveries recorded as retrying`,
     });
-    await waitFor(async () => (await deliveryLog(call, ids, orderedId)).filter((d) => d.status === 'retrying').length === 1, { what: 'the ordered group\'s first recorded as retrying' });
+    await waitFor(async () => (await deliveryLog(tenant, ids.tenantId, orderedId)).filter((d) => d.status === 'retrying').length === 1, { what: 'the ordered group\'s first recorded as retrying' });
     const firstIds = new Map(plain.deliveries.map((d) => [exten(d), String(d.headers['webhook-id'])]));
     const dynamoPort = Number(first.lines.find((l) => l.msg === 'dynamodb local started')?.port);
     expect(dynamoPort).toBeGreaterThan(0);
@@ -114,13 +120,13 @@ describe('a local cloud killed with webhook deliveries waiting', () => {
     expect(String(delivered(ordered)[0].headers['webhook-id'])).toBe(String(ordered.deliveries[0].headers['webhook-id']));
 
     // The log: every delivery delivered, in one record each; the retried ones on their second attempt.
-    await waitFor(async () => (await deliveryLog(call, ids, plainId)).every((d) => d.status === 'delivered'), { what: 'the plain endpoint\'s log all delivered' });
-    await waitFor(async () => (await deliveryLog(call, ids, orderedId)).every((d) => d.status === 'delivered'), { what: 'the ordered endpoint\'s log all delivered' });
-    const log = await deliveryLog(call, ids, plainId);
+    await waitFor(async () => (await deliveryLog(tenant, ids.tenantId, plainId)).every((d) => d.status === 'delivered'), { what: 'the plain endpoint\'s log all delivered' });
+    await waitFor(async () => (await deliveryLog(tenant, ids.tenantId, orderedId)).every((d) => d.status === 'delivered'), { what: 'the ordered endpoint\'s log all delivered' });
+    const log = await deliveryLog(tenant, ids.tenantId, plainId);
     expect(log).toHaveLength(EVENTS);
     expect(new Set(log.map((d) => d.eventId)).size).toBe(EVENTS);
     const attemptsOf = new Map(log.map((d) => [d.eventId, d.attempts]));
     for (const [n, id] of firstIds) expect(attemptsOf.get(id), `event ${n}`).toBe(n < FAILING ? 2 : 1);
-    expect(await deliveryLog(call, ids, orderedId)).toHaveLength(EVENTS);
+    expect(await deliveryLog(tenant, ids.tenantId, orderedId)).toHaveLength(EVENTS);
   });
 });

@@ -9,7 +9,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBoxWorld, type BoxWorld } from '../helpers/box-world.js';
-import { api, tenantAndSite, type Api } from '../helpers/cloud-harness.js';
+import type { paths } from '../../client/index.js';
+import { typedApi, validatedApi } from '../helpers/api-document.js';
+import { tenantAndSite, type Api } from '../helpers/cloud-harness.js';
 import { cloudRuntimes, type RunningCloud } from '../helpers/runtimes.js';
 import { waitFor } from '../helpers/wait.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
@@ -27,7 +29,7 @@ describe.each(cloudRuntimes)('webhook operations on $name', (runtime) => {
   beforeAll(async () => {
     // Two retries after 0 s: a failing delivery is dead-lettered at its third attempt.
     cloud = await runtime.start({ webhookRetrySchedule: [0, 0] });
-    call = api(cloud.url);
+    call = validatedApi(cloud.url);
     ids = await tenantAndSite(call);
     since = Date.now();
     for (const name of ['failing', 'long', 'refusing', 'replayed', 'gone'] as const) hook[name] = await endpoint(['cdr']);
@@ -36,7 +38,7 @@ describe.each(cloudRuntimes)('webhook operations on $name', (runtime) => {
     hook.failing.r.respond = (_d, n) => (n <= 3 ? { status: 503, body: '{"error":"maintenance"}' } : { status: 200, body: '{"ok":true}' });
     hook.long.r.respond = () => ({ status: 200, body: 'x'.repeat(5000) });
     w = await startBoxWorld({ settings: { cloud: { url: cloud.relayUrl, token: ids.relayToken } } });
-    await waitFor(async () => (await call('GET', `/v1/tenants/${ids.tenantId}/sites/${ids.siteId}`, { token: ids.apiKey })).body.relay.amiConnected, { what: 'relay online' });
+    await waitFor(async () => (await tenant().GET('/v1/tenants/{tenantId}/sites/{siteId}', { params: { path: { tenantId: ids.tenantId, siteId: ids.siteId } } })).data?.relay.amiConnected, { what: 'relay online' });
     await w.sim.call('801', '802', { talkMs: 200 });
   });
   afterAll(async () => {
@@ -46,72 +48,88 @@ describe.each(cloudRuntimes)('webhook operations on $name', (runtime) => {
   });
 
   const hooks = (path = '') => `/v1/tenants/${ids.tenantId}/webhooks${path}`;
-  const get = async (path: string) => (await call('GET', hooks(path), { token: ids.apiKey })).body;
+  // /v1 through the typed client (client/), every answer held to the API document;
+  // `call` (validated, untyped) where a test sends what the types forbid.
+  const tenant = () => typedApi(cloud.url, ids.apiKey);
+  const one = (id: string, eventId: string) => ({ params: { path: { tenantId: ids.tenantId, id, eventId } } });
+  const delivery = async (id: string, eventId: string) => {
+    const r = await tenant().GET('/v1/tenants/{tenantId}/webhooks/{id}/deliveries/{eventId}', one(id, eventId));
+    if (!r.data) throw new Error(`delivery ${eventId}: ${r.response.status}`);
+    return r.data;
+  };
+  const deliveries = async (id: string, status: 'delivered' | 'failed') =>
+    (await tenant().GET('/v1/tenants/{tenantId}/webhooks/{id}/deliveries', { params: { path: { tenantId: ids.tenantId, id }, query: { status } } })).data?.data;
+  const resend = (id: string, eventId: string) => tenant().POST('/v1/tenants/{tenantId}/webhooks/{id}/deliveries/{eventId}/resend', one(id, eventId));
+  const jobOf = (id: string, jobId: string) => tenant().GET('/v1/tenants/{tenantId}/webhooks/{id}/replays/{jobId}', { params: { path: { tenantId: ids.tenantId, id, jobId } } });
+  type EventTypes = NonNullable<NonNullable<paths['/v1/tenants/{tenantId}/webhooks']['post']['requestBody']>['content']['application/json']['events']>;
 
-  async function endpoint(events: string[]): Promise<{ id: string; r: WebhookReceiver }> {
+  async function endpoint(events: EventTypes): Promise<{ id: string; r: WebhookReceiver }> {
     const r = await startWebhookReceiver();
     receivers.push(r);
-    const res = await call('POST', hooks(), { token: ids.apiKey, body: { url: r.url, events } });
-    expect(res.status, res.text).toBe(201);
-    return { id: res.body.id, r };
+    const res = await tenant().POST('/v1/tenants/{tenantId}/webhooks', { params: { path: { tenantId: ids.tenantId } }, body: { url: r.url, events } });
+    expect(res.response.status, JSON.stringify(res.error)).toBe(201);
+    if (!res.data) throw new Error('no webhook');
+    return { id: res.data.id, r };
   }
 
   it('shows every attempt of a failed delivery, filters the log by status, and a resend reaches the receiver', async () => {
     const { id, r } = hook.failing;
     await r.waitForCount(3, 30_000);
     const eventId = String(r.deliveries[0].headers['webhook-id']);
-    await waitFor(async () => (await get(`/${id}/deliveries/${eventId}`)).status === 'failed', { what: 'the delivery dead-lettered' });
+    await waitFor(async () => (await delivery(id, eventId)).status === 'failed', { what: 'the delivery dead-lettered' });
 
-    const failed = await get(`/${id}/deliveries/${eventId}`);
+    const failed = await delivery(id, eventId);
     expect(failed).toMatchObject({ eventId, type: 'cdr', siteId: ids.siteId, status: 'failed', attempts: 3, responseCode: 503 });
-    expect(failed.attemptLog.map((a: { attempt: number; responseCode: number; error: string; responseBody: string }) => [a.attempt, a.responseCode, a.error, a.responseBody])).toEqual([
+    expect(failed.attemptLog.map((a) => [a.attempt, a.responseCode, a.error, a.responseBody])).toEqual([
       [1, 503, 'HTTP 503', '{"error":"maintenance"}'],
       [2, 503, 'HTTP 503', '{"error":"maintenance"}'],
       [3, 503, 'HTTP 503', '{"error":"maintenance"}'],
     ]);
     for (const a of failed.attemptLog) expect(a.latencyMs).toBeGreaterThanOrEqual(0);
-    expect((await get(`/${id}/deliveries?status=failed`)).data.map((d: { eventId: string }) => d.eventId)).toEqual([eventId]);
-    expect((await get(`/${id}/deliveries?status=delivered`)).data).toEqual([]);
+    expect((await deliveries(id, 'failed'))?.map((d) => d.eventId)).toEqual([eventId]);
+    expect((await deliveries(id, 'delivered'))).toEqual([]);
 
     // The receiver is back: one resend, and it arrives with the same id.
-    const resent = await call('POST', hooks(`/${id}/deliveries/${eventId}/resend`), { token: ids.apiKey });
-    expect([resent.status, resent.body]).toEqual([202, { webhookId: id, eventId, status: 'pending', attempt: 4, queuedAt: expect.any(String) }]);
+    const resent = await resend(id, eventId);
+    expect([resent.response.status, resent.data]).toEqual([202, { webhookId: id, eventId, status: 'pending', attempt: 4, queuedAt: expect.any(String) }]);
     await r.waitForCount(4);
     expect(r.deliveries[3].headers['webhook-id']).toBe(eventId);
     expect(r.deliveries[3].body).toEqual(r.deliveries[0].body);
-    await waitFor(async () => (await get(`/${id}/deliveries/${eventId}`)).status === 'delivered', { what: 'the resend recorded' });
-    const delivered = await get(`/${id}/deliveries/${eventId}`);
+    await waitFor(async () => (await delivery(id, eventId)).status === 'delivered', { what: 'the resend recorded' });
+    const delivered = await delivery(id, eventId);
     expect(delivered).toMatchObject({ status: 'delivered', attempts: 4, responseCode: 200, error: null });
-    expect(delivered.attemptLog.map((a: { responseCode: number }) => a.responseCode)).toEqual([503, 503, 503, 200]);
+    expect(delivered.attemptLog.map((a) => a.responseCode)).toEqual([503, 503, 503, 200]);
     expect(delivered.attemptLog[3]).toMatchObject({ attempt: 4, error: null, responseBody: '{"ok":true}' });
-    expect((await get(`/${id}/deliveries?status=delivered`)).data.map((d: { eventId: string }) => d.eventId)).toEqual([eventId]);
-    expect((await get(`/${id}/deliveries?status=failed`)).data).toEqual([]);
+    expect((await deliveries(id, 'delivered'))?.map((d) => d.eventId)).toEqual([eventId]);
+    expect((await deliveries(id, 'failed'))).toEqual([]);
   });
 
   it('keeps only the first KB of an answer', async () => {
     const { id, r } = hook.long;
     await r.waitForCount(1);
     const eventId = String(r.deliveries[0].headers['webhook-id']);
-    await waitFor(async () => (await get(`/${id}/deliveries/${eventId}`)).status === 'delivered', { what: 'the delivery recorded' });
-    expect((await get(`/${id}/deliveries/${eventId}`)).attemptLog[0].responseBody).toBe('x'.repeat(1024));
+    await waitFor(async () => (await delivery(id, eventId)).status === 'delivered', { what: 'the delivery recorded' });
+    expect((await delivery(id, eventId)).attemptLog[0].responseBody).toBe('x'.repeat(1024));
   });
 
   it('refuses what names no delivery, a bad status, and a resend to a disabled endpoint', async () => {
     const { id, r } = hook.refusing;
     await r.waitForCount(1);
     const eventId = String(r.deliveries[0].headers['webhook-id']);
-    const status = async (method: string, path: string) => (await call(method, hooks(path), { token: ids.apiKey })).status;
-    expect(await status('GET', `/${id}/deliveries/evt_${ids.siteId}_999999`)).toBe(404);
-    expect(await status('GET', `/${id}/deliveries/not-an-event`)).toBe(404);
-    expect(await status('POST', `/${id}/deliveries/evt_${ids.siteId}_999999/resend`)).toBe(404);
+    const status = async (p: Promise<{ response: Response }>) => (await p).response.status;
+    const show = (hookId: string, event: string) => tenant().GET('/v1/tenants/{tenantId}/webhooks/{id}/deliveries/{eventId}', one(hookId, event));
+    expect(await status(show(id, `evt_${ids.siteId}_999999`))).toBe(404);
+    expect(await status(show(id, 'not-an-event'))).toBe(404);
+    expect(await status(resend(id, `evt_${ids.siteId}_999999`))).toBe(404);
     // Another endpoint of the tenant never had it.
-    expect(await status('GET', `/${hook.replayed.id}/deliveries/${eventId}x`)).toBe(404);
+    expect(await status(show(hook.replayed.id, `${eventId}x`))).toBe(404);
+    // Statuses the types forbid (unknown, wrong case): validated, untyped.
     const bad = await call('GET', hooks(`/${id}/deliveries?status=lost`), { token: ids.apiKey });
     expect([bad.status, bad.body.code, bad.body.message]).toEqual([400, 'invalid-field', expect.stringContaining('pending, delivered, retrying, failed, skipped')]);
     expect((await call('GET', hooks(`/${id}/deliveries?status=Delivered&limit=1`), { token: ids.apiKey })).status).toBe(200);
-    await call('PATCH', hooks(`/${id}`), { token: ids.apiKey, body: { enabled: false } });
-    const refused = await call('POST', hooks(`/${id}/deliveries/${eventId}/resend`), { token: ids.apiKey });
-    expect([refused.status, refused.body.code]).toEqual([409, 'webhook-disabled']);
+    await tenant().PATCH('/v1/tenants/{tenantId}/webhooks/{id}', { params: { path: { tenantId: ids.tenantId, id } }, body: { enabled: false } });
+    const refused = await resend(id, eventId);
+    expect([refused.response.status, refused.error?.code]).toEqual([409, 'webhook-disabled']);
   });
 
   it('runs a replay as a job whose progress is readable until done', async () => {
@@ -122,12 +140,13 @@ describe.each(cloudRuntimes)('webhook operations on $name', (runtime) => {
     const to = Date.now();
     // One step per site and UTC day of the range.
     const steps = new Date(since).toISOString().slice(0, 10) === new Date(to).toISOString().slice(0, 10) ? 1 : 2;
-    const started = await call('POST', hooks(`/${id}/replay`), { token: ids.apiKey, body: { from: since, to } });
-    expect(started.status, started.text).toBe(202);
-    expect(started.body).toMatchObject({ webhookId: id, jobId: expect.stringMatching(/^rpl_/), status: 'running', steps, stepsDone: 0, eventsQueued: 0 });
-    const job = `/${id}/replays/${started.body.jobId}`;
-    await waitFor(async () => (await get(job)).status === 'done', { what: 'the replay job done' });
-    const done = await get(job);
+    const started = await tenant().POST('/v1/tenants/{tenantId}/webhooks/{id}/replay', { params: { path: { tenantId: ids.tenantId, id } }, body: { from: since, to } });
+    expect(started.response.status, JSON.stringify(started.error)).toBe(202);
+    expect(started.data).toMatchObject({ webhookId: id, jobId: expect.stringMatching(/^rpl_/), status: 'running', steps, stepsDone: 0, eventsQueued: 0 });
+    const jobId = started.data?.jobId ?? '';
+    await waitFor(async () => (await jobOf(id, jobId)).data?.status === 'done', { what: 'the replay job done' });
+    const done = (await jobOf(id, jobId)).data;
+    if (!done) throw new Error('no replay job');
     expect(done).toMatchObject({ status: 'done', steps, stepsDone: steps, finishedAt: expect.any(String) });
     // Every stored event of the range was read; only the endpoint's cdr queued.
     expect(done.eventsFound).toBeGreaterThan(done.eventsQueued);
@@ -135,7 +154,7 @@ describe.each(cloudRuntimes)('webhook operations on $name', (runtime) => {
     await r.waitForCount(2 * live.length);
     expect(r.deliveries.slice(live.length).map((d) => d.body.id)).toEqual(live);
     // Another endpoint's job id is not this one's.
-    expect((await call('GET', hooks(`/${hook.long.id}/replays/${started.body.jobId}`), { token: ids.apiKey })).status).toBe(404);
+    expect((await jobOf(hook.long.id, jobId)).response.status).toBe(404);
   });
 
   it('announces a dead-lettered delivery and each disabling (410, by the tenant) to the endpoint that names them', async () => {
@@ -154,7 +173,7 @@ describe.each(cloudRuntimes)('webhook operations on $name', (runtime) => {
     // The endpoint the 410 disabled heard nothing more: its one cdr, no notice about itself.
     expect(hook.gone.r.deliveries.map((d) => d.body.type)).toEqual(['cdr']);
     // A notice is a delivery like any other, in the log with its attempts.
-    await waitFor(async () => (await get(`/${id}/deliveries/${exhausted.id}`)).status === 'delivered', { what: 'the notice in the delivery log' });
-    expect((await get(`/${id}/deliveries/${exhausted.id}`)).attemptLog).toMatchObject([{ attempt: 1, responseCode: 200 }]);
+    await waitFor(async () => (await delivery(id, exhausted.id)).status === 'delivered', { what: 'the notice in the delivery log' });
+    expect((await delivery(id, exhausted.id)).attemptLog).toMatchObject([{ attempt: 1, responseCode: 200 }]);
   });
 });

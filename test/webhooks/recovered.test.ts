@@ -9,7 +9,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LocalCloud } from '../../cloud/src/local/server.js';
 import type { Relay } from '../../edge-relay/src/relay.js';
-import { validatedApi } from '../helpers/api-document.js';
+import { typedApi, validatedApi } from '../helpers/api-document.js';
 import { startTestCloud, tenantAndSite } from '../helpers/cloud-harness.js';
 import { Scenario, wire, type ChannelRef } from '../helpers/ami-scenario.js';
 import { listReply } from '../helpers/busy-pbx.js';
@@ -49,8 +49,12 @@ describe('events made after an outage, marked on the LAN and in webhooks', () =>
     const call = validatedApi(cloud.url);
     const ids = await tenantAndSite(call);
     hook = await startWebhookReceiver();
-    const created = await call('POST', `/v1/tenants/${ids.tenantId}/webhooks`, { token: ids.apiKey, body: { url: hook.url, events: ['hangup', 'extensionstatus'] } });
-    expect(created.status).toBe(201);
+    // Through the typed client (client/), the answer held to the API document.
+    const created = await typedApi(cloud.url, ids.apiKey).POST('/v1/tenants/{tenantId}/webhooks', {
+      params: { path: { tenantId: ids.tenantId } },
+      body: { url: hook.url, events: ['hangup', 'extensionstatus'] },
+    });
+    expect(created.response.status).toBe(201);
     lan = await startReceiver();
     // First session: 801 busy. The second (after the drop): 801 idle, no channel up.
     pbx = await startFakeAmi((a, s) => {

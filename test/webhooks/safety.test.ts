@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { LocalCloud } from '../../cloud/src/local/server.js';
-import { validatedApi } from '../helpers/api-document.js';
+import { typedApi, validatedApi } from '../helpers/api-document.js';
 import { startTestCloud, tenantAndSite } from '../helpers/cloud-harness.js';
 import { cuttableProxy, type CuttableProxy } from '../helpers/cuttable-proxy.js';
 import { extensionStatus, relayOnQuietPbx, type QuietPbx } from '../helpers/quiet-pbx.js';
@@ -19,6 +19,13 @@ let cloud: LocalCloud | undefined;
 let site: QuietPbx | undefined;
 let receiver: WebhookReceiver | undefined;
 let proxy: CuttableProxy | undefined;
+
+type Ids = Awaited<ReturnType<typeof tenantAndSite>>;
+type NewWebhook = { url: string; events?: Array<'extensionstatus' | 'cdr'> };
+
+/** POST /v1/…/webhooks through the typed client (client/), the answer held to the API document. */
+const subscribe = (ids: Ids, body: NewWebhook) =>
+  typedApi(cloud!.url, ids.apiKey).POST('/v1/tenants/{tenantId}/webhooks', { params: { path: { tenantId: ids.tenantId } }, body });
 
 afterEach(async () => {
   await site?.stop();
@@ -39,7 +46,7 @@ describe('outbox', () => {
     const call = validatedApi(cloud.url);
     const ids = await tenantAndSite(call);
     receiver = await startWebhookReceiver();
-    expect((await call('POST', `/v1/tenants/${ids.tenantId}/webhooks`, { token: ids.apiKey, body: { url: receiver.url, events: ['extensionstatus'] } })).status).toBe(201);
+    expect((await subscribe(ids, { url: receiver.url, events: ['extensionstatus'] })).response.status).toBe(201);
     const pbx = (site = await relayOnQuietPbx(cloud.url, ids.relayToken));
 
     await hop.setUp(false); // SQS unreachable from now on
@@ -76,7 +83,7 @@ describe('outbox', () => {
     const call = validatedApi(cloud.url);
     const ids = await tenantAndSite(call);
     receiver = await startWebhookReceiver();
-    expect((await call('POST', `/v1/tenants/${ids.tenantId}/webhooks`, { token: ids.apiKey, body: { url: receiver.url, events: ['extensionstatus'] } })).status).toBe(201);
+    expect((await subscribe(ids, { url: receiver.url, events: ['extensionstatus'] })).response.status).toBe(201);
     const pbx = (site = await relayOnQuietPbx(cloud.url, ids.relayToken));
     hop.setDelay(300);
 
@@ -115,25 +122,28 @@ describe('SSRF guard in production mode', () => {
       'http://meta.example.com/',
       'http://10.0.0.8/hooks',
     ]) {
-      const r = await call('POST', `/v1/tenants/${ids.tenantId}/webhooks`, { token: ids.apiKey, body: { url } });
-      expect([r.status, r.body.message], url).toEqual([400, expect.stringMatching(/private or reserved address/)]);
+      const r = await subscribe(ids, { url });
+      expect([r.response.status, r.error?.message], url).toEqual([400, expect.stringMatching(/private or reserved address/)]);
     }
     // Accepted while the name looked public…
-    const created = await call('POST', `/v1/tenants/${ids.tenantId}/webhooks`, { token: ids.apiKey, body: { url: `http://crm.example.com:${port}/hooks` } });
-    expect(created.status).toBe(201);
+    const created = await subscribe(ids, { url: `http://crm.example.com:${port}/hooks` });
+    expect(created.response.status).toBe(201);
+    const hook = { params: { path: { tenantId: ids.tenantId, id: created.data?.id ?? '' } } };
+    const asTenant = typedApi(cloud.url, ids.apiKey);
     // …then its DNS answer turns to loopback (rebinding): the delivery refuses to connect.
     dns['crm.example.com'] = ['127.0.0.1'];
-    const t = await call('POST', `/v1/tenants/${ids.tenantId}/webhooks/${created.body.id}/test`, { token: ids.apiKey });
-    expect(t.body).toMatchObject({ delivered: false, responseCode: null });
-    expect(t.body.error).toContain('private or reserved');
+    const t = await asTenant.POST('/v1/tenants/{tenantId}/webhooks/{id}/test', hook);
+    expect(t.data).toMatchObject({ delivered: false, responseCode: null });
+    expect(t.data?.error).toContain('private or reserved');
     await cloud.fanout.enqueue(
       [{ id: `evt_${ids.siteId}_1`, siteId: ids.siteId, tenantId: ids.tenantId, seq: 1, type: 'cdr', occurredAt: new Date().toISOString(), data: { event: 'cdr' } as never }],
       Date.now(),
     );
-    await waitFor(async () => (await call('GET', `/v1/tenants/${ids.tenantId}/webhooks/${created.body.id}/deliveries`, { token: ids.apiKey })).body.data[0]?.error, { what: 'delivery attempted' });
-    const log = (await call('GET', `/v1/tenants/${ids.tenantId}/webhooks/${created.body.id}/deliveries`, { token: ids.apiKey })).body.data[0];
+    const first = async () => (await asTenant.GET('/v1/tenants/{tenantId}/webhooks/{id}/deliveries', hook)).data?.data[0];
+    await waitFor(async () => (await first())?.error, { what: 'delivery attempted' });
+    const log = await first();
     expect(log).toMatchObject({ status: 'retrying', responseCode: null });
-    expect(log.error).toContain('private or reserved');
+    expect(log?.error).toContain('private or reserved');
     expect(receiver.deliveries).toHaveLength(0);
   });
 });

@@ -8,7 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import type { LocalCloud } from '../../cloud/src/local/server.js';
 import { startBoxWorld, type BoxWorld } from '../helpers/box-world.js';
-import { validatedApi } from '../helpers/api-document.js';
+import type { paths } from '../../client/index.js';
+import { typedApi, validatedApi } from '../helpers/api-document.js';
 import { startTestCloud, tenantAndSite, type Api } from '../helpers/cloud-harness.js';
 import { deliveriesSettled } from '../helpers/settled.js';
 import { waitFor } from '../helpers/wait.js';
@@ -32,7 +33,7 @@ beforeAll(async () => {
   call = validatedApi(cloud.url);
   ids = await tenantAndSite(call);
   w = await startBoxWorld({ settings: { cloud: { url: cloud.url, token: ids.relayToken } } });
-  await waitFor(async () => (await call('GET', `/v1/tenants/${ids.tenantId}/sites/${ids.siteId}`, { token: ids.apiKey })).body.relay.amiConnected);
+  await waitFor(async () => (await tenant().GET('/v1/tenants/{tenantId}/sites/{siteId}', { params: { path: { tenantId: ids.tenantId, siteId: ids.siteId } } })).data?.relay.amiConnected);
 });
 afterEach(async () => {
   for (const r of receivers.splice(0)) await r.close();
@@ -44,31 +45,51 @@ afterAll(async () => {
 
 const hooks = (path = '') => `/v1/tenants/${ids.tenantId}/webhooks${path}`;
 
-async function subscribe(body: Record<string, unknown>) {
-  const r = await call('POST', hooks(), { token: ids.apiKey, body });
-  expect(r.status, r.text).toBe(201);
-  return r.body as { id: string; secret: string; url: string; events: string[] | null; siteIds: string[] | null; ordered: boolean; status: string };
+// /v1 through the typed client (client/), every answer held to the API document;
+// `call` (validated, untyped) where a test sends what the types forbid.
+const tenant = () => typedApi(cloud.url, ids.apiKey);
+const hookOf = (id: string) => ({ params: { path: { tenantId: ids.tenantId, id } } });
+const show = async (id: string) => (await tenant().GET('/v1/tenants/{tenantId}/webhooks/{id}', hookOf(id))).data;
+const remove = (id: string) => tenant().DELETE('/v1/tenants/{tenantId}/webhooks/{id}', hookOf(id));
+const firstDelivery = async (id: string) => (await tenant().GET('/v1/tenants/{tenantId}/webhooks/{id}/deliveries', hookOf(id))).data?.data[0];
+const defined = <T>(x: T | undefined, what: string): T => {
+  if (x === undefined) throw new Error(`no ${what}`);
+  return x;
+};
+type NewWebhook = NonNullable<paths['/v1/tenants/{tenantId}/webhooks']['post']['requestBody']>['content']['application/json'];
+
+async function subscribe(body: NewWebhook) {
+  const r = await tenant().POST('/v1/tenants/{tenantId}/webhooks', { params: { path: { tenantId: ids.tenantId } }, body });
+  expect(r.response.status, JSON.stringify(r.error)).toBe(201);
+  if (!r.data) throw new Error('no webhook');
+  return r.data;
 }
 
 describe('webhook endpoints API', () => {
   it('creates, lists, shows, updates and deletes endpoints; the secret is shown once', async () => {
-    const hook = await subscribe({ url: 'http://127.0.0.1:9/x', events: ['dialbegein', 'hangup'], ordered: true });
+    // The vendor's misspelling is what the types forbid: validated, untyped.
+    const created = await call('POST', hooks(), { token: ids.apiKey, body: { url: 'http://127.0.0.1:9/x', events: ['dialbegein', 'hangup'], ordered: true } });
+    expect(created.status, created.text).toBe(201);
+    const hook = created.body as Awaited<ReturnType<typeof subscribe>>;
     expect(hook.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
     expect(hook.events).toEqual(['dialbegin', 'hangup']); // the vendor's misspelling is accepted
     expect(hook).toMatchObject({ ordered: true, status: 'active', siteIds: null });
-    const one = await call('GET', hooks(`/${hook.id}`), { token: ids.apiKey });
-    expect(one.body.secret).toBeUndefined();
-    expect((await call('GET', hooks(), { token: ids.apiKey })).body.data.map((h: { id: string }) => h.id)).toContain(hook.id);
-    const patched = await call('PATCH', hooks(`/${hook.id}`), { token: ids.apiKey, body: { events: ['cdr'], siteIds: [ids.siteId] } });
-    expect(patched.body).toMatchObject({ events: ['cdr'], siteIds: [ids.siteId], url: 'http://127.0.0.1:9/x' });
-    const rotated = await call('POST', hooks(`/${hook.id}/rotate-secret`), { token: ids.apiKey });
-    expect(rotated.body.secret).not.toBe(hook.secret);
-    expect((await call('DELETE', hooks(`/${hook.id}`), { token: ids.apiKey })).status).toBe(204);
-    expect((await call('GET', hooks(`/${hook.id}`), { token: ids.apiKey })).status).toBe(404);
+    const one = await show(hook.id);
+    expect(one).toBeDefined();
+    expect((one as Record<string, unknown>).secret).toBeUndefined();
+    expect((await tenant().GET('/v1/tenants/{tenantId}/webhooks', { params: { path: { tenantId: ids.tenantId } } })).data?.data.map((h) => h.id)).toContain(hook.id);
+    const patched = await tenant().PATCH('/v1/tenants/{tenantId}/webhooks/{id}', { ...hookOf(hook.id), body: { events: ['cdr'], siteIds: [ids.siteId] } });
+    expect(patched.data).toMatchObject({ events: ['cdr'], siteIds: [ids.siteId], url: 'http://127.0.0.1:9/x' });
+    const rotated = await tenant().POST('/v1/tenants/{tenantId}/webhooks/{id}/rotate-secret', hookOf(hook.id));
+    expect(rotated.data?.secret).toMatch(/^whsec_/);
+    expect(rotated.data?.secret).not.toBe(hook.secret);
+    expect((await remove(hook.id)).response.status).toBe(204);
+    expect((await tenant().GET('/v1/tenants/{tenantId}/webhooks/{id}', hookOf(hook.id))).response.status).toBe(404);
   });
 
   it('refuses bad input with a clear message, and other tenants\' sites', async () => {
     const other = await tenantAndSite(call);
+    // Bad bodies are what the types forbid: validated, untyped.
     const bad = async (body: unknown, message: string) => {
       const r = await call('POST', hooks(), { token: ids.apiKey, body });
       expect([r.status, r.body.message]).toEqual([400, expect.stringContaining(message)]);
@@ -79,7 +100,7 @@ describe('webhook endpoints API', () => {
     await bad({ url: 'http://127.0.0.1:9/x', events: [] }, 'events: a non-empty array');
     await bad({ url: 'http://127.0.0.1:9/x', siteIds: [other.siteId] }, `no site ${other.siteId}`);
     await bad({ url: 'http://127.0.0.1:9/x', ordered: 'yes' }, 'ordered: a boolean');
-    expect((await call('GET', `/v1/tenants/${other.tenantId}/webhooks`, { token: ids.apiKey })).status).toBe(404);
+    expect((await tenant().GET('/v1/tenants/{tenantId}/webhooks', { params: { path: { tenantId: other.tenantId } } })).response.status).toBe(404);
   });
 });
 
@@ -114,9 +135,8 @@ describe('delivery', () => {
     const cdr = cdrOnly.deliveries[0].body;
     expect(all.deliveries.find((d) => d.body.type === 'cdr')?.body).toEqual(cdr);
     // The delivery log says so.
-    const log = await call('GET', hooks(`/${b.id}/deliveries`), { token: ids.apiKey });
-    expect(log.body.data[0]).toMatchObject({ eventId: cdr.id, type: 'cdr', status: 'delivered', attempts: 1, responseCode: 200 });
-    for (const h of [a, b]) await call('DELETE', hooks(`/${h.id}`), { token: ids.apiKey });
+    expect(await firstDelivery(b.id)).toMatchObject({ eventId: cdr.id, type: 'cdr', status: 'delivered', attempts: 1, responseCode: 200 });
+    for (const h of [a, b]) await remove(h.id);
   });
 
   it('retries a failing endpoint until it recovers, keeping the webhook-id, honouring Retry-After', async () => {
@@ -127,10 +147,10 @@ describe('delivery', () => {
     await r.waitForCount(4, 20_000);
     expect(new Set(r.deliveries.map((d) => d.headers['webhook-id'])).size).toBe(1);
     expect(r.deliveries[1].at - r.deliveries[0].at).toBeGreaterThanOrEqual(1900);
-    await waitFor(async () => (await call('GET', hooks(`/${hook.id}/deliveries`), { token: ids.apiKey })).body.data[0]?.status === 'delivered');
-    const log = (await call('GET', hooks(`/${hook.id}/deliveries`), { token: ids.apiKey })).body.data[0];
+    await waitFor(async () => (await firstDelivery(hook.id))?.status === 'delivered');
+    const log = defined(await firstDelivery(hook.id), 'a delivery');
     expect(log).toMatchObject({ status: 'delivered', attempts: 4, responseCode: 200 });
-    await call('DELETE', hooks(`/${hook.id}`), { token: ids.apiKey });
+    await remove(hook.id);
   });
 
   it('dead-letters after the last scheduled attempt and shows the delivery as failed', async () => {
@@ -139,8 +159,8 @@ describe('delivery', () => {
     const hook = await subscribe({ url: r.url, events: ['cdr'] });
     await w.sim.call('801', '802', { talkMs: 200 });
     await r.waitForCount(8, 30_000);
-    await waitFor(async () => (await call('GET', hooks(`/${hook.id}/deliveries`), { token: ids.apiKey })).body.data[0]?.status === 'failed', { timeoutMs: 10_000 });
-    const log = (await call('GET', hooks(`/${hook.id}/deliveries`), { token: ids.apiKey })).body.data[0];
+    await waitFor(async () => (await firstDelivery(hook.id))?.status === 'failed', { timeoutMs: 10_000 });
+    const log = defined(await firstDelivery(hook.id), 'a delivery');
     expect(log).toMatchObject({ status: 'failed', attempts: 8, responseCode: 500 });
     expect(log.error).toContain('dead-lettered');
     // Dead-lettered: in the dead-letter queue, and gone from the delivery queue, so no ninth attempt can come.
@@ -152,7 +172,7 @@ describe('delivery', () => {
     expect(r.deliveries).toHaveLength(8);
     expect(dlq.map((m) => m.body.envelope.id)).toContain(log.eventId);
     for (const m of dlq) await cloud.queue.done(m);
-    await call('DELETE', hooks(`/${hook.id}`), { token: ids.apiKey });
+    await remove(hook.id);
   });
 
   it('disables an endpoint that answers 410, and one failing for 5 days, saying why', async () => {
@@ -160,8 +180,8 @@ describe('delivery', () => {
     gone.respond = () => ({ status: 410 });
     const hook = await subscribe({ url: gone.url, events: ['cdr'] });
     await w.sim.call('801', '802', { talkMs: 200 });
-    await waitFor(async () => (await call('GET', hooks(`/${hook.id}`), { token: ids.apiKey })).body.status === 'disabled');
-    const shown = (await call('GET', hooks(`/${hook.id}`), { token: ids.apiKey })).body;
+    await waitFor(async () => (await show(hook.id))?.status === 'disabled');
+    const shown = defined(await show(hook.id), 'the endpoint');
     expect(shown.disabledReason).toBe('the endpoint answered 410 Gone');
     // A witness subscribed like it: once the next call's cdr reaches the witness, its fan-out has run for both.
     const witness = await receiver();
@@ -170,20 +190,20 @@ describe('delivery', () => {
     await witness.waitForCount(1);
     await deliveriesSettled(cloud, w.relay);
     expect(gone.deliveries).toHaveLength(1); // nothing more goes to a disabled endpoint
-    await call('DELETE', hooks(`/${watching.id}`), { token: ids.apiKey });
+    await remove(watching.id);
 
     const failing = await receiver();
     failing.respond = () => ({ status: 500 });
     const old = await subscribe({ url: failing.url, events: ['cdr'] });
     await cloud.webhooks.recordFailure(ids.tenantId, old.id, Date.now() - 6 * 86_400_000);
     await w.sim.call('801', '802', { talkMs: 200 });
-    await waitFor(async () => (await call('GET', hooks(`/${old.id}`), { token: ids.apiKey })).body.status === 'disabled');
-    expect((await call('GET', hooks(`/${old.id}`), { token: ids.apiKey })).body.disabledReason).toMatch(/failing since .* \(5 days\)/);
+    await waitFor(async () => (await show(old.id))?.status === 'disabled');
+    expect((await show(old.id))?.disabledReason).toMatch(/failing since .* \(5 days\)/);
     // Re-enabling clears the failure state.
-    const again = await call('PATCH', hooks(`/${old.id}`), { token: ids.apiKey, body: { enabled: true } });
-    expect(again.body).toMatchObject({ status: 'active' });
-    expect(again.body.failingSince).toBeUndefined();
-    for (const h of [hook, old]) await call('DELETE', hooks(`/${h.id}`), { token: ids.apiKey });
+    const again = await tenant().PATCH('/v1/tenants/{tenantId}/webhooks/{id}', { ...hookOf(old.id), body: { enabled: true } });
+    expect(again.data).toMatchObject({ status: 'active' });
+    expect(again.data && 'failingSince' in again.data ? again.data.failingSince : undefined).toBeUndefined();
+    for (const h of [hook, old]) await remove(h.id);
   });
 
   it('replays stored events of a time range to an endpoint', async () => {
@@ -195,16 +215,19 @@ describe('delivery', () => {
     // The call's last deliveries land before replaying.
     await deliveriesSettled(cloud, w.relay);
     const seen = live.deliveries.map((d) => d.body.id).sort();
-    const r = await call('POST', hooks(`/${hook.id}/replay`), { token: ids.apiKey, body: { from, to: new Date().toISOString() } });
-    expect(r.status).toBe(202);
-    await waitFor(async () => (await call('GET', hooks(`/${hook.id}/replays/${r.body.jobId}`), { token: ids.apiKey })).body.status === 'done', { what: 'the replay job done' });
-    const job = (await call('GET', hooks(`/${hook.id}/replays/${r.body.jobId}`), { token: ids.apiKey })).body;
+    const replay = (body: { from: string; to?: string }) => tenant().POST('/v1/tenants/{tenantId}/webhooks/{id}/replay', { ...hookOf(hook.id), body });
+    const r = await replay({ from, to: new Date().toISOString() });
+    expect(r.response.status).toBe(202);
+    const jobOf = async () =>
+      (await tenant().GET('/v1/tenants/{tenantId}/webhooks/{id}/replays/{jobId}', { params: { path: { tenantId: ids.tenantId, id: hook.id, jobId: r.data?.jobId ?? '' } } })).data;
+    await waitFor(async () => (await jobOf())?.status === 'done', { what: 'the replay job done' });
+    const job = defined(await jobOf(), 'the replay job');
     expect(job.eventsQueued).toBeGreaterThanOrEqual(seen.length);
     await live.waitForCount(seen.length + job.eventsQueued);
     const replayed = live.deliveries.slice(seen.length).map((d) => d.body.id).sort();
     expect(replayed).toEqual(expect.arrayContaining(seen));
-    expect((await call('POST', hooks(`/${hook.id}/replay`), { token: ids.apiKey, body: { from: 'yesterday' } })).status).toBe(400);
-    await call('DELETE', hooks(`/${hook.id}`), { token: ids.apiKey });
+    expect((await replay({ from: 'yesterday' })).response.status).toBe(400);
+    await remove(hook.id);
   });
 
   it('keeps one call\'s events in order for an ordered endpoint, while calls go in parallel', async () => {
@@ -224,20 +247,20 @@ describe('delivery', () => {
     });
     expect(perCall.size).toBeGreaterThanOrEqual(3);
     for (const seqs of perCall.values()) expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
-    await call('DELETE', hooks(`/${hook.id}`), { token: ids.apiKey });
+    await remove(hook.id);
   });
 
   it('test endpoint sends one signed test event and reports the answer', async () => {
     const r = await receiver();
     const hook = await subscribe({ url: r.url });
-    const res = await call('POST', hooks(`/${hook.id}/test`), { token: ids.apiKey });
-    expect(res.body).toMatchObject({ delivered: true, responseCode: 200, error: null });
+    const res = await tenant().POST('/v1/tenants/{tenantId}/webhooks/{id}/test', hookOf(hook.id));
+    expect(res.data).toMatchObject({ delivered: true, responseCode: 200, error: null });
     expect(r.deliveries[0].body).toMatchObject({ type: 'test', data: { event: 'test' } });
     new StandardWebhook(hook.secret).verify(r.deliveries[0].raw, {
       'webhook-id': String(r.deliveries[0].headers['webhook-id']),
       'webhook-timestamp': String(r.deliveries[0].headers['webhook-timestamp']),
       'webhook-signature': String(r.deliveries[0].headers['webhook-signature']),
     });
-    await call('DELETE', hooks(`/${hook.id}`), { token: ids.apiKey });
+    await remove(hook.id);
   });
 });

@@ -20,6 +20,7 @@ export const BOX_PREFIX = '/sites/{siteId}/coocenter-api';
 export const BOX_ERRORS: Readonly<Record<number, string>> = {
   400: 'a missing or invalid field (the message names it), or an Idempotency-Key of the wrong shape',
   401: 'the Authorization header is missing, or neither a key of the site\'s tenant nor today\'s md5(WEBKEY + date)',
+  403: 'in the cloud: a tenant key without the scope the command needs (calls for a write, read for the rest)',
   404: 'no such site, endpoint, extension, queue, call or file',
   405: 'a method the endpoint does not take (Allow lists them)',
   409: 'an Idempotency-Key whose first run was cut short by a relay restart: whether it ran is unknown',
