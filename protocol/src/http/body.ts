@@ -54,6 +54,9 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
     }
     chunks.push(next.value);
   }
+  // A body that ends before its declared length was cut by the client going away; the stream may
+  // end quietly rather than fail, depending on when the socket closed.
+  if (declared !== null && /^\d+$/.test(declared.trim()) && size < Number(declared)) throw new RequestAbortedError();
   const out = new Uint8Array(size);
   let at = 0;
   for (const c of chunks) {
