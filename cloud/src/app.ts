@@ -9,7 +9,6 @@ import { adminRoutes } from './api/admin.js';
 import { authenticate } from './api/auth.js';
 import { cors } from './api/cors.js';
 import type { CloudDeps, CloudEnv } from './api/context.js';
-import { boxError } from '../../protocol/src/box-api/errors.js';
 import { errorAnswer, notFound } from './api/errors.js';
 import { keyRoutes } from './api/keys.js';
 import { lifecycleRoutes } from './api/lifecycle.js';
@@ -49,8 +48,8 @@ export function createCloudApp(deps: CloudDeps, options: CloudAppOptions = {}): 
   app.route('/', streamRoutes(deps, auth));
   app.route('/', liveRoutes(deps, auth));
   app.route('/', siteRoutes(deps));
-  // A path under a site's box API that no box route matches answers in the box's words, as the box does.
-  app.notFound((c) => (c.req.path.startsWith('/sites/') ? errorAnswer(boxError(404, 'not found'), c) : c.json(notFound().toBody(), 404)));
+  // (A box path with no endpoint gets the box's own 404 from siteRoutes' catch-all.)
+  app.notFound((c) => c.json(notFound().toBody(), 404));
   app.onError(errorAnswer);
   return app;
 }
