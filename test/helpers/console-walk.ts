@@ -41,8 +41,8 @@ export function stops(w: ConsoleWorld, webhookId: string): Stop[] {
         await visible(p, '#test-result');
       },
     },
-    { name: 'wallboard', path: '/wallboard', ready: (p) => visible(p, '[data-placeholder="live"]') },
-    { name: 'agent', path: '/agent', ready: (p) => visible(p, '[data-placeholder="live"]') },
+    { name: 'wallboard', path: '/wallboard', ready: (p) => visible(p, '[data-placeholder="wallboard"]') },
+    { name: 'agent', path: '/agent', ready: (p) => visible(p, '[data-placeholder="agent"]') },
     { name: 'not-found', path: '/no-such-page', ready: (p) => visible(p, 'main h1') },
   ];
 }

@@ -241,6 +241,13 @@ export const en = {
   'error.starting': 'The cloud is still starting: try again in a moment.',
   'error.unknownOutcome': 'The relay’s connection was lost with the command on it: it may or may not have run.',
   'error.unexpected': 'Something went wrong.',
+
+  // wallboard (issue 14)
+
+  // agent toolbar and agent links (issue 14)
+
+  // webhooks page: deliveries, attempts, resend, replay (issue 14)
+
 } as const;
 
 export type MessageId = keyof typeof en;

@@ -243,4 +243,11 @@ export const zhHans: Catalog = {
   'error.starting': '云端仍在启动，请稍后再试。',
   'error.unknownOutcome': '中继连接在执行命令时中断：命令可能已执行，也可能未执行。',
   'error.unexpected': '出现错误。',
+
+  // wallboard (issue 14)
+
+  // agent toolbar and agent links (issue 14)
+
+  // webhooks page: deliveries, attempts, resend, replay (issue 14)
+
 };

@@ -243,4 +243,11 @@ export const zhHant: Catalog = {
   'error.starting': '雲端仍在啟動，請稍後再試。',
   'error.unknownOutcome': '中繼連線在執行命令時中斷：命令可能已執行，也可能未執行。',
   'error.unexpected': '發生錯誤。',
+
+  // wallboard (issue 14)
+
+  // agent toolbar and agent links (issue 14)
+
+  // webhooks page: deliveries, attempts, resend, replay (issue 14)
+
 };
