@@ -16,6 +16,7 @@ import type { Logger } from '../../../protocol/src/log.js';
 import type { OperationalEventStore } from '../operational/store.js';
 import type { EventStore, OutboxEntry, StoredEvent } from '../store/events.js';
 import { isBoxEvent, type TenantEvent } from '../webhooks/envelope.js';
+import { hopMarks } from '../../../protocol/src/hop-marks.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 import { inSiteOrder, outboxTurn, type EntryResult, type StepOutcome } from './outbox-order.js';
 
@@ -65,6 +66,7 @@ export async function processOutbox(deps: OutboxDeps, entry: OutboxEntry, known?
   await Promise.all([deps.stream ? publishToStream(deps, events.filter(isBoxEvent)) : undefined, deps.fanout.enqueue(events, entry.createdAt)]);
   for (const e of events) if (isBoxEvent(e)) for (const p of deps.projections) await p.apply(e);
   await deps.events.deleteOutbox(entry);
+  hopMarks?.mark('outbox.done', entry.seqs);
 }
 
 /** A failure to reach stream connections never holds up webhooks (a client resumes with `after`). */

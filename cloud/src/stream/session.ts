@@ -17,6 +17,7 @@
  * the store at its own pace.
  */
 
+import { hopMarks } from '../../../protocol/src/hop-marks.js';
 import type { Clock } from '../../../protocol/src/clock.js';
 import type { StoredEvent } from '../store/events.js';
 import { matchesStream, type StreamFilter } from './filter.js';
@@ -177,7 +178,9 @@ export class StreamSession {
   }
 
   private deliver(e: StoredEvent): void {
-    if (this.sent.mark(e.siteId, e.seq)) this.write(eventMessage(e));
+    if (!this.sent.mark(e.siteId, e.seq)) return;
+    this.write(eventMessage(e));
+    hopMarks?.mark("stream.sent", [e.seq]);
   }
 
   private write(msg: StreamMessage): void {
