@@ -141,8 +141,7 @@ export class EventStore {
       outboxes.push(outbox);
     }
     const ackedSeq = await this.marks.advance(siteId, before, records.map((r) => r.seq));
-    // The mark only rises; of two batches stored at once, the one that parked above a gap may answer last.
-    this.acked.set(siteId, Math.max(ackedSeq, this.acked.get(siteId) ?? 0));
+    this.acked.set(siteId, ackedSeq);
     return { ackedSeq, fresh, outboxes };
   }
 

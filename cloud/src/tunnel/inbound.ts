@@ -81,25 +81,13 @@ export async function checkSeq(events: EventStore, presence: Pick<RelayPresence,
 
 /** Store a batch, then (and only then) ack the highest gap-free seq. */
 export async function onEvents(ctx: RelayContext, frame: EventsFrame): Promise<number> {
-  return ackStored(ctx, await storeEvents(ctx, frame.events));
-}
-
-export type StoredBatch = Awaited<ReturnType<EventStore['storeBatch']>>;
-
-/** The first half of onEvents: store the records (nothing is acked yet). */
-export async function storeEvents(ctx: RelayContext, records: EventsFrame['events']): Promise<StoredBatch> {
-  const stored = await ctx.events.storeBatch(
+  const { ackedSeq, fresh, outboxes } = await ctx.events.storeBatch(
     ctx.tenantId,
     ctx.siteId,
-    records.map((e) => ({ seq: e.seq, event: e.event as unknown as BoxEvent, call: e.call, recovered: e.recovered, partial: e.partial })),
+    frame.events.map((e) => ({ seq: e.seq, event: e.event as unknown as BoxEvent, call: e.call, recovered: e.recovered, partial: e.partial })),
     ctx.clock.now(),
   );
-  hopMarks?.mark('cloud.stored', seqsOf(stored.fresh));
-  return stored;
-}
-
-/** The second half: ack what is stored, then hand the fresh events on. */
-export async function ackStored(ctx: RelayContext, { ackedSeq, fresh, outboxes }: StoredBatch): Promise<number> {
+  hopMarks?.mark('cloud.stored', seqsOf(fresh));
   await ctx.send({ t: 'ack', seq: ackedSeq });
   if (outboxes.length > 0) ctx.afterStore?.(outboxes, fresh);
   return ackedSeq;
