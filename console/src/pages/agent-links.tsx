@@ -16,7 +16,21 @@ import { SecretOnce } from './webhook-form.js';
 /** Lifetimes offered (days; 0: until revoked). The cloud takes 1-365. */
 const LIFETIMES = [0, 30, 90, 365] as const;
 
+/** The site's section, closed at first: its links are read (and its controls exist) only once it is opened. */
 export function AgentLinks({ site }: { site: Site }) {
+  const { t } = useI18n();
+  const [open, setOpen] = useState(false);
+  return (
+    <details class="card" data-agent-links={site.id} onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
+      <summary>
+        {t('agentLink.title')} <Data>{site.name}</Data>
+      </summary>
+      {open ? <AgentLinksBody site={site} /> : null}
+    </details>
+  );
+}
+
+function AgentLinksBody({ site }: { site: Site }) {
   const { t, locale } = useI18n();
   const { tenant } = useConsole();
   const links = useLoad(() => agentLinks(tenant, site.id), site.id);
@@ -58,10 +72,7 @@ export function AgentLinks({ site }: { site: Site }) {
   };
 
   return (
-    <details class="card" data-agent-links={site.id}>
-      <summary>
-        {t('agentLink.title')} <Data>{site.name}</Data>
-      </summary>
+    <>
       <p>{t('agentLink.intro')}</p>
       <form
         class="form-grid"
@@ -135,6 +146,6 @@ export function AgentLinks({ site }: { site: Site }) {
           </table>
         </TableRegion>
       )}
-    </details>
+    </>
   );
 }
