@@ -9,7 +9,7 @@ import type { LocalCloud } from '../../cloud/src/local/server.js';
 import { typedApi, validatedApi } from '../helpers/api-document.js';
 import { callUp, startBoxWorld, type BoxWorld } from '../helpers/box-world.js';
 import { startTestCloud, tenantAndSite, type Api } from '../helpers/cloud-harness.js';
-import { openStreamClient } from '../helpers/stream-client.js';
+import { openStreamClient, refusedStream } from '../helpers/stream-client.js';
 import { waitFor } from '../helpers/wait.js';
 
 let cloud: LocalCloud;
@@ -73,4 +73,13 @@ it('sees its extension, its queue with its own membership, and only the calls it
   expect(w.sim.state.queues.find((q) => q.name === '630')?.members.find((m) => m.interface.toLowerCase() === 'sip/804')?.paused).toBe(true);
   await waitFor(async () => (await live()).queues['630']?.members['sip/804']?.paused === true, { what: 'the pause in the agent\'s live state' });
   for (const c of [board, mine]) await c.close();
+});
+
+it('opens a header-authenticated stream for its own extension only: another is refused, not narrowed', async () => {
+  const refused = await refusedStream(`${cloud.url}/v1/stream`, 'extensions=801', agent);
+  expect([refused.status, refused.body.code, refused.body.message]).toEqual([403, 'insufficient-scope', `an agent link acts only for extension 804 of site ${ids.siteId}: not extension 801`]);
+  const own = await openStreamClient(`${cloud.url}/v1/stream`, 'state=1', agent);
+  await waitFor(() => own.messages.length > 0, { what: 'the agent\'s state' });
+  expect(Object.keys(own.messages[0].full.extensions)).toEqual(['804']);
+  await own.close();
 });
