@@ -13,8 +13,8 @@
  * relay went (relay-offline). A stale state is still shown, as such.
  */
 
-import { applyLiveChanges } from '../../../protocol/src/live/reduce.js';
-import { emptyLiveState, type LiveState } from '../../../protocol/src/live/state.js';
+import { applyLiveChanges, emptyLiveState } from '../../../protocol/src/live/reduce.js';
+import type { LiveState } from '../../../protocol/src/live/state.js';
 import type { LiveStateMessage } from '../../../cloud/src/live/publisher.js';
 
 /** Why a state is not current (the cloud's `reason`), plus `no-state` before anything was heard. */

@@ -30,7 +30,8 @@ export interface StreamFilter {
 }
 
 export type StreamStatus =
-  | { phase: 'connecting'; attempt: number }
+  /** `since`: when the connection was lost, on a reconnect. */
+  | { phase: 'connecting'; attempt: number; since?: number }
   | { phase: 'open'; since: number }
   /** Lost (or never opened): the next try is at `retryAt` (epoch ms). */
   | { phase: 'retrying'; attempt: number; retryAt: number; since: number; error: string }
@@ -143,7 +144,7 @@ export function openStream(o: StreamOptions): Stream {
 
   async function connect(): Promise<void> {
     if (closed()) return;
-    report({ phase: 'connecting', attempt });
+    report({ phase: 'connecting', attempt, ...(lostAt === undefined ? {} : { since: lostAt }) });
     let ticket: string;
     try {
       ticket = await o.ticket(o.filter);
