@@ -10,7 +10,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { NEW_CHOICE, statsApiQuery } from '../api/stats-query.js';
 import type { Metrics } from '../api/types.js';
-import { Badge, Data, ErrorNote, Field, Loading, Msg, Page } from '../components/ui.js';
+import { Badge, Data, ErrorNote, Loading, Msg, Page } from '../components/ui.js';
 import { useConsole, useI18n, useLoad, zoneOf } from '../context.js';
 import { formatInstant, formatNumber, formatPercent, formatSeconds } from '../format.js';
 import type { Locale, MessageId } from '../i18n/index.js';
@@ -42,9 +42,11 @@ export function WallboardPage({ route }: { route: Route }) {
   }, [named, siteId]);
 
   return (
-    <Page title={t('nav.wallboard')}>
-      <div class="card form-grid">
-        <Field id="w-site" label={t('common.site')}>
+    <Page
+      title={t('nav.wallboard')}
+      actions={
+        <div class="inline-field">
+          <label for="w-site">{t('common.site')}</label>
           <select id="w-site" value={siteId} onChange={(e) => navigate(href('/wallboard', { site: (e.target as HTMLSelectElement).value }))}>
             {(sites ?? []).map((s) => (
               <option key={s.id} value={s.id} translate={false}>
@@ -52,8 +54,9 @@ export function WallboardPage({ route }: { route: Route }) {
               </option>
             ))}
           </select>
-        </Field>
-      </div>
+        </div>
+      }
+    >
       {sites && sites.length === 0 ? <p class="note note-muted">{t('sites.none')}</p> : null}
       {siteId ? <SiteBoard key={siteId} siteId={siteId} /> : null}
     </Page>
