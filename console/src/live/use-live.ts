@@ -45,6 +45,13 @@ export function useStream(filter: StreamFilter | undefined, hooks: StreamHooks =
   return status;
 }
 
+/**
+ * The stream says when the relay comes and goes, not when its AMI session
+ * drops or a snapshot is pending: GET …/live is read again this often so
+ * that the page says so too (mergeView keeps whatever the stream brought later).
+ */
+const LIVE_RECHECK_MS = 30_000;
+
 export interface LiveSite {
   /** The state (current or stale, as it says), undefined until first heard. */
   live: SiteLive | undefined;
@@ -53,7 +60,7 @@ export interface LiveSite {
   error: unknown;
 }
 
-/** One site's live state: GET …/live, then the stream's state messages for it. */
+/** One site's live state: GET …/live (and again every 30 s), then the stream's state messages for it. */
 export function useLiveSite(siteId: string | undefined, hooks: Pick<StreamHooks, 'onEvent'> = {}): LiveSite {
   const { tenant } = useConsole();
   const [live, setLive] = useState<SiteLive | undefined>(undefined);
@@ -63,11 +70,21 @@ export function useLiveSite(siteId: string | undefined, hooks: Pick<StreamHooks,
     setError(undefined);
     if (!siteId) return;
     let gone = false;
-    tenant.live(siteId).then(
-      (view) => !gone && setLive((s) => mergeView(s, view)),
-      (err: unknown) => !gone && setError(err),
-    );
-    return () => (gone = true);
+    const read = () =>
+      tenant.live(siteId).then(
+        (view) => {
+          if (gone) return;
+          setError(undefined);
+          setLive((s) => mergeView(s, view));
+        },
+        (err: unknown) => !gone && setError(err),
+      );
+    void read();
+    const again = setInterval(read, LIVE_RECHECK_MS);
+    return () => {
+      gone = true;
+      clearInterval(again);
+    };
   }, [tenant, siteId]);
   const status = useStream(siteId ? { siteIds: [siteId] } : undefined, {
     onEvent: hooks.onEvent,
