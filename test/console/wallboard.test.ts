@@ -5,7 +5,8 @@
  * measured in the page and printed); a member paused through the box API,
  * and one paused with a reason over AMI, show so; a caller waiting in a queue
  * shows with the time waited, then goes when answered; today's figures are
- * the scenario's; a stopped relay is said to be offline.
+ * the scenario's; after a network blip the page reconnects with `after` and
+ * gets the events it missed, none twice; a stopped relay is said to be offline.
  *
  * WALLBOARD_SCREENSHOT=1 also writes docs/img/console-wallboard.png (the one README shows).
  */
@@ -18,6 +19,7 @@ import { AmiTestClient } from '../../simulator/src/testing/ami-test-client.js';
 import { callUp } from '../helpers/box-world.js';
 import { launchChromium, newContext, pageProblems, screenshot } from '../helpers/browser.js';
 import { openSignedIn, waitForText } from '../helpers/console-page.js';
+import { cuttableProxy } from '../helpers/cuttable-proxy.js';
 import { startConsoleWorld, type ConsoleWorld } from '../helpers/console-world.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -152,6 +154,46 @@ describe('the wallboard', () => {
     const seconds = new Intl.NumberFormat('en', { style: 'unit', unit: 'second', unitDisplay: 'short', maximumFractionDigits: 1 }).format(stats.total.averageSpeedOfAnswer);
     expect(await tile('stats.asa').textContent()).toBe(seconds);
     expect(await tile('stats.serviceLevel').textContent()).toBe(new Intl.NumberFormat('en', { style: 'percent', maximumFractionDigits: 1 }).format(stats.total.serviceLevel));
+  });
+
+  it('reconnects after a network blip with after=<the last event id>: the events of a call made meanwhile arrive, none missed or repeated', async () => {
+    const proxy = await cuttableProxy(Number(new URL(w.cloud.url).port));
+    const other = await (await newContext(browser)).newPage();
+    const sockets: string[] = [];
+    const events: Array<{ id: string; seq: number; event: string }> = [];
+    other.on('websocket', (ws) => {
+      sockets.push(ws.url());
+      ws.on('framereceived', (f) => {
+        const m = JSON.parse(String(f.payload));
+        if (m.type === 'event') events.push({ id: m.id, seq: m.seq, event: m.data.event });
+      });
+    });
+    try {
+      await other.goto(`${proxy.url}/console/wallboard?site=${w.siteId}#key=${encodeURIComponent(w.apiKey)}`);
+      await other.locator('.wallboard[data-live="current"][data-stream="open"]').waitFor({ timeout: WAIT.timeoutMs });
+      await w.box.sim.call('801', '802', { talkMs: 1000 });
+      await waitFor(() => events.find((e) => e.event === 'cdr'), { ...WAIT, what: 'the first call’s events' });
+
+      // The blip: the connection is cut, and the next one held back while a call is made and stored.
+      proxy.setDelay(1500);
+      proxy.drop();
+      await other.locator('[data-note="reconnecting"]').waitFor({ timeout: WAIT.timeoutMs });
+      const before = events.length;
+      const lastBefore = events[before - 1].id;
+      await w.box.sim.call('803', '804', { talkMs: 1000 });
+      proxy.setDelay(0);
+      await other.locator('.wallboard[data-live="current"][data-stream="open"]').waitFor({ timeout: WAIT.timeoutMs });
+      await waitFor(() => events.filter((e) => e.event === 'cdr').length === 2, { ...WAIT, what: 'the second call’s cdr, after the reconnect' });
+
+      expect(sockets).toHaveLength(2);
+      expect(new URL(sockets[1]).searchParams.get('after')).toBe(lastBefore);
+      const seqs = events.map((e) => e.seq);
+      expect(seqs).toEqual(seqs.map((_, i) => seqs[0] + i)); // consecutive: no gap, no duplicate
+      expect(events.slice(before).map((e) => e.event)).toContain('hangup');
+    } finally {
+      await other.context().close();
+      await proxy.close();
+    }
   });
 
   it('says the relay is offline, and since when, once it stops', async () => {
