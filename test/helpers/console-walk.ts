@@ -41,7 +41,7 @@ export function stops(w: ConsoleWorld, webhookId: string): Stop[] {
         await visible(p, '#test-result');
       },
     },
-    { name: 'wallboard', path: '/wallboard', ready: (p) => visible(p, '[data-placeholder="wallboard"]') },
+    { name: 'wallboard', path: `/wallboard?site=${w.siteId}`, ready: (p) => visible(p, '.wallboard[data-live="current"] .queue[data-queue="630"] li[data-member]') },
     { name: 'agent', path: '/agent', ready: (p) => visible(p, '[data-placeholder="agent"]') },
     { name: 'not-found', path: '/no-such-page', ready: (p) => visible(p, 'main h1') },
   ];

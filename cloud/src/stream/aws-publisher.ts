@@ -12,9 +12,9 @@ import { PostToConnectionCommand, type ApiGatewayManagementApiClient } from '@aw
 import { LogField } from '../../../protocol/src/log-fields.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import type { StreamPublisher } from '../pipeline/outbox.js';
-import type { TenantEvent } from '../webhooks/envelope.js';
 import { isGone } from '../tunnel/apigw-connections.js';
 import { matchesStream } from './filter.js';
+import { envelopeOf, isBoxEvent, type TenantEvent } from '../webhooks/envelope.js';
 import { eventMessage } from './messages.js';
 import type { SubscriptionStore } from './subscriptions.js';
 
@@ -37,7 +37,7 @@ export class AwsStreamPublisher implements StreamPublisher {
   private async post(connectionId: string, events: TenantEvent[]): Promise<void> {
     for (const e of events) {
       try {
-        await this.api.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from(JSON.stringify(eventMessage(e))) }));
+        await this.api.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from(JSON.stringify(eventMessage(envelopeOf(e)))) }));
       } catch (err) {
         if (isGone(err)) return void (await this.subscriptions.remove(connectionId));
         this.logger.warn('stream post failed', { [LogField.connectionId]: connectionId, [LogField.eventId]: e.id, [LogField.error]: err });

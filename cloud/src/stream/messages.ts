@@ -2,12 +2,13 @@
  * What a stream connection carries, declared once: the messages the cloud
  * sends, the close codes it ends a connection with, and the bounds of a
  * connection. Both runtimes (the local server's `ws`, API Gateway's
- * WebSocket API) send exactly these. Pure.
+ * WebSocket API) send exactly these. Pure, and free of the store's modules:
+ * the console's stream client uses these types in the browser.
  */
 
 import type { LiveStateMessage } from '../live/publisher.js';
 import type { OperationalEventType } from '../operational/types.js';
-import { envelopeOf, isBoxEvent, type Envelope, type TenantEvent } from '../webhooks/envelope.js';
+import type { Envelope } from '../webhooks/envelope-shape.js';
 
 /**
  * An event: the webhook envelope, with `type` saying it is an event. A box
@@ -31,9 +32,13 @@ export interface CloseMessage {
 }
 export type StreamMessage = EventMessage | StateMessage | PingMessage | CloseMessage;
 
-export function eventMessage(e: TenantEvent): EventMessage {
-  const { type: _eventType, ...rest } = envelopeOf(e);
-  return isBoxEvent(e) ? { type: 'event', ...rest } : { type: 'event', event: e.type, ...rest };
+/**
+ * The event message of an event's envelope: `eventMessage(envelopeOf(e), isBoxEvent(e))`
+ * (the envelope alone, so that the console's bundle needs none of the store's modules).
+ */
+export function eventMessage(envelope: Envelope, box = true): EventMessage {
+  const { type, ...rest } = envelope;
+  return box ? { type: 'event', ...rest } : { type: 'event', event: type as OperationalEventType, ...rest };
 }
 
 /**

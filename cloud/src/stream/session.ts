@@ -22,7 +22,7 @@
 import { hopMarks } from '../../../protocol/src/hop-marks.js';
 import type { Clock } from '../../../protocol/src/clock.js';
 import type { StoredEvent } from '../store/events.js';
-import { isBoxEvent, type TenantEvent } from '../webhooks/envelope.js';
+import { envelopeOf, isBoxEvent, type TenantEvent } from '../webhooks/envelope.js';
 import { ExtensionLiveView } from '../live/agent-view.js';
 import { matchesStream, type StreamFilter } from './filter.js';
 import { closeMessage, eventMessage, STREAM_CLOSE, type StateMessage, type StreamCloseReason, type StreamLimits, type StreamMessage } from './messages.js';
@@ -201,7 +201,7 @@ export class StreamSession {
   private deliver(e: TenantEvent): void {
     if (!isBoxEvent(e)) return this.deliverOperational(e);
     if (!this.sent.mark(e.siteId, e.seq)) return;
-    this.write(eventMessage(e));
+    this.write(eventMessage(envelopeOf(e)));
     hopMarks?.mark('stream.sent', [e.seq]);
   }
 
@@ -209,7 +209,7 @@ export class StreamSession {
     if (this.sentOps.has(e.id)) return;
     this.sentOps.add(e.id);
     if (this.sentOps.size > MAX_SENT_OPS) this.sentOps.delete(this.sentOps.values().next().value!);
-    this.write(eventMessage(e));
+    this.write(eventMessage(envelopeOf(e), false));
   }
 
   private write(msg: StreamMessage): void {
