@@ -37,7 +37,7 @@ export class AwsStreamPublisher implements StreamPublisher {
   private async post(connectionId: string, events: TenantEvent[]): Promise<void> {
     for (const e of events) {
       try {
-        await this.api.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from(JSON.stringify(eventMessage(envelopeOf(e)))) }));
+        await this.api.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from(JSON.stringify(eventMessage(envelopeOf(e), isBoxEvent(e)))) }));
       } catch (err) {
         if (isGone(err)) return void (await this.subscriptions.remove(connectionId));
         this.logger.warn('stream post failed', { [LogField.connectionId]: connectionId, [LogField.eventId]: e.id, [LogField.error]: err });
