@@ -1,9 +1,9 @@
 /**
  * Sites: each site's relay (online or offline, since when, its version, when
- * it was last heard from and why it went), its AMI session, its time zone.
- * The API lists no outage history yet (only the last one: offlineSince,
- * lastReason; each outage goes to webhooks as relay.offline/relay.online
- * events). Refreshed every 30 s
+ * it was last heard from and why it went), its AMI session, its time zone;
+ * each site's agent links (agent-links.tsx). The API lists no outage
+ * history yet (only the last one: offlineSince, lastReason; each outage goes
+ * to webhooks as relay.offline/relay.online events). Refreshed every 30 s
  * while open; the live view comes with the wallboard (issue 13's stream).
  */
 
@@ -13,6 +13,7 @@ import { Badge, Data, ErrorNote, Loading, Page, TableRegion } from '../component
 import { useConsole, useI18n } from '../context.js';
 import { formatInstant, NONE } from '../format.js';
 import type { Route } from '../router.js';
+import { AgentLinks } from './agent-links.js';
 
 const REFRESH_MS = 30_000;
 
@@ -87,6 +88,9 @@ function SitesTable({ sites }: { sites: Site[] }) {
           </tbody>
         </table>
       </TableRegion>
+      {sites.map((site) => (
+        <AgentLinks key={site.id} site={site} />
+      ))}
     </>
   );
 }
