@@ -28,6 +28,13 @@ function allOf<U extends string | number>() {
 export type Site = Json<'listSites'>['data'][number];
 export type RelayStatus = Site['relay'];
 
+// ── agent links ──────────────────────────────────────────────────────────
+export type AgentLink = Json<'listAgentLinks'>['data'][number];
+/** A new link: its credential and console link, shown once. */
+export type NewAgentLink = Json<'createAgentLink', 201>;
+export type AgentLinkInput = Body<'createAgentLink'>;
+export type WhoAmI = Json<'whoAmI'>;
+
 // ── CDRs ─────────────────────────────────────────────────────────────────
 type ApiCdrRow = Json<'searchCdrs'>['data'][number];
 export type CdrType = ApiCdrRow['type'];
