@@ -5,7 +5,7 @@
  * as markup), in a box that keeps its lines and scrolls.
  */
 
-import { Data, ErrorNote, Loading } from '../components/ui.js';
+import { Data, ErrorNote, Loading, Msg } from '../components/ui.js';
 import { useConsole, useI18n, useLoad } from '../context.js';
 import { formatInstant, formatMs, localZone, NONE } from '../format.js';
 
@@ -21,7 +21,10 @@ export function DeliveryAttempts({ webhookId, eventId, version }: { webhookId: s
       {!log && detail.loading ? <Loading /> : null}
       {log && log.length === 0 ? <p>{t('attempts.none')}</p> : null}
       {log && log.length > 0 ? (
-        <table class="data compact" aria-label={t('attempts.title', { event: eventId })}>
+        <table class="data compact">
+          <caption>
+            <Msg id="attempts.title" params={{ event: <Data class="id">{eventId}</Data> }} />
+          </caption>
           <thead>
             <tr>
               <th scope="col">{t('attempts.number')}</th>
