@@ -6,11 +6,16 @@
  */
 
 import type { LiveStateMessage } from '../live/publisher.js';
-import type { StoredEvent } from '../store/events.js';
-import { envelopeOf, type Envelope } from '../webhooks/envelope.js';
+import type { OperationalEventType } from '../operational/types.js';
+import { envelopeOf, isBoxEvent, type Envelope, type TenantEvent } from '../webhooks/envelope.js';
 
-/** An event: the webhook envelope, with `type` saying it is an event (the box event's own type is `data.event`). */
-export type EventMessage = Omit<Envelope, 'type'> & { type: 'event' };
+/**
+ * An event: the webhook envelope, with `type` saying it is an event. A box
+ * event's own type is `data.event` (data is the box's body, as webhooks carry
+ * it); an operational event's is `event` (its `seq` is null, it has no place
+ * in the site's numbering).
+ */
+export type EventMessage = Omit<Envelope, 'type'> & { type: 'event'; event?: OperationalEventType };
 /** The site's live state (cloud/src/live): a full picture, then changes. */
 export type StateMessage = LiveStateMessage;
 /** Sent every PING_MS so that proxies keep the connection and a client can tell a dead one. */
@@ -26,9 +31,9 @@ export interface CloseMessage {
 }
 export type StreamMessage = EventMessage | StateMessage | PingMessage | CloseMessage;
 
-export function eventMessage(e: StoredEvent): EventMessage {
+export function eventMessage(e: TenantEvent): EventMessage {
   const { type: _eventType, ...rest } = envelopeOf(e);
-  return { type: 'event', ...rest };
+  return isBoxEvent(e) ? { type: 'event', ...rest } : { type: 'event', event: e.type, ...rest };
 }
 
 /**
