@@ -54,8 +54,6 @@ export const en = {
   'sites.amiDown': 'Down',
   'sites.amiUnknown': 'Unknown',
   'sites.now': 'Now',
-  'sites.outages': 'Outages:',
-  'sites.ongoing': 'ongoing',
 
   'calls.title': 'Calls',
   'calls.search': 'Search calls',
@@ -313,6 +311,18 @@ export const en = {
   'agentLink.list': 'Agent links of {site}',
 
   // webhooks page: deliveries, attempts, resend, replay (issue 14)
+  'deliveries.showAttempts': 'Show attempts',
+  'deliveries.resend': 'Resend',
+  'attempts.title': 'Attempts of {event}',
+  'attempts.none': 'Not attempted yet.',
+  'attempts.number': 'Attempt',
+  'attempts.at': 'When',
+  'attempts.body': 'Answer (first 1 KB)',
+  'attempts.noAnswer': 'no answer',
+  'replay.progress': 'Site-days read: {done} of {steps}',
+  'replay.running': 'Replaying: {found} events found, {queued} queued so far.',
+  'replay.found': '({found} stored events in the range.)',
+  'replay.stopped': 'Replay stopped after queueing {queued} events.',
 
 } as const;
 

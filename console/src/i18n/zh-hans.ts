@@ -56,8 +56,6 @@ export const zhHans: Catalog = {
   'sites.amiDown': '已断开',
   'sites.amiUnknown': '未知',
   'sites.now': '现在',
-  'sites.outages': '中断记录：',
-  'sites.ongoing': '尚未恢复',
 
   'calls.title': '通话',
   'calls.search': '查询通话',
@@ -315,5 +313,17 @@ export const zhHans: Catalog = {
   'agentLink.list': '{site} 的坐席链接',
 
   // webhooks page: deliveries, attempts, resend, replay (issue 14)
+  'deliveries.showAttempts': '查看尝试记录',
+  'deliveries.resend': '重新推送',
+  'attempts.title': '{event} 的推送尝试',
+  'attempts.none': '尚未尝试推送。',
+  'attempts.number': '第几次',
+  'attempts.at': '时间',
+  'attempts.body': '响应内容（前 1024 字节）',
+  'attempts.noAnswer': '无响应',
+  'replay.progress': '已读取的站点日：{done} / {steps}',
+  'replay.running': '重放中：已找到 {found} 个事件，已排队 {queued} 个。',
+  'replay.found': '（该时段共存有 {found} 个事件。）',
+  'replay.stopped': '重放已停止，已排队 {queued} 个事件。',
 
 };

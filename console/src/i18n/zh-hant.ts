@@ -56,8 +56,6 @@ export const zhHant: Catalog = {
   'sites.amiDown': '已中斷',
   'sites.amiUnknown': '未知',
   'sites.now': '現在',
-  'sites.outages': '中斷紀錄：',
-  'sites.ongoing': '尚未恢復',
 
   'calls.title': '通話',
   'calls.search': '查詢通話',
@@ -315,5 +313,17 @@ export const zhHant: Catalog = {
   'agentLink.list': '{site} 的座席連結',
 
   // webhooks page: deliveries, attempts, resend, replay (issue 14)
+  'deliveries.showAttempts': '查看嘗試記錄',
+  'deliveries.resend': '重新推送',
+  'attempts.title': '{event} 的推送嘗試',
+  'attempts.none': '尚未嘗試推送。',
+  'attempts.number': '第幾次',
+  'attempts.at': '時間',
+  'attempts.body': '回應內容（前 1024 位元組）',
+  'attempts.noAnswer': '無回應',
+  'replay.progress': '已讀取的站點日：{done} / {steps}',
+  'replay.running': '重播中：已找到 {found} 個事件，已排隊 {queued} 個。',
+  'replay.found': '（該時段共存有 {found} 個事件。）',
+  'replay.stopped': '重播已停止，已排隊 {queued} 個事件。',
 
 };
