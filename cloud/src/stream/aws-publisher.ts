@@ -15,6 +15,7 @@ import type { StreamPublisher } from '../pipeline/outbox.js';
 import type { StoredEvent } from '../store/events.js';
 import { isGone } from '../tunnel/apigw-connections.js';
 import { matchesStream } from './filter.js';
+import { envelopeOf } from '../webhooks/envelope.js';
 import { eventMessage } from './messages.js';
 import type { SubscriptionStore } from './subscriptions.js';
 
@@ -37,7 +38,7 @@ export class AwsStreamPublisher implements StreamPublisher {
   private async post(connectionId: string, events: StoredEvent[]): Promise<void> {
     for (const e of events) {
       try {
-        await this.api.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from(JSON.stringify(eventMessage(e))) }));
+        await this.api.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from(JSON.stringify(eventMessage(envelopeOf(e)))) }));
       } catch (err) {
         if (isGone(err)) return void (await this.subscriptions.remove(connectionId));
         this.logger.warn('stream post failed', { [LogField.connectionId]: connectionId, [LogField.eventId]: e.id, [LogField.error]: err });

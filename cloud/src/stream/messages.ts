@@ -2,12 +2,12 @@
  * What a stream connection carries, declared once: the messages the cloud
  * sends, the close codes it ends a connection with, and the bounds of a
  * connection. Both runtimes (the local server's `ws`, API Gateway's
- * WebSocket API) send exactly these. Pure.
+ * WebSocket API) send exactly these. Pure, and free of the store's modules:
+ * the console's stream client uses these types in the browser.
  */
 
 import type { LiveStateMessage } from '../live/publisher.js';
-import type { StoredEvent } from '../store/events.js';
-import { envelopeOf, type Envelope } from '../webhooks/envelope.js';
+import type { Envelope } from '../webhooks/envelope-shape.js';
 
 /** An event: the webhook envelope, with `type` saying it is an event (the box event's own type is `data.event`). */
 export type EventMessage = Omit<Envelope, 'type'> & { type: 'event' };
@@ -26,8 +26,9 @@ export interface CloseMessage {
 }
 export type StreamMessage = EventMessage | StateMessage | PingMessage | CloseMessage;
 
-export function eventMessage(e: StoredEvent): EventMessage {
-  const { type: _eventType, ...rest } = envelopeOf(e);
+/** The event message of an event's envelope (`eventMessage(envelopeOf(e))`). */
+export function eventMessage(envelope: Envelope): EventMessage {
+  const { type: _eventType, ...rest } = envelope;
   return { type: 'event', ...rest };
 }
 

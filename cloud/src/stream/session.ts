@@ -20,6 +20,7 @@
 import type { Clock } from '../../../protocol/src/clock.js';
 import type { StoredEvent } from '../store/events.js';
 import { matchesStream, type StreamFilter } from './filter.js';
+import { envelopeOf } from '../webhooks/envelope.js';
 import { closeMessage, eventMessage, STREAM_CLOSE, type StateMessage, type StreamCloseReason, type StreamLimits, type StreamMessage } from './messages.js';
 
 /** What a session needs of its connection (a `ws` socket locally; API Gateway's management API on AWS). */
@@ -177,7 +178,7 @@ export class StreamSession {
   }
 
   private deliver(e: StoredEvent): void {
-    if (this.sent.mark(e.siteId, e.seq)) this.write(eventMessage(e));
+    if (this.sent.mark(e.siteId, e.seq)) this.write(eventMessage(envelopeOf(e)));
   }
 
   private write(msg: StreamMessage): void {

@@ -6,6 +6,8 @@
  */
 
 import type { Query } from '../url.js';
+import type { LiveView } from '../live/site-state.js';
+import type { StreamFilter } from '../live/stream.js';
 import type { Api } from './client.js';
 import type { CdrRow, Delivery, Page, ReplayJob, Site, Stats, TestSendResult, Webhook, WebhookInput } from './types.js';
 
@@ -41,6 +43,17 @@ export class Tenant {
 
   stats(query: Query): Promise<Stats> {
     return this.api.get(this.path('stats'), query);
+  }
+
+  // ── live (issue 13: README "Live state per site", "The event stream") ──
+  /** The site's live state now, with how current it is. */
+  live(siteId: string): Promise<LiveView> {
+    return this.api.get(this.path('sites', siteId, 'live'));
+  }
+
+  /** A one-connection ticket for the stream (60 s), carrying the filter. */
+  streamTicket(filter: StreamFilter): Promise<string> {
+    return this.api.send<{ ticket: string }>('POST', this.path('stream-tickets'), filter).then((r) => r.ticket);
   }
 
   /**
