@@ -18,6 +18,9 @@ export interface RelayStatus {
   lastReason?: string | null;
   /** Newer clouds: the site's recent outages, newest first. */
   outages?: Outage[];
+  /** The relay's pop_url (screen-pop URL template) and after-call work length, as its last hello said. */
+  popUrl?: string | null;
+  wrapupSeconds?: number | null;
 }
 
 export interface Outage {
@@ -32,6 +35,8 @@ export interface Site {
   createdAt: string;
   timezone: string;
   webkey: boolean;
+  /** The site's own screen-pop URL template; null: the relay's. */
+  popUrl?: string | null;
   relay: RelayStatus;
 }
 
