@@ -64,19 +64,21 @@ export function QueuesCard(p: { state: LiveState; extension: string; box: SiteBo
                         </div>
                       ) : null}
                     </td>
-                    <td class="actions">
-                      <button
-                        type="button"
-                        class={member.paused ? undefined : 'secondary'}
-                        disabled={busy}
-                        aria-label={t(member.paused ? 'agent.unpauseIn' : 'agent.pauseIn', { queue })}
-                        onClick={() => void p.run(`pause:${queue}`, () => p.box.pause(queue, p.extension, !member.paused))}
-                      >
-                        {t(member.paused ? 'agent.unpause' : 'agent.pause')}
-                      </button>
-                      <button type="button" class="secondary" disabled={busy} aria-label={t('agent.logoutOf', { queue })} onClick={() => void p.run(`logout:${queue}`, () => p.box.logout(queue, p.extension))}>
-                        {t('agent.logout')}
-                      </button>
+                    <td>
+                      <div class="actions">
+                        <button
+                          type="button"
+                          class={member.paused ? undefined : 'secondary'}
+                          disabled={busy}
+                          aria-label={t(member.paused ? 'agent.unpauseIn' : 'agent.pauseIn', { queue })}
+                          onClick={() => void p.run(`pause:${queue}`, () => p.box.pause(queue, p.extension, !member.paused))}
+                        >
+                          {t(member.paused ? 'agent.unpause' : 'agent.pause')}
+                        </button>
+                        <button type="button" class="secondary" disabled={busy} aria-label={t('agent.logoutOf', { queue })} onClick={() => void p.run(`logout:${queue}`, () => p.box.logout(queue, p.extension))}>
+                          {t('agent.logout')}
+                        </button>
+                      </div>
                     </td>
                   </tr>
                 );

@@ -130,7 +130,7 @@ export function AgentToolbar({ siteId, extension }: { siteId: string; extension:
           </span>
           <Data class="detail">{site?.name}</Data>
         </p>
-        {call ? (
+        {call?.state === 'up' ? (
           <p class="agent-call">
             {t('agent.inCall')} <Data class="strong">{call.caller.number === extension ? (call.callee?.number ?? '') : call.caller.number}</Data>
           </p>
