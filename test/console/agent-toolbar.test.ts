@@ -12,7 +12,9 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, newContext, pageProblems, screenshot } from '../helpers/browser.js';
+import { latinWords } from '../../console/src/i18n/latin.js';
 import { openSignedIn } from '../helpers/console-page.js';
+import { uiTexts } from '../helpers/console-walk.js';
 import { startConsoleWorld, type ConsoleWorld } from '../helpers/console-world.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -119,7 +121,7 @@ describe('the agent toolbar', () => {
     await context.close();
   });
 
-  it('is usable at phone width (360 px): nothing scrolls sideways, every control is on screen and big enough to tap', async () => {
+  it('is usable at phone width (360 px) in Chinese: nothing scrolls sideways, every control is on screen and big enough to tap, no English left', async () => {
     const context = await newContext(browser, { locale: 'zh-CN', width: 360, height: 780 });
     const page = await context.newPage();
     await openSignedIn(page, w, `/agent?site=${w.siteId}&extension=${EXT}`);
@@ -136,6 +138,10 @@ describe('the agent toolbar', () => {
       expect(c.right, c.what).toBeLessThanOrEqual(360);
     }
     for (const c of controls.filter((x) => !x.what.startsWith('<input type="checkbox"') && !x.what.startsWith('<a href'))) expect(c.height, c.what).toBeGreaterThanOrEqual(36);
+    // In Chinese, with the pop's option and the after-call countdown on screen: nothing left in English.
+    await row(page).locator('.countdown').waitFor();
+    await page.locator('#pop-auto').waitFor();
+    expect((await uiTexts(page)).filter((text) => latinWords(text).length > 0)).toEqual([]);
     await screenshot(page, 'phone-360-agent');
     await context.close();
   });

@@ -6,9 +6,10 @@
  *
  * `/agent?site=<siteId>&extension=<ext>`: a tenant-key user picks both here.
  * Seam for agent links: a session fixed to one site and extension renders
- * <AgentToolbar siteId extension /> itself, with no picker.
+ * <AgentToolbarPage siteId extension /> itself: no picker, no way to another.
  */
 
+import type { ComponentChildren } from 'preact';
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { FIELD_SHAPES } from '../../../protocol/src/box-api/fields.js';
 import { callOf } from '../agent/extension.js';
@@ -31,8 +32,14 @@ export function AgentPage({ route }: { route: Route }) {
   const chosen = siteId && FIELD_SHAPES.extension.pattern.test(extension) && sites?.some((s) => s.id === siteId);
   if (sites === undefined) return <Page title={t('nav.agent')}>{<Loading />}</Page>;
   if (!chosen) return <AgentPicker siteId={siteId} extension={extension} />;
+  return <AgentToolbarPage siteId={siteId} extension={extension} actions={<Link to="/agent">{t('agent.change')}</Link>} />;
+}
+
+/** The toolbar as a page of its own (an agent link's session shows this, with no way to another extension). */
+export function AgentToolbarPage({ siteId, extension, actions }: { siteId: string; extension: string; actions?: ComponentChildren }) {
+  const { t } = useI18n();
   return (
-    <Page title={t('agent.title', { extension })} actions={<Link to="/agent">{t('agent.change')}</Link>}>
+    <Page title={t('agent.title', { extension })} actions={actions}>
       <AgentToolbar siteId={siteId} extension={extension} />
     </Page>
   );
