@@ -6,6 +6,7 @@
  * queue (the box API's queue-info), the call gone from the simulator, the
  * screen pop's request at the CRM (a local HTTP server standing in for it),
  * the URL built here from the scenario's caller, extension, call id and queue.
+ * The tests run in order; the last one stops the relay.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -143,6 +144,33 @@ describe('the agent toolbar', () => {
     await page.locator('#pop-auto').waitFor();
     expect((await uiTexts(page)).filter((text) => latinWords(text).length > 0)).toEqual([]);
     await screenshot(page, 'phone-360-agent');
+    await context.close();
+  });
+  it('logs the extension in to a queue and out again in the PBX; a command the relay cannot take is refused in words', async () => {
+    const context = await newContext(browser, { locale: 'en-US' });
+    const page = await context.newPage();
+    await openSignedIn(page, w, `/agent?site=${w.siteId}&extension=${EXT}`);
+    await row(page).waitFor({ timeout: 15_000 });
+    const memberOf631 = async () => {
+      const r = await w.call('GET', `/sites/${w.siteId}/coocenter-api/queues/queue-info`, { token: w.apiKey });
+      return ((r.body?.data?.['631'] ?? []) as Array<{ name: string }>).some((m) => m.name === `sip/${EXT}`);
+    };
+    expect(await memberOf631()).toBe(false);
+    await page.getByRole('button', { name: 'Log in to queue 631' }).click();
+    await waitFor(memberOf631, { timeoutMs: 10_000, what: 'a member of 631 in the PBX' });
+    await page.locator('.agent-queues tr[data-queue="631"]').waitFor({ timeout: 10_000 });
+    await page.getByRole('button', { name: 'Log out of queue 631' }).click();
+    await waitFor(async () => !(await memberOf631()), { timeoutMs: 10_000, what: 'no longer a member of 631' });
+    await page.locator('.agent-queues tr[data-queue="631"]').waitFor({ state: 'detached', timeout: 10_000 });
+    await page.getByRole('button', { name: 'Log in to queue 631' }).waitFor();
+
+    // The relay goes away: the toolbar says the state is not current, and a command is refused in the reader's words.
+    await w.stopRelay();
+    await page.getByRole('status').filter({ hasText: 'The live state is not current' }).waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: 'Log in to queue 631' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor({ timeout: 15_000 });
+    expect(await alert.textContent()).toMatch(/^Not available right now \(is the site’s relay online\?\)\./);
     await context.close();
   });
 });
