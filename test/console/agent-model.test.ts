@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fillPopUrl } from '../../protocol/src/box-api/pop-url.js';
 import { emptyLiveState, type LiveState } from '../../protocol/src/live/state.js';
-import { callOf, clock, extensionOf, membershipsOf, secondsLeft, wrapupEndsAt } from '../../console/src/agent/extension.js';
+import { callOf, clock, extensionOf, membershipsOf, secondsLeft, wrapupEndsAt, wrapupLeft } from '../../console/src/agent/extension.js';
 import { applyEvent, emptyPopModel, popTemplate, popValues, POP_LIMITS, type PopModel } from '../../console/src/agent/screen-pop.js';
 
 type Ev = Record<string, unknown>;
@@ -124,6 +124,10 @@ describe("the extension's part of the live state", () => {
     expect(secondsLeft(ends, Date.parse('2026-11-24T09:40:18.000Z'))).toBe(12);
     expect(secondsLeft(ends, Date.parse('2026-11-24T09:41:00.000Z'))).toBe(0);
     expect(clock(75)).toBe('1:15');
+    // The PBX's clock a little ahead of the browser's: never more than the whole wrap-up.
+    expect(wrapupLeft(member, 30, Date.parse('2026-11-24T09:39:59.500Z'))).toBe(30);
+    expect(wrapupLeft(member, 30, Date.parse('2026-11-24T09:40:18.000Z'))).toBe(12);
+    expect(wrapupLeft({ ...member, paused: false }, 30, Date.parse('2026-11-24T09:40:18.000Z'))).toBeUndefined();
     // No wrap-up configured, paused by hand, or not paused: no countdown.
     expect(wrapupEndsAt(member, null)).toBeUndefined();
     expect(wrapupEndsAt({ ...member, pausedReason: 'lunch' }, 30)).toBeUndefined();

@@ -146,6 +146,34 @@ describe('the agent toolbar', () => {
     await screenshot(page, 'phone-360-agent');
     await context.close();
   });
+  it('calls out (the PBX rings the extension first) and transfers a call, as the PBX shows', async () => {
+    const context = await newContext(browser, { locale: 'en-US' });
+    const page = await context.newPage();
+    await openSignedIn(page, w, `/agent?site=${w.siteId}&extension=${EXT}`);
+    await row(page).waitFor({ timeout: 15_000 });
+    const channels = (ext: string) => w.box.sim.state.channels.filter((c) => c.name.startsWith(`SIP/${ext}-`));
+
+    // Click-to-call: the PBX rings the agent's own phone first (the lab's 803 lets it ring).
+    await page.getByLabel('Number to call').fill('802');
+    await page.getByRole('button', { name: 'Call', exact: true }).click();
+    await waitFor(() => channels(EXT).length === 1, { timeoutMs: 10_000, what: `${EXT} rung by click-to-call` });
+    await page.getByRole('status').filter({ hasText: 'the PBX took the command' }).waitFor();
+    await page.getByRole('button', { name: 'Hang up' }).click();
+    await waitFor(() => channels(EXT).length === 0, { timeoutMs: 10_000, what: 'the click-to-call gone' });
+
+    // Transfer: 801 talks to 803; the toolbar sends 801 on to 800, and 803 drops out.
+    const talk = w.box.sim.call('801', EXT, { outcome: 'answer', talkMs: Infinity }).catch((e: unknown) => e);
+    await waitFor(() => channels(EXT).some((c) => c.bridgeId), { timeoutMs: 10_000, what: '801 and 803 talking' });
+    await page.locator('.agent-status', { hasText: 'In a call' }).waitFor({ timeout: 10_000 });
+    await page.getByLabel('Transfer the call to').fill('800');
+    await page.getByRole('button', { name: 'Transfer', exact: true }).click();
+    await waitFor(() => channels('800').length > 0 && channels(EXT).length === 0, { timeoutMs: 10_000, what: '801 sent on to 800' });
+    for (const c of w.box.sim.state.channels) w.box.sim.hangup(c.name);
+    await talk;
+    await waitFor(() => w.box.sim.state.channels.length === 0, { what: 'the PBX idle again' });
+    await context.close();
+  });
+
   it('logs the extension in to a queue and out again in the PBX; a command the relay cannot take is refused in words', async () => {
     const context = await newContext(browser, { locale: 'en-US' });
     const page = await context.newPage();

@@ -61,6 +61,16 @@ export function secondsLeft(endsAt: number, now: number): number {
   return Math.max(0, Math.ceil((endsAt - now) / 1000));
 }
 
+/**
+ * Seconds left of the member's after-call pause, or undefined when it is not
+ * in one. Never more than the whole wrap-up: the PBX's clock (which stamped
+ * `lastCall`) may run a little ahead of the browser's.
+ */
+export function wrapupLeft(member: LiveMember, wrapupSeconds: number | null | undefined, now: number): number | undefined {
+  const ends = wrapupEndsAt(member, wrapupSeconds);
+  return ends === undefined ? undefined : Math.min(secondsLeft(ends, now), wrapupSeconds ?? 0);
+}
+
 /** `m:ss` for a countdown. */
 export function clock(seconds: number): string {
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;

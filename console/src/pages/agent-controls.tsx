@@ -8,7 +8,7 @@
 import { useState } from 'preact/hooks';
 import { FIELD_SHAPES } from '../../../protocol/src/box-api/fields.js';
 import type { LiveState } from '../../../protocol/src/live/state.js';
-import { clock, membershipsOf, queueNames, secondsLeft, wrapupEndsAt } from '../agent/extension.js';
+import { clock, membershipsOf, queueNames, wrapupLeft } from '../agent/extension.js';
 import type { CommandState } from '../agent/use-command.js';
 import type { SiteBox } from '../api/box-commands.js';
 import { Badge, Data, ErrorNote, Field, StatusNote, TableRegion } from '../components/ui.js';
@@ -44,7 +44,7 @@ export function QueuesCard(p: { state: LiveState; extension: string; box: SiteBo
             </thead>
             <tbody>
               {mine.map(({ queue, member }) => {
-                const ends = wrapupEndsAt(member, p.wrapupSeconds);
+                const left = wrapupLeft(member, p.wrapupSeconds, p.now);
                 return (
                   <tr key={queue} data-queue={queue} data-paused={member.paused ? '1' : '0'}>
                     <th scope="row">
@@ -52,15 +52,15 @@ export function QueuesCard(p: { state: LiveState; extension: string; box: SiteBo
                     </th>
                     <td>
                       {member.paused ? <Badge tone="warn">{t('agent.paused')}</Badge> : <Badge tone="ok">{t('agent.available')}</Badge>}
-                      {member.paused && member.pausedReason && ends === undefined ? (
+                      {member.paused && member.pausedReason && left === undefined ? (
                         <>
                           {' '}
                           <Data class="detail">{member.pausedReason}</Data>
                         </>
                       ) : null}
-                      {ends !== undefined ? (
+                      {left !== undefined ? (
                         <div class="countdown" role="timer" aria-live="off">
-                          {t('agent.wrapup', { left: clock(secondsLeft(ends, p.now)) })}
+                          {t('agent.wrapup', { left: clock(left) })}
                         </div>
                       ) : null}
                     </td>
