@@ -12,10 +12,9 @@ import { PostToConnectionCommand, type ApiGatewayManagementApiClient } from '@aw
 import { LogField } from '../../../protocol/src/log-fields.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import type { StreamPublisher } from '../pipeline/outbox.js';
-import type { StoredEvent } from '../store/events.js';
+import { envelopeOf, isBoxEvent, type TenantEvent } from '../webhooks/envelope.js';
 import { isGone } from '../tunnel/apigw-connections.js';
 import { matchesStream } from './filter.js';
-import { envelopeOf } from '../webhooks/envelope.js';
 import { eventMessage } from './messages.js';
 import type { SubscriptionStore } from './subscriptions.js';
 
@@ -26,8 +25,8 @@ export class AwsStreamPublisher implements StreamPublisher {
     private readonly logger: Logger,
   ) {}
 
-  async publish(events: readonly StoredEvent[]): Promise<void> {
-    const byTenant = new Map<string, StoredEvent[]>();
+  async publish(events: readonly TenantEvent[]): Promise<void> {
+    const byTenant = new Map<string, TenantEvent[]>();
     for (const e of events) byTenant.set(e.tenantId, [...(byTenant.get(e.tenantId) ?? []), e]);
     for (const [tenantId, list] of byTenant) {
       const subs = await this.subscriptions.forTenant(tenantId);
@@ -35,10 +34,10 @@ export class AwsStreamPublisher implements StreamPublisher {
     }
   }
 
-  private async post(connectionId: string, events: StoredEvent[]): Promise<void> {
+  private async post(connectionId: string, events: TenantEvent[]): Promise<void> {
     for (const e of events) {
       try {
-        await this.api.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from(JSON.stringify(eventMessage(envelopeOf(e)))) }));
+        await this.api.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: Buffer.from(JSON.stringify(eventMessage(envelopeOf(e), isBoxEvent(e) ? undefined : e.type))) }));
       } catch (err) {
         if (isGone(err)) return void (await this.subscriptions.remove(connectionId));
         this.logger.warn('stream post failed', { [LogField.connectionId]: connectionId, [LogField.eventId]: e.id, [LogField.error]: err });

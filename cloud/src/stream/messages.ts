@@ -7,10 +7,16 @@
  */
 
 import type { LiveStateMessage } from '../live/publisher.js';
+import type { OperationalEventType } from '../operational/types.js';
 import type { Envelope } from '../webhooks/envelope-shape.js';
 
-/** An event: the webhook envelope, with `type` saying it is an event (the box event's own type is `data.event`). */
-export type EventMessage = Omit<Envelope, 'type'> & { type: 'event' };
+/**
+ * An event: the webhook envelope, with `type` saying it is an event. A box
+ * event's own type is `data.event` (data is the box's body, as webhooks carry
+ * it); an operational event's is `event` (its `seq` is null, it has no place
+ * in the site's numbering).
+ */
+export type EventMessage = Omit<Envelope, 'type'> & { type: 'event'; event?: OperationalEventType };
 /** The site's live state (cloud/src/live): a full picture, then changes. */
 export type StateMessage = LiveStateMessage;
 /** Sent every PING_MS so that proxies keep the connection and a client can tell a dead one. */
@@ -26,10 +32,15 @@ export interface CloseMessage {
 }
 export type StreamMessage = EventMessage | StateMessage | PingMessage | CloseMessage;
 
-/** The event message of an event's envelope (`eventMessage(envelopeOf(e))`). */
-export function eventMessage(envelope: Envelope): EventMessage {
+/**
+ * The event message of an event's envelope: `eventMessage(envelopeOf(e))`,
+ * and for an operational event its type too (`eventMessage(envelopeOf(e), e.type)`).
+ * Takes the envelope, not the event, so that this module reaches no store
+ * module (the console's stream client uses its types in browsers).
+ */
+export function eventMessage(envelope: Envelope, operational?: OperationalEventType): EventMessage {
   const { type: _eventType, ...rest } = envelope;
-  return { type: 'event', ...rest };
+  return operational ? { type: 'event', event: operational, ...rest } : { type: 'event', ...rest };
 }
 
 /**

@@ -9,6 +9,8 @@
  * then it sends what it held. Every event goes through SentSeqs, so one that
  * is both stored and held (or offered twice: the outbox may run an entry
  * again) goes out once. Ids are (site, seq), so "already sent" is a seq test.
+ * Operational events (relay.offline, …) have no seq and are never stored
+ * for `after`: they go out live only, once each by id (the last few kept).
  *
  * A slow client never slows the event path: `offer` only appends to the
  * transport's buffer and never waits; when the buffer passes its bound (in
@@ -17,11 +19,13 @@
  * the store at its own pace.
  */
 
+import { hopMarks } from '../../../protocol/src/hop-marks.js';
 import type { Clock } from '../../../protocol/src/clock.js';
+import type { OperationalEvent } from '../operational/store.js';
 import type { StoredEvent } from '../store/events.js';
+import { envelopeOf, isBoxEvent, type TenantEvent } from '../webhooks/envelope.js';
 import { ExtensionLiveView } from '../live/agent-view.js';
 import { matchesStream, type StreamFilter } from './filter.js';
-import { envelopeOf } from '../webhooks/envelope.js';
 import { closeMessage, eventMessage, STREAM_CLOSE, type StateMessage, type StreamCloseReason, type StreamLimits, type StreamMessage } from './messages.js';
 
 /** What a session needs of its connection (a `ws` socket locally; API Gateway's management API on AWS). */
@@ -61,6 +65,9 @@ export class SentSeqs {
   }
 }
 
+/** Operational event ids a session remembers having sent. */
+const MAX_SENT_OPS = 64;
+
 export interface SessionOptions {
   tenantId: string;
   filter: StreamFilter;
@@ -73,7 +80,9 @@ export interface SessionOptions {
 
 export class StreamSession {
   private phase: 'resuming' | 'live' | 'closed' = 'resuming';
-  private held: StoredEvent[] = [];
+  private held: TenantEvent[] = [];
+  /** Ids of the operational events sent lately (an outbox entry may run twice). */
+  private readonly sentOps = new Set<string>();
   /** State messages held until each site's full state went out (`&state=1`). */
   private heldState: StateMessage[] | undefined = [];
   private readonly sent = new SentSeqs();
@@ -94,7 +103,7 @@ export class StreamSession {
   }
 
   /** Live events from the event path: never waits, never throws. */
-  offer(events: readonly StoredEvent[]): void {
+  offer(events: readonly TenantEvent[]): void {
     for (const e of events) {
       if (this.phase === 'closed') return;
       if (e.tenantId !== this.opts.tenantId || !matchesStream(this.opts.filter, e)) continue;
@@ -190,8 +199,18 @@ export class StreamSession {
     this.opts.onClose?.('client');
   }
 
-  private deliver(e: StoredEvent): void {
-    if (this.sent.mark(e.siteId, e.seq)) this.write(eventMessage(envelopeOf(e)));
+  private deliver(e: TenantEvent): void {
+    if (!isBoxEvent(e)) return this.deliverOperational(e);
+    if (!this.sent.mark(e.siteId, e.seq)) return;
+    this.write(eventMessage(envelopeOf(e)));
+    hopMarks?.mark('stream.sent', [e.seq]);
+  }
+
+  private deliverOperational(e: OperationalEvent): void {
+    if (this.sentOps.has(e.id)) return;
+    this.sentOps.add(e.id);
+    if (this.sentOps.size > MAX_SENT_OPS) this.sentOps.delete(this.sentOps.values().next().value!);
+    this.write(eventMessage(envelopeOf(e), e.type));
   }
 
   private write(msg: StreamMessage): void {
