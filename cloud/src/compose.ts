@@ -295,5 +295,6 @@ export function appDeps(c: Cloud, gateway: RelayGateway): CloudDeps {
     analytics: analyticsStore(c),
     streamTickets: ticketStore(c),
     live: liveService(c),
+    operational: operationalEventStore(c),
   };
 }

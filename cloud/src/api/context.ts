@@ -8,6 +8,7 @@ import type { Clock } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import type { AnalyticsStore } from '../analytics/store.js';
 import type { LiveService } from '../live/service.js';
+import type { OperationalEventStore } from '../operational/store.js';
 import type { AccountStore } from '../store/accounts.js';
 import type { Principal } from '../store/api-keys.js';
 import type { RelayGateway } from '../tunnel/gateway.js';
@@ -28,6 +29,8 @@ export interface CloudDeps {
   /** Tickets for the event stream's connections. */
   streamTickets: TicketStore;
   live: LiveService;
+  /** The cloud's own events (a site's outage history). */
+  operational: OperationalEventStore;
 }
 
 export type CloudEnv = {
