@@ -67,6 +67,8 @@ export interface CloudOptions {
   adminToken?: string;
   /** How long an HTTP caller waits for the relay. */
   commandTimeoutMs: number;
+  /** Where clients open the event stream when it is another API (AWS); absent: this one's /v1/stream. */
+  streamUrl?: string;
   /** Days raw call events are kept. */
   eventRetentionDays?: number;
   /** False where many processes store one site's batches (the relay socket functions): read the ack mark every time. */
@@ -291,6 +293,7 @@ export function appDeps(c: Cloud, gateway: RelayGateway): CloudDeps {
     logger: c.logger,
     adminToken: c.options.adminToken,
     commandTimeoutMs: c.options.commandTimeoutMs,
+    streamUrl: c.options.streamUrl,
     webhooks: webhookService(c),
     analytics: analyticsStore(c),
     streamTickets: ticketStore(c),

@@ -35,8 +35,8 @@ export class ConnectorStack extends Stack {
     const secrets = new AppSecrets(this, 'Secrets', { removalPolicy });
 
     const relay = new RelayApi(this, 'Relay', { settings, tables, logLevel });
-    const api = new PublicApi(this, 'Public', { settings, tables, queues, recordings, secrets, relay, logLevel });
     const stream = new StreamApi(this, 'Stream', { settings, tables, logLevel });
+    const api = new PublicApi(this, 'Public', { settings, tables, queues, recordings, secrets, relay, streamUrl: stream.stage.url, logLevel });
     const outbox = new Outbox(this, 'Outbox', { tables, queues, stream, logLevel });
     const deliveries = new Deliveries(this, 'Deliveries', { tables, queues, secrets, logLevel });
 

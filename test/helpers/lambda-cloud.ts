@@ -93,12 +93,16 @@ export async function startLambdaCloud(opts: LambdaCloudOptions = {}): Promise<L
   // The socket stand-in must exist before the config that names its management endpoint.
   const instances: RelaySocketHandlers[] = [];
   const ws = await startWebSocketApi({ handlers: instances, maxAgeMs: opts.maxAgeMs });
+  // The stream's own WebSocket API, whose URL the HTTP function puts in stream tickets (STREAM_URL, as deployed).
+  const streamHandlers: RelaySocketHandlers[] = [];
+  const streamApi = await startWebSocketApi({ handlers: streamHandlers });
   const config: LambdaConfig = {
     mainTable: tables.main,
     eventsTable: tables.events,
     queues: { standard: urls.standard, standardDlq: urls.standardDlq, fifo: urls.fifo, fifoDlq: urls.fifoDlq },
     recordingsBucket: bucket,
     relayManagementEndpoint: ws.managementEndpoint,
+    streamUrl: streamApi.url,
     secretsKey: randomBytes(32).toString('base64'),
     adminToken: ADMIN_TOKEN,
     commandTimeoutMs: opts.commandTimeoutMs ?? 12_000,
@@ -111,9 +115,7 @@ export async function startLambdaCloud(opts: LambdaCloudOptions = {}): Promise<L
   const { outageTiming } = opts;
   for (let i = 0; i < (opts.instances ?? 2); i++) instances.push(createRelaySocketHandlers(config, { logger: opts.relaySocketLogger ?? quietLogger, outageTiming, pingMs: opts.pingMs }));
   const http = await startHttpApi(createHttpHandler(config, { logger: quietLogger, outageTiming, consoleDir: CONSOLE_OUT }) as unknown as HttpLambda);
-  // The stream's own WebSocket API, and its fan-out from the outbox.
-  const streamHandlers: RelaySocketHandlers[] = [];
-  const streamApi = await startWebSocketApi({ handlers: streamHandlers });
+  // The stream's handlers, and its fan-out from the outbox.
   streamHandlers.push(createStreamSocketHandlers(config, { logger: quietLogger }));
   // Wired as deployed: the outbox builds its fan-out from STREAM_MANAGEMENT_ENDPOINT.
   const outbox = createOutboxHandlers({ ...config, streamManagementEndpoint: streamApi.managementEndpoint, sqsEndpoint: opts.outboxSqsEndpoint ?? sqsEndpoint }, { logger: quietLogger, outageTiming });

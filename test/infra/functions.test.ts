@@ -102,6 +102,8 @@ describe('functions', () => {
     // The outbox (stream and sweep) posts to the stream API's connections, not the relays'.
     const streamManagement = `https://\${${id.streamApi}}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}/prod`;
     for (const fn of [id.fn.outbox, id.fn.sweep]) expect(text(env(fn).STREAM_MANAGEMENT_ENDPOINT)).toBe(streamManagement);
+    // Stream tickets name the stream's own API (the console on the HTTP API's origin opens it there).
+    expect(text(http.STREAM_URL)).toBe(`wss://\${${id.streamApi}}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}/prod`);
     for (const fn of [id.fn.streamConnect, id.fn.streamDisconnect]) expect([env(fn).MAIN_TABLE, env(fn).EVENTS_TABLE]).toEqual([{ Ref: id.main }, { Ref: id.events }]);
     expect(synthesize({ eventRetentionDays: 30 }).findResources(FN)[id.fn.message].Properties.Environment.Variables.EVENT_RETENTION_DAYS).toBe('30');
     const d = env(id.fn.deliveries);

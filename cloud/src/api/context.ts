@@ -24,6 +24,8 @@ export interface CloudDeps {
   adminToken?: string;
   /** How long an HTTP caller waits for the relay. */
   commandTimeoutMs: number;
+  /** The event stream's absolute URL when it is another API (AWS: STREAM_URL); absent: /v1/stream on this one. */
+  streamUrl?: string;
   webhooks: WebhookService;
   analytics: AnalyticsStore;
   /** Tickets for the event stream's connections. */
