@@ -16,7 +16,7 @@ import { createDeliveriesHandler, type DeliveriesHandler } from '../../cloud/src
 import { createHttpHandler } from '../../cloud/src/lambda/handlers/http.js';
 import { createOutboxHandlers, type OutboxHandlers } from '../../cloud/src/lambda/handlers/outbox.js';
 import { createRelaySocketHandlers, type RelaySocketHandlers } from '../../cloud/src/lambda/handlers/relay-socket.js';
-import { createStreamSocketHandlers } from '../../cloud/src/lambda/handlers/stream-socket.js';
+import { createStreamSocketHandlers, type StreamSocketHandlers } from '../../cloud/src/lambda/handlers/stream-socket.js';
 import { dynamoClient, sqsClient } from '../../cloud/src/aws-clients.js';
 import type { OutageTiming } from '../../cloud/src/outages/policy.js';
 import { tableNames, type TableNames } from '../../cloud/src/store/dynamo.js';
@@ -26,11 +26,15 @@ import { ensureTables } from '../../cloud/src/store/tables.js';
 import { ensureQueues } from '../../cloud/src/webhooks/queue.js';
 import { startHttpApi, type HttpApiStandIn, type HttpLambda } from './apigw-http.js';
 import { startWebSocketApi, type WebSocketApiStandIn } from './apigw-websocket.js';
+import { startLambdaInvoke, type LambdaInvokeStandIn } from './lambda-invoke.js';
 import { CONSOLE_OUT } from '../../scripts/build-console.js';
 import { ADMIN_TOKEN } from './cloud-harness.js';
 import { QueueSource, StreamSource } from './event-sources.js';
 import type { Logger } from '../../protocol/src/log.js';
 import { quietLogger } from './relay-harness.js';
+
+/** The stream's resume function, as the stand-in of Lambda's Invoke API names it. */
+export const STREAM_RESUME_FUNCTION = 'coocenter-stream-resume';
 
 export interface LambdaCloudOptions {
   commandTimeoutMs?: number;
@@ -61,6 +65,8 @@ export interface LambdaCloud {
   /** The event stream's WebSocket API (docs/deploy.md: a second API). */
   streamUrl: string;
   streamApi: WebSocketApiStandIn;
+  /** Lambda's Invoke API (the stream's resume function). */
+  invoke: LambdaInvokeStandIn;
   config: LambdaConfig;
   tables: TableNames;
   ws: WebSocketApiStandIn;
@@ -108,15 +114,21 @@ export async function startLambdaCloud(opts: LambdaCloudOptions = {}): Promise<L
     s3Endpoint: sqsEndpoint,
     allowPrivateWebhooks: true,
   };
-  const { outageTiming } = opts;
-  for (let i = 0; i < (opts.instances ?? 2); i++) instances.push(createRelaySocketHandlers(config, { logger: opts.relaySocketLogger ?? quietLogger, outageTiming, pingMs: opts.pingMs }));
-  const http = await startHttpApi(createHttpHandler(config, { logger: quietLogger, outageTiming, consoleDir: CONSOLE_OUT }) as unknown as HttpLambda);
-  // The stream's own WebSocket API, and its fan-out from the outbox.
+  // The stream's own WebSocket API, and Lambda's Invoke API for its resume function.
   const streamHandlers: RelaySocketHandlers[] = [];
   const streamApi = await startWebSocketApi({ handlers: streamHandlers });
-  streamHandlers.push(createStreamSocketHandlers(config, { logger: quietLogger }));
+  const streamManagementEndpoint = streamApi.managementEndpoint;
+  const resumeFn: StreamSocketHandlers[] = [];
+  const invoke = await startLambdaInvoke({ [STREAM_RESUME_FUNCTION]: (event) => resumeFn[0].resume(event) });
+  const { outageTiming } = opts;
+  // Wired as deployed: relay frames post live state changes to the stream's clients.
+  for (let i = 0; i < (opts.instances ?? 2); i++) instances.push(createRelaySocketHandlers({ ...config, streamManagementEndpoint }, { logger: opts.relaySocketLogger ?? quietLogger, outageTiming, pingMs: opts.pingMs }));
+  const http = await startHttpApi(createHttpHandler(config, { logger: quietLogger, outageTiming, consoleDir: CONSOLE_OUT }) as unknown as HttpLambda);
+  // $connect and $disconnect as the stack sets them (STREAM_RESUME_FUNCTION), the resume function with its endpoint.
+  streamHandlers.push(createStreamSocketHandlers({ ...config, streamResumeFunction: STREAM_RESUME_FUNCTION, lambdaEndpoint: invoke.url }, { logger: quietLogger }));
+  resumeFn.push(createStreamSocketHandlers({ ...config, streamManagementEndpoint }, { logger: quietLogger }));
   // Wired as deployed: the outbox builds its fan-out from STREAM_MANAGEMENT_ENDPOINT.
-  const outbox = createOutboxHandlers({ ...config, streamManagementEndpoint: streamApi.managementEndpoint, sqsEndpoint: opts.outboxSqsEndpoint ?? sqsEndpoint }, { logger: quietLogger, outageTiming });
+  const outbox = createOutboxHandlers({ ...config, streamManagementEndpoint, sqsEndpoint: opts.outboxSqsEndpoint ?? sqsEndpoint }, { logger: quietLogger, outageTiming });
   const deliveries = createDeliveriesHandler(config, { logger: quietLogger, schedule: opts.webhookRetrySchedule });
   const stream = new StreamSource(dynamoEndpoint, db, tables.events, (e) => outbox.handler(e));
   const queues = { standard: new QueueSource(sqs, urls.standard, deliveries), fifo: new QueueSource(sqs, urls.fifo, deliveries) };
@@ -141,6 +153,7 @@ export async function startLambdaCloud(opts: LambdaCloudOptions = {}): Promise<L
     relayUrl: ws.url,
     streamUrl: streamApi.url,
     streamApi,
+    invoke,
     config,
     tables,
     ws,
@@ -159,6 +172,7 @@ export async function startLambdaCloud(opts: LambdaCloudOptions = {}): Promise<L
       await Promise.all(pumps);
       await ws.stop();
       await streamApi.stop();
+      await invoke.stop();
       await http.stop();
       db.destroy();
       sqs.destroy();
