@@ -29,7 +29,7 @@ import { portProblem } from '../protocol/src/listen.js';
 import { createLogger } from '../protocol/src/log.js';
 import { DemoTraffic } from '../simulator/src/demo.js';
 import { startSimulator } from '../simulator/src/index.js';
-import { createDemo, savedDemo, siteStatus, stillThere, type Demo } from './demo/accounts.js';
+import { createDemo, ensureAgentLink, savedDemo, siteStatus, stillThere, type Demo } from './demo/accounts.js';
 import { banner } from './demo/banner.js';
 import { startCrmReceiver, startWebhookReceiver } from './demo/receivers.js';
 import { lanReady, runRelay, waitForRelay, writeRelayConf } from './demo/relay.js';
@@ -102,6 +102,7 @@ async function main(): Promise<void> {
     say('creating the demo tenant and site…');
     demo = await createDemo(cloud.url, dataDir, adminToken);
   }
+  demo = await ensureAgentLink(cloud.url, dataDir, demo);
 
   const crm = await startCrmReceiver();
   shutdown.add({ what: 'the stand-in CRM', stop: () => crm.close() });

@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import { analyticsRoutes } from './analytics/routes.js';
 import { adminRoutes } from './api/admin.js';
+import { agentLinkRoutes } from './api/agent-links.js';
 import { authenticate } from './api/auth.js';
 import { cors } from './api/cors.js';
 import type { CloudDeps, CloudEnv } from './api/context.js';
@@ -42,6 +43,7 @@ export function createCloudApp(deps: CloudDeps, options: CloudAppOptions = {}): 
   const auth = authenticate(deps);
   app.route('/', adminRoutes(deps, auth));
   app.route('/', keyRoutes(deps, auth));
+  app.route('/', agentLinkRoutes(deps, auth));
   app.route('/', lifecycleRoutes(deps, auth));
   app.route('/', webhookRoutes(deps.webhooks, auth));
   app.route('/', analyticsRoutes(deps, auth));

@@ -2,7 +2,8 @@
  * The console's shell: the language, the session, the route; a header (the
  * tenant, the language switcher, sign-out), the navigation and the page. Not
  * signed in, every path shows the sign-in form, and the page asked for
- * follows the sign-in.
+ * follows the sign-in. An agent link's session gets its own shell
+ * (agent-shell.tsx): the toolbar only.
  */
 
 import type { ComponentType } from 'preact';
@@ -22,7 +23,8 @@ import { StatisticsPage } from './pages/statistics.js';
 import { WebhookPage } from './pages/webhook.js';
 import { WebhooksPage } from './pages/webhooks.js';
 import { navigate, onNavigate, parseLocation, href, type PageName, type Route } from './router.js';
-import { clearSession, loadSession, saveSession, signInFragment, type Session } from './session.js';
+import { AgentShell } from './agent-shell.js';
+import { clearSession, loadSession, saveSession, signInFragment, type Session, type TenantSession } from './session.js';
 
 const LANGUAGE_KEY = 'coocenter.language';
 
@@ -103,7 +105,9 @@ export function App() {
   if (!i18n) return null;
   return (
     <I18nContext.Provider value={i18n}>
-      {session ? (
+      {session?.kind === 'agent' ? (
+        <AgentShell key={session.key} session={session} route={route} signOut={signOut} languageSwitch={<LanguageSwitch />} />
+      ) : session ? (
         <SignedIn key={session.key} session={session} route={route} signOut={signOut} />
       ) : (
         <SignedOut linkKey={linkKey} because={signedOutBecause} onSignIn={signIn} />
@@ -144,7 +148,7 @@ function SignedOut({ linkKey, because, onSignIn }: { linkKey?: string; because?:
   );
 }
 
-function SignedIn({ session, route, signOut }: { session: Session; route: Route; signOut(because?: MessageId): void }) {
+function SignedIn({ session, route, signOut }: { session: TenantSession; route: Route; signOut(because?: MessageId): void }) {
   const { t } = useI18n();
   const tenant = useMemo(() => new Tenant(apiClient(session.key, () => signOut('signIn.expired')), session.tenantId), [session.key]);
   const sites = useLoad(() => tenant.sites(), session.key);

@@ -5,11 +5,12 @@
  * fragment (`/console/#key=ck.…`), which browsers never send to a server nor
  * put in a Referer; the console removes it from the address bar at once.
  *
- * Seam for agent links (issue 12's scoped keys): a second kind of session,
- * `{ kind: 'agent', key, tenantId, siteId, extension }`, read from an
- * `#agent=<credential>` fragment by signInFragment, for which the shell
- * (app.tsx, SignedIn) shows the agent toolbar page only. Nothing else changes:
- * every request already goes through one client that sends `session.key`.
+ * An agent link (`/console/#agent=<credential>`) signs the tab in as one
+ * extension's agent: a second kind of session, `{ kind: 'agent', key,
+ * tenantId, siteId, extension }`, its site and extension told by the cloud
+ * (GET …/whoami) when it signs in; the shell (agent-shell.tsx) then shows
+ * the agent toolbar only. Every request goes through one client that sends
+ * `session.key`, and a 401 (the link revoked) signs the tab out.
  */
 
 export interface TenantSession {
@@ -19,7 +20,16 @@ export interface TenantSession {
   tenantId: string;
 }
 
-export type Session = TenantSession;
+export interface AgentSession {
+  kind: 'agent';
+  /** The agent link's credential (`ck.<tenantId>.<keyId>.<secret>`), sent as `Authorization: Bearer`. */
+  key: string;
+  tenantId: string;
+  siteId: string;
+  extension: string;
+}
+
+export type Session = TenantSession | AgentSession;
 
 const STORAGE_KEY = 'coocenter.session';
 
@@ -37,16 +47,27 @@ export function sessionForKey(key: string): Session | undefined {
   return tenantId ? { kind: 'tenant', key: key.trim(), tenantId } : undefined;
 }
 
-/** What a sign-in link's fragment carries: `#key=<tenant key>`; undefined for any other fragment. */
-export function signInFragment(hash: string): { key: string } | undefined {
+/** What a sign-in link's fragment carries: `#key=<tenant key>` or `#agent=<agent link credential>`; undefined for any other fragment. */
+export function signInFragment(hash: string): { key: string; agent?: true } | undefined {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   const key = params.get('key');
-  return key ? { key } : undefined;
+  const agent = params.get('agent');
+  return key ? { key } : agent ? { key: agent, agent: true } : undefined;
+}
+
+/** The path an agent session shows: its extension's toolbar. */
+export function agentHome(s: Pick<AgentSession, 'siteId' | 'extension'>): string {
+  return `/agent?${new URLSearchParams({ site: s.siteId, extension: s.extension })}`;
 }
 
 export function loadSession(storage: Pick<Storage, 'getItem'>): Session | undefined {
   try {
-    const saved = JSON.parse(storage.getItem(STORAGE_KEY) ?? 'null') as Partial<Session> | null;
+    const saved = JSON.parse(storage.getItem(STORAGE_KEY) ?? 'null') as Partial<AgentSession> | Partial<TenantSession> | null;
+    if (saved?.kind === 'agent') {
+      const { key, siteId, extension } = saved;
+      const tenantId = typeof key === 'string' ? tenantOfKey(key) : undefined;
+      return tenantId && typeof siteId === 'string' && typeof extension === 'string' ? { kind: 'agent', key: key as string, tenantId, siteId, extension } : undefined;
+    }
     return saved?.kind === 'tenant' && typeof saved.key === 'string' ? sessionForKey(saved.key) : undefined;
   } catch {
     return undefined;

@@ -1,7 +1,7 @@
 /** The console's routes and its session: which page a URL shows, and what a sign-in keeps. */
 import { describe, expect, it } from 'vitest';
 import { href, parseLocation } from './router.js';
-import { clearSession, loadSession, saveSession, sessionForKey, signInFragment, tenantOfKey } from './session.js';
+import { agentHome, clearSession, loadSession, saveSession, sessionForKey, signInFragment, tenantOfKey } from './session.js';
 
 class MemoryStorage {
   readonly items = new Map<string, string>();
@@ -61,5 +61,20 @@ describe('the session', () => {
     expect(signInFragment(`#key=${encodeURIComponent(key)}`)).toEqual({ key });
     expect(signInFragment('#other=1')).toBeUndefined();
     expect(signInFragment('')).toBeUndefined();
+  });
+
+  it('keeps an agent link’s session with its site and extension, and leads it to its toolbar', () => {
+    const agentKey = 'ck.ten_abc123.key_3m9q2w7e5r1t8y4u.0123456789abcdefghij';
+    expect(signInFragment(`#agent=${encodeURIComponent(agentKey)}`)).toEqual({ key: agentKey, agent: true });
+    const storage = new MemoryStorage();
+    const agent = { kind: 'agent' as const, key: agentKey, tenantId: 'ten_abc123', siteId: 'site_7hq2m4k9x1c3v5b8', extension: '801' };
+    saveSession(storage, agent);
+    expect(loadSession(storage)).toEqual(agent);
+    // A stored agent session missing its extension (or whose key names no tenant) is no session.
+    storage.setItem('coocenter.session', JSON.stringify({ ...agent, extension: undefined }));
+    expect(loadSession(storage)).toBeUndefined();
+    storage.setItem('coocenter.session', JSON.stringify({ ...agent, key: 'nope' }));
+    expect(loadSession(storage)).toBeUndefined();
+    expect(agentHome(agent)).toBe('/agent?site=site_7hq2m4k9x1c3v5b8&extension=801');
   });
 });

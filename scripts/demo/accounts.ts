@@ -15,7 +15,12 @@ export interface Demo {
   siteId: string;
   relayToken: string;
   webkey: string;
+  /** An agent link's credential for DEMO_AGENT_EXTENSION (older demo.json files have none). */
+  agentCredential?: string;
 }
+
+/** The extension the demo's agent link is for: Eve Agent, a member of queue 630 in the simulator's lab. */
+export const DEMO_AGENT_EXTENSION = '804';
 
 /** Write a file only its owner may read, whatever mode an older copy had. */
 export function writeSecretFile(file: string, text: string): void {
@@ -54,6 +59,23 @@ export async function createDemo(cloudUrl: string, dataDir: string, adminToken: 
   const demo: Demo = { adminToken, tenantId: tenant.id, apiKey: tenant.apiKey, siteId: site.id, relayToken: site.relayToken, webkey };
   writeSecretFile(demoFile(dataDir), JSON.stringify(demo, null, 2));
   return demo;
+}
+
+/** The demo's agent link: the saved one while the cloud still takes it, else a new one (saved). */
+export async function ensureAgentLink(cloudUrl: string, dataDir: string, demo: Demo): Promise<Demo> {
+  if (demo.agentCredential) {
+    const res = await fetch(`${cloudUrl}/v1/tenants/${demo.tenantId}/whoami`, { headers: { authorization: `Bearer ${demo.agentCredential}` } });
+    await res.arrayBuffer();
+    if (res.ok) return demo;
+  }
+  const made = await json(`${cloudUrl}/v1/tenants/${demo.tenantId}/sites/${demo.siteId}/agent-links`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${demo.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ extension: DEMO_AGENT_EXTENSION, name: 'Eve Agent (demo)' }),
+  });
+  const withLink = { ...demo, agentCredential: made.credential as string };
+  writeSecretFile(demoFile(dataDir), JSON.stringify(withLink, null, 2));
+  return withLink;
 }
 
 /** The site as the cloud shows it (relay.connected…). */

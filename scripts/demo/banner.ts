@@ -1,6 +1,7 @@
 /** What `npm start` prints once everything is up: where things are, and curl lines that work as printed. */
 
-import type { Demo } from './accounts.js';
+import { agentConsoleLink } from '../../cloud/src/api/agent-links.js';
+import { DEMO_AGENT_EXTENSION, type Demo } from './accounts.js';
 
 export interface BannerFacts {
   cloudUrl: string;
@@ -26,6 +27,7 @@ export function banner(f: BannerFacts): string[] {
     '',
     `  cloud        ${cloudUrl}            (admin token: ${demo.adminToken})`,
     `  console      ${cloudUrl}/console/#key=${encodeURIComponent(demo.apiKey)}   (signs in as the demo tenant)`,
+    ...(demo.agentCredential ? [`  agent link   ${agentConsoleLink(cloudUrl, demo.agentCredential)}   (extension ${DEMO_AGENT_EXTENSION}'s toolbar only)`] : []),
     `  relay (LAN)  http://127.0.0.1:${f.lanPort}/coocenter-api   config ${f.confFile}`,
     `  relay health http://127.0.0.1:${f.metricsPort}/readyz, /metrics (Prometheus)`,
     `  PBX (AMI)    127.0.0.1:${f.amiPort}               simulated Asterisk 20, admin/secret`,

@@ -4,7 +4,8 @@
  * item) keeps working as an admin key and can be revoked; `lastUsedAt` is
  * written again only once a minute has passed; a matching key is never
  * served from memory (every check reads its item), so a revocation by any
- * other instance holds at once.
+ * other instance holds at once. An agent link is a key of the same form
+ * bound to a site and extension, refused once it expires.
  */
 import { randomBytes } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -75,5 +76,25 @@ describe('API keys in the store', () => {
     // A forged secret for a real key id is refused too.
     const forged = made!.token.replace(/\.[^.]+$/, `.${randomSecret()}`);
     expect(await two.keys.principalFor(forged)).toBeUndefined();
+  });
+
+  it('an agent link carries its site and extension, stops working when it expires, and is revoked per site only', async () => {
+    const store = new AccountStore(db, tables.main, box, clock);
+    const tenantId = randomId('ten');
+    const siteId = randomId('site');
+    const made = await store.keys.createAgentLink(tenantId, { siteId, extension: '804' }, 'Eve', 2);
+    expect(made?.link).toMatchObject({ siteId, extension: '804', expiresAt: new Date(clock.now() + 2 * 86_400_000).toISOString() });
+    expect(await store.keys.principalFor(made!.token)).toEqual({ tenantId, keyId: made!.link.id, scopes: ['agent'], agent: { siteId, extension: '804' } });
+    // Not among the keys, and not revocable as one, nor through another site.
+    expect(await store.keys.list(tenantId)).toEqual([]);
+    expect(await store.keys.revoke(tenantId, made!.link.id)).toBe(false);
+    expect(await store.keys.revokeAgentLink(tenantId, randomId('site'), made!.link.id)).toBe(false);
+    clock.advance(2 * 86_400_000 - 1);
+    expect(await store.keys.principalFor(made!.token)).toMatchObject({ keyId: made!.link.id });
+    clock.advance(1);
+    expect(await store.keys.principalFor(made!.token)).toBeUndefined();
+    expect(await store.keys.listAgentLinks(tenantId, siteId)).toHaveLength(1);
+    expect(await store.keys.revokeAgentLink(tenantId, siteId, made!.link.id)).toBe(true);
+    expect(await store.keys.listAgentLinks(tenantId, siteId)).toEqual([]);
   });
 });

@@ -54,6 +54,15 @@ describe('npm start', { timeout: 180_000 }, () => {
     expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
     const key = decodeURIComponent(link![2]);
     expect((await fetch(`http://127.0.0.1:${demo.ports.cloud}/v1/tenants/${key.split('.')[1]}/sites`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+    // The agent link: the console with an agent link's credential, for one extension of the demo site, and only that.
+    const agentLink = /agent link +(http:\/\/\S+\/console\/#agent=(\S+))/.exec(output);
+    expect(agentLink, output).not.toBeNull();
+    expect((await fetch(agentLink![1])).status).toBe(200);
+    const agent = decodeURIComponent(agentLink![2]);
+    const tenantId = key.split('.')[1];
+    const me = await fetch(`http://127.0.0.1:${demo.ports.cloud}/v1/tenants/${tenantId}/whoami`, { headers: { authorization: `Bearer ${agent}` } });
+    expect(await me.json()).toMatchObject({ scopes: ['agent'], agent: { extension: '804' } });
+    expect((await fetch(`http://127.0.0.1:${demo.ports.cloud}/v1/tenants/${tenantId}/sites`, { headers: { authorization: `Bearer ${agent}` } })).status).toBe(403);
     // The webhook it made posts to the demo's receiver, which prints a line per delivery.
     expect(answers.get(makeWebhook[0])).toMatchObject({ url: `http://127.0.0.1:${demo.ports.webhooks}/webhooks`, status: 'active', secret: expect.stringMatching(/^whsec_/) });
     await waitFor(() => /^webhook {2}(dialbegin|dialend|hangup|extensionstatus|ivr|cdr|cc_cdr) +seq \d+ +\S/m.test(demo!.output()), {

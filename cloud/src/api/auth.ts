@@ -6,7 +6,8 @@
  *   tenant's resources: another tenant's look exactly like missing ones
  *   (404), so ids cannot be probed. A key reaches the routes its scopes
  *   grant (store/api-keys.ts); any other is a 403 `insufficient-scope`
- *   naming the scope needed.
+ *   naming the scope needed. An agent link reaches only what
+ *   api/agent-scope.ts allows.
  * - Site (box compatibility): the box's `Authorization: md5(WEBKEY + date)`.
  */
 
@@ -15,6 +16,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { CloudDeps, CloudEnv } from './context.js';
 import type { RouteSpec } from './contract/route.js';
 import { grants, type Principal, type Scope } from '../store/api-keys.js';
+import { agentRefusal, agentSiteRefusal } from './agent-scope.js';
 import { apiError, notFound, type ApiError } from './errors.js';
 import type { Authenticate } from './mount.js';
 
@@ -66,7 +68,11 @@ export function tenantAuth(deps: AuthDeps, scopes: readonly Scope[]): Middleware
     const key = await principalOf(deps, c.req.header('authorization'));
     if (!key) throw apiError('unauthorized', 'invalid or missing tenant API key');
     if (key.tenantId !== c.req.param('tenantId')) throw notFound();
-    if (!grants(key.scopes, scopes)) throw missingScope(scopes);
+    if (key.agent) {
+      if (!grants(key.scopes, scopes)) throw agentRefusal(key.agent, 'not this route');
+      const why = agentSiteRefusal(key.agent, c.req.param('siteId'));
+      if (why) throw agentRefusal(key.agent, why);
+    } else if (!grants(key.scopes, scopes)) throw missingScope(scopes);
     c.set('tenant', { id: key.tenantId });
     c.set('key', key);
     await next();

@@ -33,7 +33,7 @@ export const API_ERRORS = {
   'invalid-field': { status: 400, meaning: 'a body field or query parameter that is missing, of the wrong type or out of its bounds; `details.field` names it' },
   'request-aborted': { status: 400, meaning: 'the client went away before its request was complete (nobody reads this answer)' },
   unauthorized: { status: 401, meaning: 'the Authorization header is missing, or its key or token is not valid' },
-  'insufficient-scope': { status: 403, meaning: 'the key is valid but lacks the scope the route needs; `details.required` names it' },
+  'insufficient-scope': { status: 403, meaning: 'the key is valid but lacks the scope the route needs; `details.required` names it (`agent`: an agent link used beyond its site, extension or the toolbar\'s routes, also naming its `siteId` and `extension`)' },
   'origin-not-allowed': { status: 403, meaning: 'a browser preflight from an origin the tenant has not listed in its corsOrigins (PATCH /v1/tenants/{tenantId})' },
   'not-found': { status: 404, meaning: 'no such route, or no such resource of this tenant (another tenant\'s look exactly the same, so ids cannot be probed)' },
   'limit-reached': { status: 409, meaning: 'the tenant holds the most of these it may (`details.limit`): delete one first' },

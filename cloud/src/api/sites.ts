@@ -12,6 +12,7 @@ import { boxRoutes } from '../../../protocol/src/box-api/routes.js';
 import { boxError } from '../../../protocol/src/box-api/errors.js';
 import { checkWebkey } from '../../../protocol/src/box-api/webkey.js';
 import { isId } from '../store/ids.js';
+import { agentRefusal, agentSiteRefusal } from './agent-scope.js';
 import { bearer } from './auth.js';
 import type { CloudDeps, CloudEnv } from './context.js';
 import { errorAnswer } from './errors.js';
@@ -31,6 +32,8 @@ function siteAuth(deps: CloudDeps): MiddlewareHandler<CloudEnv> {
       if (!key) throw boxError(401, 'invalid or missing Authorization');
       // Another tenant's site answers exactly like a site that does not exist.
       if (!(await deps.accounts.siteOfTenant(key.tenantId, siteId))) throw boxError(404, 'not found');
+      const outside = key.agent && agentSiteRefusal(key.agent, siteId);
+      if (key.agent && outside) throw boxError(403, agentRefusal(key.agent, outside).message, 'insufficient-scope');
       c.set('key', key);
     } else {
       const key = await deps.accounts.webkeyOf(siteId);
@@ -64,6 +67,7 @@ export function siteRoutes(deps: CloudDeps): Hono<CloudEnv> {
           deadlineMs: deps.clock.now() + deps.commandTimeoutMs,
           // A key's scopes; the box's WEBKEY (no key) keeps full access.
           scopes: c.get('key')?.scopes,
+          agent: c.get('key')?.agent,
           onReplayed: () => c.header('Idempotent-Replayed', 'true'),
         }),
     }) as unknown as Hono<CloudEnv>,

@@ -6,6 +6,7 @@
 
 import { Hono } from 'hono';
 import { checkSites, withoutUndefined } from '../stream/open.js';
+import { agentStreamFilter } from './agent-scope.js';
 import type { CloudDeps, CloudEnv } from './context.js';
 import { createStreamTicket } from './contract/stream.js';
 import { errorAnswer } from './errors.js';
@@ -17,8 +18,10 @@ export function streamRoutes(deps: CloudDeps, authenticate: Authenticate): Hono<
 
   mount(app, authenticate, createStreamTicket, async (c, { body }) => {
     const tenantId = c.get('tenant').id;
-    await checkSites(deps, tenantId, body.siteIds ?? [], 'siteIds');
-    const { ticket, expiresAt } = await deps.streamTickets.issue(tenantId, withoutUndefined(body));
+    const agent = c.get('key').agent;
+    const filter = agent ? agentStreamFilter(agent, withoutUndefined(body)) : withoutUndefined(body);
+    await checkSites(deps, tenantId, filter.siteIds ?? [], 'siteIds');
+    const { ticket, expiresAt } = await deps.streamTickets.issue(tenantId, filter);
     return { ticket, expiresAt: new Date(expiresAt).toISOString(), url: `/v1/stream?ticket=${ticket}` };
   });
 

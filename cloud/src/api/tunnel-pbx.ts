@@ -10,7 +10,8 @@
 import { boxError } from '../../../protocol/src/box-api/errors.js';
 import { commandMethods, WRITE_COMMANDS, type BoxCommand, type BoxCommandName, type JsonCommandName } from '../../../protocol/src/box-api/commands.js';
 import type { Pbx, RecordingFile } from '../../../protocol/src/box-api/pbx.js';
-import { grants, type Scope } from '../store/api-keys.js';
+import { grants, type AgentBinding, type Scope } from '../store/api-keys.js';
+import { agentCommandRefusal } from './agent-scope.js';
 import type { RelayGateway } from '../tunnel/gateway.js';
 
 export interface TunnelPbxOptions {
@@ -20,6 +21,8 @@ export interface TunnelPbxOptions {
   deadlineMs: number;
   /** The caller's key's scopes; undefined for the box's WEBKEY, which may do everything. */
   scopes?: readonly Scope[];
+  /** An agent link's site and extension: it may run only AGENT_COMMANDS for its extension (api/agent-scope.ts). */
+  agent?: AgentBinding;
   /** Told when the relay answered a repeated Idempotency-Key with the first run's answer. */
   onReplayed?: () => void;
 }
@@ -35,15 +38,21 @@ export class TunnelPbx implements Pbx {
     Object.assign(this, commandMethods((command) => this.run(command)));
   }
 
-  /** A key may run write commands with `calls`, the others with `read` (`admin` grants both). */
-  private allow(name: BoxCommandName): void {
+  /** A key may run write commands with `calls`, the others with `read` (`admin` grants both); an agent link its own. */
+  private allow(command: BoxCommand): void {
+    const name = command.name;
+    if (this.opts.agent) {
+      const why = agentCommandRefusal(this.opts.agent, command);
+      if (why) throw boxError(403, why, 'insufficient-scope');
+      return;
+    }
     if (!this.opts.scopes) return;
     const needed: Scope = WRITE_COMMANDS.has(name) ? 'calls' : 'read';
     if (!grants(this.opts.scopes, [needed])) throw boxError(403, `this key lacks the ${needed} scope`, 'insufficient-scope');
   }
 
   private async run(command: BoxCommand): Promise<unknown> {
-    this.allow(command.name);
+    this.allow(command);
     const outcome = await this.gateway.command({
       siteId: this.opts.siteId,
       command,
@@ -57,7 +66,7 @@ export class TunnelPbx implements Pbx {
   }
 
   async recording(path: string): Promise<RecordingFile> {
-    this.allow('recording');
+    this.allow({ name: 'recording', path });
     const outcome = await this.gateway.command({
       siteId: this.opts.siteId,
       command: { name: 'recording', path },

@@ -42,6 +42,8 @@ export interface StreamFilter {
   events?: readonly string[];
   /** Only events touching these extensions; absent: every event. */
   extensions?: readonly string[];
+  /** An agent link's stream: the live state reduced to this extension (live/agent-view.ts). Never from a request. */
+  agentExtension?: string;
 }
 
 /** `SIP/100-00000007`, `PJSIP/100-0000001a`, `Local/100@from-queue-0001;1` → `100`. */

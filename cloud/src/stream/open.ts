@@ -9,6 +9,7 @@
 
 import type { Clock } from '../../../protocol/src/clock.js';
 import { missingScope, principalOf } from '../api/auth.js';
+import { agentStreamFilter } from '../api/agent-scope.js';
 import { EVENT_ID_PATTERN, StreamQuery } from '../api/contract/stream.js';
 import { apiError, invalidField } from '../api/errors.js';
 import { queryObject, validate } from '../api/input.js';
@@ -39,7 +40,7 @@ export interface OpenedStream {
 
 const FILTER_KEYS = ['siteIds', 'events', 'extensions'] as const;
 /** A key that may open a stream holds one of these (as the ticket route asks). */
-const STREAM_SCOPES: readonly Scope[] = ['admin', 'read'];
+const STREAM_SCOPES: readonly Scope[] = ['admin', 'read', 'agent'];
 
 /** Checks a stream request; throws an ApiError (answered before any upgrade) when it is refused. */
 export async function openStream(deps: OpenDeps, params: URLSearchParams, authorization: string | undefined): Promise<OpenedStream> {
@@ -58,7 +59,8 @@ export async function openStream(deps: OpenDeps, params: URLSearchParams, author
     if (!key) throw apiError('unauthorized', 'a ticket (?ticket=) or a tenant key (Authorization: Bearer) is required');
     if (!grants(key.scopes, STREAM_SCOPES)) throw missingScope(STREAM_SCOPES);
     tenantId = key.tenantId;
-    filter = withoutUndefined({ siteIds: q.siteIds, events: q.events, extensions: q.extensions });
+    const asked = withoutUndefined({ siteIds: q.siteIds, events: q.events, extensions: q.extensions });
+    filter = key.agent ? agentStreamFilter(key.agent, asked) : asked;
     await checkSites(deps, tenantId, filter.siteIds ?? [], 'siteIds');
   }
 

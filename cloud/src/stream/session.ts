@@ -19,6 +19,7 @@
 
 import type { Clock } from '../../../protocol/src/clock.js';
 import type { StoredEvent } from '../store/events.js';
+import { ExtensionLiveView } from '../live/agent-view.js';
 import { matchesStream, type StreamFilter } from './filter.js';
 import { SentSeqs } from './sent-seqs.js';
 import { closeMessage, eventMessage, STREAM_CLOSE, type StateMessage, type StreamCloseReason, type StreamLimits, type StreamMessage } from './messages.js';
@@ -49,6 +50,8 @@ export class StreamSession {
   /** State messages held until each site's full state went out (`&state=1`). */
   private heldState: StateMessage[] | undefined = [];
   private readonly sent = new SentSeqs();
+  /** An agent link's stream: each site's state reduced to its extension. */
+  private readonly agentViews = new Map<string, ExtensionLiveView>();
 
   constructor(
     private readonly transport: StreamTransport,
@@ -82,7 +85,7 @@ export class StreamSession {
     if (this.heldState) {
       this.heldState.push(msg);
       if (this.heldState.length > this.opts.limits.maxBufferedMessages) this.end('too-slow', 'too many state changes arrived while the state was read');
-    } else this.write(msg);
+    } else this.writeState(msg);
   }
 
   /**
@@ -94,11 +97,21 @@ export class StreamSession {
     for (const siteId of sites) {
       const full = await read(siteId);
       if (this.phase === 'closed') return;
-      if (full) this.write(full);
+      if (full) this.writeState(full);
     }
     const held = this.heldState ?? [];
     this.heldState = undefined;
-    for (const msg of held) if (this.phase !== 'closed') this.write(msg);
+    for (const msg of held) if (this.phase !== 'closed') this.writeState(msg);
+  }
+
+  /** A state message as this stream shows it: whole, or (an agent link's) reduced to its extension, in the order written. */
+  private writeState(msg: StateMessage): void {
+    const extension = this.opts.filter.agentExtension;
+    if (extension === undefined) return this.write(msg);
+    let view = this.agentViews.get(msg.siteId);
+    if (!view) this.agentViews.set(msg.siteId, (view = new ExtensionLiveView(extension)));
+    const shown = view.next(msg);
+    if (shown) this.write(shown);
   }
 
   ping(): void {

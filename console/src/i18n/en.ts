@@ -36,7 +36,7 @@ export const en = {
   'signIn.notAKey': 'This is not a tenant API key: it starts with ck. and has three parts.',
   'signIn.refused': 'The cloud refused this key. Check it and try again.',
   'signIn.expired': 'Your key was refused (revoked or changed): sign in again.',
-  'signIn.agentLinks': 'Agents will sign in with their own agent link, which opens only their toolbar.',
+  'signIn.agentLinks': 'Agents sign in with their own agent link, which opens only their toolbar.',
 
   'sites.title': 'Sites',
   'sites.none': 'This tenant has no sites yet.',
@@ -245,6 +245,25 @@ export const en = {
   // wallboard (issue 14)
 
   // agent toolbar and agent links (issue 14)
+  'agentLink.signedInAs': 'Agent',
+  'agentLink.title': 'Agent links',
+  'agentLink.intro': 'An agent link opens the agent toolbar of one extension and can do only what the toolbar does. Whoever has the link acts as that agent: give it only to them, and revoke it when it is no longer needed.',
+  'agentLink.extension': 'Extension',
+  'agentLink.name': 'Name (optional)',
+  'agentLink.nameHead': 'Name',
+  'agentLink.expires': 'Expires',
+  'agentLink.never': 'When revoked',
+  'agentLink.days': 'In {days} days',
+  'agentLink.create': 'Create agent link',
+  'agentLink.created': 'The agent link, shown this once: copy it and give it to the agent only. It is a secret: whoever has it acts as the agent.',
+  'agentLink.link': 'Agent link',
+  'agentLink.none': 'No agent links for this site yet.',
+  'agentLink.createdAt': 'Created',
+  'agentLink.lastUsed': 'Last used',
+  'agentLink.revoke': 'Revoke',
+  'agentLink.revokeLabel': 'Revoke the agent link {name} (extension {extension})',
+  'agentLink.revoked': 'Agent link {name} revoked: it no longer works.',
+  'agentLink.list': 'Agent links of {site}',
 
   // webhooks page: deliveries, attempts, resend, replay (issue 14)
 

@@ -38,7 +38,7 @@ export const zhHans: Catalog = {
   'signIn.notAKey': '这不是租户 API 密钥：密钥以 ck. 开头，由三段组成。',
   'signIn.refused': '云端拒绝了此密钥，请检查后重试。',
   'signIn.expired': '密钥已被拒绝（已吊销或已更换），请重新登录。',
-  'signIn.agentLinks': '坐席将通过各自的坐席链接登录，链接只能打开本人的工具条。',
+  'signIn.agentLinks': '坐席通过各自的坐席链接登录，链接只能打开本人的工具条。',
 
   'sites.title': '站点',
   'sites.none': '此租户还没有站点。',
@@ -247,6 +247,25 @@ export const zhHans: Catalog = {
   // wallboard (issue 14)
 
   // agent toolbar and agent links (issue 14)
+  'agentLink.signedInAs': '坐席',
+  'agentLink.title': '坐席链接',
+  'agentLink.intro': '坐席链接只打开一个分机的坐席工具条，只能做工具条能做的事。持有链接的人即以该坐席身份操作：只交给本人，不再需要时请撤销。',
+  'agentLink.extension': '分机',
+  'agentLink.name': '名称（可选）',
+  'agentLink.nameHead': '名称',
+  'agentLink.expires': '到期',
+  'agentLink.never': '撤销时',
+  'agentLink.days': '{days} 天后',
+  'agentLink.create': '创建坐席链接',
+  'agentLink.created': '坐席链接仅显示这一次：请复制后只交给该坐席。它是机密：持有者即以该坐席身份操作。',
+  'agentLink.link': '坐席链接',
+  'agentLink.none': '此站点尚无坐席链接。',
+  'agentLink.createdAt': '创建时间',
+  'agentLink.lastUsed': '最近使用',
+  'agentLink.revoke': '撤销',
+  'agentLink.revokeLabel': '撤销坐席链接 {name}（分机 {extension}）',
+  'agentLink.revoked': '坐席链接 {name} 已撤销，不再可用。',
+  'agentLink.list': '{site} 的坐席链接',
 
   // webhooks page: deliveries, attempts, resend, replay (issue 14)
 

@@ -38,7 +38,7 @@ export const zhHant: Catalog = {
   'signIn.notAKey': '這不是租戶 API 金鑰：金鑰以 ck. 開頭，由三段組成。',
   'signIn.refused': '雲端拒絕了此金鑰，請檢查後重試。',
   'signIn.expired': '金鑰已被拒絕（已撤銷或已更換），請重新登入。',
-  'signIn.agentLinks': '座席將透過各自的座席連結登入，連結只能開啟本人的工具列。',
+  'signIn.agentLinks': '座席透過各自的座席連結登入，連結只能開啟本人的工具列。',
 
   'sites.title': '站點',
   'sites.none': '此租戶還沒有站點。',
@@ -247,6 +247,25 @@ export const zhHant: Catalog = {
   // wallboard (issue 14)
 
   // agent toolbar and agent links (issue 14)
+  'agentLink.signedInAs': '座席',
+  'agentLink.title': '座席連結',
+  'agentLink.intro': '座席連結只開啟一個分機的座席工具列，只能做工具列能做的事。持有連結的人即以該座席身分操作：只交給本人，不再需要時請撤銷。',
+  'agentLink.extension': '分機',
+  'agentLink.name': '名稱（選填）',
+  'agentLink.nameHead': '名稱',
+  'agentLink.expires': '到期',
+  'agentLink.never': '撤銷時',
+  'agentLink.days': '{days} 天後',
+  'agentLink.create': '建立座席連結',
+  'agentLink.created': '座席連結僅顯示這一次：請複製後只交給該座席。它是機密：持有者即以該座席身分操作。',
+  'agentLink.link': '座席連結',
+  'agentLink.none': '此站點尚無座席連結。',
+  'agentLink.createdAt': '建立時間',
+  'agentLink.lastUsed': '最近使用',
+  'agentLink.revoke': '撤銷',
+  'agentLink.revokeLabel': '撤銷座席連結 {name}（分機 {extension}）',
+  'agentLink.revoked': '座席連結 {name} 已撤銷，不再可用。',
+  'agentLink.list': '{site} 的座席連結',
 
   // webhooks page: deliveries, attempts, resend, replay (issue 14)
 

@@ -1,11 +1,13 @@
 /**
- * Sign-in with a tenant API key (or a sign-in link carrying one). The key is
- * checked by listing the tenant's sites before it is kept: a mistyped or
- * revoked key never gets as far as a page.
+ * Sign-in with a tenant API key or an agent link's credential (or a sign-in
+ * link carrying one). The key is checked by asking the cloud what it is
+ * (GET …/whoami) before it is kept: a mistyped or revoked key never gets as
+ * far as a page, and an agent link's answer names its site and extension.
  */
 
 import { useEffect, useState } from 'preact/hooks';
 import { apiClient, ApiFailure } from '../api/client.js';
+import { whoAmI } from '../api/agent-links.js';
 import { Tenant } from '../api/endpoints.js';
 import { ErrorNote, Field, Page, StatusNote } from '../components/ui.js';
 import { useI18n } from '../context.js';
@@ -18,8 +20,8 @@ async function check(key: string): Promise<{ session: Session } | { refused: Mes
   const session = sessionForKey(key);
   if (!session) return { refused: 'signIn.notAKey' };
   try {
-    await new Tenant(apiClient(session.key, () => undefined), session.tenantId).sites();
-    return { session };
+    const me = await whoAmI(new Tenant(apiClient(session.key, () => undefined), session.tenantId));
+    return { session: me.agent ? { kind: 'agent', key: session.key, tenantId: session.tenantId, ...me.agent } : session };
   } catch (err) {
     if (err instanceof ApiFailure && (err.status === 401 || err.status === 404)) return { refused: 'signIn.refused' };
     return { error: err };

@@ -1,8 +1,8 @@
 /**
  * Sites: each site's relay (online or offline, since when, its version, when
  * it was last heard from and why it went), its AMI session, its time zone,
- * and the recent outages when the cloud reports them. Refreshed every 30 s
- * while open; the live view comes with the wallboard (issue 13's stream).
+ * and the recent outages when the cloud reports them; each site's agent
+ * links (agent-links.tsx). Refreshed every 30 s while open; the live view comes with the wallboard (issue 13's stream).
  */
 
 import { useEffect } from 'preact/hooks';
@@ -11,6 +11,7 @@ import { Badge, Data, ErrorNote, Loading, Page, TableRegion } from '../component
 import { useConsole, useI18n } from '../context.js';
 import { formatInstant, NONE } from '../format.js';
 import type { Route } from '../router.js';
+import { AgentLinks } from './agent-links.js';
 
 const REFRESH_MS = 30_000;
 
@@ -87,6 +88,9 @@ function SitesTable({ sites }: { sites: Site[] }) {
       </TableRegion>
       {sites.filter((s) => s.relay.outages?.length).map((site) => (
         <Outages key={site.id} site={site} />
+      ))}
+      {sites.map((site) => (
+        <AgentLinks key={site.id} site={site} />
       ))}
     </>
   );

@@ -79,15 +79,15 @@ export function WebhookForm({ id, initial, submitLabel, busy, onSubmit }: { id: 
   );
 }
 
-/** A secret shown once (after creating an endpoint or rotating its secret), selectable for copying. */
-export function SecretOnce({ secret, note }: { secret: string; note: string }) {
+/** A secret shown once (after creating an endpoint or rotating its secret, or an agent link), selectable for copying. */
+export function SecretOnce({ secret, note, label, id = 'secret-value' }: { secret: string; note: string; label?: string; id?: string }) {
   const { t } = useI18n();
   const [copied, setCopied] = useState(false);
   return (
     <div class="card secret" role="status">
       <p>{note}</p>
-      <Field id="secret-value" label={t('webhooks.secret')}>
-        <input id="secret-value" type="text" readOnly value={secret} translate={false} onFocus={(e) => (e.currentTarget as HTMLInputElement).select()} />
+      <Field id={id} label={label ?? t('webhooks.secret')}>
+        <input id={id} type="text" readOnly value={secret} translate={false} onFocus={(e) => (e.currentTarget as HTMLInputElement).select()} />
       </Field>
       <button
         type="button"

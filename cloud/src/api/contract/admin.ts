@@ -104,7 +104,7 @@ export const getSite = route({
   summary: 'Show a site and its relay',
   tag: TAG,
   auth: 'tenant',
-  scopes: ['admin', 'read'],
+  scopes: ['admin', 'read', 'agent'],
   params: TenantSite,
   success: { status: 200, description: 'the site', schema: SiteView, example: siteExample },
 });

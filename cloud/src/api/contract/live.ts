@@ -63,7 +63,7 @@ export const getLive = route({
     'What the relay last reported: extensions (status as in extension-hints-status, registration), active calls, queue members (paused, in call) and waiting callers. While the relay is offline the last state is answered with `stale: true` and `since`: it is not current.',
   tag: 'Live',
   auth: 'tenant',
-  scopes: ['admin', 'read'],
+  scopes: ['admin', 'read', 'agent'],
   params: v.strictObject({ tenantId: TenantId, siteId: SiteId }),
   success: { status: 200, description: 'the state', schema: LiveView, example },
 });

@@ -17,7 +17,7 @@ import { EventTypeName } from './webhooks.js';
 const TAG = 'Event stream';
 
 /** An extension as the box's events write it (digits mostly; feature codes and names too). */
-const Extension = v.pipe(v.string(), v.regex(/^[0-9A-Za-z*#+_.-]{1,32}$/, '1-32 letters, digits or *#+_.-'), v.description('an extension number, as the events carry it'));
+export const Extension = v.pipe(v.string(), v.regex(/^[0-9A-Za-z*#+_.-]{1,32}$/, '1-32 letters, digits or *#+_.-'), v.description('an extension number, as the events carry it'));
 
 const unique = <T>(xs: T[]): T[] => [...new Set(xs)];
 
@@ -39,7 +39,7 @@ export const createStreamTicket = route({
   description: `For browsers, which cannot send an Authorization header on a WebSocket: good for ${TICKET_TTL_MS / 1000} s and one connection to GET /v1/stream?ticket=…, which sees the tenant's events through this filter.`,
   tag: TAG,
   auth: 'tenant',
-  scopes: ['admin', 'read'],
+  scopes: ['admin', 'read', 'agent'],
   params: v.strictObject({ tenantId: TenantId }),
   body: { schema: v.strictObject(FilterFields), limit: BODY_LIMITS.stream, example: { siteIds: ['site_7hq2m4k9x1c3v5b8'], extensions: ['101'] } },
   success: {
