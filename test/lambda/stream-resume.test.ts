@@ -4,10 +4,11 @@
  * (through a stand-in of Lambda's Invoke API, with the real LambdaClient);
  * the resume replays the stored events while the outbox (fed by the events
  * table's stream) holds them back, then switches live; `state=1` gets each
- * site's full state, then the changes the relay socket functions apply.
+ * site's full state, then the changes the relay socket functions apply (an
+ * agent link's reduced to its extension).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startBoxWorld, type BoxWorld } from '../helpers/box-world.js';
+import { callUp, startBoxWorld, type BoxWorld } from '../helpers/box-world.js';
 import { api, tenantAndSite, type Api } from '../helpers/cloud-harness.js';
 import { startLambdaCloud, STREAM_RESUME_FUNCTION, type LambdaCloud } from '../helpers/lambda-cloud.js';
 import { openStreamClient } from '../helpers/stream-client.js';
@@ -81,8 +82,10 @@ it('an after that names no stored event is closed with after-expired, saying why
 it('state=1 gets the site\'s full state first, then a change when a call starts; a plain connection gets none', async () => {
   const board = await openStreamClient(cloud.streamUrl, `siteIds=${ids.siteId}&state=1`, ids.apiKey);
   const plain = await openStreamClient(cloud.streamUrl, `siteIds=${ids.siteId}`, ids.apiKey);
-  await waitFor(() => board.messages.length > 0, { what: 'the first message', timeoutMs: 10_000 });
-  const first = board.messages[0];
+  // Events of the calls before may come first (the connection is live for them at once): the first state is the full one.
+  const states = () => board.messages.filter((m) => m.type === 'state');
+  await waitFor(() => states().length > 0, { what: 'the first state message', timeoutMs: 10_000 });
+  const first = states()[0];
   expect(first).toMatchObject({ type: 'state', siteId: ids.siteId, online: true, full: { extensions: expect.any(Object), calls: {}, queues: expect.any(Object) } });
   expect(Object.keys(first.full.extensions)).toEqual(expect.arrayContaining(['801', '802']));
 
@@ -95,4 +98,21 @@ it('state=1 gets the site\'s full state first, then a change when a call starts;
   await plain.waitForEvents((es) => es.some((e) => e.data.event === 'cdr'), 'the cdr on the plain stream', 20_000);
   expect(plain.messages.filter((m) => m.type === 'state')).toEqual([]);
   for (const c of [board, plain]) await c.close();
+});
+
+it('an agent link\'s state=1 stream is reduced to its extension: its own call appears, another\'s does not', async () => {
+  const made = await call('POST', `/v1/tenants/${ids.tenantId}/sites/${ids.siteId}/agent-links`, { token: ids.apiKey, body: { extension: '804' } });
+  expect(made.body.credential, made.text).toBeTruthy();
+  const mine = await openStreamClient(cloud.streamUrl, 'state=1', made.body.credential);
+  const full = await waitFor(() => mine.messages.find((m) => m.type === 'state'), { what: 'the agent\'s state', timeoutMs: 10_000 });
+  expect(Object.keys(full.full.extensions)).toEqual(['804']);
+  expect(Object.keys(full.full.queues)).toEqual(['630']);
+  const other = await callUp(w.sim, '801', '802');
+  const own = await callUp(w.sim, '806', '804');
+  await waitFor(() => mine.messages.some((m) => m.changes?.some((c: { op: string }) => c.op === 'call')), { what: 'the 806-804 call on the agent\'s stream', timeoutMs: 15_000 });
+  const upserted = mine.messages.flatMap((m) => m.changes ?? []).filter((c: { op: string }) => c.op === 'call');
+  expect(upserted.filter((c: { call: { caller: { number: string } } }) => c.call.caller.number !== '806')).toEqual([]);
+  for (const ch of [...other.channels, ...own.channels]) w.sim.hangup(ch);
+  await Promise.all([other.done, own.done]);
+  await mine.close();
 });

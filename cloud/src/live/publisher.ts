@@ -21,8 +21,14 @@ export interface LiveStateMessage {
   online?: boolean;
 }
 
+/** The site's state before and after the frame a `changes` message comes from (what a stateless publisher reduces per agent). */
+export interface LiveStates {
+  before: LiveState;
+  after: LiveState;
+}
+
 export interface LivePublisher {
-  publish(tenantId: string, siteId: string, message: LiveStateMessage): void | Promise<void>;
+  publish(tenantId: string, siteId: string, message: LiveStateMessage, states?: LiveStates): void | Promise<void>;
 }
 
 /** The default: nobody listens. */

@@ -25,6 +25,7 @@ import type { AccountStore } from '../store/accounts.js';
 import type { EventStore } from '../store/events.js';
 import type { LiveStore } from '../store/live.js';
 import { HANDSHAKE_WAITS_MS, type StreamConnections } from './aws-connections.js';
+import { agentMessage } from './aws-state-publisher.js';
 import { matchesStream } from './filter.js';
 import { eventMessage } from './messages.js';
 import { SentSeqs } from './sent-seqs.js';
@@ -129,7 +130,9 @@ export class AwsStreamResume {
         const item = await live.get(siteId);
         const version = item && `${item.conn}/${item.ver}/${item.online}`;
         if (!item || version === posted) break;
-        if (!(await post(fullStateMessage(siteId, item)))) return false;
+        const full = fullStateMessage(siteId, item);
+        const shown = sub.filter.agentExtension === undefined ? full : agentMessage(sub.filter.agentExtension, full, undefined);
+        if (shown && !(await post(shown))) return false;
         posted = version;
       }
     }
