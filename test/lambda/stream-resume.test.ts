@@ -20,7 +20,7 @@ let ids: Awaited<ReturnType<typeof tenantAndSite>>;
 let w: BoxWorld;
 
 beforeAll(async () => {
-  cloud = await startLambdaCloud();
+  cloud = await startLambdaCloud({ liveStateToStream: true });
   call = api(cloud.url);
   ids = await tenantAndSite(call);
   w = await startBoxWorld({ settings: { cloud: { url: cloud.relayUrl, token: ids.relayToken } } });

@@ -18,6 +18,7 @@
  * session: a seq stored below another after the last query is still posted).
  */
 
+import type { Clock } from '../../../protocol/src/clock.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import { fullStateMessage } from '../live/publisher.js';
@@ -25,7 +26,7 @@ import type { AccountStore } from '../store/accounts.js';
 import type { EventStore } from '../store/events.js';
 import type { LiveStore } from '../store/live.js';
 import { HANDSHAKE_WAITS_MS, type StreamConnections } from './aws-connections.js';
-import { agentMessage } from './aws-state-publisher.js';
+import { agentMessage, SUBSCRIBERS_CACHE_MS } from './aws-state-publisher.js';
 import { matchesStream } from './filter.js';
 import { eventMessage } from './messages.js';
 import { SentSeqs } from './sent-seqs.js';
@@ -56,6 +57,7 @@ export interface AwsResumeDeps {
   events: Pick<EventStore, 'after'>;
   live: Pick<LiveStore, 'get'>;
   accounts: Pick<AccountStore, 'listSites'>;
+  clock: Clock;
   logger: Logger;
 }
 
@@ -116,25 +118,36 @@ export class AwsStreamResume {
 
   /**
    * Each site's full state, then its changes (the relay socket posts those
-   * once `stateSent` is set, which is set first). A change applied while the
-   * full state was read and posted may reach the client before it: the state
-   * is read again, and posted again when it moved.
+   * once it sees `stateSent`, which is set first). A change applied while the
+   * full state was read and posted may reach the client before it, and one
+   * applied by an instance whose list of subscriptions is older than
+   * `stateSent` is not posted: the state is read again at once and once more
+   * SUBSCRIBERS_CACHE_MS later, and posted again when it moved.
    */
   private async sendState(sub: Subscription, post: (msg: ReturnType<typeof fullStateMessage>) => Promise<boolean>): Promise<boolean> {
-    const { subscriptions, live, accounts } = this.deps;
+    const { subscriptions, accounts, clock } = this.deps;
     if (!(await subscriptions.stateFollows(sub.tenantId, sub.connectionId))) return false;
+    const followsSince = clock.now();
     const sites = sub.filter.siteIds ?? (await accounts.listSites(sub.tenantId)).map((s) => s.id);
-    for (const siteId of sites) {
-      let posted: string | undefined;
-      for (let i = 0; i < STATE_READS; i++) {
-        const item = await live.get(siteId);
-        const version = item && `${item.conn}/${item.ver}/${item.online}`;
-        if (!item || version === posted) break;
-        const full = fullStateMessage(siteId, item);
-        const shown = sub.filter.agentExtension === undefined ? full : agentMessage(sub.filter.agentExtension, full, undefined);
-        if (shown && !(await post(shown))) return false;
-        posted = version;
-      }
+    const posted = new Map<string, string | undefined>();
+    for (const siteId of sites) if (!(await this.postState(sub, siteId, posted, post))) return false;
+    // Relay socket instances may not see the subscription for SUBSCRIBERS_CACHE_MS: what they applied meanwhile is in a read after it.
+    const wait = followsSince + SUBSCRIBERS_CACHE_MS + 50 - clock.now();
+    if (wait > 0) await new Promise<void>((r) => clock.setTimeout(r, wait));
+    for (const siteId of sites) if (!(await this.postState(sub, siteId, posted, post))) return false;
+    return true;
+  }
+
+  /** The site's full state when it moved since it was last posted, read again until it holds still (a few times). */
+  private async postState(sub: Subscription, siteId: string, posted: Map<string, string | undefined>, post: (msg: ReturnType<typeof fullStateMessage>) => Promise<boolean>): Promise<boolean> {
+    for (let i = 0; i < STATE_READS; i++) {
+      const item = await this.deps.live.get(siteId);
+      const version = item && `${item.conn}/${item.ver}/${item.online}`;
+      if (!item || version === posted.get(siteId)) return true;
+      const full = fullStateMessage(siteId, item);
+      const shown = sub.filter.agentExtension === undefined ? full : agentMessage(sub.filter.agentExtension, full, undefined);
+      if (shown && !(await post(shown))) return false;
+      posted.set(siteId, version);
     }
     return true;
   }

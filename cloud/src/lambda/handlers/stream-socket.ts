@@ -83,6 +83,7 @@ export function createStreamSocketHandlers(config: LambdaConfig, options: Stream
         events: eventStore(cloud),
         live: liveStore(cloud),
         accounts: accountStore(cloud),
+        clock: cloud.clock,
         logger: cloud.logger,
       });
       await resumer.run(event);
