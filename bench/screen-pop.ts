@@ -11,15 +11,22 @@
  * the simulator and the relay (the simulator's own timestamps follow its
  * scenario clock, not the wall clock). Target (issue 13): p99 < 50 ms.
  *
- *   npm run bench:screen-pop [-- --calls 200 --background 500 --warmup 20]
+ * Per hop: relay and cloud note when each event (by seq) passes each step
+ * (protocol/src/hop-marks.ts, on through COOCENTER_HOP_MARKS; `--hops off`
+ * runs them without), and their event loops' delay; the bench prints the
+ * time between consecutive hops, the CPU each process used and the load.
+ *
+ *   npm run bench:screen-pop [-- --calls 200 --background 500 --warmup 20 --hops on]
  */
 import net from 'node:net';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { startDynamoDbLocal } from '../cloud/src/local/dynamodb-local.js';
 import { createLogger } from '../protocol/src/log.js';
 import { startSimulator } from '../simulator/src/index.js';
-import { BENCH_ADMIN_TOKEN, json, print, startCloudProcess, startRelayProcess, summary } from './support.js';
+import { hopBreakdown, loopDelayOf, readHopFiles } from './hops.js';
+import { BENCH_ADMIN_TOKEN, cpuSeconds, json, print, startCloudProcess, startRelayProcess, summary, tmp } from './support.js';
 
 /** A pass-through proxy that notes when each DialBegin (by its DestUniqueid) passes towards the relay. */
 async function proxy(target: number, seen: Map<string, number>): Promise<{ port: number; close(): void }> {
@@ -57,7 +64,10 @@ function streamClient(url: string, onEvent: (m: any, at: number) => void): Promi
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { calls: { type: 'string', default: '200' }, background: { type: 'string', default: '500' }, warmup: { type: 'string', default: '20' } } });
+  const { values } = parseArgs({ options: { calls: { type: 'string', default: '200' }, background: { type: 'string', default: '500' }, warmup: { type: 'string', default: '20' }, hops: { type: 'string', default: 'on' } } });
+  const hopsDir = values.hops === 'off' ? undefined : tmp('bench-hops-');
+  // Read by the relay and cloud processes spawned below (they inherit this environment).
+  if (hopsDir) process.env.COOCENTER_HOP_MARKS = hopsDir;
   const calls = Number(values.calls);
   const warmup = Number(values.warmup);
   const backgroundRate = Number(values.background);
@@ -77,8 +87,9 @@ async function main(): Promise<void> {
   const wsBase = cloud.url.replace(/^http/, 'ws');
   const ticket = async (body: object) => (await json(`${cloud.url}/v1/tenants/${tenant.id}/stream-tickets`, { method: 'POST', headers: auth(tenant.apiKey), body: JSON.stringify(body) })).ticket as string;
   const popped = new Map<string, number>();
+  const seqOf = new Map<string, number>();
   const toolbar = await streamClient(`${wsBase}/v1/stream?ticket=${await ticket({ events: ['dialbegin'], extensions: ['802'] })}`, (m, at) => {
-    if (!popped.has(m.data.destuniqueid)) popped.set(m.data.destuniqueid, at);
+    if (!popped.has(m.data.destuniqueid)) popped.set(m.data.destuniqueid, at), seqOf.set(m.data.destuniqueid, m.seq);
   });
   let backgroundEvents = 0;
   const firehose = await streamClient(`${wsBase}/v1/stream?ticket=${await ticket({})}`, () => backgroundEvents++);
@@ -105,14 +116,24 @@ async function main(): Promise<void> {
   // Calls 801 → 802 one after another; each DialBegin is one sample.
   const started = Date.now();
   const before = backgroundEvents;
+  const pids = { relay: relay.child.pid, cloud: cloud.child.pid, dynamodbLocal: dynamo.pid };
+  const cpuBefore = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid)]));
+  const benchCpuBefore = process.cpuUsage();
+  const loadBefore = loadavg()[0];
   for (let i = 0; i < warmup + calls; i++) await sim.call('801', '802', { ringMs: 50, talkMs: 50 });
   const elapsed = (Date.now() - started) / 1000;
   const measuredBackground = Math.round((backgroundEvents - before) / elapsed);
+  // CPU each process used while the calls ran, in % of one core; the machine has cpus().length of them.
+  const cpuPercent = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, Math.round(((cpuSeconds(pid) - cpuBefore[k]) / elapsed) * 100)]));
+  const benchCpu = process.cpuUsage(benchCpuBefore);
+  cpuPercent.benchAndSimulator = Math.round(((benchCpu.user + benchCpu.system) / 1e6 / elapsed) * 100);
+  const loadAfter = loadavg()[0];
   for (let deadline = Date.now() + 30_000; popped.size < written.size && Date.now() < deadline; ) await sleep(100);
   flowing = false;
   await background;
 
-  const samples = [...written.entries()].slice(warmup).map(([id, at]) => (popped.has(id) ? popped.get(id)! - at : NaN));
+  const measured = [...written.entries()].slice(warmup);
+  const samples = measured.map(([id, at]) => (popped.has(id) ? popped.get(id)! - at : NaN));
   const received = samples.filter((x) => Number.isFinite(x));
   toolbar.close();
   firehose.close();
@@ -122,6 +143,18 @@ async function main(): Promise<void> {
   ami.close();
   await sim.close();
   const latency = summary(received);
+  let hops: object | undefined;
+  if (hopsDir) {
+    const files = readHopFiles(hopsDir);
+    const ends = (hop: string, times: Map<string, number>) => files.at.set(hop, new Map([...times].filter(([id]) => seqOf.has(id)).map(([id, t]) => [seqOf.get(id)!, t])));
+    ends('ami.written', written);
+    ends('client.received', popped);
+    const seqs = measured.map(([id]) => seqOf.get(id)).filter((s): s is number => s !== undefined);
+    hops = {
+      breakdownMs: hopBreakdown(files, seqs),
+      eventLoopDelayMs: { relay: loopDelayOf(files, pids.relay), cloud: loopDelayOf(files, pids.cloud) },
+    };
+  }
   print({
     bench: 'screen-pop',
     path: 'simulator DialBegin → relay → tunnel → cloud → DynamoDB (Local, in memory) → outbox → stream (filtered: dialbegin of 802) → WebSocket client',
@@ -129,6 +162,9 @@ async function main(): Promise<void> {
     missed: samples.length - received.length,
     backgroundEventsPerSec: measuredBackground,
     latencyMs: latency,
+    ...hops,
+    cpuPercentOfOneCore: cpuPercent,
+    machine: { cores: cpus().length, loadAverage1m: { before: Number(loadBefore.toFixed(2)), after: Number(loadAfter.toFixed(2)) } },
     target: 'p99 < 50 ms locally',
     verdict: received.length === samples.length && latency.p99 < 50 ? 'target met' : 'target not met',
   });

@@ -46,6 +46,18 @@ export function rssMb(pid: number): number {
   return m ? Number((Number(m[1]) / 1024).toFixed(1)) : NaN;
 }
 
+/** CPU time a process has used so far, user + system, in seconds (Linux /proc; clock ticks of 10 ms). */
+export function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    // Fields after the command name (which may hold spaces): state is the 3rd field, utime the 14th, stime the 15th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 export interface CloudProcess {
   url: string;
   child: ChildProcess;

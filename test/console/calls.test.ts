@@ -85,7 +85,10 @@ describe('sites', () => {
     await waitForText(row.locator('[data-col="ami"]'), 'Up');
     const cells = (await tableCells(page.locator('table.data')))[0];
     expect(cells[0]).toBe(`${w.siteName}${w.siteId}`);
-    expect(cells).toContain(api.relay.version);
+    // The version the relay said in its hello: the project's own, named as its LAN pushes' user-agent.
+    const version = `coocenter-relay/${JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version}`;
+    expect(api.relay.version).toBe(version);
+    expect(cells[3]).toBe(version);
     expect(cells).toContain('Asia/Shanghai');
     await screenshot(page, 'en-sites');
   });
@@ -189,13 +192,26 @@ describe('calls', () => {
 
 describe('a site whose relay stops', () => {
   it('shows offline, with the AMI state unknown', async () => {
-    await w.stopRelay();
-    await waitFor(async () => (await w.tenantApi(`/sites/${w.siteId}`)).body.relay.connected === false, { what: 'the cloud to see the relay gone' });
     await navigateTo(page, 'Sites');
-    await page.getByRole('button', { name: 'Refresh' }).click();
     const row = page.locator(`tr[data-site="${w.siteId}"]`);
-    await waitForText(row.locator('[data-col="relay"]'), 'Offline');
+    await waitForText(row.locator('[data-col="relay"]'), 'Online');
+    await w.stopRelay();
+    // Watched on the page, refreshed as a reader would (it refreshes itself every 30 s).
+    await waitFor(
+      async () => {
+        await page.getByRole('button', { name: 'Refresh' }).click();
+        return (await row.locator('[data-col="relay"]').textContent())?.trim() === 'Offline';
+      },
+      { timeoutMs: 15_000, intervalMs: 250, what: 'the page to show the relay offline' },
+    );
     await waitForText(row.locator('[data-col="ami"]'), 'Unknown');
+    // Last seen is now a time, and the reason the connection went is shown as the cloud recorded it.
+    const relay = (await w.tenantApi(`/sites/${w.siteId}`)).body.relay;
+    expect(relay).toMatchObject({ connected: false, lastSeen: expect.any(String), offlineSince: expect.any(String) });
+    const cells = (await tableCells(page.locator('table.data')))[0];
+    expect(cells[5]).not.toBe('Now');
+    expect(cells[5]).toMatch(/\d/);
+    expect(cells[6]).toBe(relay.lastReason ?? '–');
     expect(problems.filter((p) => !p.includes('Failed to load resource'))).toEqual([]);
   });
 });

@@ -1,18 +1,21 @@
 /**
  * The lists the console offers (console/src/api/types.ts) are the cloud's
  * own: every missCause the statistics count, every service-level threshold
- * /stats accepts, every grouping, every delivery state, every CDR filter. The
- * console cannot import the cloud (it runs in browsers); this holds the two
- * together until issue 12's OpenAPI document generates the console's types;
- * and every error code the cloud answers with reaches the reader in words.
+ * /stats accepts, every grouping, every delivery state, every event type an
+ * endpoint can ask for, every CDR filter. The console's types are the API
+ * document's (its lists are typed against the document's unions); the lists
+ * themselves are values the console cannot import from the cloud (it runs in
+ * browsers), so this holds them equal, in order; and every error code the
+ * cloud answers with reaches the reader in words.
  */
 import { describe, expect, it } from 'vitest';
 import { GROUP_BYS as CLOUD_GROUP_BYS } from '../../cloud/src/analytics/aggregate.js';
 import { FILTERS } from '../../cloud/src/analytics/plan.js';
 import { ABANDON_KEYS, DEFAULT_SL_SECONDS as CLOUD_DEFAULT_SL, SL_BOUNDS } from '../../cloud/src/analytics/rollup.js';
 import { CDR_FILTERS } from '../../console/src/api/cdr-search.js';
-import { DEFAULT_SL_SECONDS, DELIVERY_STATUSES, GROUP_BYS, MISS_CAUSES, SL_SECONDS } from '../../console/src/api/types.js';
-import type { DeliveryRecord } from '../../cloud/src/webhooks/deliveries.js';
+import { DEFAULT_SL_SECONDS, DELIVERY_STATUSES, GROUP_BYS, MISS_CAUSES, SL_SECONDS, WEBHOOK_EVENT_TYPES } from '../../console/src/api/types.js';
+import { DELIVERY_STATUSES as CLOUD_DELIVERY_STATUSES } from '../../cloud/src/webhooks/deliveries.js';
+import { TENANT_EVENT_TYPES } from '../../cloud/src/operational/types.js';
 import { API_ERROR_CODES, API_ERRORS, apiError, type ApiErrorCode } from '../../cloud/src/api/errors.js';
 import { ApiFailure, apiClient } from '../../console/src/api/client.js';
 import { failureText } from '../../console/src/failure.js';
@@ -30,8 +33,11 @@ describe('what the console offers is what the cloud takes', () => {
   });
 
   it('deliveries: every state the cloud records', () => {
-    const states: Record<DeliveryRecord['status'], true> = { pending: true, delivered: true, retrying: true, failed: true, skipped: true };
-    expect([...DELIVERY_STATUSES].sort()).toEqual(Object.keys(states).sort());
+    expect([...DELIVERY_STATUSES]).toEqual([...CLOUD_DELIVERY_STATUSES]);
+  });
+
+  it('webhook endpoints: every event type the cloud sends, box events first', () => {
+    expect([...WEBHOOK_EVENT_TYPES]).toEqual([...TENANT_EVENT_TYPES]);
   });
 });
 

@@ -39,9 +39,14 @@ export function stops(w: ConsoleWorld, webhookId: string): Stop[] {
         await visible(p, '#deliveries-table tbody tr');
         await p.locator('.toolbar button').first().click();
         await visible(p, '#test-result');
+        // A delivery's attempts opened, and a replay followed to its end.
+        await p.locator('#deliveries-table tbody tr[data-event] button[aria-expanded]').first().click();
+        await visible(p, '.attempts table tbody tr');
+        await p.locator('section[aria-labelledby="replay"] button[type="submit"]').click();
+        await visible(p, '.replay-job[data-status="done"]');
       },
     },
-    { name: 'wallboard', path: '/wallboard', ready: (p) => visible(p, '[data-placeholder="wallboard"]') },
+    { name: 'wallboard', path: `/wallboard?site=${w.siteId}`, ready: (p) => visible(p, '.wallboard[data-live="current"] .queue[data-queue="630"] li[data-member]') },
     { name: 'agent', path: '/agent', ready: (p) => visible(p, '[data-placeholder="agent"]') },
     { name: 'not-found', path: '/no-such-page', ready: (p) => visible(p, 'main h1') },
   ];

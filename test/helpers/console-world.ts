@@ -28,7 +28,8 @@ export interface ConsoleWorld {
   stop(): Promise<void>;
 }
 
-export async function startConsoleWorld(opts: { timezone?: string; siteName?: string } = {}): Promise<ConsoleWorld> {
+/** `steadyClock`: the simulated PBX's durations come out exact on a loaded machine (for tests that check them). */
+export async function startConsoleWorld(opts: { timezone?: string; siteName?: string; steadyClock?: boolean } = {}): Promise<ConsoleWorld> {
   const timezone = opts.timezone ?? 'Asia/Shanghai';
   const siteName = opts.siteName ?? 'Headquarters';
   const cloud = await startTestCloud({ webhookRetrySchedule: [0, 0, 0, 0, 0, 0, 0] });
@@ -40,7 +41,7 @@ export async function startConsoleWorld(opts: { timezone?: string; siteName?: st
   const site = await call('POST', `/v1/tenants/${tenantId}/sites`, { token: apiKey, body: { name: siteName, timezone } });
   if (site.status !== 201) throw new Error(`site: ${site.status} ${site.text}`);
   const siteId = site.body.id as string;
-  const box = await startBoxWorld({ settings: { cloud: { url: cloud.url, token: site.body.relayToken }, pbx: { timezone } } });
+  const box = await startBoxWorld({ settings: { cloud: { url: cloud.url, token: site.body.relayToken }, pbx: { timezone } }, simulator: opts.steadyClock ? { steadyClock: true } : undefined });
   const tenantApi = (path: string) => call('GET', `/v1/tenants/${tenantId}${path}`, { token: apiKey });
   await waitFor(async () => (await tenantApi(`/sites/${siteId}`)).body.relay?.amiConnected, { timeoutMs: 15_000, what: 'the relay online with AMI up' });
   let relayStopped: Promise<void> | undefined;

@@ -19,6 +19,8 @@ export interface CuttableProxy {
   setUp(up: boolean, quiet?: () => boolean): Promise<void>;
   /** Hold what the client sends this long before passing it on (0: at once). */
   setDelay(ms: number): void;
+  /** Cut every open connection and keep accepting new ones: a network blip. */
+  drop(): void;
   close(): Promise<void>;
 }
 
@@ -54,6 +56,9 @@ export async function cuttableProxy(targetPort: number): Promise<CuttableProxy> 
     },
     setDelay(ms) {
       delayMs = ms;
+    },
+    drop() {
+      for (const s of open) s.destroy();
     },
     close: () =>
       new Promise<void>((r) => {

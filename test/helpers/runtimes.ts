@@ -14,6 +14,8 @@ export interface RunningCloud {
   url: string;
   /** What a relay's `[cloud] url` is set to. */
   relayUrl: string;
+  /** Where event stream clients connect (`http…/v1/stream`, or the stream API's stand-in). */
+  streamUrl: string;
   /** Its outbox and delivery queues (deliveriesSettled). */
   pipeline: Pipeline;
   /** Outbox entries whose processing failed so far. */
@@ -48,7 +50,7 @@ export const cloudRuntimes: CloudRuntime[] = [
         outageTiming: opts.outageTiming,
         webhookRetrySchedule: opts.webhookRetrySchedule,
       });
-      return { url: cloud.url, relayUrl: cloud.url, pipeline: cloud, outboxFailures: () => cloud.outbox.failures, stop: () => cloud.stop() };
+      return { url: cloud.url, relayUrl: cloud.url, streamUrl: `${cloud.url}/v1/stream`, pipeline: cloud, outboxFailures: () => cloud.outbox.failures, stop: () => cloud.stop() };
     },
   },
   {
@@ -60,7 +62,7 @@ export const cloudRuntimes: CloudRuntime[] = [
         sweepEveryMs: opts.outageTiming ? 200 : undefined,
         webhookRetrySchedule: opts.webhookRetrySchedule,
       });
-      return { url: cloud.url, relayUrl: cloud.relayUrl, pipeline: cloud, outboxFailures: () => cloud.stream.failures, stop: () => cloud.stop() };
+      return { url: cloud.url, relayUrl: cloud.relayUrl, streamUrl: cloud.streamUrl, pipeline: cloud, outboxFailures: () => cloud.stream.failures, stop: () => cloud.stop() };
     },
   },
 ];

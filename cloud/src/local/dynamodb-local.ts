@@ -26,6 +26,8 @@ export class DynamoDbLocalError extends Error {
 export interface LocalDynamo {
   endpoint: string;
   port: number;
+  /** The JVM's process id (benches read its CPU time). */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -108,6 +110,7 @@ export async function startDynamoDbLocal(options: LocalDynamoOptions = {}): Prom
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((resolve) => {
         if (exited) return resolve();

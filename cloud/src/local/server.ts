@@ -30,6 +30,7 @@ import type { EventStore, OutboxEntry } from '../store/events.js';
 import { SecretBox } from '../store/secrets.js';
 import { fullStateMessage } from '../live/publisher.js';
 import { LocalStreamHub, STREAM_PATH } from '../stream/local-hub.js';
+import { onStream } from '../stream/filter.js';
 import type { StreamLimits } from '../stream/messages.js';
 import { ensureTables } from '../store/tables.js';
 import { LocalHub } from '../tunnel/local-hub.js';
@@ -232,6 +233,8 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     // Operational events (outages, webhook notices) go out at once, like a relay's events.
     const announced = (entries: OutboxEntry[], events: OperationalEvent[]) => {
       metrics.announced(events.map((e) => e.type));
+      // Stream connections straight from the store, as a relay's events (stream/filter.ts says which go).
+      stream.publish(events.filter(onStream));
       for (const entry of entries) void outbox.submit(entry, events.filter((e) => entry.ops?.includes(e.id)));
     };
     webhookNotices(cloud, { afterStore: announced });

@@ -16,6 +16,8 @@ import type { Logger } from '../../../protocol/src/log.js';
 import type { OperationalEventStore } from '../operational/store.js';
 import type { EventStore, OutboxEntry, StoredEvent } from '../store/events.js';
 import { isBoxEvent, type TenantEvent } from '../webhooks/envelope.js';
+import { hopMarks } from '../../../protocol/src/hop-marks.js';
+import { onStream } from '../stream/filter.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 import { inSiteOrder, outboxTurn, type EntryResult, type StepOutcome } from './outbox-order.js';
 
@@ -32,7 +34,7 @@ export interface Fanout {
 
 /** Hands stored events to live connections (the event stream); must not wait on any client. */
 export interface StreamPublisher {
-  publish(events: readonly StoredEvent[]): void | Promise<void>;
+  publish(events: readonly TenantEvent[]): void | Promise<void>;
 }
 
 export interface OutboxDeps {
@@ -61,14 +63,16 @@ export async function processOutbox(deps: OutboxDeps, entry: OutboxEntry, known?
   const events = known ?? (await eventsOf(deps, entry));
   // Webhooks first: they are what a CRM waits for; projections only feed
   // reports. Both must succeed before the entry goes, and both are idempotent.
-  // The stream beside the webhooks' enqueue: neither waits for the other. It carries box events only (for now).
-  await Promise.all([deps.stream ? publishToStream(deps, events.filter(isBoxEvent)) : undefined, deps.fanout.enqueue(events, entry.createdAt)]);
+  // The stream beside the webhooks' enqueue: neither waits for the other. It carries the box events and the operational events about a site.
+  const streamed = deps.stream ? events.filter(onStream) : [];
+  await Promise.all([streamed.length > 0 ? publishToStream(deps, streamed) : undefined, deps.fanout.enqueue(events, entry.createdAt)]);
   for (const e of events) if (isBoxEvent(e)) for (const p of deps.projections) await p.apply(e);
   await deps.events.deleteOutbox(entry);
+  hopMarks?.mark('outbox.done', entry.seqs);
 }
 
 /** A failure to reach stream connections never holds up webhooks (a client resumes with `after`). */
-async function publishToStream(deps: OutboxDeps, events: StoredEvent[]): Promise<void> {
+async function publishToStream(deps: OutboxDeps, events: TenantEvent[]): Promise<void> {
   try {
     await deps.stream?.publish(events);
   } catch (err) {

@@ -24,6 +24,7 @@
 
 import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BoxEvent, EventType } from '../../../protocol/src/events/box-events.js';
+import { hopMarks, seqsOf } from '../../../protocol/src/hop-marks.js';
 import { AckMarks } from './ack-mark.js';
 import { EVENT_SHARDS, eventId, eventKey, occurredAt, OUTBOX_PARTITIONS, outboxPartition, shardOf, timeIndexKey } from './event-keys.js';
 
@@ -136,13 +137,10 @@ export class EventStore {
       // The outbox entry rides with the events: nothing is acked before all of them are in.
       const items = [...fresh.map((e) => this.item(e, nowMs)), outbox as unknown as Record<string, unknown>];
       await Promise.all(chunks(items, BATCH_ITEMS).map((chunk) => this.writeAll(chunk)));
+      hopMarks?.mark('cloud.written', seqsOf(fresh));
       outboxes.push(outbox);
     }
-    const ackedSeq = await this.marks.advance(
-      siteId,
-      before,
-      records.map((r) => r.seq),
-    );
+    const ackedSeq = await this.marks.advance(siteId, before, records.map((r) => r.seq));
     this.acked.set(siteId, ackedSeq);
     return { ackedSeq, fresh, outboxes };
   }

@@ -20,9 +20,9 @@ import type { Clock } from '../../../protocol/src/clock.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import type { StreamPublisher } from '../pipeline/outbox.js';
-import type { StoredEvent } from '../store/events.js';
 import { handshakeWaits, type StreamConnections } from './aws-connections.js';
 import { matchesStream } from './filter.js';
+import { envelopeOf, isBoxEvent, type TenantEvent } from '../webhooks/envelope.js';
 import { eventMessage } from './messages.js';
 import { SentSeqs } from './sent-seqs.js';
 import type { Subscription, SubscriptionStore } from './subscriptions.js';
@@ -35,8 +35,8 @@ export class AwsStreamPublisher implements StreamPublisher {
     private readonly clock: Clock,
   ) {}
 
-  async publish(events: readonly StoredEvent[]): Promise<void> {
-    const byTenant = new Map<string, StoredEvent[]>();
+  async publish(events: readonly TenantEvent[]): Promise<void> {
+    const byTenant = new Map<string, TenantEvent[]>();
     for (const e of events) byTenant.set(e.tenantId, [...(byTenant.get(e.tenantId) ?? []), e]);
     for (const [tenantId, list] of byTenant) {
       const subs = await this.subscriptions.forTenant(tenantId);
@@ -44,8 +44,11 @@ export class AwsStreamPublisher implements StreamPublisher {
     }
   }
 
-  private async toSubscription(s: Subscription, events: StoredEvent[]): Promise<void> {
-    if (events.length === 0) return;
+  private async toSubscription(s: Subscription, all: TenantEvent[]): Promise<void> {
+    if (all.length === 0) return;
+    // Operational events are not stored per seq and no replay finds them: they go out at once, resuming or not.
+    let events = all.filter(isBoxEvent);
+    const ops = all.filter((e) => !isBoxEvent(e));
     try {
       let sub: Subscription | undefined = s;
       if (s.resuming) {
@@ -58,9 +61,10 @@ export class AwsStreamPublisher implements StreamPublisher {
         } else events = events.filter((e) => !(e.siteId in replayed));
       }
       const sent = SentSeqs.fromJSON(sub.sent ?? {});
-      await this.connections.postAll(s.connectionId, events.filter((e) => !sent.has(e.siteId, e.seq)).map(eventMessage), handshakeWaits(s.createdAt, this.clock.now()));
+      const messages = [...events.filter((e) => !sent.has(e.siteId, e.seq)).map((e) => eventMessage(envelopeOf(e))), ...ops.map((e) => eventMessage(envelopeOf(e), false))];
+      await this.connections.postAll(s.connectionId, messages, handshakeWaits(s.createdAt, this.clock.now()));
     } catch (err) {
-      this.logger.warn('stream post failed', { [LogField.connectionId]: s.connectionId, [LogField.eventId]: events[0]?.id, [LogField.error]: err });
+      this.logger.warn('stream post failed', { [LogField.connectionId]: s.connectionId, [LogField.eventId]: all[0]?.id, [LogField.error]: err });
     }
   }
 }

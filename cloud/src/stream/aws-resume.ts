@@ -29,6 +29,7 @@ import { HANDSHAKE_WAITS_MS, type StreamConnections } from './aws-connections.js
 import { agentMessage, SUBSCRIBERS_CACHE_MS } from './aws-state-publisher.js';
 import { matchesStream } from './filter.js';
 import { eventMessage } from './messages.js';
+import { envelopeOf } from '../webhooks/envelope.js';
 import { SentSeqs } from './sent-seqs.js';
 import type { Subscription, SubscriptionStore } from './subscriptions.js';
 
@@ -104,7 +105,7 @@ export class AwsStreamResume {
       for (const siteId of Object.keys(cursors)) {
         for await (const e of events.after(siteId, sent.upTo(siteId) ?? cursors[siteId])) {
           if (!sent.mark(siteId, e.seq) || !matchesStream(sub.filter, e)) continue;
-          if (!(await post(eventMessage(e)))) return false;
+          if (!(await post(eventMessage(envelopeOf(e))))) return false;
         }
       }
       if (await subscriptions.goLive(sub.tenantId, sub.connectionId, missed, sent.toJSON())) return true;

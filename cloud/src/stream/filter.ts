@@ -7,18 +7,27 @@
  * channel field by its peer (`SIP/100-00000007` and `PJSIP/100-0000001a`
  * name 100). An event matches `extensions` when any of its fields names one
  * of them.
+ *
+ * Operational events (operational/types.ts) about a site (relay.offline,
+ * relay.online, ami.down, ami.up) travel on the stream too, as webhooks
+ * take them: only to a stream that names them in `events` (one without an
+ * `events` filter gets the box events, as an endpoint without one does).
+ * They are about the whole site, so `extensions` does not hold them back.
+ * The tenant's own (webhook.disabled, webhook.exhausted) are about its webhook
+ * endpoints, not its sites: webhooks only.
  */
 
 import { EVENT_TYPES, type BoxEvent, type EventType } from '../../../protocol/src/events/box-events.js';
-import type { StoredEvent } from '../store/events.js';
+import { deliveredByDefault, OPERATIONAL_EVENT_TYPES, OPERATIONAL_EVENTS, type TenantEventType } from '../operational/types.js';
+import { isBoxEvent, type TenantEvent } from '../webhooks/envelope.js';
 
-/**
- * The types a stream can ask for. Today these are the seven box events; the
- * operational ones (relay online/offline) join this list when the event path
- * carries them as stored events (they are not stored yet, so a stream could
- * not resume them).
- */
-export const STREAM_EVENT_TYPES: readonly EventType[] = EVENT_TYPES;
+/** The types a stream can ask for: the box events, then the operational events about a site. */
+export const STREAM_EVENT_TYPES: readonly TenantEventType[] = [...EVENT_TYPES, ...OPERATIONAL_EVENT_TYPES.filter((t) => OPERATIONAL_EVENTS[t].about === 'site')];
+
+/** Whether the stream carries events of this type at all (to any connection). */
+export function onStream(e: TenantEvent): boolean {
+  return (STREAM_EVENT_TYPES as readonly string[]).includes(e.type);
+}
 
 type ExtensionField = { readonly field: string; readonly kind: 'number' | 'channel' };
 const num = (field: string): ExtensionField => ({ field, kind: 'number' });
@@ -38,7 +47,7 @@ export const EXTENSION_FIELDS: Readonly<Record<EventType, readonly ExtensionFiel
 export interface StreamFilter {
   /** Only these sites; absent: every site of the tenant. */
   siteIds?: readonly string[];
-  /** Only these types; absent: every type. */
+  /** Only these types; absent: the box events. */
   events?: readonly string[];
   /** Only events touching these extensions; absent: every event. */
   extensions?: readonly string[];
@@ -66,10 +75,11 @@ export function extensionsOf(data: BoxEvent): string[] {
   return out;
 }
 
-export function matchesStream(filter: StreamFilter, e: StoredEvent): boolean {
+export function matchesStream(filter: StreamFilter, e: TenantEvent): boolean {
+  if (!onStream(e) || e.siteId === null) return false;
   if (filter.siteIds && !filter.siteIds.includes(e.siteId)) return false;
-  if (filter.events && !filter.events.includes(e.type)) return false;
-  if (filter.extensions) {
+  if (filter.events ? !filter.events.includes(e.type) : !deliveredByDefault(e.type)) return false;
+  if (filter.extensions && isBoxEvent(e)) {
     const wanted = filter.extensions;
     if (!extensionsOf(e.data).some((x) => wanted.includes(x))) return false;
   }

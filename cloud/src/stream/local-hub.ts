@@ -17,7 +17,8 @@ import type { Logger } from '../../../protocol/src/log.js';
 import { ApiError } from '../api/errors.js';
 import type { LivePublisher } from '../live/publisher.js';
 import type { AccountStore } from '../store/accounts.js';
-import type { EventStore, StoredEvent } from '../store/events.js';
+import type { EventStore } from '../store/events.js';
+import type { TenantEvent } from '../webhooks/envelope.js';
 import { randomId } from '../store/ids.js';
 import { DEFAULT_STREAM_LIMITS, type StateMessage, type StreamLimits } from './messages.js';
 import { openStream, type OpenedStream } from './open.js';
@@ -62,7 +63,7 @@ export class LocalStreamHub {
   }
 
   /** On the event path (the outbox): never waits, never throws. */
-  publish(events: readonly StoredEvent[]): void {
+  publish(events: readonly TenantEvent[]): void {
     for (const s of this.sessions) {
       try {
         s.offer(events);

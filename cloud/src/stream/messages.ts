@@ -2,15 +2,21 @@
  * What a stream connection carries, declared once: the messages the cloud
  * sends, the close codes it ends a connection with, and the bounds of a
  * connection. Both runtimes (the local server's `ws`, API Gateway's
- * WebSocket API) send exactly these. Pure.
+ * WebSocket API) send exactly these. Pure, and free of the store's modules:
+ * the console's stream client uses these types in the browser.
  */
 
 import type { LiveStateMessage } from '../live/publisher.js';
-import type { StoredEvent } from '../store/events.js';
-import { envelopeOf, type Envelope } from '../webhooks/envelope.js';
+import type { OperationalEventType } from '../operational/types.js';
+import type { Envelope } from '../webhooks/envelope-shape.js';
 
-/** An event: the webhook envelope, with `type` saying it is an event (the box event's own type is `data.event`). */
-export type EventMessage = Omit<Envelope, 'type'> & { type: 'event' };
+/**
+ * An event: the webhook envelope, with `type` saying it is an event. A box
+ * event's own type is `data.event` (data is the box's body, as webhooks carry
+ * it); an operational event's is `event` (its `seq` is null, it has no place
+ * in the site's numbering).
+ */
+export type EventMessage = Omit<Envelope, 'type'> & { type: 'event'; event?: OperationalEventType };
 /** The site's live state (cloud/src/live): a full picture, then changes. */
 export type StateMessage = LiveStateMessage;
 /** Sent every PING_MS so that proxies keep the connection and a client can tell a dead one. */
@@ -26,9 +32,13 @@ export interface CloseMessage {
 }
 export type StreamMessage = EventMessage | StateMessage | PingMessage | CloseMessage;
 
-export function eventMessage(e: StoredEvent): EventMessage {
-  const { type: _eventType, ...rest } = envelopeOf(e);
-  return { type: 'event', ...rest };
+/**
+ * The event message of an event's envelope: `eventMessage(envelopeOf(e), isBoxEvent(e))`
+ * (the envelope alone, so that the console's bundle needs none of the store's modules).
+ */
+export function eventMessage(envelope: Envelope, box = true): EventMessage {
+  const { type, ...rest } = envelope;
+  return box ? { type: 'event', ...rest } : { type: 'event', event: type as OperationalEventType, ...rest };
 }
 
 /**

@@ -9,6 +9,8 @@
  * then it sends what it held. Every event goes through SentSeqs, so one that
  * is both stored and held (or offered twice: the outbox may run an entry
  * again) goes out once. Ids are (site, seq), so "already sent" is a seq test.
+ * Operational events (relay.offline, …) have no seq and are never stored
+ * for `after`: they go out live only, once each by id (the last few kept).
  *
  * A slow client never slows the event path: `offer` only appends to the
  * transport's buffer and never waits; when the buffer passes its bound (in
@@ -17,8 +19,10 @@
  * the store at its own pace.
  */
 
+import { hopMarks } from '../../../protocol/src/hop-marks.js';
 import type { Clock } from '../../../protocol/src/clock.js';
 import type { StoredEvent } from '../store/events.js';
+import { envelopeOf, isBoxEvent, type TenantEvent } from '../webhooks/envelope.js';
 import { ExtensionLiveView } from '../live/agent-view.js';
 import { matchesStream, type StreamFilter } from './filter.js';
 import { SentSeqs } from './sent-seqs.js';
@@ -34,6 +38,9 @@ export interface StreamTransport {
 
 export { SentSeqs };
 
+/** Operational event ids a session remembers having sent. */
+const MAX_SENT_OPS = 64;
+
 export interface SessionOptions {
   tenantId: string;
   filter: StreamFilter;
@@ -46,7 +53,9 @@ export interface SessionOptions {
 
 export class StreamSession {
   private phase: 'resuming' | 'live' | 'closed' = 'resuming';
-  private held: StoredEvent[] = [];
+  private held: TenantEvent[] = [];
+  /** Ids of the operational events sent lately (an outbox entry may run twice). */
+  private readonly sentOps = new Set<string>();
   /** State messages held until each site's full state went out (`&state=1`). */
   private heldState: StateMessage[] | undefined = [];
   private readonly sent = new SentSeqs();
@@ -67,7 +76,7 @@ export class StreamSession {
   }
 
   /** Live events from the event path: never waits, never throws. */
-  offer(events: readonly StoredEvent[]): void {
+  offer(events: readonly TenantEvent[]): void {
     for (const e of events) {
       if (this.phase === 'closed') return;
       if (e.tenantId !== this.opts.tenantId || !matchesStream(this.opts.filter, e)) continue;
@@ -163,8 +172,18 @@ export class StreamSession {
     this.opts.onClose?.('client');
   }
 
-  private deliver(e: StoredEvent): void {
-    if (this.sent.mark(e.siteId, e.seq)) this.write(eventMessage(e));
+  private deliver(e: TenantEvent): void {
+    if (!isBoxEvent(e)) return this.deliverOperational(e);
+    if (!this.sent.mark(e.siteId, e.seq)) return;
+    this.write(eventMessage(envelopeOf(e)));
+    hopMarks?.mark('stream.sent', [e.seq]);
+  }
+
+  private deliverOperational(e: TenantEvent): void {
+    if (this.sentOps.has(e.id)) return;
+    this.sentOps.add(e.id);
+    if (this.sentOps.size > MAX_SENT_OPS) this.sentOps.delete(this.sentOps.values().next().value!);
+    this.write(eventMessage(envelopeOf(e), false));
   }
 
   private write(msg: StreamMessage): void {

@@ -5,6 +5,7 @@
  * by the transport, which knows where callers wait.
  */
 
+import { hopMarks, seqsOf } from '../../../protocol/src/hop-marks.js';
 import type { Clock } from '../../../protocol/src/clock.js';
 import type { BoxEvent } from '../../../protocol/src/events/box-events.js';
 import type { Logger } from '../../../protocol/src/log.js';
@@ -86,6 +87,7 @@ export async function onEvents(ctx: RelayContext, frame: EventsFrame): Promise<n
     frame.events.map((e) => ({ seq: e.seq, event: e.event as unknown as BoxEvent, call: e.call, recovered: e.recovered, partial: e.partial })),
     ctx.clock.now(),
   );
+  hopMarks?.mark('cloud.stored', seqsOf(fresh));
   await ctx.send({ t: 'ack', seq: ackedSeq });
   if (outboxes.length > 0) ctx.afterStore?.(outboxes, fresh);
   return ackedSeq;

@@ -5,13 +5,15 @@
  * is closed with a reason), carries commands down and replies and events up.
  */
 
+import { hopMarks, seqsOf } from '../../../protocol/src/hop-marks.js';
+import { EventIntake } from './intake.js';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Clock, TimerHandle } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import { decodeRelayFrame, encodeFrame } from '../../../protocol/src/wire/codec.js';
-import { CloseCode, type CloudFrame, type EventsFrame, type RelayFrame } from '../../../protocol/src/wire/frames.js';
+import { CloseCode, type CloudFrame, type RelayFrame } from '../../../protocol/src/wire/frames.js';
 import type { AccountStore, Site } from '../store/accounts.js';
 import type { Gone } from '../outages/policy.js';
 import type { RelayPresence } from '../outages/presence.js';
@@ -21,7 +23,7 @@ import { randomId } from '../store/secrets.js';
 import { commandFrame, commandLog, logAnswer, type CommandOutcome, type CommandRequest, type RelayGateway } from './gateway.js';
 import { relayGone, relayOffline, relayTimeout } from './errors.js';
 import type { LiveService } from '../live/service.js';
-import { checkHello, checkSeq, disconnectReason, onEvents, onState, onStatus, statementOf, welcomeCaps, type RelayContext } from './inbound.js';
+import { checkHello, checkSeq, disconnectReason, onState, onStatus, statementOf, welcomeCaps, type RelayContext } from './inbound.js';
 import { PendingReply } from './replies.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 
@@ -57,9 +59,8 @@ interface Conn {
   lastFrameAt: number;
   /** Replaced by a newer connection: no new commands, closed once idle. */
   draining: boolean;
-  /** Event records received but not yet stored: stored together in the next batch (group commit). */
-  inbox: EventsFrame['events'];
-  storing: boolean;
+  /** Event records on their way into the store (group commit, pipelined). */
+  intake: EventIntake;
   timers: TimerHandle[];
   /** Live-state frames are applied one after the other, in the order they came. */
   live: Promise<void>;
@@ -68,9 +69,6 @@ interface Conn {
   /** The hello's handling: a status frame right behind it is applied after it (else the site would keep the hello's AMI state). */
   greeting: Promise<void>;
 }
-
-/** Events stored in one go at most (a few transactions' worth). */
-const MAX_STORE_BATCH = 1000;
 
 export class LocalHub implements RelayGateway {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
@@ -136,8 +134,7 @@ export class LocalHub implements RelayGateway {
       pending: new Map(),
       lastFrameAt: clock.now(),
       draining: false,
-      inbox: [],
-      storing: false,
+      intake: new EventIntake(() => this.ctx(conn, log)),
       timers: [],
       live: Promise.resolve(),
       greeting: Promise.resolve(),
@@ -207,8 +204,8 @@ export class LocalHub implements RelayGateway {
   private onFrame(conn: Conn, frame: RelayFrame, log: Logger): void {
     switch (frame.t) {
       case 'events':
-        conn.inbox.push(...frame.events);
-        if (!conn.storing) void this.storeInbox(conn, log);
+        hopMarks?.mark('cloud.received', seqsOf(frame.events));
+        conn.intake.push(frame.events);
         return;
       case 'reply': {
         const p = conn.pending.get(frame.id)?.reply;
@@ -244,27 +241,6 @@ export class LocalHub implements RelayGateway {
       case 'hello':
         log.warn('second hello ignored');
         return;
-    }
-  }
-
-  /**
-   * Store what arrived, one batch at a time, so acks go out in order; frames
-   * that arrive while a batch is being stored join the next one, so a busy
-   * site's batches grow with the load instead of queueing up.
-   */
-  private async storeInbox(conn: Conn, log: Logger): Promise<void> {
-    conn.storing = true;
-    try {
-      while (conn.inbox.length > 0) {
-        const batch = conn.inbox.splice(0, MAX_STORE_BATCH);
-        try {
-          await onEvents(this.ctx(conn, log), { t: 'events', events: batch });
-        } catch (err) {
-          log.error('storing events failed; the relay will resend', { [LogField.error]: err });
-        }
-      }
-    } finally {
-      conn.storing = false;
     }
   }
 

@@ -12,20 +12,12 @@
 
 import type { OperationalEvent } from '../operational/store.js';
 import type { StoredEvent } from '../store/events.js';
+import type { Envelope } from './envelope-shape.js';
 
 /** What a tenant receives: a box event a relay sent, or an operational event the cloud produced. */
 export type TenantEvent = StoredEvent | OperationalEvent;
 
-export interface Envelope {
-  id: string;
-  type: string;
-  siteId: string | null;
-  seq: number | null;
-  occurredAt: string;
-  recovered?: true;
-  partial?: true;
-  data: Record<string, unknown>;
-}
+export type { Envelope };
 
 export function isBoxEvent(e: TenantEvent): e is StoredEvent {
   return 'seq' in e;

@@ -146,6 +146,7 @@ export class ReplayJobs {
 }
 
 export interface ReplayStepDeps {
+  clock: Clock;
   replays: ReplayJobs;
   webhooks: WebhookStore;
   events: EventStore;
@@ -154,9 +155,30 @@ export interface ReplayStepDeps {
   queue: DeliveryQueue;
 }
 
+/**
+ * Pauses before reading the job again when a step arrives ahead of it. A step
+ * is enqueued before its predecessor advances the job (so a crash between
+ * the two repeats a step rather than losing the rest), and a consumer can
+ * take it in that gap: it is not a repeat, only early by one write.
+ */
+const EARLY_STEP_WAITS_MS = [10, 50, 100, 250, 500, 1000];
+
+/** The job as this step should find it: read again while the step is one ahead; still ahead after that, it is left for its queue to bring again. */
+async function jobAtStep(deps: ReplayStepDeps, msg: ReplayStep): Promise<ReplayJob | undefined> {
+  let job = await deps.replays.get(msg.tenantId, msg.jobId);
+  const ahead = () => job?.status === 'running' && job.stepsDone === msg.step - 1;
+  for (const ms of EARLY_STEP_WAITS_MS) {
+    if (!ahead()) return job;
+    await new Promise<void>((resolve) => deps.clock.setTimeout(resolve, ms));
+    job = await deps.replays.get(msg.tenantId, msg.jobId);
+  }
+  if (ahead()) throw new Error(`replay ${msg.jobId} step ${msg.step} came before step ${msg.step - 1} was counted; its message comes again`);
+  return job;
+}
+
 /** Run one step: that site's matching events of that day go to the endpoint again; then the next step. */
 export async function runReplayStep(deps: ReplayStepDeps, msg: ReplayStep): Promise<void> {
-  const job = await deps.replays.get(msg.tenantId, msg.jobId);
+  const job = await jobAtStep(deps, msg);
   if (!job || job.status !== 'running' || job.stepsDone !== msg.step) return; // done already: a repeat
   const webhook = await deps.webhooks.get(msg.tenantId, msg.webhookId);
   if (!webhook || webhook.status !== 'active') {

@@ -6,30 +6,9 @@
  */
 
 import type { Tenant } from './endpoints.js';
-import type { Site } from './types.js';
+import type { AgentLink, AgentLinkInput, NewAgentLink, Site, WhoAmI } from './types.js';
 
-export interface AgentLink {
-  id: string;
-  name: string;
-  siteId: string;
-  extension: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-}
-
-/** A new link: its credential and console link, shown once. */
-export interface NewAgentLink extends AgentLink {
-  credential: string;
-  link: string;
-}
-
-export interface WhoAmI {
-  tenantId: string;
-  keyId: string;
-  scopes: string[];
-  agent: { siteId: string; extension: string } | null;
-}
+export type { AgentLink, NewAgentLink, WhoAmI };
 
 const seg = encodeURIComponent;
 const linksPath = (t: Tenant, siteId: string) => `/v1/tenants/${seg(t.tenantId)}/sites/${seg(siteId)}/agent-links`;
@@ -38,7 +17,7 @@ export function agentLinks(t: Tenant, siteId: string): Promise<AgentLink[]> {
   return t.api.get<{ data: AgentLink[] }>(linksPath(t, siteId)).then((r) => r.data);
 }
 
-export function createAgentLink(t: Tenant, siteId: string, input: { extension: string; name?: string; expiresInDays?: number }): Promise<NewAgentLink> {
+export function createAgentLink(t: Tenant, siteId: string, input: AgentLinkInput): Promise<NewAgentLink> {
   return t.api.send('POST', linksPath(t, siteId), input);
 }
 

@@ -1,16 +1,15 @@
 /**
  * The cloud's endpoints the console uses, one function each, so that no page
  * writes a URL (README "Admin API", "Webhooks", "CDR search and call-center
- * statistics", "The box API per site"). Issue 12's typed client replaces the
- * bodies of these functions, not their callers.
+ * statistics", "The box API per site"). Their types are the API document's
+ * (types.ts).
  */
 
 import type { Query } from '../url.js';
+import type { LiveView } from '../live/site-state.js';
+import type { StreamFilter } from '../live/stream.js';
 import type { Api } from './client.js';
-import type { CdrRow, Delivery, Page, ReplayJob, Site, Stats, TestSendResult, Webhook, WebhookInput } from './types.js';
-
-/** How often the console looks at a running replay job. */
-const REPLAY_POLL_MS = 300;
+import type { CdrRow, CreatedWebhook, Delivery, DeliveryDetail, DeliveryStatus, Page, ReplayJob, ReplayRange, Resent, RotatedSecret, Site, Stats, TestSendResult, Webhook, WebhookChange, WebhookInput } from './types.js';
 
 const seg = encodeURIComponent;
 
@@ -43,6 +42,17 @@ export class Tenant {
     return this.api.get(this.path('stats'), query);
   }
 
+  // ── live (issue 13: README "Live state per site", "The event stream") ──
+  /** The site's live state now, with how current it is. */
+  live(siteId: string): Promise<LiveView> {
+    return this.api.get(this.path('sites', siteId, 'live'));
+  }
+
+  /** A one-connection ticket for the stream (60 s), carrying the filter. */
+  streamTicket(filter: StreamFilter): Promise<string> {
+    return this.api.send<{ ticket: string }>('POST', this.path('stream-tickets'), filter).then((r) => r.ticket);
+  }
+
   /**
    * A call recording through the box API of its site (`GET …/monitor/{path}`).
    * An <audio> element cannot send the Authorization header, so the bytes are
@@ -64,11 +74,11 @@ export class Tenant {
     return this.api.get(this.path('webhooks', id));
   }
 
-  createWebhook(input: WebhookInput): Promise<Webhook & { secret: string }> {
+  createWebhook(input: WebhookInput): Promise<CreatedWebhook> {
     return this.api.send('POST', this.path('webhooks'), input);
   }
 
-  updateWebhook(id: string, change: Partial<WebhookInput> & { enabled?: boolean }): Promise<Webhook> {
+  updateWebhook(id: string, change: WebhookChange): Promise<Webhook> {
     return this.api.send('PATCH', this.path('webhooks', id), change);
   }
 
@@ -76,7 +86,7 @@ export class Tenant {
     return this.api.send('DELETE', this.path('webhooks', id));
   }
 
-  rotateSecret(id: string): Promise<{ id: string; secret: string; previousSecretValidForHours: number }> {
+  rotateSecret(id: string): Promise<RotatedSecret> {
     return this.api.send('POST', this.path('webhooks', id, 'rotate-secret'));
   }
 
@@ -84,24 +94,27 @@ export class Tenant {
     return this.api.send('POST', this.path('webhooks', id, 'test'));
   }
 
-  /**
-   * A page of the endpoint's deliveries, newest first. Seam: the cloud now
-   * takes `status=` (filtered by the cloud instead of on the loaded pages),
-   * answers each delivery's attempts (`GET …/deliveries/{eventId}`) and
-   * `POST …/deliveries/{eventId}/resend`; the deliveries table does not offer
-   * them yet.
-   */
-  deliveries(id: string, query: { limit?: number; cursor?: string }): Promise<Page<Delivery>> {
+  /** A page of the endpoint's deliveries, newest first; with `status`, only those in that state (the cloud filters). */
+  deliveries(id: string, query: { limit?: number; cursor?: string; status?: DeliveryStatus }): Promise<Page<Delivery>> {
     return this.api.get(this.path('webhooks', id, 'deliveries'), query);
   }
 
-  /** Start a replay job and follow it to its end (it runs in the background: `GET …/replays/{jobId}`). */
-  async replay(id: string, range: { from: string; to: string }): Promise<ReplayJob> {
-    let job: ReplayJob = await this.api.send('POST', this.path('webhooks', id, 'replay'), range);
-    while (job.status === 'running') {
-      await new Promise((r) => setTimeout(r, REPLAY_POLL_MS));
-      job = await this.api.get(this.path('webhooks', id, 'replays', job.jobId), {});
-    }
-    return job;
+  /** One delivery with its attempts (time, answer's code, latency, error, the answer's first KB). */
+  delivery(id: string, eventId: string): Promise<DeliveryDetail> {
+    return this.api.get(this.path('webhooks', id, 'deliveries', eventId));
+  }
+
+  /** Send one event again now, with its id; the delivery shows pending until the attempt. */
+  resend(id: string, eventId: string): Promise<Resent> {
+    return this.api.send('POST', this.path('webhooks', id, 'deliveries', eventId, 'resend'));
+  }
+
+  /** Start a replay job; it runs in the background (follow it with replayJob). */
+  startReplay(id: string, range: ReplayRange): Promise<ReplayJob> {
+    return this.api.send('POST', this.path('webhooks', id, 'replay'), range);
+  }
+
+  replayJob(id: string, jobId: string): Promise<ReplayJob> {
+    return this.api.get(this.path('webhooks', id, 'replays', jobId));
   }
 }

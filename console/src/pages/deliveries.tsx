@@ -1,37 +1,44 @@
 /**
  * An endpoint's deliveries, newest first: each event's state, attempts, the
- * last answer (code, latency, error) and the next try; more pages on demand,
- * and a state filter over what is loaded. Seams for issue 12: the filter
- * moves to the cloud (`?status=`), a row opens its attempt history
- * (`GET …/deliveries/{eventId}`), and `rowAction` gets a Resend button
- * (`POST …/deliveries/{eventId}/resend`).
+ * last answer (code, latency, error) and the next try; more pages on demand;
+ * a state filter the cloud applies (`?status=`). A row opens its attempts
+ * (delivery-attempts.tsx) and sends its event again (resend): the row shows
+ * pending, then what the new attempt got, followed until it is made.
  */
 
-import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { follow } from '../api/follow.js';
 import { DELIVERY_STATUSES, type Delivery, type DeliveryStatus } from '../api/types.js';
 import { Badge, Data, ErrorNote, Field, Loading, TableRegion, type Tone } from '../components/ui.js';
 import { useConsole, useI18n } from '../context.js';
 import { formatInstant, localZone, formatMs, NONE } from '../format.js';
 import { DELIVERY_LABEL } from '../labels.js';
+import { DeliveryAttempts } from './delivery-attempts.js';
 
 const PAGE = 50;
+/** How often a resent delivery is looked at until its attempt is made. */
+const RESEND_POLL_MS = 1000;
 const TONE: Record<DeliveryStatus, Tone> = { pending: 'muted', delivered: 'ok', retrying: 'warn', failed: 'bad', skipped: 'muted' };
+const COLUMNS = 9;
 
-export function Deliveries({ webhookId, rowAction }: { webhookId: string; rowAction?: (d: Delivery) => ComponentChildren }) {
-  const { t, locale } = useI18n();
+export function Deliveries({ webhookId }: { webhookId: string }) {
+  const { t } = useI18n();
   const { tenant } = useConsole();
   const [rows, setRows] = useState<Delivery[] | undefined>();
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<unknown>();
   const [loading, setLoading] = useState(false);
   const [status, setStatus] = useState<'' | DeliveryStatus>('');
+  const [open, setOpen] = useState<string | undefined>();
+  const [resending, setResending] = useState<Record<string, unknown>>({});
+  const gone = useRef(new AbortController());
+  useEffect(() => () => gone.current.abort(), []);
 
   const load = async (cursor?: string) => {
     setLoading(true);
     setError(undefined);
     try {
-      const page = await tenant.deliveries(webhookId, { limit: PAGE, cursor });
+      const page = await tenant.deliveries(webhookId, { limit: PAGE, cursor, status: status || undefined });
       setRows((old) => (cursor ? [...(old ?? []), ...page.data] : page.data));
       setNext(page.nextCursor);
     } catch (err) {
@@ -40,9 +47,31 @@ export function Deliveries({ webhookId, rowAction }: { webhookId: string; rowAct
       setLoading(false);
     }
   };
-  useEffect(() => void load(), [webhookId]);
+  useEffect(() => void load(), [webhookId, status]);
 
-  const shown = (rows ?? []).filter((d) => status === '' || d.status === status);
+  const replaceRow = (d: Delivery) => setRows((old) => old?.map((r) => (r.eventId === d.eventId ? d : r)));
+
+  /** Queue the event again, then follow its row until the attempt is made. */
+  const resend = async (d: Delivery) => {
+    setResending((m) => ({ ...m, [d.eventId]: true }));
+    try {
+      await tenant.resend(webhookId, d.eventId);
+      await follow<Delivery>(
+        { ...d, status: 'pending' },
+        async () => {
+          const { attemptLog: _, ...row } = await tenant.delivery(webhookId, d.eventId);
+          return row;
+        },
+        (row) => row.status !== 'pending',
+        replaceRow,
+        { everyMs: RESEND_POLL_MS, signal: gone.current.signal },
+      );
+      setResending(({ [d.eventId]: _, ...m }) => m);
+    } catch (err) {
+      setResending((m) => ({ ...m, [d.eventId]: err }));
+    }
+  };
+
   return (
     <section class="card" aria-labelledby="deliveries">
       <div class="section-head">
@@ -65,8 +94,8 @@ export function Deliveries({ webhookId, rowAction }: { webhookId: string; rowAct
       </div>
       <ErrorNote error={error} />
       {rows === undefined && loading ? <Loading /> : null}
-      {rows !== undefined && shown.length === 0 ? <p>{t('deliveries.none')}</p> : null}
-      {shown.length > 0 ? (
+      {rows !== undefined && rows.length === 0 && !loading ? <p>{t('deliveries.none')}</p> : null}
+      {rows && rows.length > 0 ? (
         <TableRegion label={t('deliveries.title')}>
           <table class="data" id="deliveries-table">
             <thead>
@@ -79,34 +108,22 @@ export function Deliveries({ webhookId, rowAction }: { webhookId: string; rowAct
                 <th scope="col">{t('deliveries.latency')}</th>
                 <th scope="col">{t('deliveries.error')}</th>
                 <th scope="col">{t('deliveries.next')}</th>
-                {rowAction ? (
-                  <th scope="col">
-                    <span class="visually-hidden">{t('deliveries.actions')}</span>
-                  </th>
-                ) : null}
+                <th scope="col">
+                  <span class="visually-hidden">{t('deliveries.actions')}</span>
+                </th>
               </tr>
             </thead>
             <tbody>
-              {shown.map((d) => (
-                <tr key={`${d.eventId}-${d.enqueuedAt}`} data-event={d.eventId} data-status={d.status}>
-                  <td>
-                    {formatInstant(d.lastAttemptAt || d.enqueuedAt, localZone(), locale)}
-                  </td>
-                  <td>
-                    <Data>{d.type}</Data>
-                    <br />
-                    <Data class="id">{d.eventId}</Data>
-                  </td>
-                  <td>
-                    <Badge tone={TONE[d.status] ?? 'muted'}>{DELIVERY_LABEL[d.status] ? t(DELIVERY_LABEL[d.status]) : <Data>{d.status}</Data>}</Badge>
-                  </td>
-                  <td>{d.attempts}</td>
-                  <td>{d.responseCode ?? NONE}</td>
-                  <td>{formatMs(d.latencyMs, locale)}</td>
-                  <td>{d.error ? <Data class="detail">{d.error}</Data> : NONE}</td>
-                  <td>{d.nextAttemptAt ? formatInstant(d.nextAttemptAt, localZone(), locale) : NONE}</td>
-                  {rowAction ? <td>{rowAction(d)}</td> : null}
-                </tr>
+              {rows.map((d) => (
+                <DeliveryRow
+                  key={d.eventId}
+                  d={d}
+                  webhookId={webhookId}
+                  open={open === d.eventId}
+                  onToggle={() => setOpen(open === d.eventId ? undefined : d.eventId)}
+                  resending={resending[d.eventId]}
+                  onResend={() => void resend(d)}
+                />
               ))}
             </tbody>
           </table>
@@ -118,5 +135,56 @@ export function Deliveries({ webhookId, rowAction }: { webhookId: string; rowAct
         </button>
       ) : null}
     </section>
+  );
+}
+
+interface RowProps {
+  d: Delivery;
+  webhookId: string;
+  open: boolean;
+  onToggle(): void;
+  /** true while a resend is under way; an error when it failed. */
+  resending: unknown;
+  onResend(): void;
+}
+
+function DeliveryRow({ d, webhookId, open, onToggle, resending, onResend }: RowProps) {
+  const { t, locale } = useI18n();
+  const detailsId = `attempts-${d.eventId}`;
+  return (
+    <>
+      <tr data-event={d.eventId} data-status={d.status}>
+        <td>{formatInstant(d.lastAttemptAt || d.enqueuedAt, localZone(), locale)}</td>
+        <td>
+          <Data>{d.type}</Data>
+          <br />
+          <Data class="id">{d.eventId}</Data>
+        </td>
+        <td>
+          <Badge tone={TONE[d.status] ?? 'muted'}>{DELIVERY_LABEL[d.status] ? t(DELIVERY_LABEL[d.status]) : <Data>{d.status}</Data>}</Badge>
+        </td>
+        <td>{d.attempts}</td>
+        <td>{d.responseCode ?? NONE}</td>
+        <td>{formatMs(d.latencyMs, locale)}</td>
+        <td>{d.error ? <Data class="detail">{d.error}</Data> : NONE}</td>
+        <td>{d.nextAttemptAt ? formatInstant(d.nextAttemptAt, localZone(), locale) : NONE}</td>
+        <td class="row-actions">
+          <button type="button" class="secondary" aria-expanded={open} aria-controls={open ? detailsId : undefined} onClick={onToggle}>
+            {t('deliveries.showAttempts')}
+          </button>{' '}
+          <button type="button" class="secondary" disabled={d.status === 'pending' || resending === true} onClick={onResend}>
+            {t('deliveries.resend')}
+          </button>
+          {resending && resending !== true ? <ErrorNote error={resending} /> : null}
+        </td>
+      </tr>
+      {open ? (
+        <tr class="details" id={detailsId}>
+          <td colSpan={COLUMNS}>
+            <DeliveryAttempts webhookId={webhookId} eventId={d.eventId} version={`${d.status}-${d.attempts}`} />
+          </td>
+        </tr>
+      ) : null}
+    </>
   );
 }

@@ -1,8 +1,10 @@
 /**
  * Sites: each site's relay (online or offline, since when, its version, when
- * it was last heard from and why it went), its AMI session, its time zone,
- * and the recent outages when the cloud reports them; each site's agent
- * links (agent-links.tsx). Refreshed every 30 s while open; the live view comes with the wallboard (issue 13's stream).
+ * it was last heard from and why it went), its AMI session, its time zone;
+ * each site's agent links (agent-links.tsx). The API lists no outage
+ * history yet (only the last one: offlineSince, lastReason; each outage goes
+ * to webhooks as relay.offline/relay.online events). Refreshed every 30 s
+ * while open; the live view comes with the wallboard (issue 13's stream).
  */
 
 import { useEffect } from 'preact/hooks';
@@ -86,36 +88,9 @@ function SitesTable({ sites }: { sites: Site[] }) {
           </tbody>
         </table>
       </TableRegion>
-      {sites.filter((s) => s.relay.outages?.length).map((site) => (
-        <Outages key={site.id} site={site} />
-      ))}
       {sites.map((site) => (
         <AgentLinks key={site.id} site={site} />
       ))}
     </>
-  );
-}
-
-function Outages({ site }: { site: Site }) {
-  const { t, locale } = useI18n();
-  return (
-    <details class="card">
-      <summary>
-        {t('sites.outages')} <Data>{site.name}</Data>
-      </summary>
-      <ul class="plain">
-        {(site.relay.outages ?? []).map((o) => (
-          <li key={o.from}>
-            {formatInstant(o.from, site.timezone, locale)} – {o.to ? formatInstant(o.to, site.timezone, locale) : t('sites.ongoing')}
-            {o.reason ? (
-              <>
-                {' '}
-                <Data class="detail">({o.reason})</Data>
-              </>
-            ) : null}
-          </li>
-        ))}
-      </ul>
-    </details>
   );
 }

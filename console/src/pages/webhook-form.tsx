@@ -5,15 +5,14 @@
  */
 
 import { useState } from 'preact/hooks';
-import { EVENT_TYPES } from '../../../protocol/src/events/box-events.js';
-import type { WebhookInput } from '../api/types.js';
+import { WEBHOOK_EVENT_TYPES, type WebhookInput } from '../api/types.js';
 import { Data, Field } from '../components/ui.js';
 import { useConsole, useI18n } from '../context.js';
 
 export const NEW_WEBHOOK: WebhookInput = { url: '', events: null, siteIds: null, ordered: false };
 
 /** A list of ticked values, or null when none is ticked (the API's "all"). */
-function toggled(list: string[] | null, value: string, on: boolean): string[] | null {
+function toggled<T extends string>(list: T[] | null, value: T, on: boolean): T[] | null {
   const next = new Set(list ?? []);
   if (on) next.add(value);
   else next.delete(value);
@@ -49,7 +48,7 @@ export function WebhookForm({ id, initial, submitLabel, busy, onSubmit }: { id: 
       <fieldset class="choices">
         <legend>{t('webhooks.events')}</legend>
         <p class="hint">{t('webhooks.noneIsAll')}</p>
-        {EVENT_TYPES.map((type) => (
+        {WEBHOOK_EVENT_TYPES.map((type) => (
           <label key={type} class="check">
             <input type="checkbox" name="events" value={type} checked={v.events?.includes(type) ?? false} onChange={(e) => setV({ ...v, events: toggled(v.events, type, (e.currentTarget as HTMLInputElement).checked) })} />
             <Data>{type}</Data>

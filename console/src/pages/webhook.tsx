@@ -1,21 +1,21 @@
 /**
  * One webhook endpoint: its settings (change them), enable or disable it,
- * rotate its secret, send it a test event, replay a time range of stored
- * events, delete it; and its deliveries (deliveries.tsx).
+ * rotate its secret, send it a test event, delete it; replay a time range of
+ * stored events (replay.tsx); and its deliveries (deliveries.tsx).
  */
 
 import { useState } from 'preact/hooks';
-import type { TestSendResult, Webhook } from '../api/types.js';
-import { Data, ErrorNote, Field, Link, Loading, Msg, Page, StatusNote } from '../components/ui.js';
+import type { TestSendResult } from '../api/types.js';
+import { Data, ErrorNote, Link, Loading, Page, StatusNote } from '../components/ui.js';
 import { useConsole, useI18n, useLoad } from '../context.js';
-import { formatInstant, localZone, formatMs, formatNumber } from '../format.js';
+import { formatInstant, localZone, formatMs } from '../format.js';
 import { href, navigate, type Route } from '../router.js';
-import { dateTimeInputValue, parseInputValue } from '../time-range.js';
 import { Deliveries } from './deliveries.js';
+import { Replay } from './replay.js';
 import { SecretOnce, WebhookForm } from './webhook-form.js';
 import { WebhookState } from './webhooks.js';
 
-type Outcome = { kind: 'saved' } | { kind: 'secret'; secret: string; hours: number } | { kind: 'test'; result: TestSendResult } | { kind: 'replay'; enqueued: number } | { kind: 'error'; error: unknown };
+type Outcome = { kind: 'saved' } | { kind: 'secret'; secret: string; hours: number } | { kind: 'test'; result: TestSendResult } | { kind: 'error'; error: unknown };
 
 export function WebhookPage({ route }: { route: Route }) {
   const { t } = useI18n();
@@ -111,7 +111,7 @@ export function WebhookPage({ route }: { route: Route }) {
               onSubmit={(v) => act(async () => (await tenant.updateWebhook(w.id, v), setRound((r) => r + 1), { kind: 'saved' }))}
             />
           </section>
-          <Replay webhook={w} busy={busy} onReplay={(range) => act(async () => ({ kind: 'replay', enqueued: (await tenant.replay(w.id, range)).eventsQueued }))} />
+          <Replay webhook={w} />
           <Deliveries webhookId={w.id} />
         </>
       ) : null}
@@ -132,8 +132,6 @@ function OutcomeNote({ outcome }: { outcome: Outcome | undefined }) {
       return <StatusNote>{t('webhook.saved')}</StatusNote>;
     case 'secret':
       return <SecretOnce secret={outcome.secret} note={t('webhook.rotated', { hours: outcome.hours })} />;
-    case 'replay':
-      return <StatusNote>{t('webhook.replayed', { count: formatNumber(outcome.enqueued, locale) })}</StatusNote>;
     case 'error':
       return <ErrorNote error={outcome.error} />;
     case 'test': {
@@ -151,50 +149,4 @@ function OutcomeNote({ outcome }: { outcome: Outcome | undefined }) {
       );
     }
   }
-}
-
-/** Send the stored events of a time range (in the reader's zone) again, with their ids. */
-function Replay({ webhook, busy, onReplay }: { webhook: Webhook; busy: boolean; onReplay(range: { from: string; to: string }): void }) {
-  const { t } = useI18n();
-  const zone = localZone();
-  const now = Date.now();
-  const [from, setFrom] = useState(dateTimeInputValue(now - 3_600_000, zone));
-  const [to, setTo] = useState(dateTimeInputValue(now + 60_000, zone));
-  const [bad, setBad] = useState(false);
-  return (
-    <section class="card" aria-labelledby="replay">
-      <h2 id="replay">{t('webhook.replay')}</h2>
-      <p class="hint">
-        {t('webhook.replayHint')} <Msg id="calls.timesIn" params={{ zone: <Data>{zone}</Data> }} />
-      </p>
-      <form
-        class="form-grid"
-        onSubmit={(e) => {
-          e.preventDefault();
-          const a = parseInputValue(from, zone);
-          const b = parseInputValue(to, zone);
-          setBad(a === undefined || b === undefined || a >= b);
-          if (a !== undefined && b !== undefined && a < b) onReplay({ from: new Date(a).toISOString(), to: new Date(b).toISOString() });
-        }}
-      >
-        <Field id="replay-from" label={t('webhook.replayFrom')}>
-          <input id="replay-from" type="datetime-local" required value={from} onInput={(e) => setFrom((e.currentTarget as HTMLInputElement).value)} />
-        </Field>
-        <Field id="replay-to" label={t('webhook.replayTo')}>
-          <input id="replay-to" type="datetime-local" required value={to} onInput={(e) => setTo((e.currentTarget as HTMLInputElement).value)} />
-        </Field>
-        <div class="form-actions">
-          <button type="submit" disabled={busy || webhook.status !== 'active'}>
-            {t('webhook.replayButton')}
-          </button>
-        </div>
-      </form>
-      {webhook.status !== 'active' ? <p class="hint">{t('webhook.replayDisabled')}</p> : null}
-      {bad ? (
-        <p class="note note-bad" role="alert">
-          {t('webhook.replayBad')}
-        </p>
-      ) : null}
-    </section>
-  );
 }

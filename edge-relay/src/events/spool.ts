@@ -34,6 +34,7 @@ import type { BoxEvent } from '../../../protocol/src/events/box-events.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import { silentLogger } from '../../../protocol/src/log.js';
 import { writeFileAtomicSync } from '../atomic-file.js';
+import { hopMarks, seqsOf } from '../../../protocol/src/hop-marks.js';
 import { recoverSegments, SegmentReader, segmentName, type EventMarks, type Segment, type SpoolRecord } from './spool-files.js';
 
 export type { EventMarks, SpoolRecord } from './spool-files.js';
@@ -137,6 +138,7 @@ export class Spool extends EventEmitter<{ durable: [number]; appended: [SpoolRec
     if (records.length > 0) this.pending.push(...records);
     if (records.length > 0 || this.journal?.pending) this.scheduleFlush();
     if (records.length > 0) this.emit('appended', records);
+    hopMarks?.mark('relay.mapped', seqsOf(this.external(records)));
     return this.external(records);
   }
 
@@ -259,6 +261,7 @@ export class Spool extends EventEmitter<{ durable: [number]; appended: [SpoolRec
       const batch = this.journal?.cut(take, this.lastSeq);
       this.cuts++;
       if (this.journal) await this.journal.write(batch);
+      hopMarks?.mark('relay.journaled', seqsOf(this.external(take)));
       if (take.length > 0) await this.writeRecords(take);
       if (this.journal) this.journal.written(batch);
       this.written++;
@@ -283,6 +286,7 @@ export class Spool extends EventEmitter<{ durable: [number]; appended: [SpoolRec
       this.memory.push(...take);
       this.trimMemory();
       this._durableSeq = seg.last;
+      hopMarks?.mark('relay.durable', seqsOf(this.external(take)));
       this.emit('durable', this.durableSeq);
     }
   }

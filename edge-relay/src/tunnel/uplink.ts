@@ -7,6 +7,7 @@
  * without bound; the AMI side never waits.
  */
 
+import { hopMarks, seqsOf } from '../../../protocol/src/hop-marks.js';
 import { NamedTimers, type Clock } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
@@ -148,6 +149,7 @@ export class Uplink {
       // BoxEvent interfaces lack an index signature; the wire schema is loose on purpose.
       if (!conn.send({ t: 'events', events: batch as unknown as EventsFrame['events'] })) return;
       this.sentSeq = batch[batch.length - 1].seq;
+      hopMarks?.mark('relay.sent', seqsOf(batch));
     }
     if (this.sentSeq > spool.cursor(CLOUD_CONSUMER)) this.watchAcks();
   }

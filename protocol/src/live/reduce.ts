@@ -5,7 +5,11 @@
  * what is already there are no-ops, so a change applied twice does no harm.
  */
 
-import { emptyLiveState, type LiveChange, type LiveQueue, type LiveState } from './state.js';
+import type { LiveChange, LiveQueue, LiveState } from './state.js';
+
+export function emptyLiveState(): LiveState {
+  return { extensions: {}, calls: {}, queues: {} };
+}
 
 function queueOf(state: LiveState, name: string): LiveQueue {
   const q = state.queues[name];

@@ -137,6 +137,5 @@ export type LiveState = v.InferOutput<typeof LiveStateSchema>;
 export type LiveChange = v.InferOutput<typeof LiveChangeSchema>;
 export type LiveChangeOp = LiveChange['op'];
 
-export function emptyLiveState(): LiveState {
-  return { extensions: {}, calls: {}, queues: {} };
-}
+/** In reduce.ts (free of valibot, so the console's bundle can use the reducer without the schemas). */
+export { emptyLiveState } from './reduce.js';

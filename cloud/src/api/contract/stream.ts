@@ -12,7 +12,8 @@ import { STREAM_EVENT_TYPES } from '../../stream/filter.js';
 import { BODY_LIMITS } from '../body.js';
 import { SiteId, TenantId, Timestamp } from './fields.js';
 import { route } from './route.js';
-import { EventTypeName } from './webhooks.js';
+import { EVENT_TYPES } from '../../../../protocol/src/events/box-events.js';
+import { tenantEventType, type TenantEventType } from '../../operational/types.js';
 
 const TAG = 'Event stream';
 
@@ -21,11 +22,32 @@ export const Extension = v.pipe(v.string(), v.regex(/^[0-9A-Za-z*#+_.-]{1,32}$/,
 
 const unique = <T>(xs: T[]): T[] => [...new Set(xs)];
 
+const onStream = (s: string) => (STREAM_EVENT_TYPES as readonly string[]).includes(tenantEventType(s) ?? '');
+
+/** A type the stream carries (filter.ts), in any case, as webhooks take them (`dialbegein` is `dialbegin`). */
+const StreamEventTypeName = v.pipe(
+  v.string(),
+  v.maxLength(32),
+  v.check((s) => tenantEventType(s) !== undefined, (issue) => `unknown event type ${JSON.stringify(issue.input)} (known: ${STREAM_EVENT_TYPES.join(', ')})`),
+  v.check((s) => tenantEventType(s) === undefined || onStream(s), (issue) => `${JSON.stringify(issue.input)} is about the tenant's webhook endpoints, not a site: webhooks carry it, the stream does not (it carries ${STREAM_EVENT_TYPES.join(', ')})`),
+  v.transform((s) => tenantEventType(s) as TenantEventType),
+  v.metadata({
+    wire: { type: 'string', enum: STREAM_EVENT_TYPES, description: 'an event type, in any case: a box event (the box\'s `dialbegein` is `dialbegin`) or an operational event about a site (relay.offline, …)' },
+  }),
+);
+
 export const FilterFields = {
   siteIds: v.optional(
     v.pipe(v.array(SiteId), v.minLength(1), v.maxLength(MAX_STREAM_SITES, `at most ${MAX_STREAM_SITES} site ids (leave siteIds out for every site)`), v.transform(unique), v.description(`only these sites (at most ${MAX_STREAM_SITES}); absent: every site of the tenant`)),
   ),
-  events: v.optional(v.pipe(v.array(EventTypeName), v.minLength(1), v.transform(unique), v.description(`only these types (${STREAM_EVENT_TYPES.join(', ')}); absent: every type`))),
+  events: v.optional(
+    v.pipe(
+      v.array(StreamEventTypeName),
+      v.minLength(1),
+      v.transform(unique),
+      v.description(`only these types (${STREAM_EVENT_TYPES.join(', ')}); absent: the box events (${EVENT_TYPES.join(', ')}), operational events only when named, as webhooks`),
+    ),
+  ),
   extensions: v.optional(
     v.pipe(v.array(Extension), v.minLength(1), v.maxLength(MAX_STREAM_EXTENSIONS, `at most ${MAX_STREAM_EXTENSIONS} extensions`), v.transform(unique), v.description(`only events touching these extensions (at most ${MAX_STREAM_EXTENSIONS}; README "The event stream" lists the fields that name one)`)),
   ),
