@@ -56,7 +56,7 @@ export interface LambdaCloudOptions {
   /**
    * Give the relay socket functions STREAM_MANAGEMENT_ENDPOINT, as the stack does, so that applied
    * live state reaches `state=1` stream clients. Off by default: with the lookup of the tenant's
-   * subscriptions per applied frame (at most one a second per instance, on DynamoDB Local) the
+   * subscriptions per applied frame (on DynamoDB Local; also with it cached for a second) the
    * connection-switch test of reconnect.test.ts (a 50 events/s flood, each a new extension) missed
    * its 15 s four runs out of four on a loaded 2-core machine, and passed without it. Why the
    * lookup costs that much there is not understood yet.

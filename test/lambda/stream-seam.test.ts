@@ -68,7 +68,7 @@ it('a batch stored during the replay, a seq stored late below it, and an entry r
       }
     },
   };
-  const resume = new AwsStreamResume({ subscriptions, connections, events, live: new LiveStore(cloud.db, cloud.tables.main), accounts: { listSites: async () => [] }, clock: systemClock, logger: quietLogger });
+  const resume = new AwsStreamResume({ subscriptions, connections, events, live: new LiveStore(cloud.db, cloud.tables.main), accounts: { listSites: async () => [] }, logger: quietLogger });
   await resume.run({ kind: 'stream-resume', tenantId: ids.tenantId, connectionId });
   const live = await subscriptions.get(ids.tenantId, connectionId);
   expect(live?.resuming).toBeUndefined();

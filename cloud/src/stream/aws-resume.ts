@@ -18,7 +18,6 @@
  * session: a seq stored below another after the last query is still posted).
  */
 
-import type { Clock } from '../../../protocol/src/clock.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import { fullStateMessage } from '../live/publisher.js';
@@ -26,7 +25,7 @@ import type { AccountStore } from '../store/accounts.js';
 import type { EventStore } from '../store/events.js';
 import type { LiveStore } from '../store/live.js';
 import { HANDSHAKE_WAITS_MS, type StreamConnections } from './aws-connections.js';
-import { agentMessage, SUBSCRIBERS_CACHE_MS } from './aws-state-publisher.js';
+import { agentMessage } from './aws-state-publisher.js';
 import { matchesStream } from './filter.js';
 import { eventMessage } from './messages.js';
 import { envelopeOf } from '../webhooks/envelope.js';
@@ -58,7 +57,6 @@ export interface AwsResumeDeps {
   events: Pick<EventStore, 'after'>;
   live: Pick<LiveStore, 'get'>;
   accounts: Pick<AccountStore, 'listSites'>;
-  clock: Clock;
   logger: Logger;
 }
 
@@ -120,21 +118,14 @@ export class AwsStreamResume {
   /**
    * Each site's full state, then its changes (the relay socket posts those
    * once it sees `stateSent`, which is set first). A change applied while the
-   * full state was read and posted may reach the client before it, and one
-   * applied by an instance whose list of subscriptions is older than
-   * `stateSent` is not posted: the state is read again at once and once more
-   * SUBSCRIBERS_CACHE_MS later, and posted again when it moved.
+   * full state was read and posted may reach the client before it: the state
+   * is read again, and posted again when it moved.
    */
   private async sendState(sub: Subscription, post: (msg: ReturnType<typeof fullStateMessage>) => Promise<boolean>): Promise<boolean> {
-    const { subscriptions, accounts, clock } = this.deps;
+    const { subscriptions, accounts } = this.deps;
     if (!(await subscriptions.stateFollows(sub.tenantId, sub.connectionId))) return false;
-    const followsSince = clock.now();
     const sites = sub.filter.siteIds ?? (await accounts.listSites(sub.tenantId)).map((s) => s.id);
     const posted = new Map<string, string | undefined>();
-    for (const siteId of sites) if (!(await this.postState(sub, siteId, posted, post))) return false;
-    // Relay socket instances may not see the subscription for SUBSCRIBERS_CACHE_MS: what they applied meanwhile is in a read after it.
-    const wait = followsSince + SUBSCRIBERS_CACHE_MS + 50 - clock.now();
-    if (wait > 0) await new Promise<void>((r) => clock.setTimeout(r, wait));
     for (const siteId of sites) if (!(await this.postState(sub, siteId, posted, post))) return false;
     return true;
   }

@@ -3,8 +3,8 @@
  * site's state frames (live/service.ts), each applied change is posted to the
  * tenant's connections that asked for state (`&state=1`), follow the site, and
  * already had the full state (`stateSent`, set by the resume before it reads
- * the full state: stream/aws-resume.ts; the list is read at most once a
- * second per instance, SUBSCRIBERS_CACHE_MS). The same messages as the local hub's,
+ * the full state: stream/aws-resume.ts; read for each applied frame, so that
+ * a new subscriber misses nothing). The same messages as the local hub's,
  * an agent link's reduced to its extension (live/agent-view.ts).
  */
 
@@ -14,15 +14,7 @@ import type { Logger } from '../../../protocol/src/log.js';
 import { ExtensionLiveView } from '../live/agent-view.js';
 import type { LivePublisher, LiveStateMessage, LiveStates } from '../live/publisher.js';
 import { handshakeWaits, type StreamConnections } from './aws-connections.js';
-import type { Subscription, SubscriptionStore } from './subscriptions.js';
-
-/**
- * How long a relay socket instance reuses a tenant's subscriptions. A
- * subscriber it does not see yet misses changes for at most this long: the
- * resume reads the full state again once this has passed since `stateSent`
- * (stream/aws-resume.ts), so what it missed is in that read.
- */
-export const SUBSCRIBERS_CACHE_MS = 1_000;
+import type { SubscriptionStore } from './subscriptions.js';
 
 export class AwsLiveStatePublisher implements LivePublisher {
   constructor(
@@ -32,21 +24,8 @@ export class AwsLiveStatePublisher implements LivePublisher {
     private readonly clock: Clock,
   ) {}
 
-  private readonly cache = new Map<string, { at: number; subs: Promise<Subscription[]> }>();
-
-  /** A tenant's subscriptions, read at most once per SUBSCRIBERS_CACHE_MS: a busy site applies up to ten frames a second. */
-  private subscribers(tenantId: string): Promise<Subscription[]> {
-    const now = this.clock.now();
-    const hit = this.cache.get(tenantId);
-    if (hit && now - hit.at < SUBSCRIBERS_CACHE_MS) return hit.subs;
-    const subs = this.subscriptions.forTenant(tenantId);
-    this.cache.set(tenantId, { at: now, subs });
-    subs.catch(() => this.cache.delete(tenantId));
-    return subs;
-  }
-
   async publish(tenantId: string, siteId: string, message: LiveStateMessage, states?: LiveStates): Promise<void> {
-    const subs = await this.subscribers(tenantId);
+    const subs = await this.subscriptions.forTenant(tenantId);
     const wanting = subs.filter((s) => s.state && s.stateSent && (!s.filter.siteIds || s.filter.siteIds.includes(siteId)));
     // An agent link's stream sees the state reduced to its extension: computed once per extension.
     const reduced = new Map<string, LiveStateMessage | undefined>();

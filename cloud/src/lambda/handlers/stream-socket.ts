@@ -83,7 +83,6 @@ export function createStreamSocketHandlers(config: LambdaConfig, options: Stream
         events: eventStore(cloud),
         live: liveStore(cloud),
         accounts: accountStore(cloud),
-        clock: cloud.clock,
         logger: cloud.logger,
       });
       await resumer.run(event);
