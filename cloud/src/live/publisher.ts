@@ -7,7 +7,6 @@
  */
 
 import type { LiveChange, LiveState } from '../../../protocol/src/live/state.js';
-import type { LiveItem } from '../store/live.js';
 
 /** The stream's `state` message. `full` after a snapshot, else `changes`; `online` when the relay came or went. */
 export interface LiveStateMessage {
@@ -34,7 +33,7 @@ export interface LivePublisher {
 /** The default: nobody listens. */
 export const noLivePublisher: LivePublisher = { publish() {} };
 
-/** A site's full state as stored, the first `state` message of a connection that asks for state (both runtimes). */
-export function fullStateMessage(siteId: string, item: LiveItem): LiveStateMessage {
+/** A site's full state as stored (store/live.ts LiveItem: not imported, the console imports this module), the first `state` message of a connection that asks for state (both runtimes). */
+export function fullStateMessage(siteId: string, item: { at: string; state: LiveState; online: boolean }): LiveStateMessage {
   return { type: 'state', siteId, at: item.at, full: item.state, online: item.online };
 }
