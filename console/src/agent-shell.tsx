@@ -13,7 +13,7 @@ import { Tenant } from './api/endpoints.js';
 import { Data } from './components/ui.js';
 import { ConsoleContext, useI18n, useLoad, type Console } from './context.js';
 import type { MessageId } from './i18n/index.js';
-import { AgentPage } from './pages/agent.js';
+import { AgentToolbarPage } from './pages/agent.js';
 import { BASE, navigate, type Route } from './router.js';
 import { agentHome, type AgentSession } from './session.js';
 
@@ -57,7 +57,7 @@ export function AgentShell({ session, route, signOut, languageSwitch }: { sessio
           </button>
         </header>
         <main id="main" tabIndex={-1}>
-          <AgentPage route={route} />
+          <AgentToolbarPage siteId={session.siteId} extension={session.extension} />
         </main>
       </div>
     </ConsoleContext.Provider>

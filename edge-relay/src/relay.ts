@@ -172,6 +172,10 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps): Promise<
           live: liveUplink,
           runner,
           relayVersion: RELAY_VERSION,
+          site: {
+            ...(config.general.popUrl ? { popUrl: config.general.popUrl } : {}),
+            ...(config.enable.pausetime ? { wrapupSeconds: config.enable.wrapupSeconds } : {}),
+          },
           ami: () => ({ amiConnected: amiReadiness.state.ready, amiChange: amiReadiness.state.change, amiReason: amiReadiness.state.reason }),
           clock,
           logger: log,

@@ -60,7 +60,10 @@ it('an administrator creates an agent link; it opens only that extension\'s tool
   await agent.locator('.shell-agent main h1').waitFor();
   const at = new URL(agent.url());
   expect([at.pathname, at.searchParams.get('site'), at.searchParams.get('extension'), at.hash]).toEqual(['/console/agent', w.siteId, '804', '']);
-  await agent.locator('header').getByText('804').waitFor();
+  await agent.locator('header.top').getByText('804').waitFor();
+  // The toolbar itself, live: 804's state and its queue (the link may read its own extension's state).
+  await agent.locator('.agent[data-extension="804"] .agent-queues tr[data-queue="630"]').waitFor({ timeout: 15_000 });
+  expect(await agent.getByRole('link', { name: 'Another extension' }).count()).toBe(0);
   expect(await agent.getByRole('navigation').count()).toBe(0);
   expect(JSON.parse((await agent.evaluate("sessionStorage.getItem('coocenter.session')")) as string)).toMatchObject({ kind: 'agent', tenantId: w.tenantId, siteId: w.siteId, extension: '804' });
   await screenshot(agent, 'en-agent-link-toolbar');

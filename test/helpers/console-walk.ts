@@ -47,7 +47,9 @@ export function stops(w: ConsoleWorld, webhookId: string): Stop[] {
       },
     },
     { name: 'wallboard', path: `/wallboard?site=${w.siteId}`, ready: (p) => visible(p, '.wallboard[data-live="current"] .queue[data-queue="630"] li[data-member]') },
-    { name: 'agent', path: '/agent', ready: (p) => visible(p, '[data-placeholder="agent"]') },
+    { name: 'agent-pick', path: '/agent', ready: (p) => visible(p, '#agent-extension') },
+    // The lab's 803 in queue 630 (and not in 631): its state, the queue table, the login button, the call forms.
+    { name: 'agent', path: `/agent?site=${w.siteId}&extension=803`, ready: (p) => visible(p, '.agent-queues tr[data-queue="630"] .badge') },
     { name: 'not-found', path: '/no-such-page', ready: (p) => visible(p, 'main h1') },
   ];
 }

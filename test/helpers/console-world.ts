@@ -5,6 +5,7 @@
  * to the PBX simulator and tunnelled to the cloud.
  */
 import type { LocalCloud } from '../../cloud/src/local/server.js';
+import type { SimulatorOptions } from '../../simulator/src/index.js';
 import { startBoxWorld, type BoxWorld } from './box-world.js';
 import { ADMIN_TOKEN, api, startTestCloud, type Api } from './cloud-harness.js';
 import { waitFor } from './wait.js';
@@ -28,8 +29,18 @@ export interface ConsoleWorld {
   stop(): Promise<void>;
 }
 
-/** `steadyClock`: the simulated PBX's durations come out exact on a loaded machine (for tests that check them). */
-export async function startConsoleWorld(opts: { timezone?: string; siteName?: string; steadyClock?: boolean } = {}): Promise<ConsoleWorld> {
+export interface ConsoleWorldOptions {
+  timezone?: string;
+  siteName?: string;
+  /** More of the relay's api.conf (`{ general: { pop_url: … } }`). */
+  relaySettings?: Record<string, Record<string, string | number>>;
+  /** More simulator options (timeScale 1 for a test that watches a call ring in real time). */
+  simulator?: SimulatorOptions;
+  /** The simulated PBX's durations come out exact on a loaded machine (for tests that check them). */
+  steadyClock?: boolean;
+}
+
+export async function startConsoleWorld(opts: ConsoleWorldOptions = {}): Promise<ConsoleWorld> {
   const timezone = opts.timezone ?? 'Asia/Shanghai';
   const siteName = opts.siteName ?? 'Headquarters';
   const cloud = await startTestCloud({ webhookRetrySchedule: [0, 0, 0, 0, 0, 0, 0] });
@@ -41,7 +52,8 @@ export async function startConsoleWorld(opts: { timezone?: string; siteName?: st
   const site = await call('POST', `/v1/tenants/${tenantId}/sites`, { token: apiKey, body: { name: siteName, timezone } });
   if (site.status !== 201) throw new Error(`site: ${site.status} ${site.text}`);
   const siteId = site.body.id as string;
-  const box = await startBoxWorld({ settings: { cloud: { url: cloud.url, token: site.body.relayToken }, pbx: { timezone } }, simulator: opts.steadyClock ? { steadyClock: true } : undefined });
+  const simulator = opts.steadyClock ? { ...opts.simulator, steadyClock: true } : opts.simulator;
+  const box = await startBoxWorld({ settings: { ...opts.relaySettings, cloud: { url: cloud.url, token: site.body.relayToken }, pbx: { timezone } }, simulator });
   const tenantApi = (path: string) => call('GET', `/v1/tenants/${tenantId}${path}`, { token: apiKey });
   await waitFor(async () => (await tenantApi(`/sites/${siteId}`)).body.relay?.amiConnected, { timeoutMs: 15_000, what: 'the relay online with AMI up' });
   let relayStopped: Promise<void> | undefined;

@@ -19,6 +19,7 @@ export async function siteView(deps: Pick<CloudDeps, 'gateway'>, site: Site) {
     createdAt: site.createdAt,
     timezone: site.timezone ?? 'UTC',
     webkey: site.hasWebkey,
+    popUrl: site.popUrl ?? null,
     relay: await deps.gateway.status(site.id),
   };
 }

@@ -46,6 +46,9 @@ export interface SiteRelayState {
   /** When the active connection (or the last one) started, and the relay's version. */
   since?: string;
   version?: string;
+  /** What the relay's api.conf says about the site (its last hello): pop_url, and wrap_up seconds when after-call work is on. */
+  popUrl?: string;
+  wrapupSeconds?: number;
   ami: AmiStatement;
   /** When the relay was last heard from. */
   lastSeen?: string;
@@ -59,9 +62,15 @@ export interface SiteRelayState {
   lastReason?: string;
 }
 
+/** What a relay's hello says about the site (protocol/src/wire/frames.ts SiteSettings). */
+export interface RelaySiteSettings {
+  popUrl?: string;
+  wrapupSeconds?: number;
+}
+
 /** Something the cloud saw happen to a site's relay. */
 export type Observation =
-  | { kind: 'connected'; siteId: string; tenantId: string; connectionId: string; node: string; since: string; version: string; ami: AmiStatement; at: number }
+  | { kind: 'connected'; siteId: string; tenantId: string; connectionId: string; node: string; since: string; version: string; settings?: RelaySiteSettings; ami: AmiStatement; at: number }
   | { kind: 'ami'; connectionId: string; ami: AmiStatement; at: number }
   /** `at`: when the connection was last alive. */
   | { kind: 'disconnected'; connectionId: string; reason: string; at: number }
@@ -119,6 +128,11 @@ function observe(state: SiteRelayState | undefined, obs: Observation, announce: 
         version: obs.version,
         lastSeen: later(state?.lastSeen, obs.at),
       };
+      // Each hello states the relay's settings afresh: one it no longer names is gone.
+      delete next.popUrl;
+      delete next.wrapupSeconds;
+      if (obs.settings?.popUrl !== undefined) next.popUrl = obs.settings.popUrl;
+      if (obs.settings?.wrapupSeconds !== undefined) next.wrapupSeconds = obs.settings.wrapupSeconds;
       if (next.offlineSince && next.offlineAnnounced) {
         announce.push({ type: 'relay.online', since: obs.since, reason: `relay ${obs.version} connected`, key: ms(next.offlineSince) });
       }

@@ -21,7 +21,7 @@ import type { Logger } from '../../../protocol/src/log.js';
 import { operationalEventId, type OperationalEvent, type OperationalEventStore } from '../operational/store.js';
 import type { OutboxEntry } from '../store/events.js';
 import { statusOf, type RelayStatus, type RelayStore } from '../store/relays.js';
-import { decide, due, nextCheckAt, OUTAGE_TIMING, silence, type AmiStatement, type Announcement, type Decision, type Gone, type Observation, type OutageTiming, type SiteRelayState } from './policy.js';
+import { decide, due, nextCheckAt, OUTAGE_TIMING, silence, type AmiStatement, type Announcement, type Decision, type Gone, type Observation, type OutageTiming, type RelaySiteSettings, type SiteRelayState } from './policy.js';
 
 /** Whether a site's connection is still there; undefined: it is, as far as the runtime can tell. */
 export type Liveness = (state: SiteRelayState, now: number) => Gone | undefined;
@@ -62,7 +62,7 @@ export class RelayPresence {
   }
 
   /** A relay's hello was accepted. Returns the connection it took over from. */
-  async connected(site: { id: string; tenantId: string }, c: { connectionId: string; node: string; since: string; version: string; ami: AmiStatement }): Promise<{ replaced?: string }> {
+  async connected(site: { id: string; tenantId: string }, c: { connectionId: string; node: string; since: string; version: string; settings?: RelaySiteSettings; ami: AmiStatement }): Promise<{ replaced?: string }> {
     const at = this.opts.clock.now();
     const d = await this.apply(site.id, () => ({ kind: 'connected', siteId: site.id, tenantId: site.tenantId, ...c, at }));
     return { replaced: d.replaced };

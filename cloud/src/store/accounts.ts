@@ -35,6 +35,8 @@ export interface Site {
   /** IANA zone for the WEBKEY date check; default UTC. */
   timezone?: string;
   hasWebkey: boolean;
+  /** The tenant's screen-pop URL template for the site; absent: the relay's pop_url. */
+  popUrl?: string;
 }
 
 interface SiteItem extends Site {
@@ -217,8 +219,8 @@ export class AccountStore {
     return token.token;
   }
 
-  /** Renames a site, changes its zone or WEBKEY (null removes it); undefined when the tenant has no such site. */
-  async updateSite(tenantId: string, siteId: string, change: { name?: string; timezone?: string; webkey?: string | null }): Promise<Site | undefined> {
+  /** Renames a site, changes its zone, WEBKEY or screen-pop URL (null removes either); undefined when the tenant has no such site. */
+  async updateSite(tenantId: string, siteId: string, change: { name?: string; timezone?: string; webkey?: string | null; popUrl?: string | null }): Promise<Site | undefined> {
     const site = await this.getSite(siteId);
     if (!site || site.tenantId !== tenantId) return undefined;
     const set: string[] = [];
@@ -229,6 +231,8 @@ export class AccountStore {
     if (change.timezone !== undefined) (set.push('#tz = :tz'), (names['#tz'] = 'timezone'), (values[':tz'] = change.timezone));
     if (change.webkey === null) remove.push('webkey');
     else if (change.webkey !== undefined) (set.push('webkey = :wk'), (values[':wk'] = this.box.seal(change.webkey)));
+    if (change.popUrl === null) remove.push('popUrl');
+    else if (change.popUrl !== undefined) (set.push('popUrl = :pop'), (values[':pop'] = change.popUrl));
     const expression = [set.length ? `SET ${set.join(', ')}` : '', remove.length ? `REMOVE ${remove.join(', ')}` : ''].join(' ').trim();
     if (expression) {
       const update = {
@@ -295,5 +299,5 @@ function publicTenant(item: Record<string, unknown>): Tenant {
 }
 
 function publicSite(s: SiteItem): Site {
-  return { id: s.id, tenantId: s.tenantId, name: s.name, createdAt: s.createdAt, timezone: s.timezone, hasWebkey: Boolean(s.webkey) };
+  return { id: s.id, tenantId: s.tenantId, name: s.name, createdAt: s.createdAt, timezone: s.timezone, hasWebkey: Boolean(s.webkey), ...(s.popUrl ? { popUrl: s.popUrl } : {}) };
 }

@@ -139,7 +139,8 @@ export class ApiKeyStore {
   async createAgentLink(tenantId: string, binding: AgentBinding, name: string, expiresInDays?: number): Promise<{ link: AgentLink; token: string } | undefined> {
     if ((await this.items(tenantId)).filter((i) => i.type === AGENT_LINK).length >= MAX_AGENT_LINKS) return undefined;
     const { item, key, token } = this.mint(tenantId, name, ['agent']);
-    const expiresAt = expiresInDays === undefined ? null : new Date(this.clock.now() + expiresInDays * 86_400_000).toISOString();
+    // From the same instant as createdAt: a second reading of the clock could be a millisecond later.
+    const expiresAt = expiresInDays === undefined ? null : new Date(Date.parse(key.createdAt) + expiresInDays * 86_400_000).toISOString();
     const link: AgentLink = { id: key.id, name, siteId: binding.siteId, extension: binding.extension, createdAt: key.createdAt, lastUsedAt: null, expiresAt };
     await this.db.send(new PutCommand({
       TableName: this.table,

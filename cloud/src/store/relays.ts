@@ -46,9 +46,13 @@ export interface RelayStatus {
   offlineSince: string | null;
   /** Why the relay last lost its connection, or its AMI session was down long enough for ami.down (kept once it is back). */
   lastReason: string | null;
+  /** The relay's `pop_url` (its last hello; kept while it is offline), or null. */
+  popUrl: string | null;
+  /** The relay's after-call work in seconds (`pausetime = yes`), or null when it has none. */
+  wrapupSeconds: number | null;
 }
 
-export const OFFLINE: RelayStatus = { connected: false, since: null, version: null, amiConnected: false, lastSeen: null, offlineSince: null, lastReason: null };
+export const OFFLINE: RelayStatus = { connected: false, since: null, version: null, amiConnected: false, lastSeen: null, offlineSince: null, lastReason: null, popUrl: null, wrapupSeconds: null };
 
 /** The site resource's view of a state (`lastSeen` given: the local hub knows a fresher one). */
 export function statusOf(s: SiteRelayState | undefined, lastSeen?: string): RelayStatus {
@@ -62,6 +66,8 @@ export function statusOf(s: SiteRelayState | undefined, lastSeen?: string): Rela
     lastSeen: lastSeen ?? s.lastSeen ?? null,
     offlineSince: connected ? null : (s.offlineSince ?? null),
     lastReason: s.lastReason ?? null,
+    popUrl: s.popUrl ?? null,
+    wrapupSeconds: s.wrapupSeconds ?? null,
   };
 }
 

@@ -30,7 +30,7 @@ import type { RelayPresence } from '../outages/presence.js';
 import type { PendingCommandStore } from '../store/pending-commands.js';
 import type { RelayConnections } from './apigw-connections.js';
 import type { LiveService } from '../live/service.js';
-import { checkHello, checkSeq, disconnectReason, onEvents, onState, onStatus, statementOf, welcomeCaps, type RelayContext } from './inbound.js';
+import { checkHello, checkSeq, disconnectReason, onEvents, onState, onStatus, settingsOf, statementOf, welcomeCaps, type RelayContext } from './inbound.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 
 export interface RelaySocketOptions {
@@ -196,7 +196,7 @@ export class RelaySocket {
     if (!(await api.send(info.connectionId, { t: 'welcome', v: hello.v, siteId: info.siteId, ackedSeq, pingMs: this.pingMs, ...welcomeCaps(this.opts.live) }))) return;
     const { replaced } = await presence.connected(
       { id: info.siteId, tenantId: info.tenantId },
-      { connectionId: info.connectionId, node: 'apigw', since: info.connectedAt, version: hello.relay, ami: statementOf(hello) },
+      { connectionId: info.connectionId, node: 'apigw', since: info.connectedAt, version: hello.relay, settings: settingsOf(hello, log), ami: statementOf(hello) },
     );
     // A status frame run before this hello took effect could not apply itself: it is noted on the connection.
     const noted = await this.opts.connections.amiNoted(info.connectionId);

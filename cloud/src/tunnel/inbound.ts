@@ -8,10 +8,11 @@
 import { hopMarks, seqsOf } from '../../../protocol/src/hop-marks.js';
 import type { Clock } from '../../../protocol/src/clock.js';
 import type { BoxEvent } from '../../../protocol/src/events/box-events.js';
+import { popUrlProblem } from '../../../protocol/src/box-api/pop-url.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import { CloseCode, FatalErrorCode, PROTOCOL_VERSION, type AmiStatementT, type Capability, type CloudFrame, type ErrorFrameT, type EventsFrame, type HelloFrame, type StateFrame } from '../../../protocol/src/wire/frames.js';
 import type { LiveService } from '../live/service.js';
-import type { AmiStatement } from '../outages/policy.js';
+import type { AmiStatement, RelaySiteSettings } from '../outages/policy.js';
 import type { RelayPresence } from '../outages/presence.js';
 import type { EventStore, OutboxEntry, StoredEvent } from '../store/events.js';
 
@@ -96,6 +97,22 @@ export async function onEvents(ctx: RelayContext, frame: EventsFrame): Promise<n
 /** What a hello or status frame says about the relay's AMI side (a relay before amiChange: 0). */
 export function statementOf(f: AmiStatementT): AmiStatement {
   return { connected: f.amiConnected, change: f.amiChange ?? 0, ...(f.amiReason ? { reason: f.amiReason } : {}) };
+}
+
+/**
+ * What a hello says about the site: a pop_url the toolbar could not use (not
+ * an http(s) URL, an unknown placeholder) is left out, and logged for the
+ * operator, rather than shown to every agent as if it worked.
+ */
+export function settingsOf(hello: Pick<HelloFrame, 'popUrl' | 'wrapupSeconds'>, log: Logger): RelaySiteSettings {
+  const settings: RelaySiteSettings = {};
+  if (hello.popUrl !== undefined) {
+    const problem = popUrlProblem(hello.popUrl);
+    if (problem) log.warn("the relay's pop_url is not used", { reason: problem });
+    else settings.popUrl = hello.popUrl;
+  }
+  if (hello.wrapupSeconds !== undefined) settings.wrapupSeconds = hello.wrapupSeconds;
+  return settings;
 }
 
 export async function onStatus(ctx: RelayContext, frame: AmiStatementT): Promise<void> {

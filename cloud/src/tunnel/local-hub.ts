@@ -23,7 +23,7 @@ import { randomId } from '../store/secrets.js';
 import { commandFrame, commandLog, logAnswer, type CommandOutcome, type CommandRequest, type RelayGateway } from './gateway.js';
 import { relayGone, relayOffline, relayTimeout } from './errors.js';
 import type { LiveService } from '../live/service.js';
-import { checkHello, checkSeq, disconnectReason, onState, onStatus, statementOf, welcomeCaps, type RelayContext } from './inbound.js';
+import { checkHello, checkSeq, disconnectReason, onState, onStatus, settingsOf, statementOf, welcomeCaps, type RelayContext } from './inbound.js';
 import { PendingReply } from './replies.js';
 import { LogField } from '../../../protocol/src/log-fields.js';
 
@@ -190,7 +190,7 @@ export class LocalHub implements RelayGateway {
     const ackedSeq = seq.ackedSeq;
     conn.version = hello.relay;
     conn.amiConnected = hello.amiConnected;
-    await this.opts.presence.connected(conn.site, { connectionId: conn.id, node: this.nodeId, since: conn.since, version: conn.version, ami: statementOf(hello) });
+    await this.opts.presence.connected(conn.site, { connectionId: conn.id, node: this.nodeId, since: conn.since, version: conn.version, settings: settingsOf(hello, log), ami: statementOf(hello) });
     if (!this.all.has(conn)) return; // went away meanwhile
     // Welcome first, then commands: the relay ignores anything before its welcome.
     this.send(conn, { t: 'welcome', v: hello.v, siteId: conn.site.id, ackedSeq, pingMs: this.pingMs, ...welcomeCaps(this.opts.live) });

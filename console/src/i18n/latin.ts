@@ -5,7 +5,7 @@
  * itself does not load this.
  */
 
-export const LATIN_ALLOWED: readonly string[] = ['AMI', 'API', 'CSV', 'Webhook', 'cc_cdr', 'cdr', 'https', 'ck', 'coocenter'];
+export const LATIN_ALLOWED: readonly string[] = ['AMI', 'API', 'CSV', 'Webhook', 'cc_cdr', 'cdr', 'https', 'ck', 'coocenter', 'pop_url'];
 
 /** The Latin words of a text that are not allowed (message parameters `{name}` taken out first). */
 export function latinWords(text: string): string[] {

@@ -42,6 +42,8 @@ export interface TunnelSupervisorOptions {
   live?: LiveUplink;
   runner: CommandRunner;
   relayVersion: string;
+  /** What api.conf says about the site for the cloud to show (hello's popUrl, wrapupSeconds). */
+  site?: { popUrl?: string; wrapupSeconds?: number };
   /** The AMI side's state as the tunnel states it (hello, status). */
   ami: () => AmiStatementT;
   clock: Clock;
@@ -129,6 +131,7 @@ export class TunnelSupervisor extends EventEmitter<{ state: [TunnelState]; welco
         lastSeq: this.opts.uplink.lastSeq,
         ackedSeq: this.opts.uplink.ackedSeq,
         ...(this.opts.live ? { caps: ['live-state'] } : {}),
+        ...this.opts.site,
       }),
     });
     this.dialing = conn;

@@ -73,6 +73,20 @@ const AmiStatement = {
   amiReason: v.optional(ShortText),
 };
 
+/**
+ * What the relay's api.conf says about the site that the cloud shows with it
+ * (README "The agent toolbar"): the box's screen-pop URL template and, when
+ * after-call work is on, its length. Optional fields: a cloud that predates
+ * them drops them (valibot objects strip what they do not declare), a relay
+ * that predates them sends none.
+ */
+const SiteSettings = {
+  /** `[general] pop_url`, as written (the cloud checks it before using it). */
+  popUrl: v.optional(ShortText),
+  /** `[enable] wrapup_seconds` when `pausetime = yes`; absent: no after-call work. */
+  wrapupSeconds: v.optional(v.pipe(Seq, v.maxValue(86_400))),
+};
+
 const Hello = v.object({
   t: v.literal('hello'),
   v: v.number(),
@@ -87,6 +101,7 @@ const Hello = v.object({
    */
   ackedSeq: v.optional(Seq),
   caps: v.optional(Caps),
+  ...SiteSettings,
 });
 
 const Welcome = v.object({

@@ -20,6 +20,8 @@ const RelayStatus = v.strictObject({
     v.nullable(v.string()),
     v.description('why the relay last lost its connection, or `AMI: …` why its AMI session was down when ami.down was announced; kept once it is back'),
   ),
+  popUrl: v.pipe(v.nullable(v.string()), v.description('the relay\'s `pop_url` (api.conf), as its last hello said; null: none, or not an http(s) URL template'), v.examples(['https://crm.example.com/pop?caller={caller}'])),
+  wrapupSeconds: v.pipe(v.nullable(v.number()), v.description('the relay\'s after-call work in seconds (`pausetime = yes`, `wrapup_seconds`); null: none')),
 });
 
 export const SiteView = v.strictObject({
@@ -28,6 +30,10 @@ export const SiteView = v.strictObject({
   createdAt: Timestamp,
   timezone: v.pipe(v.string(), v.description('the PBX\'s zone: the WEBKEY date is computed in it')),
   webkey: v.pipe(v.boolean(), v.description('the site accepts the box\'s md5(WEBKEY + date) header')),
+  popUrl: v.pipe(
+    v.nullable(v.string()),
+    v.description('the screen-pop URL template the agent toolbar opens for a ringing call, set for the site; null: the relay\'s `relay.popUrl`'),
+  ),
   relay: RelayStatus,
 });
 
@@ -37,7 +43,18 @@ const siteExample = {
   createdAt: '2026-11-24T09:00:00.000Z',
   timezone: 'Europe/Berlin',
   webkey: true,
-  relay: { connected: true, since: '2026-11-24T09:01:12.000Z', version: '0.1.0', amiConnected: true, lastSeen: '2026-11-24T10:30:42.000Z', offlineSince: null, lastReason: null },
+  popUrl: null,
+  relay: {
+    connected: true,
+    since: '2026-11-24T09:01:12.000Z',
+    version: '0.1.0',
+    amiConnected: true,
+    lastSeen: '2026-11-24T10:30:42.000Z',
+    offlineSince: null,
+    lastReason: null,
+    popUrl: 'https://crm.example.com/pop?caller={caller}&queue={queue}',
+    wrapupSeconds: 30,
+  },
 };
 
 export const createTenant = route({

@@ -9,6 +9,7 @@ import { BODY_LIMITS } from '../body.js';
 import { SiteView } from './admin.js';
 import { Name, NextCursor, queryInteger, SiteId, TenantId, text, TimeZone, Timestamp } from './fields.js';
 import { route } from './route.js';
+import { MAX_POP_URL_CHARS, POP_URL_PLACEHOLDERS, popUrlProblem } from '../../../../protocol/src/box-api/pop-url.js';
 
 const TAG = 'Admin';
 
@@ -84,12 +85,24 @@ export const updateTenant = route({
 
 const TenantSite = v.strictObject({ tenantId: TenantId, siteId: SiteId });
 
+/** The site's screen-pop URL template (protocol/src/box-api/pop-url.ts). */
+export const PopUrlTemplate = v.pipe(
+  v.string(),
+  v.maxLength(MAX_POP_URL_CHARS),
+  v.check((s) => popUrlProblem(s) === undefined, (issue) => popUrlProblem(issue.input as string) ?? 'invalid'),
+  v.description(
+    `an http or https URL of at most ${MAX_POP_URL_CHARS} characters in which the agent toolbar substitutes ${POP_URL_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')} (URL-encoded) for the ringing call; null: the relay's pop_url`,
+  ),
+  v.examples(['https://crm.example.com/pop?caller={caller}&queue={queue}']),
+);
+
 export const updateSite = route({
   id: 'updateSite',
   method: 'patch',
   path: '/v1/tenants/{tenantId}/sites/{siteId}',
-  summary: 'Rename a site, change its time zone or WEBKEY',
-  description: 'Only the fields sent change; `"webkey": null` removes the WEBKEY (the box\'s md5 header is then refused). Other instances of the cloud see a new WEBKEY or zone within 30 s.',
+  summary: 'Rename a site, change its time zone, WEBKEY or screen-pop URL',
+  description:
+    'Only the fields sent change; `"webkey": null` removes the WEBKEY (the box\'s md5 header is then refused); `"popUrl": null` goes back to the relay\'s `pop_url`. Other instances of the cloud see a new WEBKEY or zone within 30 s.',
   tag: TAG,
   auth: 'tenant',
   scopes: ['admin'],
@@ -99,9 +112,10 @@ export const updateSite = route({
       name: v.optional(Name),
       timezone: v.optional(TimeZone),
       webkey: v.optional(v.nullable(text(200, 'the box\'s WEBKEY, 1-200 printable characters; null removes it'))),
+      popUrl: v.optional(v.nullable(PopUrlTemplate)),
     }),
     limit: BODY_LIMITS.admin,
-    example: { name: 'HQ Berlin', timezone: 'Europe/Berlin' },
+    example: { name: 'HQ Berlin', timezone: 'Europe/Berlin', popUrl: 'https://crm.example.com/pop?caller={caller}&called={called}&call={uniqueid}&queue={queue}' },
   },
   success: { status: 200, description: 'the site', schema: SiteView },
 });
