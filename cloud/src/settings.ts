@@ -80,6 +80,7 @@ const VARIABLES = {
   STREAM_MANAGEMENT_ENDPOINT: httpUrl,
   // Where browsers open the event stream when it is not this API's /v1/stream (AWS: the stream's own API).
   STREAM_URL: wsUrl,
+  STREAM_RESUME_FUNCTION: text,
   DATA_DIR: text,
   // Secrets.
   SECRETS_KEY: secretsKey,
@@ -98,6 +99,7 @@ const VARIABLES = {
   DYNAMODB_ENDPOINT: httpUrl,
   SQS_ENDPOINT: httpUrl,
   S3_ENDPOINT: httpUrl,
+  LAMBDA_ENDPOINT: httpUrl,
   ALLOW_PRIVATE_WEBHOOKS: flag,
 } satisfies Record<string, Parse<unknown>>;
 
