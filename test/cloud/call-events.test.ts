@@ -5,7 +5,8 @@
  * held to the API document) exactly as the relay spooled them for that call
  * (its own record of what it sent: ids, seq order, the box's bodies), and
  * none of the other call's. Another tenant gets a 404, and so does a call id
- * of the wrong shape, before anything is read.
+ * of the wrong shape, before anything is read; a key needs scope read or
+ * calls.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SpoolRecord } from '../../edge-relay/src/events/spool.js';
@@ -89,5 +90,14 @@ describe.each(cloudRuntimes)('the event history of a call on $name', (runtime) =
     expect(await status(b.apiKey, b.tenantId)).toBe(404);
     for (const bad of ['x'.repeat(151), '.1700000000.1', 'a b', 'a#b']) expect(await status(a.apiKey, a.tenantId, bad), bad).toBe(404);
     expect(await status(a.apiKey, a.tenantId)).toBe(200);
+  });
+
+  it('is granted by the read and calls scopes, not by webhooks alone', async () => {
+    const keyWith = async (scopes: string[]) =>
+      (await api(cloud.url)('POST', `/v1/tenants/${a.tenantId}/api-keys`, { token: a.apiKey, body: { name: scopes.join('+'), scopes } })).body.key as string;
+    const status = async (token: string) => (await typedApi(cloud.url, token).GET(PATH, { params: { path: { tenantId: a.tenantId, siteId: a.siteId, callId: queueCall } } })).response.status;
+    expect(await status(await keyWith(['read']))).toBe(200);
+    expect(await status(await keyWith(['calls']))).toBe(200);
+    expect(await status(await keyWith(['webhooks']))).toBe(403);
   });
 });
