@@ -12,6 +12,7 @@
 
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
@@ -56,4 +57,9 @@ export function managementClient(endpoint: string): ApiGatewayManagementApiClien
   const host = new URL(endpoint).hostname;
   const local = host === '127.0.0.1' || host === 'localhost' || host === '::1';
   return new ApiGatewayManagementApiClient(clientSettings(endpoint, local, 3));
+}
+
+/** Lambda's Invoke API (the stream's resume); `endpoint` names a stand-in (tests), undefined: AWS's. */
+export function lambdaClient(endpoint?: string): LambdaClient {
+  return new LambdaClient(clientSettings(endpoint, endpoint !== undefined, 3));
 }

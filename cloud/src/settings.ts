@@ -73,6 +73,7 @@ const VARIABLES = {
   RECORDINGS_BUCKET: text,
   RELAY_MANAGEMENT_ENDPOINT: httpUrl,
   STREAM_MANAGEMENT_ENDPOINT: httpUrl,
+  STREAM_RESUME_FUNCTION: text,
   DATA_DIR: text,
   // Secrets.
   SECRETS_KEY: secretsKey,
@@ -91,6 +92,7 @@ const VARIABLES = {
   DYNAMODB_ENDPOINT: httpUrl,
   SQS_ENDPOINT: httpUrl,
   S3_ENDPOINT: httpUrl,
+  LAMBDA_ENDPOINT: httpUrl,
   ALLOW_PRIVATE_WEBHOOKS: flag,
 } satisfies Record<string, Parse<unknown>>;
 

@@ -23,6 +23,8 @@ export interface HandlerFunctionProps {
   memorySize?: number;
   /** Only what this function needs (see the contract in docs/deploy.md). */
   environment: Record<string, string>;
+  /** Retries of an asynchronous invocation that failed (Lambda's default: 2). */
+  retryAttempts?: number;
   /**
    * Folders (or, with `files`, some files of a folder) copied beside the
    * bundle (`from` relative to the repository, `to` inside the function's
@@ -76,6 +78,7 @@ export class HandlerFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout,
+      retryAttempts: props.retryAttempts,
       logGroup,
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),

@@ -18,12 +18,15 @@ import { Construct } from 'constructs';
 import { grantItems } from './grants.js';
 import { HandlerFunction } from './lambda-function.js';
 import type { Settings } from './settings.js';
+import type { StreamApi } from './stream-api.js';
 import type { Tables } from './tables.js';
 
 export interface RelayApiProps {
   settings: Settings;
   tables: Tables;
   logLevel: string;
+  /** The event stream's API: relay frames and $disconnect post live state changes to its clients. */
+  stream: StreamApi;
 }
 
 export class RelayApi extends Construct {
@@ -45,6 +48,7 @@ export class RelayApi extends Construct {
       EVENTS_TABLE: props.tables.events.tableName,
       RELAY_MANAGEMENT_ENDPOINT: this.managementEndpoint,
       EVENT_RETENTION_DAYS: String(props.settings.eventRetentionDays),
+      STREAM_MANAGEMENT_ENDPOINT: props.stream.managementEndpoint,
       LOG_LEVEL: props.logLevel,
     };
     const fn = (fnId: string, exportName: string, description: string, timeout: Duration) =>
@@ -65,6 +69,8 @@ export class RelayApi extends Construct {
     // the connections.
     grantItems(props.tables.events, this.messageFn);
     this.grantManageConnections(this.messageFn);
+    // Frames apply live state and $disconnect marks it offline: both post that to stream clients.
+    for (const f of [this.messageFn, this.disconnectFn]) props.stream.grantManageConnections(f);
   }
 
   get functions(): HandlerFunction[] {

@@ -34,9 +34,9 @@ export class ConnectorStack extends Stack {
     const recordings = new RecordingsBucket(this, 'Recordings', { retentionDays: settings.recordingsRetentionDays, removalPolicy });
     const secrets = new AppSecrets(this, 'Secrets', { removalPolicy });
 
-    const relay = new RelayApi(this, 'Relay', { settings, tables, logLevel });
-    const api = new PublicApi(this, 'Public', { settings, tables, queues, recordings, secrets, relay, logLevel });
     const stream = new StreamApi(this, 'Stream', { settings, tables, logLevel });
+    const relay = new RelayApi(this, 'Relay', { settings, tables, logLevel, stream });
+    const api = new PublicApi(this, 'Public', { settings, tables, queues, recordings, secrets, relay, logLevel });
     const outbox = new Outbox(this, 'Outbox', { tables, queues, stream, logLevel });
     const deliveries = new Deliveries(this, 'Deliveries', { tables, queues, secrets, logLevel });
 
@@ -48,6 +48,7 @@ export class ConnectorStack extends Stack {
         RelayMessage: relay.messageFn,
         StreamConnect: stream.connectFn,
         StreamDisconnect: stream.disconnectFn,
+        StreamResume: stream.resumeFn,
         OutboxStream: outbox.streamFn,
         OutboxSweep: outbox.sweepFn,
         Deliveries: deliveries.fn,

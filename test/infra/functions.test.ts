@@ -28,13 +28,14 @@ const props = (logical: string): Json => resource(t, logical).Properties;
 const env = (fn: string): Record<string, Json> => props(fn).Environment.Variables;
 
 /** The code's role of each function of the stack (the sweeper shares the outbox's module and settings). */
-const ROLE_OF: Record<'http' | 'connect' | 'disconnect' | 'message' | 'streamConnect' | 'streamDisconnect' | 'outbox' | 'deliveries', LambdaRole> = {
+const ROLE_OF: Record<'http' | 'connect' | 'disconnect' | 'message' | 'streamConnect' | 'streamDisconnect' | 'streamResume' | 'outbox' | 'deliveries', LambdaRole> = {
   http: 'http',
   connect: 'relaySocket',
   disconnect: 'relaySocket',
   message: 'relaySocket',
   streamConnect: 'streamSocket',
   streamDisconnect: 'streamSocket',
+  streamResume: 'streamSocket',
   outbox: 'outbox',
   deliveries: 'deliveries',
 };
@@ -42,8 +43,8 @@ const ROLE_OF: Record<'http' | 'connect' | 'disconnect' | 'message' | 'streamCon
 describe('functions', () => {
   const all = () => Object.values(id.fn);
 
-  it('nine functions, all Node 20 on ARM, ESM bundles (index.mjs) with the contract\'s exports as handlers', () => {
-    t.resourceCountIs(FN, 9);
+  it('ten functions, all Node 20 on ARM, ESM bundles (index.mjs) with the contract\'s exports as handlers', () => {
+    t.resourceCountIs(FN, 10);
     const handler = (fn: string) => props(fn).Handler;
     expect(Object.fromEntries(Object.entries(id.fn).map(([k, v]) => [k, handler(v)]))).toEqual({
       http: 'index.handler',
@@ -52,6 +53,7 @@ describe('functions', () => {
       message: 'index.message',
       streamConnect: 'index.connect',
       streamDisconnect: 'index.disconnect',
+      streamResume: 'index.resume',
       outbox: 'index.handler',
       sweep: 'index.sweep',
       deliveries: 'index.handler',
@@ -70,6 +72,8 @@ describe('functions', () => {
     expect(timeout(id.fn.disconnect)).toBe(10);
     expect(timeout(id.fn.streamConnect)).toBe(10);
     expect(timeout(id.fn.streamDisconnect)).toBe(10);
+    // A replay may post a day of a busy site's events.
+    expect(timeout(id.fn.streamResume)).toBe(300);
     expect(timeout(id.fn.outbox)).toBe(60);
     expect(timeout(id.fn.sweep)).toBe(120);
     expect(timeout(id.fn.deliveries)).toBe(180);
@@ -80,7 +84,15 @@ describe('functions', () => {
     const keysOf = (fn: string) => Object.keys(env(fn)).sort();
     // Node's own option (source maps) aside, a function gets what its role's tables name, no more.
     const expected = (role: LambdaRole) => [...REQUIRED_ENV[role], ...OPTIONAL_ENV[role], 'NODE_OPTIONS'].sort();
-    for (const [fn, role] of Object.entries(ROLE_OF)) expect(keysOf(id.fn[fn as keyof typeof ROLE_OF]), fn).toEqual(expected(role));
+    // The stream's three functions share a module but not its optional settings: $connect names the
+    // resume function, the resume its management endpoint (a function cannot name itself: a cycle).
+    const only = (role: LambdaRole, leave: string[]) => expected(role).filter((k) => !leave.includes(k));
+    const streamOnly: Partial<Record<keyof typeof ROLE_OF, string[]>> = {
+      streamConnect: only('streamSocket', ['STREAM_MANAGEMENT_ENDPOINT']),
+      streamDisconnect: only('streamSocket', ['STREAM_MANAGEMENT_ENDPOINT', 'STREAM_RESUME_FUNCTION']),
+      streamResume: only('streamSocket', ['STREAM_RESUME_FUNCTION']),
+    };
+    for (const [fn, role] of Object.entries(ROLE_OF)) expect(keysOf(id.fn[fn as keyof typeof ROLE_OF]), fn).toEqual(streamOnly[fn as keyof typeof ROLE_OF] ?? expected(role));
     expect(keysOf(id.fn.sweep)).toEqual(keysOf(id.fn.outbox));
     // The settings of local and test runs never reach a deployment.
     for (const fn of Object.values(id.fn)) expect(keysOf(fn).filter((k) => (LOCAL_ONLY_ENV as readonly string[]).includes(k))).toEqual([]);
@@ -101,8 +113,10 @@ describe('functions', () => {
     expect(env(id.fn.message).EVENT_RETENTION_DAYS).toBe('90');
     // The outbox (stream and sweep) posts to the stream API's connections, not the relays'.
     const streamManagement = `https://\${${id.streamApi}}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}/prod`;
-    for (const fn of [id.fn.outbox, id.fn.sweep]) expect(text(env(fn).STREAM_MANAGEMENT_ENDPOINT)).toBe(streamManagement);
-    for (const fn of [id.fn.streamConnect, id.fn.streamDisconnect]) expect([env(fn).MAIN_TABLE, env(fn).EVENTS_TABLE]).toEqual([{ Ref: id.main }, { Ref: id.events }]);
+    // So do the resume and the relay functions (live state changes).
+    for (const fn of [id.fn.outbox, id.fn.sweep, id.fn.streamResume, id.fn.connect, id.fn.disconnect, id.fn.message]) expect(text(env(fn).STREAM_MANAGEMENT_ENDPOINT)).toBe(streamManagement);
+    expect(env(id.fn.streamConnect).STREAM_RESUME_FUNCTION).toEqual({ Ref: id.fn.streamResume });
+    for (const fn of [id.fn.streamConnect, id.fn.streamDisconnect, id.fn.streamResume]) expect([env(fn).MAIN_TABLE, env(fn).EVENTS_TABLE]).toEqual([{ Ref: id.main }, { Ref: id.events }]);
     expect(synthesize({ eventRetentionDays: 30 }).findResources(FN)[id.fn.message].Properties.Environment.Variables.EVENT_RETENTION_DAYS).toBe('30');
     const d = env(id.fn.deliveries);
     expect([d.DELIVERY_DLQ_URL, d.ORDERED_DLQ_URL]).toEqual([{ Ref: id.standardDlq }, { Ref: id.orderedDlq }]);
@@ -122,7 +136,7 @@ describe('functions', () => {
   });
 
   it('log to their own group, kept a month', () => {
-    t.resourceCountIs('AWS::Logs::LogGroup', 9);
+    t.resourceCountIs('AWS::Logs::LogGroup', 10);
     for (const fn of all()) {
       const group = props(fn).LoggingConfig.LogGroup.Ref as string;
       expect(resource(t, group).Properties.RetentionInDays).toBe(30);
@@ -158,22 +172,32 @@ describe('permissions (exact)', () => {
     ]);
   });
 
-  it('relay $connect and $disconnect: the main table only', () => {
+  it('relay $connect: the main table only; $disconnect also posts to stream connections (the state goes offline)', () => {
     expectExactly(id.fn.connect, mainItems());
-    expectExactly(id.fn.disconnect, mainItems());
+    expectExactly(id.fn.disconnect, [...mainItems(), ...postToStreams()]);
   });
 
-  it('relay frames: main and events tables, relay connections', () => {
-    expectExactly(id.fn.message, [...mainItems(), ...eventItems(), ...manageConnections()]);
+  it('relay frames: main and events tables, relay connections, stream connections (live state changes)', () => {
+    expectExactly(id.fn.message, [...mainItems(), ...eventItems(), ...manageConnections(), ...postToStreams()]);
   });
 
-  it('stream $connect: the main table (tickets, keys, subscriptions), events read only (where `after` resumes)', () => {
-    expectExactly(id.fn.streamConnect, [...mainItems(), ...allow(TABLE_READ_ACTIONS, [`\${${id.events}.Arn}`, `\${${id.events}.Arn}/index/*`])]);
+  const eventReads = () => allow(TABLE_READ_ACTIONS, [`\${${id.events}.Arn}`, `\${${id.events}.Arn}/index/*`]);
+
+  it('stream $connect: the main table (tickets, keys, subscriptions), events read only (whether `after` is in the window), invoke the resume function only', () => {
+    const invokeResume = allow(['lambda:InvokeFunction'], [`\${${id.fn.streamResume}.Arn}`, `\${${id.fn.streamResume}.Arn}:*`]);
+    expectExactly(id.fn.streamConnect, [...mainItems(), ...eventReads(), ...invokeResume]);
     expect(TABLE_READ_ACTIONS.every((a) => (TABLE_ITEM_ACTIONS as readonly string[]).includes(a))).toBe(true);
   });
 
   it('stream $disconnect: the main table only (its subscription)', () => {
     expectExactly(id.fn.streamDisconnect, mainItems());
+  });
+
+  it('stream resume: the main table (subscriptions, live state, sites), events read only (the replay), stream connections', () => {
+    expectExactly(id.fn.streamResume, [...mainItems(), ...eventReads(), ...postToStreams()]);
+    // Not retried by Lambda: a second run would post again what the first posted.
+    const configs = Object.values(t.findResources('AWS::Lambda::EventInvokeConfig')).map((r: Json) => r.Properties);
+    expect(configs).toEqual([expect.objectContaining({ FunctionName: { Ref: id.fn.streamResume }, MaximumRetryAttempts: 0 })]);
   });
 
   it('outbox stream: the events stream (read), both tables, send to both delivery queues, post to stream connections', () => {
@@ -204,11 +228,12 @@ describe('permissions (exact)', () => {
     expect(mine.filter((p) => /Stream|GetRecords|GetShardIterator|execute-api|s3:/.test(p))).toEqual([]);
   });
 
-  it('only the outbox stream function can read the stream; only the API and relay frames can reach relays; only the outbox posts to stream clients', () => {
+  it('only the outbox stream function can read the stream; only the API and relay frames can reach relays; only the outbox, the resume and the relay functions that apply live state post to stream clients; only $connect invokes a function', () => {
     const holders = (pattern: RegExp) => Object.entries(id.fn).filter(([, fn]) => permissions(t, fn).some((p) => pattern.test(p))).map(([name]) => name).sort();
     expect(holders(/StreamArn|ListStreams|GetRecords/)).toEqual(['outbox']);
     expect(holders(new RegExp(`execute-api:ManageConnections on .*\\$\\{${id.relayApi}\\}`))).toEqual(['http', 'message']);
-    expect(holders(new RegExp(`execute-api:ManageConnections on .*\\$\\{${id.streamApi}\\}`))).toEqual(['outbox', 'sweep']);
+    expect(holders(new RegExp(`execute-api:ManageConnections on .*\\$\\{${id.streamApi}\\}`))).toEqual(['disconnect', 'message', 'outbox', 'streamResume', 'sweep']);
+    expect(holders(/^lambda:/)).toEqual(['streamConnect']);
     expect(holders(/^s3:/)).toEqual(['http']);
     expect(holders(/dynamodb:Scan|dynamodb:DescribeTable/)).toEqual([]);
     // The one permission on every resource: ListStreams, which the stream poller needs and which has no resource of its own.

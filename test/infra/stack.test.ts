@@ -307,7 +307,7 @@ describe('alarms', () => {
     const errorAlarms = alarms(t).filter((a) => a.MetricName === 'Errors');
     expect(errorAlarms.map((a) => a.Dimensions[0].Value.Ref).sort()).toEqual(Object.values(id.fn).sort());
     for (const a of errorAlarms) expect(a).toMatchObject({ Namespace: 'AWS/Lambda', Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
-    expect(alarms(t)).toHaveLength(11);
+    expect(alarms(t)).toHaveLength(12);
   });
 
   it('notify nobody by default, an SNS topic mailing context alarmEmail when given', () => {

@@ -28,7 +28,7 @@ export const FN = 'AWS::Lambda::Function';
 
 /** The logical ids of the stack's resources the tests look at. */
 export interface StackIds {
-  fn: Record<'http' | 'connect' | 'disconnect' | 'message' | 'streamConnect' | 'streamDisconnect' | 'outbox' | 'sweep' | 'deliveries', string>;
+  fn: Record<'http' | 'connect' | 'disconnect' | 'message' | 'streamConnect' | 'streamDisconnect' | 'streamResume' | 'outbox' | 'sweep' | 'deliveries', string>;
   main: string;
   events: string;
   standard: string;
@@ -58,6 +58,7 @@ export function stackIds(t: Template): StackIds {
       message: logicalId(t, FN, 'RelayMessage'),
       streamConnect: logicalId(t, FN, 'StreamConnect'),
       streamDisconnect: logicalId(t, FN, 'StreamDisconnect'),
+      streamResume: logicalId(t, FN, 'StreamResume'),
       outbox: logicalId(t, FN, 'OutboxStream'),
       sweep: logicalId(t, FN, 'OutboxSweep'),
       deliveries: logicalId(t, FN, 'DeliveriesHandler'),

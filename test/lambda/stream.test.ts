@@ -67,8 +67,3 @@ it('streams a simulated call while it is up, filtered, and forgets connections A
   await all.close();
   await waitFor(async () => (await subscriptions.forTenant(ids.tenantId)).length === 0, { what: '$disconnect removes the subscription' });
 });
-
-it('refuses after= on AWS for now, with a clear error', async () => {
-  const r = await refusedStream(cloud.streamUrl, `after=evt_${ids.siteId}_1`, ids.apiKey);
-  expect([r.status, r.body.message]).toEqual([400, expect.stringContaining('not available on this deployment yet')]);
-});

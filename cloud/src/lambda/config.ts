@@ -8,13 +8,15 @@
  *   every function   MAIN_TABLE, EVENTS_TABLE
  *   http             + RELAY_MANAGEMENT_ENDPOINT, RECORDINGS_BUCKET, SECRETS_KEY,
  *                      DELIVERY_QUEUE_URL, ORDERED_QUEUE_URL; ADMIN_TOKEN, COMMAND_TIMEOUT_MS optional
- *   relaySocket      + RELAY_MANAGEMENT_ENDPOINT; EVENT_RETENTION_DAYS optional
- *   streamSocket     (the tables only)
+ *   relaySocket      + RELAY_MANAGEMENT_ENDPOINT; EVENT_RETENTION_DAYS optional;
+ *                      STREAM_MANAGEMENT_ENDPOINT optional (live state changes to stream clients)
+ *   streamSocket     the tables; STREAM_RESUME_FUNCTION ($connect: the function to invoke
+ *                      for `after` and `state`), STREAM_MANAGEMENT_ENDPOINT (the resume) optional
  *   outbox           + DELIVERY_QUEUE_URL, ORDERED_QUEUE_URL; STREAM_MANAGEMENT_ENDPOINT
  *                      optional (without it the outbox fans out to no stream)
  *   deliveries       + the four queue URLs, SECRETS_KEY
  *   optional anywhere: LOG_LEVEL; local and test runs only: DYNAMODB_ENDPOINT,
- *   SQS_ENDPOINT, S3_ENDPOINT, ALLOW_PRIVATE_WEBHOOKS
+ *   SQS_ENDPOINT, S3_ENDPOINT, LAMBDA_ENDPOINT, ALLOW_PRIVATE_WEBHOOKS
  */
 
 import type { LogLevel } from '../../../protocol/src/log.js';
@@ -35,14 +37,14 @@ export const REQUIRED_ENV: Record<LambdaRole, readonly EnvName[]> = {
 /** What a deployed function may also be given (the stack sets these; each has a default). */
 export const OPTIONAL_ENV: Record<LambdaRole, readonly EnvName[]> = {
   http: ['ADMIN_TOKEN', 'COMMAND_TIMEOUT_MS', 'LOG_LEVEL'],
-  relaySocket: ['EVENT_RETENTION_DAYS', 'LOG_LEVEL'],
-  streamSocket: ['LOG_LEVEL'],
+  relaySocket: ['EVENT_RETENTION_DAYS', 'STREAM_MANAGEMENT_ENDPOINT', 'LOG_LEVEL'],
+  streamSocket: ['STREAM_RESUME_FUNCTION', 'STREAM_MANAGEMENT_ENDPOINT', 'LOG_LEVEL'],
   outbox: ['STREAM_MANAGEMENT_ENDPOINT', 'LOG_LEVEL'],
   deliveries: ['LOG_LEVEL'],
 };
 
 /** Read by every function in local and test runs only; a deployment never sets them. */
-export const LOCAL_ONLY_ENV: readonly EnvName[] = ['DYNAMODB_ENDPOINT', 'SQS_ENDPOINT', 'S3_ENDPOINT', 'ALLOW_PRIVATE_WEBHOOKS'];
+export const LOCAL_ONLY_ENV: readonly EnvName[] = ['DYNAMODB_ENDPOINT', 'SQS_ENDPOINT', 'S3_ENDPOINT', 'LAMBDA_ENDPOINT', 'ALLOW_PRIVATE_WEBHOOKS'];
 
 /**
  * API Gateway's HTTP API gives up on an integration after 30 s (29 s for the
@@ -59,6 +61,8 @@ export interface LambdaConfig {
   relayManagementEndpoint?: string;
   /** The event stream's API: https://{apiId}.execute-api.{region}.amazonaws.com/{stage} */
   streamManagementEndpoint?: string;
+  /** The function the stream's $connect invokes to resume a connection (`after`, `state`). */
+  streamResumeFunction?: string;
   /** base64 of 32 bytes. */
   secretsKey?: string;
   adminToken?: string;
@@ -69,6 +73,8 @@ export interface LambdaConfig {
   dynamoEndpoint?: string;
   sqsEndpoint?: string;
   s3Endpoint?: string;
+  /** A Lambda-compatible Invoke API (the tests' stand-in). */
+  lambdaEndpoint?: string;
   allowPrivateWebhooks: boolean;
 }
 
@@ -92,6 +98,7 @@ export function configFromEnv(role: LambdaRole, env: Env = process.env): LambdaC
     recordingsBucket: v.RECORDINGS_BUCKET,
     relayManagementEndpoint: v.RELAY_MANAGEMENT_ENDPOINT,
     streamManagementEndpoint: v.STREAM_MANAGEMENT_ENDPOINT,
+    streamResumeFunction: v.STREAM_RESUME_FUNCTION,
     secretsKey: v.SECRETS_KEY,
     adminToken: v.ADMIN_TOKEN,
     commandTimeoutMs: Math.min(v.COMMAND_TIMEOUT_MS ?? DEFAULT_COMMAND_TIMEOUT_MS, MAX_COMMAND_TIMEOUT_MS),
@@ -100,6 +107,7 @@ export function configFromEnv(role: LambdaRole, env: Env = process.env): LambdaC
     dynamoEndpoint: v.DYNAMODB_ENDPOINT,
     sqsEndpoint: v.SQS_ENDPOINT,
     s3Endpoint: v.S3_ENDPOINT,
+    lambdaEndpoint: v.LAMBDA_ENDPOINT,
     allowPrivateWebhooks: v.ALLOW_PRIVATE_WEBHOOKS ?? false,
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Lambda entry: the event stream's WebSocket API routes — `connect`
- * ($connect), `disconnect` ($disconnect). Built at import time; settings from
+ * ($connect), `disconnect` ($disconnect) — and `resume`, which `connect`
+ * invokes asynchronously. Built at import time; settings from
  * the environment (config.ts). Clients send nothing the stream acts on, so
  * the stack gives the API no $default route.
  */
@@ -14,3 +15,5 @@ const handlers = createStreamSocketHandlers(configFromEnv('streamSocket'));
 
 export const connect = handlers.connect;
 export const disconnect = handlers.disconnect;
+/** Invoked asynchronously by `connect` (STREAM_RESUME_FUNCTION): replays `after`, then the live state. */
+export const resume = handlers.resume;

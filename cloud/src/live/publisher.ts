@@ -20,9 +20,20 @@ export interface LiveStateMessage {
   online?: boolean;
 }
 
+/** The site's state before and after the frame a `changes` message comes from (what a stateless publisher reduces per agent). */
+export interface LiveStates {
+  before: LiveState;
+  after: LiveState;
+}
+
 export interface LivePublisher {
-  publish(tenantId: string, siteId: string, message: LiveStateMessage): void | Promise<void>;
+  publish(tenantId: string, siteId: string, message: LiveStateMessage, states?: LiveStates): void | Promise<void>;
 }
 
 /** The default: nobody listens. */
 export const noLivePublisher: LivePublisher = { publish() {} };
+
+/** A site's full state as stored (store/live.ts LiveItem: not imported, the console imports this module), the first `state` message of a connection that asks for state (both runtimes). */
+export function fullStateMessage(siteId: string, item: { at: string; state: LiveState; online: boolean }): LiveStateMessage {
+  return { type: 'state', siteId, at: item.at, full: item.state, online: item.online };
+}

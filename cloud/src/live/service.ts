@@ -11,7 +11,7 @@ import type { Logger } from '../../../protocol/src/log.js';
 import type { CloudFrame, StateFrame } from '../../../protocol/src/wire/frames.js';
 import type { LiveItem, LiveStore } from '../store/live.js';
 import type { RelayStore } from '../store/relays.js';
-import type { LivePublisher } from './publisher.js';
+import type { LivePublisher, LiveStates } from './publisher.js';
 
 export interface LiveFrameContext {
   tenantId: string;
@@ -58,7 +58,7 @@ export class LiveService {
     if (outcome.item.syncing) return;
     const { at, state } = outcome.item;
     const message = outcome.full ? { type: 'state' as const, siteId: ctx.siteId, at, full: state, online: true } : { type: 'state' as const, siteId: ctx.siteId, at, changes: frame.changes };
-    await this.publish(ctx.tenantId, ctx.siteId, message, ctx.log);
+    await this.publish(ctx.tenantId, ctx.siteId, message, ctx.log, { before: outcome.before, after: state });
   }
 
   /** The relay's connection closed: its state stays, marked offline. */
@@ -87,9 +87,9 @@ export class LiveService {
     };
   }
 
-  private async publish(tenantId: string, siteId: string, message: Parameters<LivePublisher['publish']>[2], log: Logger): Promise<void> {
+  private async publish(tenantId: string, siteId: string, message: Parameters<LivePublisher['publish']>[2], log: Logger, states?: LiveStates): Promise<void> {
     try {
-      await this.opts.publisher.publish(tenantId, siteId, message);
+      await this.opts.publisher.publish(tenantId, siteId, message, states);
     } catch (err) {
       log.warn('live state publish failed', { error: err });
     }

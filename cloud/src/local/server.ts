@@ -28,6 +28,7 @@ import { DEFAULT_COMMAND_TIMEOUT_MS } from '../settings.js';
 import { DEFAULT_TABLE_PREFIX, tableNames, type TableNames } from '../store/dynamo.js';
 import type { EventStore, OutboxEntry } from '../store/events.js';
 import { SecretBox } from '../store/secrets.js';
+import { fullStateMessage } from '../live/publisher.js';
 import { LocalStreamHub, STREAM_PATH } from '../stream/local-hub.js';
 import { onStream } from '../stream/filter.js';
 import type { StreamLimits } from '../stream/messages.js';
@@ -210,7 +211,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       limits: opts.streamLimits,
       liveState: async (siteId) => {
         const item = await liveStore(cloud).get(siteId);
-        return item && { type: 'state', siteId, at: item.at, full: item.state, online: item.online };
+        return item && fullStateMessage(siteId, item);
       },
     });
     // Applied live state goes to the stream (before the live service is first made, below).

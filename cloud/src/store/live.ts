@@ -44,8 +44,8 @@ export interface LiveItem {
 }
 
 export type ApplyOutcome =
-  /** `full`: the frame completed a snapshot (the state is whole again), else it was a delta. */
-  | { kind: 'applied'; item: LiveItem; full: boolean }
+  /** `full`: the frame completed a snapshot (the state is whole again), else it was a delta; `before`: the state it applied onto. */
+  | { kind: 'applied'; item: LiveItem; full: boolean; before: LiveState }
   /** Already applied (a frame delivered twice, or older than a newer snapshot). */
   | { kind: 'old' }
   /** A delta whose predecessor this store has not seen: a snapshot is needed. */
@@ -105,7 +105,7 @@ export class LiveStore {
       try {
         await this.put(item, prev);
         this.cache.set(siteId, item);
-        return { kind: 'applied', item, full: !item.syncing && (frame.reset === true || prev?.syncing === true) };
+        return { kind: 'applied', item, full: !item.syncing && (frame.reset === true || prev?.syncing === true), before: base };
       } catch (err) {
         if ((err as { name?: string }).name !== 'ConditionalCheckFailedException' || attempt >= RACE_RETRIES) throw err;
         this.cache.delete(siteId);

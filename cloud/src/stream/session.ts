@@ -25,6 +25,7 @@ import type { StoredEvent } from '../store/events.js';
 import { envelopeOf, isBoxEvent, type TenantEvent } from '../webhooks/envelope.js';
 import { ExtensionLiveView } from '../live/agent-view.js';
 import { matchesStream, type StreamFilter } from './filter.js';
+import { SentSeqs } from './sent-seqs.js';
 import { closeMessage, eventMessage, STREAM_CLOSE, type StateMessage, type StreamCloseReason, type StreamLimits, type StreamMessage } from './messages.js';
 
 /** What a session needs of its connection (a `ws` socket locally; API Gateway's management API on AWS). */
@@ -35,34 +36,7 @@ export interface StreamTransport {
   close(code: number, reason: string): void;
 }
 
-/** Which seqs of each site went out: all up to `upTo`, and `above` beyond it. */
-export class SentSeqs {
-  private readonly sites = new Map<string, { upTo: number; above: Set<number> }>();
-  /** Out-of-order seqs remembered per site at most (beyond: the oldest gap is given up). */
-  static readonly MAX_ABOVE = 4096;
-
-  /** Everything of the site up to `seq` counts as sent (the client's `after`). */
-  start(siteId: string, seq: number): void {
-    this.sites.set(siteId, { upTo: seq, above: new Set() });
-  }
-
-  /** True when the event is new (and marks it sent); false for a repeat. */
-  mark(siteId: string, seq: number): boolean {
-    const s = this.sites.get(siteId);
-    if (!s) {
-      this.sites.set(siteId, { upTo: seq, above: new Set() });
-      return true;
-    }
-    if (seq <= s.upTo || s.above.has(seq)) return false;
-    s.above.add(seq);
-    while (s.above.delete(s.upTo + 1)) s.upTo++;
-    if (s.above.size > SentSeqs.MAX_ABOVE) {
-      s.upTo = Math.max(...s.above);
-      s.above.clear();
-    }
-    return true;
-  }
-}
+export { SentSeqs };
 
 /** Operational event ids a session remembers having sent. */
 const MAX_SENT_OPS = 64;

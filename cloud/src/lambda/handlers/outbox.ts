@@ -25,9 +25,7 @@ import { OutboxRunner, processBatch, type StreamPublisher } from '../../pipeline
 import type { OutboxEntry } from '../../store/events.js';
 import type { LambdaConfig } from '../config.js';
 import { unmarshallImage } from '../stream-image.js';
-import { managementClient } from '../../aws-clients.js';
-import { AwsStreamPublisher } from '../../stream/aws-publisher.js';
-import { SubscriptionStore } from '../../stream/subscriptions.js';
+import { awsStreamPublisher } from './stream-parts.js';
 import { lambdaCloud, lambdaQueue, type LambdaCloudOptions } from './common.js';
 
 export interface OutboxHandlerOptions extends Pick<LambdaCloudOptions, 'clock' | 'logger' | 'outageTiming'> {
@@ -58,7 +56,7 @@ export function createOutboxHandlers(config: LambdaConfig, options: OutboxHandle
   const stream =
     options.stream ??
     (config.streamManagementEndpoint
-      ? new AwsStreamPublisher(new SubscriptionStore(cloud.db, cloud.tables.main, cloud.clock), managementClient(config.streamManagementEndpoint), cloud.logger)
+      ? awsStreamPublisher(cloud, config.streamManagementEndpoint)
       : undefined);
   const deps = stream ? { ...outboxDeps(cloud), stream } : outboxDeps(cloud);
   const runner = new OutboxRunner(deps, cloud.clock, { staleAfterMs: options.staleAfterMs ?? 5 * 60_000 });

@@ -6,10 +6,11 @@
 
 import type { APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { managementClient } from '../../aws-clients.js';
-import { accountStore, connectionStore, eventStore, liveService, pendingCommandStore, relayPresence, relayStore } from '../../compose.js';
+import { accountStore, connectionStore, eventStore, livePublisher, liveService, pendingCommandStore, relayPresence, relayStore } from '../../compose.js';
 import { RelayConnections } from '../../tunnel/apigw-connections.js';
 import { RelaySocket } from '../../tunnel/aws-socket.js';
 import { must, type LambdaConfig } from '../config.js';
+import { awsLiveStatePublisher } from './stream-parts.js';
 import { lambdaCloud, type InvocationContext, type LambdaCloudOptions } from './common.js';
 
 /** $connect events also carry the upgrade request's headers (and $disconnect some). */
@@ -43,6 +44,8 @@ export function createRelaySocketHandlers(config: LambdaConfig, options: RelaySo
   // Frames of one site are stored by many instances: read the ack mark for each batch.
   // Relay tokens are checked against their hash: no secret is ever opened here.
   const cloud = lambdaCloud(config, 'relay-socket', { secrets: false }, { ...options, cacheAckMark: false, liveGapWaitsMs: [50, 150, 400] });
+  // Applied live state goes to the stream's clients that asked for it, where the stream API is deployed.
+  if (config.streamManagementEndpoint) cloud.made.set(livePublisher, awsLiveStatePublisher(cloud, config.streamManagementEndpoint));
   const socket = new RelaySocket({
     accounts: accountStore(cloud),
     events: eventStore(cloud),
