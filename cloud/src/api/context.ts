@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import type { Clock } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import type { AnalyticsStore } from '../analytics/store.js';
+import type { CallHistory } from '../store/call-events.js';
 import type { LiveService } from '../live/service.js';
 import type { AccountStore } from '../store/accounts.js';
 import type { Principal } from '../store/api-keys.js';
@@ -25,6 +26,8 @@ export interface CloudDeps {
   commandTimeoutMs: number;
   webhooks: WebhookService;
   analytics: AnalyticsStore;
+  /** The events of one call. */
+  calls: CallHistory;
   /** Tickets for the event stream's connections. */
   streamTickets: TicketStore;
   live: LiveService;

@@ -378,6 +378,19 @@ export const en = {
   'replay.found': '({found} stored events in the range.)',
   'replay.stopped': 'Replay stopped after queueing {queued} events.',
 
+  // calls: event history (issue 14)
+  'callEvents.title': 'Events of this call',
+  'callEvents.at': 'Time',
+  'callEvents.event': 'Event',
+  'callEvents.extension': 'Extension',
+  'callEvents.state': 'State',
+  'callEvents.flags': 'Flags',
+  'callEvents.recovered': 'recovered',
+  'callEvents.partial': 'partial',
+  'callEvents.none': 'No stored events of this call.',
+  'callEvents.truncated': 'Only the first {count} events are shown.',
+  'callEvents.retention': 'Dial and hangup events are kept for {days} days; after that only the call’s records are left.',
+
 } as const;
 
 export type MessageId = keyof typeof en;
