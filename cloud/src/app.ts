@@ -8,6 +8,7 @@ import { analyticsRoutes } from './analytics/routes.js';
 import { adminRoutes } from './api/admin.js';
 import { agentLinkRoutes } from './api/agent-links.js';
 import { authenticate } from './api/auth.js';
+import { callRoutes } from './api/calls.js';
 import { cors } from './api/cors.js';
 import type { CloudDeps, CloudEnv } from './api/context.js';
 import { errorAnswer, notFound } from './api/errors.js';
@@ -48,6 +49,7 @@ export function createCloudApp(deps: CloudDeps, options: CloudAppOptions = {}): 
   app.route('/', lifecycleRoutes(deps, auth));
   app.route('/', webhookRoutes(deps.webhooks, auth));
   app.route('/', analyticsRoutes(deps, auth));
+  app.route('/', callRoutes(deps, auth));
   app.route('/', streamRoutes(deps, auth));
   app.route('/', liveRoutes(deps, auth));
   app.route('/', outageRoutes(deps, auth));

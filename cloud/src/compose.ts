@@ -19,6 +19,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../protocol/src/clock.js';
 import type { Logger } from '../../protocol/src/log.js';
 import { AnalyticsStore } from './analytics/store.js';
+import { CallHistory } from './store/call-events.js';
+import { DEFAULT_RETENTION_DAYS } from './store/event-keys.js';
 import type { CloudDeps } from './api/context.js';
 import { OperationalEventStore, type OperationalEvent } from './operational/store.js';
 import type { OutageTiming } from './outages/policy.js';
@@ -296,6 +298,7 @@ export function appDeps(c: Cloud, gateway: RelayGateway): CloudDeps {
     streamUrl: c.options.streamUrl,
     webhooks: webhookService(c),
     analytics: analyticsStore(c),
+    calls: new CallHistory(c.db, c.tables.events, c.options.eventRetentionDays ?? DEFAULT_RETENTION_DAYS),
     streamTickets: ticketStore(c),
     live: liveService(c),
     operational: operationalEventStore(c),

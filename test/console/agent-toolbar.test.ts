@@ -3,7 +3,8 @@
  * relay logged in to the PBX simulator (in real time, so a call rings long
  * enough to be seen), with `pop_url` and after-call work in its api.conf.
  * What the toolbar does is checked where it happens: the pause in the PBX's
- * queue (the box API's queue-info), the call gone from the simulator, the
+ * queue (the box API's queue-info; and on a wallboard open in another tab),
+ * the call gone from the simulator, the
  * screen pop's request at the CRM (a local HTTP server standing in for it),
  * the URL built here from the scenario's caller, extension, call id and queue.
  * The tests run in order; the last one stops the relay.
@@ -75,17 +76,25 @@ describe('the agent toolbar', () => {
     await row(page).waitFor({ timeout: 15_000 });
     expect(await page.locator('.agent-status').textContent()).toBe('Idle');
     expect(await pausedInPbx()).toBe('0');
+    // A supervisor's wallboard beside it, in another tab: it shows what the toolbar does.
+    const board = await context.newPage();
+    await openSignedIn(board, w, `/wallboard?site=${w.siteId}`);
+    const onBoard = board.locator(`.wallboard[data-live="current"] .queue[data-queue="${QUEUE}"] li[data-member="sip/${EXT}"]`);
+    await onBoard.waitFor({ timeout: 15_000 });
 
     // 置忙: the PBX has the member paused, and the toolbar shows it from the live state.
     await page.getByRole('button', { name: `Pause in queue ${QUEUE}` }).click();
     await waitFor(async () => (await pausedInPbx()) === '1', { timeoutMs: 10_000, what: 'paused in the PBX' });
     await page.locator(`.agent-queues tr[data-queue="${QUEUE}"][data-paused="1"]`).waitFor({ timeout: 10_000 });
     expect(await row(page).locator('.badge').textContent()).toBe('Paused');
+    await board.locator(`.queue[data-queue="${QUEUE}"] li[data-member="sip/${EXT}"][data-kind="paused"]`).waitFor({ timeout: 10_000 });
     await page.getByRole('status').filter({ hasText: 'the PBX took the command' }).waitFor();
     // 置閑 likewise.
     await page.getByRole('button', { name: `Resume in queue ${QUEUE}` }).click();
     await waitFor(async () => (await pausedInPbx()) === '0', { timeoutMs: 10_000, what: 'unpaused in the PBX' });
     await page.locator(`.agent-queues tr[data-queue="${QUEUE}"][data-paused="0"]`).waitFor({ timeout: 10_000 });
+    await board.locator(`.queue[data-queue="${QUEUE}"] li[data-member="sip/${EXT}"]:not([data-kind="paused"])`).waitFor({ timeout: 10_000 });
+    await board.close();
 
     // An incoming queue call rings the extension: the pop shows it, and opens the CRM by itself once asked to.
     await page.getByLabel('Open it automatically when a call rings').check();

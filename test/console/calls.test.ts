@@ -4,7 +4,7 @@
  * out, the site's relay shown online then offline and its outage listed once
  * it is back (the grace shortened to 2 s), and the call search — the
  * simulator's calls found with the API's filters, paged with the cursor, a
- * record's fields and recording, and the CSV export checked row by row
+ * record's fields, the events of its call and its recording, and the CSV export checked row by row
  * against the API.
  */
 import { readFileSync } from 'node:fs';
@@ -158,6 +158,18 @@ describe('calls', () => {
     await details.waitFor();
     expect(await details.textContent()).toContain(record.data.uniqueid);
     expect(await row.getByRole('button', { name: 'Details' }).getAttribute('aria-expanded')).toBe('true');
+
+    // The events of its call, loaded on opening: the API's, in seq order, the record's own among them.
+    const history = (await w.tenantApi(`/sites/${record.siteId}/calls/${encodeURIComponent(record.call)}/events`)).body;
+    expect(history.data.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['dialbegin', 'dialend', 'hangup', 'cdr']));
+    const events = details.locator('table.call-events');
+    await details.getByRole('heading', { name: 'Events of this call' }).waitFor();
+    await events.waitFor();
+    expect(await events.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-event')))).toEqual(history.data.map((e: { id: string }) => e.id));
+    const own = (await tableCells(events))[history.data.findIndex((e: { id: string }) => e.id === id)];
+    // Event, caller, called, extension, queue, state, flags.
+    expect(own.slice(1)).toEqual(['cdr', '801', '802', '–', '–', 'ANSWERED', '–']);
+    await screenshot(page, 'en-call-events');
 
     await row.getByRole('button', { name: 'Play' }).click();
     const audio = row.locator('audio');

@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import type { Clock } from '../../../protocol/src/clock.js';
 import type { Logger } from '../../../protocol/src/log.js';
 import type { AnalyticsStore } from '../analytics/store.js';
+import type { CallHistory } from '../store/call-events.js';
 import type { LiveService } from '../live/service.js';
 import type { OperationalEventStore } from '../operational/store.js';
 import type { AccountStore } from '../store/accounts.js';
@@ -28,6 +29,8 @@ export interface CloudDeps {
   streamUrl?: string;
   webhooks: WebhookService;
   analytics: AnalyticsStore;
+  /** The events of one call. */
+  calls: CallHistory;
   /** Tickets for the event stream's connections. */
   streamTickets: TicketStore;
   live: LiveService;

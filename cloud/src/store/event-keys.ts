@@ -9,6 +9,8 @@ import type { BoxEvent } from '../../../protocol/src/events/box-events.js';
 import { idPattern } from './ids.js';
 
 export const EVENT_SHARDS = 16;
+/** Days raw call events are kept unless configured (EVENT_RETENTION_DAYS). */
+export const DEFAULT_RETENTION_DAYS = 30;
 export const OUTBOX_PARTITIONS = 8;
 
 /** Stable across re-sends: derived from site and seq only. */
@@ -48,4 +50,24 @@ export function occurredAt(event: BoxEvent, fallbackMs: number): string {
 export function timeIndexKey(siteId: string, seq: number, occurred: string): { GSI1PK: string; GSI1SK: string } {
   const ms = Date.parse(occurred);
   return { GSI1PK: `EVT#${siteId}#${occurred.slice(0, 10)}#${shardOf(seq)}`, GSI1SK: `${String(ms).padStart(15, '0')}#${String(seq).padStart(12, '0')}` };
+}
+
+/**
+ * A call's id as the relay sends it (Asterisk's Linkedid: `1534993059.785012`,
+ * or `<systemname>-1534993059.785012`).
+ */
+export const CALL_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,149}$/;
+
+/** The call index's partition (GSI2, overloaded with the agent CDR index; README "Data model"). */
+export function callPartition(siteId: string, call: string): string {
+  return `CALL#${siteId}#${call}`;
+}
+
+/**
+ * The index keys of a stored event: the time index always, the call index
+ * (GSI2, sparse) only when the event belongs to a call: its events by seq.
+ */
+export function indexKeys(e: { siteId: string; seq: number; occurredAt: string; call?: string }): Record<string, string> {
+  const time = timeIndexKey(e.siteId, e.seq, e.occurredAt);
+  return e.call ? { ...time, GSI2PK: callPartition(e.siteId, e.call), GSI2SK: String(e.seq).padStart(12, '0') } : time;
 }

@@ -4,6 +4,7 @@
  *
  *   PK EV#<siteId>#<shard>  SK <seq, 12 digits>   one event (shard = seq % 16)
  *      GSI1PK EVT#<siteId>#<day>#<shard>  GSI1SK <epoch ms, 15 digits>#<seq>   time index (replay)
+ *      GSI2PK CALL#<siteId>#<call>  GSI2SK <seq>   call index, when it has `call` (call-events.ts)
  *      ttl                                        raw call events expire; cdr, cc_cdr, ivr are kept
  *   PK OUTBOX#<n>  SK <received ms>#<siteId>#<firstSeq>   one per stored batch: the fresh seqs
  *      still to be projected and fanned out (n = a hash of the site, 8 partitions)
@@ -26,7 +27,7 @@ import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, QueryCom
 import type { BoxEvent, EventType } from '../../../protocol/src/events/box-events.js';
 import { hopMarks, seqsOf } from '../../../protocol/src/hop-marks.js';
 import { AckMarks } from './ack-mark.js';
-import { EVENT_SHARDS, eventId, eventKey, occurredAt, OUTBOX_PARTITIONS, outboxPartition, shardOf, timeIndexKey } from './event-keys.js';
+import { DEFAULT_RETENTION_DAYS, EVENT_SHARDS, eventId, eventKey, indexKeys, occurredAt, OUTBOX_PARTITIONS, outboxPartition } from './event-keys.js';
 
 export { EVENT_ID_PATTERN, EVENT_SHARDS, eventId, eventKey, occurredAt, OUTBOX_PARTITIONS, outboxPartition, parseEventId, shardOf, timeIndexKey } from './event-keys.js';
 /** Outbox items one look for a site's entries reads at most (other sites' included). */
@@ -92,7 +93,7 @@ export class EventStore {
     mainTable: string,
     options: EventStoreOptions = {},
   ) {
-    this.retentionDays = options.retentionDays ?? 30;
+    this.retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
     this.cacheAckMark = options.cacheAckMark ?? true;
     this.marks = new AckMarks(db, mainTable);
   }
@@ -159,7 +160,7 @@ export class EventStore {
   private item(e: StoredEvent, nowMs: number): Record<string, unknown> {
     const item: Record<string, unknown> = {
       ...eventKey(e.siteId, e.seq),
-      ...timeIndexKey(e.siteId, e.seq, e.occurredAt),
+      ...indexKeys(e),
       ...e,
       // DynamoDB keeps a map's keys in no particular order; webhooks must carry the box's body as it was.
       dataKeys: Object.keys(e.data),
@@ -362,7 +363,7 @@ export class EventStore {
   }
 }
 
-function toStored(item: Record<string, unknown>): StoredEvent {
+export function toStored(item: Record<string, unknown>): StoredEvent {
   const e: StoredEvent = {
     id: item.id as string,
     siteId: item.siteId as string,

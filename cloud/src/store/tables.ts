@@ -5,7 +5,8 @@
  *
  * main   PK/SK: tenants, sites, relay connections, pending commands.
  * events PK/SK + GSI1 + GSI2 (overloaded): events sharded by site, CDRs by
- *        time and by agent/queue, rollups. See README "Data model".
+ *        time and by agent/queue, a call's events (GSI2), rollups. See
+ *        README "Data model".
  */
 
 import {

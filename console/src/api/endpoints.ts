@@ -9,7 +9,7 @@ import type { Query } from '../url.js';
 import type { LiveView } from '../live/site-state.js';
 import type { StreamFilter } from '../live/stream.js';
 import type { Api } from './client.js';
-import type { CdrRow, CreatedWebhook, Delivery, DeliveryDetail, DeliveryStatus, Page, ReplayJob, ReplayRange, Resent, RotatedSecret, Site, Stats, TestSendResult, Webhook, WebhookChange, WebhookInput } from './types.js';
+import type { CallHistory, CdrRow, CreatedWebhook, Delivery, DeliveryDetail, DeliveryStatus, Page, ReplayJob, ReplayRange, Resent, RotatedSecret, Site, Stats, TestSendResult, Webhook, WebhookChange, WebhookInput } from './types.js';
 
 const seg = encodeURIComponent;
 
@@ -36,6 +36,11 @@ export class Tenant {
   /** The whole range as the cloud's CSV export (held in memory by the browser until saved). */
   cdrsCsv(query: Query): Promise<{ blob: Blob; filename: string | undefined }> {
     return this.api.blob(this.path('cdrs'), { ...query, format: 'csv', limit: undefined, cursor: undefined });
+  }
+
+  /** Every stored event of one call of a site (its Asterisk Linkedid), in seq order. */
+  callEvents(siteId: string, call: string): Promise<CallHistory> {
+    return this.api.get(this.path('sites', siteId, 'calls', call, 'events'));
   }
 
   stats(query: Query): Promise<Stats> {

@@ -45,6 +45,10 @@ export type CdrType = ApiCdrRow['type'];
 /** A record of the search, its `data` narrowed by its type (a cdr's or a cc_cdr's fields). */
 export type CdrRow<T extends CdrType = CdrType> = Omit<ApiCdrRow, 'type' | 'data'> & { type: T; data: Extract<ApiCdrRow['data'], { event: T }> };
 
+/** The event history of a call (GET …/calls/{callId}/events), and one of its events. */
+export type CallHistory = Json<'listCallEvents'>;
+export type CallEvent = CallHistory['data'][number];
+
 /** A page of a list: its rows and the cursor of the next page. */
 export interface Page<T> {
   data: T[];

@@ -378,6 +378,19 @@ export const en = {
   'replay.found': '({found} stored events in the range.)',
   'replay.stopped': 'Replay stopped after queueing {queued} events.',
 
+  // calls: event history (issue 14)
+  'callEvents.title': 'Events of this call',
+  'callEvents.at': 'Time',
+  'callEvents.event': 'Event',
+  'callEvents.extension': 'Extension',
+  'callEvents.state': 'State',
+  'callEvents.flags': 'Flags',
+  'callEvents.recovered': 'recovered',
+  'callEvents.partial': 'partial',
+  'callEvents.none': 'No stored events of this call.',
+  'callEvents.truncated': 'Only the first {count} events are shown.',
+  'callEvents.retention': 'Dial and hangup events are kept for {days} days; after that only the call’s records are left.',
+
   // sites: outage history (issue 14)
   'outages.title': 'Recent outages',
   'outages.intro': 'The last 7 days: each time the relay had no connection to the cloud, or its AMI session could not serve commands, for longer than the grace period (30 s).',

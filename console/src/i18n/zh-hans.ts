@@ -380,6 +380,19 @@ export const zhHans: Catalog = {
   'replay.found': '（该时段共存有 {found} 个事件。）',
   'replay.stopped': '重放已停止，已排队 {queued} 个事件。',
 
+  // calls: event history (issue 14)
+  'callEvents.title': '此通话的事件',
+  'callEvents.at': '时间',
+  'callEvents.event': '事件',
+  'callEvents.extension': '分机',
+  'callEvents.state': '状态',
+  'callEvents.flags': '标记',
+  'callEvents.recovered': '已补录',
+  'callEvents.partial': '不完整',
+  'callEvents.none': '此通话没有已存储的事件。',
+  'callEvents.truncated': '仅显示前 {count} 个事件。',
+  'callEvents.retention': '拨号和挂机事件保留 {days} 天；之后只保留通话记录。',
+
   // sites: outage history (issue 14)
   'outages.title': '近期中断',
   'outages.intro': '最近 7 天：中继与云端断开连接，或其 AMI 会话无法执行命令，且超过宽限期（30 秒）的每一次。',

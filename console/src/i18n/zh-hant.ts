@@ -380,6 +380,19 @@ export const zhHant: Catalog = {
   'replay.found': '（該時段共存有 {found} 個事件。）',
   'replay.stopped': '重播已停止，已排隊 {queued} 個事件。',
 
+  // calls: event history (issue 14)
+  'callEvents.title': '此通話的事件',
+  'callEvents.at': '時間',
+  'callEvents.event': '事件',
+  'callEvents.extension': '分機',
+  'callEvents.state': '狀態',
+  'callEvents.flags': '標記',
+  'callEvents.recovered': '已補錄',
+  'callEvents.partial': '不完整',
+  'callEvents.none': '此通話沒有已儲存的事件。',
+  'callEvents.truncated': '僅顯示前 {count} 個事件。',
+  'callEvents.retention': '撥號和掛機事件保留 {days} 天；之後只保留通話記錄。',
+
   // sites: outage history (issue 14)
   'outages.title': '近期中斷',
   'outages.intro': '最近 7 天：中繼與雲端斷開連線，或其 AMI 工作階段無法執行命令，且超過寬限期（30 秒）的每一次。',

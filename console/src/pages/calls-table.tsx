@@ -1,9 +1,7 @@
 /**
  * The found records: the columns that matter per record type, every field of
- * a record on demand, and its recording. Seam: the event history of a call
- * (dialbegin … hangup of the same Asterisk Linkedid) needs an API to read
- * events by call; once the cloud has one, it goes into Details below the
- * record's fields.
+ * a record on demand with the event history of its call (dialbegin …
+ * hangup of the same Asterisk Linkedid: call-events.tsx), and its recording.
  */
 
 import { Fragment } from 'preact';
@@ -14,6 +12,7 @@ import { useConsole, useI18n } from '../context.js';
 import { formatSeconds, NONE } from '../format.js';
 import type { MessageId } from '../i18n/index.js';
 import { dispositionLabel, missCauseLabel } from '../labels.js';
+import { CallEvents } from './call-events.js';
 
 type Cell = { text: string; code?: (code: string) => MessageId | undefined; seconds?: boolean };
 type Column = { label: MessageId; cell: (d: Record<string, unknown>) => Cell };
@@ -102,6 +101,7 @@ export function CallsTable({ type, rows, zone }: { type: CdrType; rows: CdrRow[]
                   <tr class="details" id={`details-${row.id}`}>
                     <td colSpan={columns.length + 2}>
                       <Details row={row} />
+                      {row.call ? <CallEvents siteId={row.siteId} call={row.call} zone={zone} /> : null}
                     </td>
                   </tr>
                 ) : null}
