@@ -16,6 +16,7 @@ import { keyRoutes } from './api/keys.js';
 import { lifecycleRoutes } from './api/lifecycle.js';
 import { requestId } from './api/request-id.js';
 import { liveRoutes } from './api/live.js';
+import { outageRoutes } from './api/outages.js';
 import { siteRoutes } from './api/sites.js';
 import { streamRoutes } from './api/stream.js';
 import { webhookRoutes } from './api/webhooks.js';
@@ -51,6 +52,7 @@ export function createCloudApp(deps: CloudDeps, options: CloudAppOptions = {}): 
   app.route('/', callRoutes(deps, auth));
   app.route('/', streamRoutes(deps, auth));
   app.route('/', liveRoutes(deps, auth));
+  app.route('/', outageRoutes(deps, auth));
   app.route('/', siteRoutes(deps));
   // (A box path with no endpoint gets the box's own 404 from siteRoutes' catch-all.)
   app.notFound((c) => c.json(notFound().toBody(), 404));

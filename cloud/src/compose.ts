@@ -69,6 +69,8 @@ export interface CloudOptions {
   adminToken?: string;
   /** How long an HTTP caller waits for the relay. */
   commandTimeoutMs: number;
+  /** Where clients open the event stream when it is another API (AWS); absent: this one's /v1/stream. */
+  streamUrl?: string;
   /** Days raw call events are kept. */
   eventRetentionDays?: number;
   /** False where many processes store one site's batches (the relay socket functions): read the ack mark every time. */
@@ -293,10 +295,12 @@ export function appDeps(c: Cloud, gateway: RelayGateway): CloudDeps {
     logger: c.logger,
     adminToken: c.options.adminToken,
     commandTimeoutMs: c.options.commandTimeoutMs,
+    streamUrl: c.options.streamUrl,
     webhooks: webhookService(c),
     analytics: analyticsStore(c),
     calls: new CallHistory(c.db, c.tables.events, c.options.eventRetentionDays ?? DEFAULT_RETENTION_DAYS),
     streamTickets: ticketStore(c),
     live: liveService(c),
+    operational: operationalEventStore(c),
   };
 }

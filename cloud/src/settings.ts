@@ -30,6 +30,11 @@ const text: Parse<string> = (v) => v;
 /** `1` or `true` turn a switch on; anything else leaves it off. */
 const flag: Parse<boolean> = (v) => v === '1' || v === 'true';
 
+const wsUrl: Parse<string> = (v, name, label) => {
+  if (!/^wss?:\/\/[^/]/.test(v) || v.includes('?') || v.includes('#')) throw new ConfigError(`${label} must be a ws(s) URL without a query (got ${JSON.stringify(v)})`, name);
+  return v;
+};
+
 const httpUrl: Parse<string> = (v, name, label) => {
   if (!/^https?:\/\/[^/]/.test(v)) throw new ConfigError(`${label} must be an http(s) URL (got ${JSON.stringify(v)})`, name);
   return v;
@@ -73,6 +78,8 @@ const VARIABLES = {
   RECORDINGS_BUCKET: text,
   RELAY_MANAGEMENT_ENDPOINT: httpUrl,
   STREAM_MANAGEMENT_ENDPOINT: httpUrl,
+  // Where browsers open the event stream when it is not this API's /v1/stream (AWS: the stream's own API).
+  STREAM_URL: wsUrl,
   STREAM_RESUME_FUNCTION: text,
   DATA_DIR: text,
   // Secrets.

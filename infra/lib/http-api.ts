@@ -36,6 +36,8 @@ export interface PublicApiProps {
   recordings: RecordingsBucket;
   secrets: AppSecrets;
   relay: RelayApi;
+  /** The event stream's own API: its URL goes into stream tickets (STREAM_URL), for browsers on this API's origin. */
+  streamUrl: string;
   logLevel: string;
 }
 
@@ -65,6 +67,7 @@ export class PublicApi extends Construct {
         RECORDINGS_BUCKET: props.recordings.bucketName,
         RELAY_MANAGEMENT_ENDPOINT: props.relay.managementEndpoint,
         COMMAND_TIMEOUT_MS: String(COMMAND_TIMEOUT_MS),
+        STREAM_URL: props.streamUrl,
         LOG_LEVEL: props.logLevel,
         ...props.secrets.env({ secretsKey: true, adminToken: true }),
       },

@@ -36,7 +36,7 @@ export class ConnectorStack extends Stack {
 
     const stream = new StreamApi(this, 'Stream', { settings, tables, logLevel });
     const relay = new RelayApi(this, 'Relay', { settings, tables, logLevel, stream });
-    const api = new PublicApi(this, 'Public', { settings, tables, queues, recordings, secrets, relay, logLevel });
+    const api = new PublicApi(this, 'Public', { settings, tables, queues, recordings, secrets, relay, streamUrl: stream.stage.url, logLevel });
     const outbox = new Outbox(this, 'Outbox', { tables, queues, stream, logLevel });
     const deliveries = new Deliveries(this, 'Deliveries', { tables, queues, secrets, logLevel });
 

@@ -47,6 +47,9 @@ describe.each(cloudRuntimes)('outages as tenant events on $name', (runtime) => {
     if (!r.data) throw new Error(`site: ${r.response.status}`);
     return r.data.relay;
   };
+  /** The site's outage history (GET …/outages), default range: the last 7 days. */
+  const history = async (query: { from?: string; to?: string } = {}) =>
+    tenant().GET('/v1/tenants/{tenantId}/sites/{siteId}/outages', { params: { path: { tenantId: ids.tenantId, siteId: ids.siteId }, query } });
   /** The n-th distinct outage event received (by webhook-id: deliveries are at least once). */
   const nth = (n: number) =>
     waitFor(() => distinct(outages.deliveries)[n - 1], { timeoutMs: 20_000, what: `outage event ${n} (have ${distinct(outages.deliveries).map((d) => d.body.type).join(', ')})` });
@@ -119,6 +122,8 @@ describe.each(cloudRuntimes)('outages as tenant events on $name', (runtime) => {
     const away = await site();
     expect(away).toMatchObject({ connected: false, amiConnected: false, offlineSince: offline.body.data.since, lastReason: offline.body.data.reason });
     expect(Date.parse(away.lastSeen ?? '')).toBeLessThanOrEqual(Date.parse(offline.body.data.since));
+    // The history shows it going on.
+    expect((await history()).data?.outages[0]).toEqual({ kind: 'relay', from: offline.body.data.since, to: null, reason: offline.body.data.reason });
 
     relay = await startTestRelay(conf, { dataDir });
     const online = await nth(4);
@@ -135,6 +140,24 @@ describe.each(cloudRuntimes)('outages as tenant events on $name', (runtime) => {
     await deliveriesSettled(cloud.pipeline, relay);
     expect(boxOnly.deliveries.filter((d) => OUTAGE_TYPES.includes(d.body.type))).toEqual([]);
     expect(distinct(outages.deliveries).map((d) => d.body.type)).toEqual(['ami.down', 'ami.up', 'relay.offline', 'relay.online']);
+  });
+
+  it("the site's outage history pairs each start with its end, newest first; its range is bounded", async () => {
+    const [down, up, offline, online] = distinct(outages.deliveries).map((d) => d.body);
+    const r = await history();
+    expect(r.response.status, JSON.stringify(r.error)).toBe(200);
+    expect(r.data?.outages).toEqual([
+      { kind: 'relay', from: offline.data.since, to: online.data.since, reason: offline.data.reason },
+      { kind: 'ami', from: down.data.since, to: up.data.since, reason: down.data.reason },
+    ]);
+    // A range that ends while the relay was away: the outage still ends when it did (its relay.online read by id).
+    const during = await history({ from: new Date(started).toISOString(), to: new Date(Date.parse(offline.data.since) + 1).toISOString() });
+    expect(during.data?.outages[0]).toEqual({ kind: 'relay', from: offline.data.since, to: online.data.since, reason: offline.data.reason });
+    // One that starts after both ended: none.
+    expect((await history({ from: new Date(Date.parse(online.data.since) + 1).toISOString() })).data?.outages).toEqual([]);
+    const wide = await history({ from: '2026-01-01T00:00:00Z', to: '2026-03-01T00:00:00Z' });
+    expect(wide.response.status).toBe(400);
+    expect(wide.error).toMatchObject({ code: 'invalid-field', details: { field: 'to' } });
   });
 
   it('replays them like any stored event: the same ids again', async () => {

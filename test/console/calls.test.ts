@@ -1,7 +1,8 @@
 /**
  * The console in a real headless Chromium against the local stack (cloud on
  * DynamoDB Local and fauxqs, a relay on the PBX simulator): signing in and
- * out, the site's relay shown online then offline, and the call search — the
+ * out, the site's relay shown online then offline and its outage listed once
+ * it is back (the grace shortened to 2 s), and the call search — the
  * simulator's calls found with the API's filters, paged with the cursor, a
  * record's fields, the events of its call and its recording, and the CSV export checked row by row
  * against the API.
@@ -15,6 +16,9 @@ import { navigateTo, openSignedIn, tableCells, waitForText } from '../helpers/co
 import { startConsoleWorld, type ConsoleWorld } from '../helpers/console-world.js';
 import { waitFor } from '../helpers/wait.js';
 
+/** The relay's absence becomes an outage after this long (the product's 30 s, shortened). */
+const GRACE_MS = 2_000;
+
 let w: ConsoleWorld;
 let browser: Browser;
 let context: BrowserContext;
@@ -22,7 +26,7 @@ let page: Page;
 let problems: string[];
 
 beforeAll(async () => {
-  [w, browser] = await Promise.all([startConsoleWorld(), launchChromium()]);
+  [w, browser] = await Promise.all([startConsoleWorld({ outageGraceMs: GRACE_MS }), launchChromium()]);
   context = await newContext(browser);
   page = await context.newPage();
   problems = pageProblems(page);
@@ -224,6 +228,30 @@ describe('a site whose relay stops', () => {
     expect(cells[5]).not.toBe('Now');
     expect(cells[5]).toMatch(/\d/);
     expect(cells[6]).toBe(relay.lastReason ?? '–');
+    expect(problems.filter((p) => !p.includes('Failed to load resource'))).toEqual([]);
+  });
+
+  it('lists the outage under Recent outages once the relay is back, from when it went to when it returned', async () => {
+    const history = async () => (await w.tenantApi(`/sites/${w.siteId}/outages`)).body.outages as Array<{ kind: string; from: string; to: string | null; reason?: string }>;
+    // Announced once the grace is over: ongoing until the relay is back.
+    await waitFor(async () => (await history()).length === 1, { timeoutMs: 15_000, what: 'the outage announced' });
+    const away = (await w.tenantApi(`/sites/${w.siteId}`)).body.relay;
+    await w.startRelay();
+    const [outage] = await waitFor(async () => ((await history())[0]?.to ? history() : undefined), { timeoutMs: 15_000, what: 'the outage ended' });
+    expect(outage).toMatchObject({ kind: 'relay', from: away.offlineSince, reason: away.lastReason });
+
+    await page.reload();
+    const section = page.locator(`details[data-outages="${w.siteId}"]`);
+    await section.locator('summary').click();
+    const row = section.locator('tr[data-outage="relay"]');
+    await waitForText(row.locator('th'), 'Relay offline');
+    const [cells] = await tableCells(section.locator('table.data'));
+    // Times in the site's zone, to the second: the page's from and to are the API's.
+    const clock = (at: string) => new Intl.DateTimeFormat('en-GB', { timeZone: w.timezone, hour: 'numeric', minute: '2-digit', second: '2-digit', hourCycle: 'h12' }).format(new Date(at)).replace(/\s*[ap]m$/i, '');
+    expect(cells[1]).toContain(clock(outage.from));
+    expect(cells[2]).toContain(clock(outage.to!));
+    expect(cells[3]).toBe(outage.reason);
+    await screenshot(page, 'en-sites-outages');
     expect(problems.filter((p) => !p.includes('Failed to load resource'))).toEqual([]);
   });
 });

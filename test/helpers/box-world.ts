@@ -30,6 +30,8 @@ export interface BoxWorld {
   relay: Relay;
   monitorDir: string;
   conf: string;
+  /** The relay's data directory (its seq and outbox): a relay started again on it carries on. */
+  dataDir: string;
   /** Base URL of the relay's LAN API (…/coocenter-api). */
   lan: string;
   stop(): Promise<void>;
@@ -61,13 +63,15 @@ export async function startBoxWorld(opts: WorldOptions = {}): Promise<BoxWorld> 
   conf = setConf(conf, 'ami', { port: sim.port, timeout_ms: opts.timeoutMs ?? 1500 });
   conf = setConf(conf, 'pbx', { monitor_dir: monitorDir });
   for (const [section, values] of Object.entries(opts.settings ?? {})) conf = setConf(conf, section, values);
-  const relay = await startTestRelay(conf, { logger: opts.logger, httpTimeouts: opts.httpTimeouts });
+  const dataDir = tempDir();
+  const relay = await startTestRelay(conf, { logger: opts.logger, httpTimeouts: opts.httpTimeouts, dataDir });
   await relay.ami.waitReady();
   return {
     sim,
     relay,
     monitorDir,
     conf,
+    dataDir,
     lan: `http://127.0.0.1:${relay.lan.port}/coocenter-api`,
     async stop() {
       await relay.stop();

@@ -6,8 +6,10 @@
  */
 import type { LocalCloud } from '../../cloud/src/local/server.js';
 import type { SimulatorOptions } from '../../simulator/src/index.js';
+import type { Relay } from '../../edge-relay/src/relay.js';
 import { startBoxWorld, type BoxWorld } from './box-world.js';
 import { ADMIN_TOKEN, api, startTestCloud, type Api } from './cloud-harness.js';
+import { startTestRelay } from './relay-harness.js';
 import { waitFor } from './wait.js';
 
 export interface ConsoleWorld {
@@ -26,6 +28,8 @@ export interface ConsoleWorld {
   tenantApi(path: string): Promise<{ status: number; body: any; text: string; headers: Headers }>;
   /** Stop the site's relay (the site goes offline); the simulator stays. */
   stopRelay(): Promise<void>;
+  /** Start the site's relay again after stopRelay (same settings and data): resolves once it is online with AMI up. */
+  startRelay(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -38,12 +42,14 @@ export interface ConsoleWorldOptions {
   simulator?: SimulatorOptions;
   /** The simulated PBX's durations come out exact on a loaded machine (for tests that check them). */
   steadyClock?: boolean;
+  /** How long the relay may be away before it is an outage (default the product's 30 s). */
+  outageGraceMs?: number;
 }
 
 export async function startConsoleWorld(opts: ConsoleWorldOptions = {}): Promise<ConsoleWorld> {
   const timezone = opts.timezone ?? 'Asia/Shanghai';
   const siteName = opts.siteName ?? 'Headquarters';
-  const cloud = await startTestCloud({ webhookRetrySchedule: [0, 0, 0, 0, 0, 0, 0] });
+  const cloud = await startTestCloud({ webhookRetrySchedule: [0, 0, 0, 0, 0, 0, 0], ...(opts.outageGraceMs ? { outageTiming: { graceMs: opts.outageGraceMs } } : {}) });
   const call = api(cloud.url);
   const tenant = await call('POST', '/v1/tenants', { token: ADMIN_TOKEN, body: { name: 'Demo Call Center' } });
   if (tenant.status !== 201) throw new Error(`tenant: ${tenant.status} ${tenant.text}`);
@@ -55,9 +61,17 @@ export async function startConsoleWorld(opts: ConsoleWorldOptions = {}): Promise
   const simulator = opts.steadyClock ? { ...opts.simulator, steadyClock: true } : opts.simulator;
   const box = await startBoxWorld({ settings: { ...opts.relaySettings, cloud: { url: cloud.url, token: site.body.relayToken }, pbx: { timezone } }, simulator });
   const tenantApi = (path: string) => call('GET', `/v1/tenants/${tenantId}${path}`, { token: apiKey });
-  await waitFor(async () => (await tenantApi(`/sites/${siteId}`)).body.relay?.amiConnected, { timeoutMs: 15_000, what: 'the relay online with AMI up' });
+  const online = () => waitFor(async () => (await tenantApi(`/sites/${siteId}`)).body.relay?.amiConnected, { timeoutMs: 15_000, what: 'the relay online with AMI up' });
+  await online();
+  let relay: Relay = box.relay;
   let relayStopped: Promise<void> | undefined;
-  const stopRelay = () => (relayStopped ??= box.relay.stop());
+  const stopRelay = () => (relayStopped ??= relay.stop());
+  const startRelay = async () => {
+    await relayStopped;
+    relay = await startTestRelay(box.conf, { dataDir: box.dataDir });
+    relayStopped = undefined;
+    await online();
+  };
   return {
     cloud,
     call,
@@ -70,6 +84,7 @@ export async function startConsoleWorld(opts: ConsoleWorldOptions = {}): Promise
     url: (path = '/') => `${cloud.url}/console${path}`,
     tenantApi,
     stopRelay,
+    startRelay,
     async stop() {
       await stopRelay();
       await box.sim.close();

@@ -108,12 +108,16 @@ export async function startLambdaCloud(opts: LambdaCloudOptions = {}): Promise<L
   // The socket stand-in must exist before the config that names its management endpoint.
   const instances: RelaySocketHandlers[] = [];
   const ws = await startWebSocketApi({ handlers: instances, maxAgeMs: opts.maxAgeMs });
+  // The stream's own WebSocket API, whose URL the HTTP function puts in stream tickets (STREAM_URL, as deployed).
+  const streamHandlers: RelaySocketHandlers[] = [];
+  const streamApi = await startWebSocketApi({ handlers: streamHandlers });
   const config: LambdaConfig = {
     mainTable: tables.main,
     eventsTable: tables.events,
     queues: { standard: urls.standard, standardDlq: urls.standardDlq, fifo: urls.fifo, fifoDlq: urls.fifoDlq },
     recordingsBucket: bucket,
     relayManagementEndpoint: ws.managementEndpoint,
+    streamUrl: streamApi.url,
     secretsKey: randomBytes(32).toString('base64'),
     adminToken: ADMIN_TOKEN,
     commandTimeoutMs: opts.commandTimeoutMs ?? 12_000,
@@ -123,9 +127,7 @@ export async function startLambdaCloud(opts: LambdaCloudOptions = {}): Promise<L
     s3Endpoint: sqsEndpoint,
     allowPrivateWebhooks: true,
   };
-  // The stream's own WebSocket API, and Lambda's Invoke API for its resume function.
-  const streamHandlers: RelaySocketHandlers[] = [];
-  const streamApi = await startWebSocketApi({ handlers: streamHandlers });
+  // Lambda's Invoke API for the stream's resume function.
   const streamManagementEndpoint = streamApi.managementEndpoint;
   const resumeFn: StreamSocketHandlers[] = [];
   const invoke = await startLambdaInvoke({ [STREAM_RESUME_FUNCTION]: (event) => resumeFn[0].resume(event) });

@@ -115,6 +115,8 @@ describe('functions', () => {
     const streamManagement = `https://\${${id.streamApi}}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}/prod`;
     // So do the resume and the relay functions (live state changes).
     for (const fn of [id.fn.outbox, id.fn.sweep, id.fn.streamResume, id.fn.connect, id.fn.disconnect, id.fn.message]) expect(text(env(fn).STREAM_MANAGEMENT_ENDPOINT)).toBe(streamManagement);
+    // Stream tickets name the stream's own API (the console on the HTTP API's origin opens it there).
+    expect(text(http.STREAM_URL)).toBe(`wss://\${${id.streamApi}}.execute-api.\${AWS::Region}.\${AWS::URLSuffix}/prod`);
     expect(env(id.fn.streamConnect).STREAM_RESUME_FUNCTION).toEqual({ Ref: id.fn.streamResume });
     for (const fn of [id.fn.streamConnect, id.fn.streamDisconnect, id.fn.streamResume]) expect([env(fn).MAIN_TABLE, env(fn).EVENTS_TABLE]).toEqual([{ Ref: id.main }, { Ref: id.events }]);
     expect(synthesize({ eventRetentionDays: 30 }).findResources(FN)[id.fn.message].Properties.Environment.Variables.EVENT_RETENTION_DAYS).toBe('30');

@@ -43,6 +43,10 @@ describe('Lambda settings', () => {
     expect(configFromEnv('outbox', fullEnv()).streamManagementEndpoint).toBeUndefined();
     expect(configFromEnv('outbox', { ...fullEnv(), STREAM_MANAGEMENT_ENDPOINT: 'https://s1.execute-api.eu-west-1.amazonaws.com/prod' }).streamManagementEndpoint).toBe('https://s1.execute-api.eu-west-1.amazonaws.com/prod');
     expect(() => configFromEnv('outbox', { ...fullEnv(), STREAM_MANAGEMENT_ENDPOINT: 's1' })).toThrow(/^STREAM_MANAGEMENT_ENDPOINT must be an http\(s\) URL/);
+    // Stream tickets name the stream's own API where the stack says where it is; a URL that is not a WebSocket one stops the HTTP function.
+    expect(configFromEnv('http', fullEnv()).streamUrl).toBeUndefined();
+    expect(configFromEnv('http', { ...fullEnv(), STREAM_URL: 'wss://s1.execute-api.eu-west-1.amazonaws.com/prod' }).streamUrl).toBe('wss://s1.execute-api.eu-west-1.amazonaws.com/prod');
+    expect(() => configFromEnv('http', { ...fullEnv(), STREAM_URL: 'https://s1.execute-api.eu-west-1.amazonaws.com/prod' })).toThrow(/^STREAM_URL must be a ws\(s\) URL/);
   });
 
   it('refuses malformed values with the variable\'s name, and keeps the command timeout under API Gateway\'s limit', () => {

@@ -37,7 +37,10 @@ afterAll(async () => {
 it('streams a simulated call while it is up, filtered, and forgets connections API Gateway no longer knows', async () => {
   const t = await call('POST', `/v1/tenants/${ids.tenantId}/stream-tickets`, { token: ids.apiKey, body: { events: ['dialbegin', 'hangup'], extensions: ['802'] } });
   expect(t.status, t.text).toBe(201);
-  const agent = await openStreamClient(cloud.streamUrl, `ticket=${t.body.ticket}`);
+  // The ticket says where the stream is: on AWS its own API, an absolute URL (STREAM_URL), opened exactly as given.
+  expect(t.body.url).toMatch(/^wss?:\/\/[^/]+\/[^?]+\?ticket=stk_/);
+  const [where, query] = (t.body.url as string).split('?');
+  const agent = await openStreamClient(where, query);
   const all = await openStreamClient(cloud.streamUrl, `siteIds=${ids.siteId}`, ids.apiKey);
   const again = await refusedStream(cloud.streamUrl, `ticket=${t.body.ticket}`);
   expect(again.status).toBe(401);

@@ -9,6 +9,7 @@ import type { Logger } from '../../../protocol/src/log.js';
 import type { AnalyticsStore } from '../analytics/store.js';
 import type { CallHistory } from '../store/call-events.js';
 import type { LiveService } from '../live/service.js';
+import type { OperationalEventStore } from '../operational/store.js';
 import type { AccountStore } from '../store/accounts.js';
 import type { Principal } from '../store/api-keys.js';
 import type { RelayGateway } from '../tunnel/gateway.js';
@@ -24,6 +25,8 @@ export interface CloudDeps {
   adminToken?: string;
   /** How long an HTTP caller waits for the relay. */
   commandTimeoutMs: number;
+  /** The event stream's absolute URL when it is another API (AWS: STREAM_URL); absent: /v1/stream on this one. */
+  streamUrl?: string;
   webhooks: WebhookService;
   analytics: AnalyticsStore;
   /** The events of one call. */
@@ -31,6 +34,8 @@ export interface CloudDeps {
   /** Tickets for the event stream's connections. */
   streamTickets: TicketStore;
   live: LiveService;
+  /** The cloud's own events (a site's outage history). */
+  operational: OperationalEventStore;
 }
 
 export type CloudEnv = {

@@ -22,7 +22,8 @@ export function streamRoutes(deps: CloudDeps, authenticate: Authenticate): Hono<
     const filter = agent ? agentStreamFilter(agent, withoutUndefined(body)) : withoutUndefined(body);
     await checkSites(deps, tenantId, filter.siteIds ?? [], 'siteIds');
     const { ticket, expiresAt } = await deps.streamTickets.issue(tenantId, filter);
-    return { ticket, expiresAt: new Date(expiresAt).toISOString(), url: `/v1/stream?ticket=${ticket}` };
+    // On AWS the stream is its own API (infra/lib/stream-api.ts): the ticket says where, so a browser need not know.
+    return { ticket, expiresAt: new Date(expiresAt).toISOString(), url: `${deps.streamUrl ?? '/v1/stream'}?ticket=${ticket}` };
   });
 
   return app;

@@ -7,7 +7,8 @@
  *
  *   every function   MAIN_TABLE, EVENTS_TABLE
  *   http             + RELAY_MANAGEMENT_ENDPOINT, RECORDINGS_BUCKET, SECRETS_KEY,
- *                      DELIVERY_QUEUE_URL, ORDERED_QUEUE_URL; ADMIN_TOKEN, COMMAND_TIMEOUT_MS optional
+ *                      DELIVERY_QUEUE_URL, ORDERED_QUEUE_URL; ADMIN_TOKEN, COMMAND_TIMEOUT_MS,
+ *                      STREAM_URL optional (without it a stream ticket's url is /v1/stream)
  *   relaySocket      + RELAY_MANAGEMENT_ENDPOINT; EVENT_RETENTION_DAYS optional;
  *                      STREAM_MANAGEMENT_ENDPOINT optional (live state changes to stream clients)
  *   streamSocket     the tables; STREAM_RESUME_FUNCTION ($connect: the function to invoke
@@ -36,7 +37,7 @@ export const REQUIRED_ENV: Record<LambdaRole, readonly EnvName[]> = {
 
 /** What a deployed function may also be given (the stack sets these; each has a default). */
 export const OPTIONAL_ENV: Record<LambdaRole, readonly EnvName[]> = {
-  http: ['ADMIN_TOKEN', 'COMMAND_TIMEOUT_MS', 'LOG_LEVEL'],
+  http: ['ADMIN_TOKEN', 'COMMAND_TIMEOUT_MS', 'STREAM_URL', 'LOG_LEVEL'],
   relaySocket: ['EVENT_RETENTION_DAYS', 'STREAM_MANAGEMENT_ENDPOINT', 'LOG_LEVEL'],
   streamSocket: ['STREAM_RESUME_FUNCTION', 'STREAM_MANAGEMENT_ENDPOINT', 'LOG_LEVEL'],
   outbox: ['STREAM_MANAGEMENT_ENDPOINT', 'LOG_LEVEL'],
@@ -61,6 +62,8 @@ export interface LambdaConfig {
   relayManagementEndpoint?: string;
   /** The event stream's API: https://{apiId}.execute-api.{region}.amazonaws.com/{stage} */
   streamManagementEndpoint?: string;
+  /** Where clients open the event stream: wss://{apiId}.execute-api.{region}.amazonaws.com/{stage} (the stream tickets' url). */
+  streamUrl?: string;
   /** The function the stream's $connect invokes to resume a connection (`after`, `state`). */
   streamResumeFunction?: string;
   /** base64 of 32 bytes. */
@@ -98,6 +101,7 @@ export function configFromEnv(role: LambdaRole, env: Env = process.env): LambdaC
     recordingsBucket: v.RECORDINGS_BUCKET,
     relayManagementEndpoint: v.RELAY_MANAGEMENT_ENDPOINT,
     streamManagementEndpoint: v.STREAM_MANAGEMENT_ENDPOINT,
+    streamUrl: v.STREAM_URL,
     streamResumeFunction: v.STREAM_RESUME_FUNCTION,
     secretsKey: v.SECRETS_KEY,
     adminToken: v.ADMIN_TOKEN,

@@ -53,9 +53,9 @@ export class Tenant {
     return this.api.get(this.path('sites', siteId, 'live'));
   }
 
-  /** A one-connection ticket for the stream (60 s), carrying the filter. */
+  /** A one-connection ticket for the stream (60 s), carrying the filter: its `url`, where to open the stream (another origin on AWS). */
   streamTicket(filter: StreamFilter): Promise<string> {
-    return this.api.send<{ ticket: string }>('POST', this.path('stream-tickets'), filter).then((r) => r.ticket);
+    return this.api.send<{ url: string }>('POST', this.path('stream-tickets'), filter).then((r) => r.url);
   }
 
   /**

@@ -27,6 +27,9 @@ function allOf<U extends string | number>() {
 // ── sites ────────────────────────────────────────────────────────────────
 export type Site = Json<'listSites'>['data'][number];
 export type RelayStatus = Site['relay'];
+/** A site's outages over a range (GET …/sites/{siteId}/outages), newest first. */
+export type SiteOutages = Json<'getSiteOutages'>;
+export type Outage = SiteOutages['outages'][number];
 
 // ── agent links ──────────────────────────────────────────────────────────
 export type AgentLink = Json<'listAgentLinks'>['data'][number];

@@ -391,6 +391,18 @@ export const en = {
   'callEvents.truncated': 'Only the first {count} events are shown.',
   'callEvents.retention': 'Dial and hangup events are kept for {days} days; after that only the call’s records are left.',
 
+  // sites: outage history (issue 14)
+  'outages.title': 'Recent outages',
+  'outages.intro': 'The last 7 days: each time the relay had no connection to the cloud, or its AMI session could not serve commands, for longer than the grace period (30 s).',
+  'outages.none': 'No outages in the last 7 days.',
+  'outages.list': 'Outages of {site}',
+  'outages.kind': 'Outage',
+  'outages.from': 'From',
+  'outages.to': 'To',
+  'outages.reason': 'Reason',
+  'outages.relay': 'Relay offline',
+  'outages.ami': 'AMI down',
+  'outages.ongoing': 'Ongoing',
 } as const;
 
 export type MessageId = keyof typeof en;

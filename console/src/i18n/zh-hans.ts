@@ -393,4 +393,16 @@ export const zhHans: Catalog = {
   'callEvents.truncated': '仅显示前 {count} 个事件。',
   'callEvents.retention': '拨号和挂机事件保留 {days} 天；之后只保留通话记录。',
 
+  // sites: outage history (issue 14)
+  'outages.title': '近期中断',
+  'outages.intro': '最近 7 天：中继与云端断开连接，或其 AMI 会话无法执行命令，且超过宽限期（30 秒）的每一次。',
+  'outages.none': '最近 7 天没有中断。',
+  'outages.list': '{site} 的中断',
+  'outages.kind': '中断',
+  'outages.from': '开始',
+  'outages.to': '结束',
+  'outages.reason': '原因',
+  'outages.relay': '中继离线',
+  'outages.ami': 'AMI 断开',
+  'outages.ongoing': '仍在持续',
 };

@@ -393,4 +393,16 @@ export const zhHant: Catalog = {
   'callEvents.truncated': '僅顯示前 {count} 個事件。',
   'callEvents.retention': '撥號和掛機事件保留 {days} 天；之後只保留通話記錄。',
 
+  // sites: outage history (issue 14)
+  'outages.title': '近期中斷',
+  'outages.intro': '最近 7 天：中繼與雲端斷開連線，或其 AMI 工作階段無法執行命令，且超過寬限期（30 秒）的每一次。',
+  'outages.none': '最近 7 天沒有中斷。',
+  'outages.list': '{site} 的中斷',
+  'outages.kind': '中斷',
+  'outages.from': '開始',
+  'outages.to': '結束',
+  'outages.reason': '原因',
+  'outages.relay': '中繼離線',
+  'outages.ami': 'AMI 中斷',
+  'outages.ongoing': '仍在持續',
 };

@@ -26,10 +26,10 @@ function rig(ticketFails: (n: number) => unknown = () => undefined) {
   let now = 1_000;
   let tickets = 0;
   const stream = openStream({
-    ticket: async () => {
+    ticketUrl: async () => {
       const err = ticketFails(++tickets);
       if (err) throw err;
-      return `stk_${tickets}`;
+      return `/v1/stream?ticket=stk_${tickets}`;
     },
     filter: { siteIds: ['site_a'] },
     state: true,
@@ -64,9 +64,13 @@ const flush = () => new Promise((r) => setTimeout(r, 0));
 const event = (seq: number, siteId = 'site_a') => ({ type: 'event', id: `evt_${siteId}_${seq}`, siteId, seq, occurredAt: '2026-12-07T09:00:00.000Z', data: { event: 'hangup' } });
 
 describe('stream URL, delays, after', () => {
-  it('opens on the page’s own origin, wss under https', () => {
-    expect(streamUrl({ protocol: 'https:', host: 'c.example.com' }, 'stk_1', { state: true, after: 'evt_a_4,evt_b_9' })).toBe('wss://c.example.com/v1/stream?ticket=stk_1&state=1&after=evt_a_4%2Cevt_b_9');
-    expect(streamUrl({ protocol: 'http:', host: '127.0.0.1:8080' }, 'stk_2')).toBe('ws://127.0.0.1:8080/v1/stream?ticket=stk_2');
+  it('opens where the ticket says: on the page’s own origin (wss under https), or the stream’s own API', () => {
+    expect(streamUrl({ protocol: 'https:', host: 'c.example.com' }, '/v1/stream?ticket=stk_1', { state: true, after: 'evt_a_4,evt_b_9' })).toBe('wss://c.example.com/v1/stream?ticket=stk_1&state=1&after=evt_a_4%2Cevt_b_9');
+    expect(streamUrl({ protocol: 'http:', host: '127.0.0.1:8080' }, '/v1/stream?ticket=stk_2')).toBe('ws://127.0.0.1:8080/v1/stream?ticket=stk_2');
+    // On AWS the ticket names the stream's own API: opened exactly there, not on the console's origin.
+    expect(streamUrl({ protocol: 'https:', host: 'api.example.com' }, 'wss://abc123.execute-api.eu-west-1.amazonaws.com/prod?ticket=stk_3', { state: true, after: 'evt_a_4' })).toBe(
+      'wss://abc123.execute-api.eu-west-1.amazonaws.com/prod?ticket=stk_3&state=1&after=evt_a_4',
+    );
   });
   it('waits longer after each failure, up to 30 s, never less than half the step', () => {
     expect([1, 2, 3, 4].map((n) => retryDelay(n, () => 1))).toEqual([500, 1000, 2000, 4000]);

@@ -1,13 +1,15 @@
 /**
  * The console's client of the cloud's event stream (README "The event
  * stream"): a ticket for the filter (POST …/stream-tickets, with the tab's
- * key), a WebSocket on the same origin (`/v1/stream?ticket=…[&state=1][&after=…]`),
+ * key), a WebSocket to the ticket's `url` (`/v1/stream?ticket=…` on the
+ * console's origin; on AWS the stream's own API, `wss://…/prod?ticket=…`)
+ * plus `[&state=1][&after=…]`,
  * and on any loss a new ticket and a new connection after a growing delay,
  * resuming with `after=<the last event id of each site>` so that no event is
  * lost or repeated across a blip. A reconnecting `&state=1` connection gets
  * each site's full state again first.
  *
- *   const stream = openStream({ ticket: (f) => tenant.streamTicket(f), filter: { siteIds: [id] }, state: true,
+ *   const stream = openStream({ ticketUrl: (f) => tenant.streamTicket(f), filter: { siteIds: [id] }, state: true,
  *     onMessage: (m) => …, onStatus: (s) => … });
  *   stream.close();
  *
@@ -48,14 +50,14 @@ export interface SocketLike {
 }
 
 export interface StreamOptions {
-  /** A ticket for `filter` (the tenant's POST …/stream-tickets). A rejection with status 401/403 stops retrying (isPermanent). */
-  ticket(filter: StreamFilter): Promise<string>;
+  /** A ticket for `filter` (the tenant's POST …/stream-tickets): its `url`. A rejection with status 401/403 stops retrying (isPermanent). */
+  ticketUrl(filter: StreamFilter): Promise<string>;
   filter: StreamFilter;
   /** Ask for each site's live state too (`&state=1`). */
   state?: boolean;
   onMessage(message: StreamMessage): void;
   onStatus?(status: StreamStatus): void;
-  /** Where the console is served from (the stream is on the same origin). */
+  /** Where the console is served from (a ticket's relative url is on this origin). */
   location?: { protocol: string; host: string };
   socket?(url: string): SocketLike;
   setTimer?(fn: () => void, ms: number): unknown;
@@ -83,12 +85,17 @@ export function retryDelay(attempt: number, random: () => number = Math.random):
   return Math.round(ceiling * (0.5 + random() / 2));
 }
 
-/** The stream's URL on the console's own origin (ws: or wss: as the page). */
-export function streamUrl(location: { protocol: string; host: string }, ticket: string, o: { state?: boolean; after?: string } = {}): string {
-  const q = new URLSearchParams({ ticket });
-  if (o.state) q.set('state', '1');
-  if (o.after) q.set('after', o.after);
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/v1/stream?${q.toString()}`;
+/**
+ * The URL to open: the ticket's `url` as the cloud gave it — relative (on the
+ * console's origin, ws: or wss: as the page) or absolute (the stream's own
+ * API, AWS) — with `state` and `after` added.
+ */
+export function streamUrl(location: { protocol: string; host: string }, ticketUrl: string, o: { state?: boolean; after?: string } = {}): string {
+  const url = new URL(ticketUrl, `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`);
+  if (url.protocol === 'https:' || url.protocol === 'http:') url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  if (o.state) url.searchParams.set('state', '1');
+  if (o.after) url.searchParams.set('after', o.after);
+  return url.toString();
 }
 
 /** `after` for a reconnect: the last event id of each site, comma-separated; undefined before any event. */
@@ -145,9 +152,9 @@ export function openStream(o: StreamOptions): Stream {
   async function connect(): Promise<void> {
     if (closed()) return;
     report({ phase: 'connecting', attempt, ...(lostAt === undefined ? {} : { since: lostAt }) });
-    let ticket: string;
+    let ticketUrl: string;
     try {
-      ticket = await o.ticket(o.filter);
+      ticketUrl = await o.ticketUrl(o.filter);
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
       if (isPermanent(err)) report({ phase: 'closed', error });
@@ -155,7 +162,7 @@ export function openStream(o: StreamOptions): Stream {
       return;
     }
     if (closed()) return;
-    const ws = socketOf(streamUrl(o.location ?? globalThis.location, ticket, { state: o.state, after: afterOf(lastIds) }));
+    const ws = socketOf(streamUrl(o.location ?? globalThis.location, ticketUrl, { state: o.state, after: afterOf(lastIds) }));
     socket = ws;
     ws.onopen = () => {
       if (ws !== socket) return;

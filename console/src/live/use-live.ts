@@ -31,7 +31,7 @@ export function useStream(filter: StreamFilter | undefined, hooks: StreamHooks =
   useEffect(() => {
     if (!filter) return;
     const stream = openStream({
-      ticket: (f) => tenant.streamTicket(f),
+      ticketUrl: (f) => tenant.streamTicket(f),
       filter,
       state: latest.current.onState !== undefined,
       onStatus: setStatus,

@@ -1,10 +1,9 @@
 /**
  * Sites: each site's relay (online or offline, since when, its version, when
  * it was last heard from and why it went), its AMI session, its time zone;
- * each site's agent links (agent-links.tsx). The API lists no outage
- * history yet (only the last one: offlineSince, lastReason; each outage goes
- * to webhooks as relay.offline/relay.online events). Refreshed every 30 s
- * while open; the live view comes with the wallboard (issue 13's stream).
+ * each site's recent outages (site-outages.tsx) and agent links
+ * (agent-links.tsx). Refreshed every 30 s while open; the live view comes
+ * with the wallboard (issue 13's stream).
  */
 
 import { useEffect } from 'preact/hooks';
@@ -14,6 +13,7 @@ import { useConsole, useI18n } from '../context.js';
 import { formatInstant, NONE } from '../format.js';
 import type { Route } from '../router.js';
 import { AgentLinks } from './agent-links.js';
+import { SiteOutagesSection } from './site-outages.js';
 
 const REFRESH_MS = 30_000;
 
@@ -88,6 +88,9 @@ function SitesTable({ sites }: { sites: Site[] }) {
           </tbody>
         </table>
       </TableRegion>
+      {sites.map((site) => (
+        <SiteOutagesSection key={site.id} site={site} />
+      ))}
       {sites.map((site) => (
         <AgentLinks key={site.id} site={site} />
       ))}

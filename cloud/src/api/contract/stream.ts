@@ -67,7 +67,7 @@ export const createStreamTicket = route({
   success: {
     status: 201,
     description: 'the ticket (shown this once) and when it stops being good',
-    schema: v.strictObject({ ticket: v.pipe(v.string(), v.description('`stk_…`: put it in the stream URL as ?ticket=')), expiresAt: Timestamp, url: v.pipe(v.string(), v.description('the stream path with the ticket')) }),
+    schema: v.strictObject({ ticket: v.pipe(v.string(), v.description('`stk_…`: put it in the stream URL as ?ticket=')), expiresAt: Timestamp, url: v.pipe(v.string(), v.description('where to open the stream with this ticket: /v1/stream?ticket=… on this API (resolve it against the API\'s origin, ws: or wss:), or an absolute wss://…?ticket=… where the stream is its own API (AWS); add &after=… or &state=1 as needed')) }),
     example: { ticket: 'stk_3q2m…', expiresAt: '2026-11-24T09:01:00.000Z', url: '/v1/stream?ticket=stk_3q2m…' },
   },
   errors: [],

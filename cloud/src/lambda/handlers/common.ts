@@ -64,6 +64,7 @@ export function lambdaCloud(config: LambdaConfig, fn: string, needs: { secrets: 
     {
       adminToken: config.adminToken,
       commandTimeoutMs: config.commandTimeoutMs,
+      streamUrl: config.streamUrl,
       eventRetentionDays: config.eventRetentionDays,
       allowPrivateWebhooks: config.allowPrivateWebhooks,
       cacheAckMark: options.cacheAckMark,
