@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { fillPopUrl } from '../../protocol/src/box-api/pop-url.js';
 import { emptyLiveState, type LiveState } from '../../protocol/src/live/state.js';
 import { callOf, clock, extensionOf, membershipsOf, secondsLeft, wrapupEndsAt, wrapupLeft } from '../../console/src/agent/extension.js';
-import { applyEvent, emptyPopModel, popTemplate, popValues, POP_LIMITS, type PopModel } from '../../console/src/agent/screen-pop.js';
+import { applyEvent, emptyPopModel, popTemplate, popValues, popWithQueue, POP_LIMITS, type PopModel } from '../../console/src/agent/screen-pop.js';
 
 type Ev = Record<string, unknown>;
 const fixture = (name: string): Ev[] => (JSON.parse(readFileSync(new URL(`../fixtures/expected/${name}.json`, import.meta.url), 'utf8')) as { events: Ev[] }).events;
@@ -34,6 +34,15 @@ describe('the screen pop', () => {
     expect(m.pop?.phase).toBe('answered');
     m = feed(m, events.slice(answered + 1), waitingIn630);
     expect(m.pop?.phase).toBe('ended');
+  });
+
+  it('takes the queue from a live state that arrives after the dialbegin (state and events travel apart)', () => {
+    const events = fixture('queue-answered');
+    const ringing = events.findIndex((e) => e.event === 'dialbegin' && e.destcalleridnum === '804');
+    const m = feed(emptyPopModel('804'), events.slice(0, ringing + 1));
+    expect(m.pop?.queue).toBeUndefined();
+    expect(popWithQueue(m.pop, emptyLiveState())?.queue).toBeUndefined();
+    expect(popValues(popWithQueue(m.pop, waitingIn630)!)).toEqual({ caller: '801', called: '804', uniqueid: QUEUE_CALL, queue: '630' });
   });
 
   it('shows the call another agent did not answer as missed, and nothing to an extension not rung', () => {

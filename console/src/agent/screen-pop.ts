@@ -113,6 +113,21 @@ export function applyEvent(model: PopModel, event: { occurredAt: string; data: R
   }
 }
 
+/**
+ * The pop with the queue the live state knows for its call, when the pop has
+ * none yet: the state and the events travel apart (state frames vs the stored
+ * events' stream), so the queue a caller waits in can arrive just after the
+ * `dialbegin` that rings the agent.
+ */
+export function popWithQueue(pop: ScreenPop | undefined, live: LiveState | undefined): ScreenPop | undefined {
+  if (!pop || pop.queue) return pop;
+  const queue = queueOfCall(live, pop.uniqueid);
+  return queue ? { ...pop, queue } : pop;
+}
+
+/** How long an automatic open waits for a queue call's queue before opening the URL without it. */
+export const QUEUE_WAIT_MS = 1000;
+
 /** What the pop_url template is filled with. */
 export function popValues(pop: ScreenPop): PopUrlValues {
   return { caller: pop.caller, called: pop.called, uniqueid: pop.uniqueid, queue: pop.queue ?? '' };

@@ -7,7 +7,7 @@
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { fillPopUrl } from '../../../protocol/src/box-api/pop-url.js';
-import { popValues, type PopPhase, type ScreenPop } from '../agent/screen-pop.js';
+import { popValues, QUEUE_WAIT_MS, type PopPhase, type ScreenPop } from '../agent/screen-pop.js';
 import { Badge, Data, StatusNote, type Tone } from '../components/ui.js';
 import { useI18n } from '../context.js';
 import type { MessageId } from '../i18n/index.js';
@@ -28,13 +28,19 @@ export function ScreenPopCard({ pop, template }: { pop: ScreenPop | undefined; t
   const url = pop && template ? fillPopUrl(template, popValues(pop)) : undefined;
   const opened = useRef<string | undefined>(undefined);
 
-  // Each call that starts to ring opens once, when asked to.
+  // Each call that starts to ring opens once, when asked to; a template that
+  // names {queue} waits a moment for the queue (it may follow the dialbegin).
   useEffect(() => {
     if (!auto || !pop || pop.phase !== 'ringing' || !url || opened.current === pop.uniqueid) return;
-    opened.current = pop.uniqueid;
-    const w = window.open(url, '_blank');
-    if (w) w.opener = null;
-    setBlocked(!w);
+    const open = () => {
+      opened.current = pop.uniqueid;
+      const w = window.open(url, '_blank');
+      if (w) w.opener = null;
+      setBlocked(!w);
+    };
+    if (pop.queue || !template?.includes('{queue}')) return open();
+    const timer = setTimeout(open, QUEUE_WAIT_MS);
+    return () => clearTimeout(timer);
   }, [auto, pop?.uniqueid, pop?.phase, url]);
 
   const toggle = (on: boolean) => {

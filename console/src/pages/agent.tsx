@@ -13,7 +13,7 @@ import type { ComponentChildren } from 'preact';
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { FIELD_SHAPES } from '../../../protocol/src/box-api/fields.js';
 import { callOf } from '../agent/extension.js';
-import { applyEvent, emptyPopModel, popTemplate, type PopModel } from '../agent/screen-pop.js';
+import { applyEvent, emptyPopModel, popTemplate, popWithQueue, type PopModel } from '../agent/screen-pop.js';
 import { useCommand } from '../agent/use-command.js';
 import { SiteBox } from '../api/box-commands.js';
 import { Badge, Data, ErrorNote, Field, Link, Loading, Page, StatusNote, type Tone } from '../components/ui.js';
@@ -147,7 +147,7 @@ export function AgentToolbar({ siteId, extension }: { siteId: string; extension:
         {status.phase === 'retrying' ? <StatusNote tone="warn">{t('agent.reconnecting')}</StatusNote> : null}
         <ErrorNote error={error} />
       </section>
-      <ScreenPopCard pop={pops.pop} template={popTemplate(site)} />
+      <ScreenPopCard pop={popWithQueue(pops.pop, live?.state)} template={popTemplate(site)} />
       <CommandNote state={command} />
       {live ? <QueuesCard state={live.state} extension={extension} box={box} wrapupSeconds={site?.relay.wrapupSeconds} now={now} command={command} run={run} /> : null}
       <CallsCard extension={extension} box={box} inCall={call !== undefined || live?.stale !== false} command={command} run={run} />
